@@ -1,0 +1,68 @@
+# mlw: model monitoring with Unix pipes.  See README.md.
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wpedantic
+LDLIBS   = -lm
+PREFIX  ?= /usr/local
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+BUILD   ?= build
+BIN     ?= bin
+
+PROGS = mlw-window mlw-psi
+LIBSRC = $(wildcard lib/*.c)
+LIBOBJ = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
+UNITS  = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+HDRS   = $(wildcard lib/*.h)
+
+all: $(PROGS:%=$(BIN)/%) $(BUILD)/mlw-gen
+
+$(BUILD)/lib/%.o: lib/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -c -o $@ $<
+
+$(BUILD)/libmlw.a: $(LIBOBJ)
+	rm -f $@
+	ar rcs $@ $(LIBOBJ)
+
+$(BIN)/%: cmd/%.c $(BUILD)/libmlw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ $< $(BUILD)/libmlw.a $(LDLIBS)
+
+$(BUILD)/mlw-gen: scripts/mlw-gen.c $(BUILD)/libmlw.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ scripts/mlw-gen.c $(BUILD)/libmlw.a $(LDLIBS)
+
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libmlw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -Itests/unit -o $@ $< $(BUILD)/libmlw.a $(LDLIBS)
+
+units: $(UNITS)
+
+# make test: unit tests and bats suites, one summary line at the end.
+test: all units
+	@MLW_BIN=$(CURDIR)/$(BIN) MLW_GEN=$(CURDIR)/$(BUILD)/mlw-gen \
+	    MLW_UNITS="$(UNITS)" sh scripts/run-tests
+
+# The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
+check-asan:
+	$(MAKE) BUILD=build-asan BIN=build-asan/bin CC=clang \
+	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
+
+demo: all
+	@sh scripts/demo
+
+bench: all
+	@sh scripts/bench
+
+install: all
+	mkdir -p $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	for p in $(PROGS); do cp $(BIN)/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
+	for p in $(PROGS); do cp man/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; done
+	cp man/mlw.7 $(DESTDIR)$(MANDIR)/man7/mlw.7
+
+clean:
+	rm -rf build build-asan bin
+
+.PHONY: all units test check-asan demo bench install clean

@@ -1,0 +1,321 @@
+/* mlw-psi: Population Stability Index of each field, per window, against a
+ * reference. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "num.h"
+#include "opt.h"
+#include "profile.h"
+#include "stats.h"
+#include "window.h"
+
+static const char usage_text[] =
+    "mlw-psi --ref REF [--fields PATHS] [--categorical PATHS] [--bins N]\n"
+    "               [--binning quantile|uniform] [--eps E] [--detail]\n"
+    "               [--save-ref FILE] [--strict] [--rejects FILE] [FILE ...]";
+
+struct psi {
+	struct mlw_profile prof;
+	size_t *off;             /* first count of feature i in a state */
+	size_t ncounts;          /* counts per state, missing counts included */
+	double eps;
+	int detail;
+	struct mlw_buf out;
+	long *bins;              /* scratch: bin of each feature */
+	struct mlw_msgkind nulls;
+};
+
+/* A window's state: ncounts uint64_t: per feature its bins, then missing. */
+static void
+reset(void *state, void *arg)
+{
+	struct psi *ps = arg;
+
+	memset(state, 0, ps->ncounts * sizeof(uint64_t));
+}
+
+static void
+props(struct mlw_buf *b, const char *key, const uint64_t *c, size_t nb,
+    uint64_t n)
+{
+	size_t k;
+
+	mlw_jw_key(b, key);
+	mlw_jw_open(b, '[');
+	for (k = 0; k < nb; k++) {
+		mlw_jw_sep(b);
+		if (n)
+			mlw_jw_num(b, (double)c[k] / (double)n);
+		else
+			mlw_jw_null(b);
+	}
+	mlw_jw_close(b, ']');
+}
+
+static void
+report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct psi *ps = arg;
+	const uint64_t *st = state;
+	size_t i, k;
+
+	for (i = 0; i < ps->prof.nf; i++) {
+		const struct mlw_feature *f = &ps->prof.f[i];
+		const uint64_t *cur = st + ps->off[i];
+		uint64_t n = 0, missing = cur[f->nbins];
+		struct mlw_buf *b = &ps->out;
+
+		for (k = 0; k < f->nbins; k++)
+			n += cur[k];
+		b->len = 0;
+		mlw_jw_open(b, '{');
+		mlw_wkey_write(b, key);
+		mlw_jw_key(b, "feature");
+		mlw_jw_str(b, f->path.text, strlen(f->path.text));
+		mlw_jw_key(b, "psi");
+		if (n == 0) {
+			mlw_jw_null(b);
+			mlw_msg(&ps->nulls, NULL, 0, "%s%.*s: %s has no values; "
+			    "psi is null", key->has ? "window " : "batch",
+			    key->has ? (int)key->slen : 0, key->start,
+			    f->path.text);
+		} else if (mlw_jw_num(b, mlw_psi(f->ref, f->ref_n, cur, n,
+		    f->nbins, ps->eps)) < 0)
+			mlw_msg(&ps->nulls, NULL, 0, "%s: psi is not finite",
+			    f->path.text);
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, n);
+		mlw_jw_key(b, "missing");
+		mlw_jw_uint(b, missing);
+		mlw_jw_key(b, "ref_n");
+		mlw_jw_uint(b, f->ref_n);
+		if (ps->detail) {
+			if (f->categorical) {
+				mlw_jw_key(b, "categories");
+				mlw_jw_open(b, '[');
+				for (k = 0; k < f->cats.n; k++) {
+					mlw_jw_sep(b);
+					mlw_jw_str(b, f->cats.ent[k].s,
+					    f->cats.ent[k].len);
+				}
+				mlw_jw_close(b, ']');
+			} else {
+				mlw_jw_key(b, "edges");
+				mlw_jw_open(b, '[');
+				for (k = 0; k < f->nedges; k++) {
+					mlw_jw_sep(b);
+					mlw_jw_num(b, f->edges[k]);
+				}
+				mlw_jw_close(b, ']');
+			}
+			props(b, "ref", f->ref, f->nbins, f->ref_n);
+			props(b, "cur", cur, f->nbins, n);
+		}
+		mlw_jw_close(b, '}');
+		mlw_buf_addc(b, '\n');
+		mlw_out_write(b->p, b->len);
+	}
+	mlw_out_flush();
+}
+
+static char **
+list_opt(const char *name, const char *val, size_t *n)
+{
+	char **l = mlw_split_list(val, n);
+
+	if (l == NULL) {
+		mlw_warnx("%s: invalid list '%s'", name, val);
+		mlw_usage_error(usage_text);
+	}
+	return l;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "bins", required_argument, NULL, 'b' },
+		{ "binning", required_argument, NULL, 'B' },
+		{ "categorical", required_argument, NULL, 'c' },
+		{ "detail", no_argument, NULL, 'd' },
+		{ "eps", required_argument, NULL, 'e' },
+		{ "fields", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "save-ref", required_argument, NULL, 's' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct psi ps;
+	struct mlw_profile_opts po;
+	const char *ref = NULL, *save = NULL;
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wtab *tab;
+	struct mlw_wkey key;
+	long long ll;
+	size_t i;
+	int ch;
+
+	mlw_diag_init(argv[0]);
+	memset(&ps, 0, sizeof ps);
+	memset(&po, 0, sizeof po);
+	memset(&doc, 0, sizeof doc);
+	ps.eps = 1e-4;
+	ps.nulls.what = "null results";
+	po.bins = 10;
+	po.binning = MLW_BINNING_QUANTILE;
+	while ((ch = getopt_long(argc, argv, "b:c:de:f:hr:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'B':
+			if (strcmp(optarg, "quantile") == 0)
+				po.binning = MLW_BINNING_QUANTILE;
+			else if (strcmp(optarg, "uniform") == 0)
+				po.binning = MLW_BINNING_UNIFORM;
+			else {
+				mlw_warnx("--binning: expected quantile or "
+				    "uniform, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			po.bins_given = 1;
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			mlw_set_strict(1);
+			break;
+		case 'V':
+			mlw_version();
+		case 'b':
+			if (mlw_int_strict(optarg, 2, 1000, &ll) < 0) {
+				mlw_warnx("--bins: expected a whole number from "
+				    "2 to 1000, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			po.bins = (int)ll;
+			po.bins_given = 1;
+			break;
+		case 'c':
+			po.categorical = list_opt("--categorical", optarg,
+			    &po.ncategorical);
+			break;
+		case 'd':
+			ps.detail = 1;
+			break;
+		case 'e':
+			if (mlw_num_strict(optarg, &ps.eps) < 0 ||
+			    !(ps.eps > 0 && ps.eps < 1)) {
+				mlw_warnx("--eps: expected a number between 0 "
+				    "and 1, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'f':
+			po.fields = list_opt("--fields", optarg, &po.nfields);
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'r':
+			ref = optarg;
+			break;
+		case 's':
+			save = optarg;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (ref == NULL) {
+		mlw_warnx("--ref is required");
+		mlw_usage_error(usage_text);
+	}
+
+	mlw_profile_load(&ps.prof, ref, &po);
+	if (save) {
+		mlw_profile_save(&ps.prof, save);
+		return mlw_finish();
+	}
+	ps.off = calloc(ps.prof.nf, sizeof *ps.off);
+	ps.bins = calloc(ps.prof.nf, sizeof *ps.bins);
+	if (ps.off == NULL || ps.bins == NULL)
+		mlw_fatal("out of memory");
+	for (i = 0; i < ps.prof.nf; i++) {
+		ps.off[i] = ps.ncounts;
+		ps.ncounts += ps.prof.f[i].nbins + 1;
+	}
+	tab = mlw_wtab_new(ps.ncounts * sizeof(uint64_t), reset, report, &ps);
+
+	in = mlw_input_new(argv, argc);
+	while (mlw_input_next(in, &ln)) {
+		const char *why;
+		char fwhy[128];
+		uint64_t *st;
+		int kind;
+
+		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    doc.err);
+			continue;
+		}
+		if (doc.tok[0].type != MLW_JOBJ) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "expected an object, found %s",
+			    mlw_json_typename(doc.tok[0].type));
+			continue;
+		}
+		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
+			continue;
+		}
+		if (kind == MLW_WCLOSE) {
+			mlw_wtab_close(tab, &key);
+			continue;
+		}
+		for (i = 0; i < ps.prof.nf; i++) {
+			const struct mlw_feature *f = &ps.prof.f[i];
+
+			ps.bins[i] = mlw_feature_bin(f, &doc,
+			    mlw_json_get(&doc, 0, &f->path), fwhy);
+			if (ps.bins[i] == -2)
+				break;
+		}
+		if (i < ps.prof.nf) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", fwhy);
+			continue;
+		}
+		st = mlw_wtab_open(tab, &key);
+		for (i = 0; i < ps.prof.nf; i++) {
+			size_t nb = ps.prof.f[i].nbins;
+
+			st[ps.off[i] + (ps.bins[i] < 0 ? nb : (size_t)ps.bins[i])]++;
+		}
+	}
+	mlw_wtab_close_all(tab);
+
+	mlw_wtab_free(tab);
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	mlw_buf_free(&ps.out);
+	free(ps.off);
+	free(ps.bins);
+	mlw_profile_free(&ps.prof);
+	mlw_free_list(po.fields, po.nfields);
+	mlw_free_list(po.categorical, po.ncategorical);
+	return mlw_finish();
+}

@@ -1,0 +1,334 @@
+/* mlw-window: assign records to event-time or count windows. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "num.h"
+#include "opt.h"
+#include "times.h"
+#include "window.h"
+
+static const char usage_text[] =
+    "mlw-window --time FIELD --size DUR [--slide DUR] [--lateness DUR]\n"
+    "                  [--idle DUR] [--time-unit s|ms] [--late FILE]\n"
+    "                  [--strict] [--rejects FILE] [FILE ...]\n"
+    "       mlw-window --count N [--slide M] [--strict] [--rejects FILE] [FILE ...]";
+
+struct win {
+	struct mlw_wclock clock;
+	int count;               /* count windows: bounds are integers */
+	struct mlw_buf out;
+	FILE *late;
+	const char *latepath;
+	uint64_t nlate;
+};
+
+static void
+bound(struct mlw_buf *b, const struct win *w, int64_t v)
+{
+	if (w->count)
+		mlw_jw_int(b, v);
+	else
+		mlw_jw_time(b, v);
+}
+
+/* A window closed: write its close record and flush. */
+static void
+closed(int64_t start, int64_t end, uint64_t n, void *arg)
+{
+	struct win *w = arg;
+	struct mlw_buf *b = &w->out;
+
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "mlw");
+	mlw_buf_adds(b, "\"window_close\"");
+	mlw_jw_key(b, "window_start");
+	bound(b, w, start);
+	mlw_jw_key(b, "window_end");
+	bound(b, w, end);
+	mlw_jw_key(b, "n");
+	mlw_jw_uint(b, n);
+	mlw_jw_close(b, '}');
+	mlw_buf_addc(b, '\n');
+	mlw_out_write(b->p, b->len);
+	mlw_out_flush();
+}
+
+/* No input for --idle: let the watermark follow the wall clock. */
+static void
+idle(void *arg)
+{
+	struct win *w = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	mlw_wclock_advance(&w->clock, (int64_t)ts.tv_sec * MLW_NS_PER_SEC +
+	    ts.tv_nsec - w->clock.lateness, closed, w);
+}
+
+static int64_t
+duration_opt(const char *name, const char *val)
+{
+	int64_t ns;
+
+	if (mlw_duration_parse(val, &ns) < 0) {
+		mlw_warnx("%s: expected a duration like 30s, 5m, 1h, found '%s'",
+		    name, val);
+		mlw_usage_error(usage_text);
+	}
+	return ns;
+}
+
+static struct mlw_msgkind latekind = { "late records", 0, 0 };
+
+static void
+late_record(struct win *w, const struct mlw_line *ln, int64_t t)
+{
+	char ts[MLW_TIME_MAX], wm[MLW_TIME_MAX];
+
+	w->nlate++;
+	if (w->count)
+		snprintf(ts, sizeof ts, "%lld", (long long)t);
+	else
+		mlw_time_format(t, ts);
+	mlw_time_format(w->clock.wm, wm);
+	mlw_msg(&latekind, ln->file, ln->lineno, "late record at %s: its "
+	    "window closed at watermark %s%s", ts, wm,
+	    w->late ? "; written to the --late file" : "");
+	if (w->late && (fwrite(ln->p, 1, ln->rawlen, w->late) != ln->rawlen ||
+	    putc('\n', w->late) == EOF))
+		mlw_fatal_errno("%s: write error", w->latepath);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "idle", required_argument, NULL, 'i' },
+		{ "late", required_argument, NULL, 'L' },
+		{ "lateness", required_argument, NULL, 'l' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "size", required_argument, NULL, 's' },
+		{ "slide", required_argument, NULL, 'S' },
+		{ "strict", no_argument, NULL, 'X' },
+		{ "time", required_argument, NULL, 't' },
+		{ "time-unit", required_argument, NULL, 'U' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct win w;
+	struct mlw_path timepath;
+	const char *timefield = NULL, *slidearg = NULL;
+	int64_t size = 0, slide = 0, lateness = 0, idle_ns = 0, unit = MLW_NS_PER_SEC;
+	int64_t index = 0;
+	int64_t *starts;
+	long long ll;
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	static const char *const owned[] = { "window_start", "window_end" };
+	int ch;
+
+	mlw_diag_init(argv[0]);
+	memset(&w, 0, sizeof w);
+	memset(&doc, 0, sizeof doc);
+	while ((ch = getopt_long(argc, argv, "c:hi:l:s:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'L':
+			w.latepath = optarg;
+			if ((w.late = fopen(optarg, "a")) == NULL)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			slidearg = optarg;
+			break;
+		case 'U':
+			if (strcmp(optarg, "s") == 0)
+				unit = MLW_NS_PER_SEC;
+			else if (strcmp(optarg, "ms") == 0)
+				unit = 1000000;
+			else {
+				mlw_warnx("--time-unit: expected s or ms, found "
+				    "'%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'V':
+			mlw_version();
+		case 'X':
+			mlw_set_strict(1);
+			break;
+		case 'c':
+			if (mlw_int_strict(optarg, 1, INT64_MAX / 4, &ll) < 0) {
+				mlw_warnx("--count: expected a whole number > 0, "
+				    "found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			w.count = 1;
+			size = ll;
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'i':
+			idle_ns = duration_opt("--idle", optarg);
+			break;
+		case 'l':
+			lateness = duration_opt("--lateness", optarg);
+			break;
+		case 's':
+			size = duration_opt("--size", optarg);
+			break;
+		case 't':
+			timefield = optarg;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (w.count) {
+		if (timefield || idle_ns || lateness || w.late) {
+			mlw_warnx("--count cannot be used with --time, --idle, "
+			    "--lateness or --late");
+			mlw_usage_error(usage_text);
+		}
+		slide = size;
+		if (slidearg && mlw_int_strict(slidearg, 1, size, &ll) < 0) {
+			mlw_warnx("--slide: expected a whole number from 1 to "
+			    "%lld, found '%s'", (long long)size, slidearg);
+			mlw_usage_error(usage_text);
+		}
+		if (slidearg)
+			slide = ll;
+	} else {
+		if (timefield == NULL || size == 0) {
+			mlw_warnx("either --time and --size, or --count, is "
+			    "required");
+			mlw_usage_error(usage_text);
+		}
+		slide = slidearg ? duration_opt("--slide", slidearg) : size;
+	}
+	if (size / slide > MLW_WINDOWS_PER_RECORD) {
+		mlw_warnx("--slide: a record would be in more than %d windows",
+		    MLW_WINDOWS_PER_RECORD);
+		mlw_usage_error(usage_text);
+	}
+	if (timefield && mlw_path_parse(&timepath, timefield) < 0) {
+		mlw_warnx("--time: invalid field path '%s'", timefield);
+		mlw_usage_error(usage_text);
+	}
+	mlw_wclock_init(&w.clock, size, slide, lateness);
+	starts = malloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);
+	if (starts == NULL)
+		mlw_fatal("out of memory");
+
+	in = mlw_input_new(argv, argc);
+	if (idle_ns)
+		mlw_input_set_idle(in, idle_ns, idle, &w);
+	while (mlw_input_next(in, &ln)) {
+		int64_t t;
+		size_t n, k;
+		int late;
+		long i;
+
+		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    doc.err);
+			continue;
+		}
+		if (doc.tok[0].type != MLW_JOBJ) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "expected an object, found %s",
+			    mlw_json_typename(doc.tok[0].type));
+			continue;
+		}
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* an upstream control record */
+		if (w.count)
+			t = index;
+		else {
+			const struct mlw_jtok *tt;
+			const char *why;
+			int r;
+
+			i = mlw_json_get(&doc, 0, &timepath);
+			if (mlw_json_missing(&doc, i)) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "%s: missing time field", timefield);
+				continue;
+			}
+			tt = &doc.tok[i];
+			if (tt->type == MLW_JSTR && !tt->esc)
+				r = mlw_time_parse(doc.src + tt->start + 1,
+				    tt->len - 2, &t, &why);
+			else if (tt->type == MLW_JNUM)
+				r = mlw_time_from_number(doc.src + tt->start,
+				    tt->len, unit, &t, &why);
+			else {
+				r = -1;
+				why = "expected an RFC 3339 string or a number "
+				    "of seconds";
+			}
+			if (r < 0) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "%s: %s, found %.*s", timefield, why,
+				    tt->len > 40 ? 40 : (int)tt->len,
+				    doc.src + tt->start);
+				continue;
+			}
+		}
+		n = mlw_wclock_assign(&w.clock, t, starts, &late);
+		if (late)
+			late_record(&w, &ln, t);
+		if (!w.count)
+			mlw_wclock_advance(&w.clock, t - lateness, closed, &w);
+		for (k = 0; k < n; k++) {
+			struct mlw_buf *b = &w.out;
+
+			b->len = 0;
+			mlw_jw_copy_open(b, &doc, owned, 2);
+			mlw_jw_key(b, "window_start");
+			bound(b, &w, starts[k]);
+			mlw_jw_key(b, "window_end");
+			bound(b, &w, starts[k] + size);
+			mlw_jw_close(b, '}');
+			mlw_buf_addc(b, '\n');
+			mlw_out_write(b->p, b->len);
+		}
+		if (w.count)
+			mlw_wclock_advance(&w.clock, ++index, closed, &w);
+	}
+	mlw_wclock_close_all(&w.clock, closed, &w);
+
+	if (w.nlate)
+		mlw_warnx("%llu late record%s not in any window", 
+		    (unsigned long long)w.nlate, w.nlate == 1 ? "" : "s");
+	if (w.late && (fflush(w.late) == EOF || ferror(w.late) ||
+	    fclose(w.late) == EOF))
+		mlw_fatal_errno("%s: write error", w.latepath);
+	mlw_wclock_free(&w.clock);
+	mlw_buf_free(&w.out);
+	mlw_json_free(&doc);
+	mlw_input_free(in);
+	free(starts);
+	if (timefield)
+		mlw_path_free(&timepath);
+	return mlw_finish();
+}

@@ -1,0 +1,389 @@
+#include "io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+#define CHUNK (256u * 1024u)
+
+struct mlw_input {
+	char *const *files;
+	int nfiles, next;       /* operands, and the next one to open */
+	int fd;                 /* current fd, -1 when none */
+	const char *name;       /* current file's name for messages */
+	uint64_t lineno;
+	int bomcheck;           /* at the start of a file */
+	int eof;
+
+	char *buf;
+	size_t cap, start, end; /* unread data is buf[start, end) */
+
+	int64_t idle_ns;
+	void (*idle_cb)(void *);
+	void *idle_arg;
+};
+
+static int stdout_setup;
+static char outbuf[1u << 16];
+
+static void
+out_setup(void)
+{
+	if (!stdout_setup) {
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+		stdout_setup = 1;
+	}
+}
+
+static _Noreturn void
+out_failed(void)
+{
+	if (errno == EPIPE)
+		_exit(MLW_EXIT_OK);
+	mlw_fatal_errno("write error");
+}
+
+void
+mlw_out_write(const void *p, size_t len)
+{
+	out_setup();
+	if (fwrite(p, 1, len, stdout) != len)
+		out_failed();
+}
+
+void
+mlw_out_flush(void)
+{
+	out_setup();
+	if (fflush(stdout) == EOF)
+		out_failed();
+}
+
+void
+mlw_out_close(void)
+{
+	out_setup();
+	if (fflush(stdout) == EOF || ferror(stdout))
+		out_failed();
+	if (fclose(stdout) == EOF)
+		out_failed();
+}
+
+struct mlw_input *
+mlw_input_new(char *const *files, int n)
+{
+	struct mlw_input *in = calloc(1, sizeof *in);
+
+	if (in == NULL)
+		mlw_fatal("out of memory");
+	in->files = files;
+	in->nfiles = n;
+	in->fd = -1;
+	in->cap = CHUNK * 2;
+	in->buf = malloc(in->cap + 1);
+	if (in->buf == NULL)
+		mlw_fatal("out of memory");
+	out_setup();
+	return in;
+}
+
+void
+mlw_input_set_idle(struct mlw_input *in, int64_t idle_ns,
+    void (*cb)(void *), void *arg)
+{
+	in->idle_ns = idle_ns;
+	in->idle_cb = cb;
+	in->idle_arg = arg;
+}
+
+void
+mlw_input_free(struct mlw_input *in)
+{
+	if (in == NULL)
+		return;
+	if (in->fd > 0)
+		close(in->fd);
+	free(in->buf);
+	free(in);
+}
+
+/* Open the next operand; 0 when there is none left. */
+static int
+open_next(struct mlw_input *in)
+{
+	for (;;) {
+		const char *f;
+
+		if (in->nfiles == 0 && in->next == 0)
+			f = "-";
+		else if (in->next < in->nfiles)
+			f = in->files[in->next];
+		else
+			return 0;
+		in->next++;
+		if (in->nfiles == 0)
+			in->nfiles = -1;       /* stdin used once */
+		if (strcmp(f, "-") == 0) {
+			in->fd = 0;
+			in->name = "stdin";
+		} else {
+			in->fd = open(f, O_RDONLY);
+			in->name = f;
+			if (in->fd < 0) {
+				mlw_warn("%s", f);
+				mlw_diag_set_failed();
+				continue;
+			}
+		}
+		in->lineno = 0;
+		in->bomcheck = 1;
+		in->eof = 0;
+		in->start = in->end = 0;
+		return 1;
+	}
+}
+
+/* Wait until in->fd is readable, flushing stdout first when it is not
+ * readable right now, and running the idle callback on timeouts. */
+static void
+wait_readable(struct mlw_input *in)
+{
+	struct pollfd pfd;
+	int r;
+
+	pfd.fd = in->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	r = poll(&pfd, 1, 0);
+	if (r != 0)
+		return;                 /* ready, or poll unsupported: just read */
+	mlw_out_flush();
+	for (;;) {
+		int timeout = -1;
+
+		if (in->idle_ns > 0 && in->idle_cb) {
+			int64_t ms = (in->idle_ns + 999999) / 1000000;
+			timeout = ms > 86400000 ? 86400000 : (int)ms;
+		}
+		r = poll(&pfd, 1, timeout);
+		if (r > 0)
+			return;
+		if (r < 0 && errno != EINTR)
+			return;
+		if (r == 0 && in->idle_cb) {
+			in->idle_cb(in->idle_arg);
+			mlw_out_flush();
+		}
+	}
+}
+
+/* Read more bytes into the buffer; returns bytes read, 0 at EOF. */
+static size_t
+fill(struct mlw_input *in)
+{
+	ssize_t r;
+
+	if (in->start > 0 && in->start == in->end)
+		in->start = in->end = 0;
+	if (in->cap - in->end < CHUNK) {
+		if (in->start > 0) {
+			memmove(in->buf, in->buf + in->start, in->end - in->start);
+			in->end -= in->start;
+			in->start = 0;
+		}
+		if (in->cap - in->end < CHUNK) {
+			size_t ncap = in->cap * 2;
+			char *nb = realloc(in->buf, ncap + 1);
+
+			if (nb == NULL)
+				mlw_fatal("out of memory");
+			in->buf = nb;
+			in->cap = ncap;
+		}
+	}
+	for (;;) {
+		wait_readable(in);
+		r = read(in->fd, in->buf + in->end, in->cap - in->end);
+		if (r >= 0)
+			break;
+		if (errno == EINTR || errno == EAGAIN)
+			continue;
+		mlw_warn("%s", in->name);
+		mlw_diag_set_failed();
+		return 0;
+	}
+	in->end += (size_t)r;
+	return (size_t)r;
+}
+
+static void
+close_current(struct mlw_input *in)
+{
+	if (in->fd > 0)
+		close(in->fd);
+	in->fd = -1;
+}
+
+/* Skip the rest of an over-long line, copying it to the rejects file. */
+static void
+skip_long(struct mlw_input *in)
+{
+	uint64_t total = 0;
+	char *nl;
+
+	for (;;) {
+		size_t n = in->end - in->start;
+
+		nl = memchr(in->buf + in->start, '\n', n);
+		if (nl) {
+			size_t k = (size_t)(nl - (in->buf + in->start));
+
+			mlw_rejects_write(in->buf + in->start, k + 1);
+			total += k;
+			in->start += k + 1;
+			break;
+		}
+		mlw_rejects_write(in->buf + in->start, n);
+		total += n;
+		in->start = in->end = 0;
+		if (fill(in) == 0) {
+			mlw_rejects_write("\n", 1);
+			break;
+		}
+	}
+	mlw_reject(in->name, in->lineno, NULL, 0,
+	    "line longer than %u bytes (%llu bytes), skipped", MLW_LINE_MAX,
+	    (unsigned long long)total);
+}
+
+int
+mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
+{
+	for (;;) {
+		char *p, *nl;
+		size_t n, len, raw;
+		size_t scanned = 0;
+
+		if (in->fd < 0 && !open_next(in))
+			return 0;
+		/* find a complete line, reading more as needed */
+		for (;;) {
+			p = in->buf + in->start;
+			n = in->end - in->start;
+			nl = n > scanned ? memchr(p + scanned, '\n', n - scanned) : NULL;
+			if (nl)
+				break;
+			scanned = n;
+			if (n > MLW_LINE_MAX + 1)
+				break;
+			if (in->eof || fill(in) == 0) {
+				in->eof = 1;
+				break;
+			}
+		}
+		p = in->buf + in->start;
+		n = in->end - in->start;
+		if (!nl && n == 0) {            /* end of this file */
+			close_current(in);
+			continue;
+		}
+		in->lineno++;
+		if (!nl && n > MLW_LINE_MAX + 1) {
+			skip_long(in);
+			continue;
+		}
+		raw = nl ? (size_t)(nl - p) : n;
+		in->start += nl ? raw + 1 : raw;
+		len = raw;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (in->bomcheck) {
+			in->bomcheck = 0;
+			if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+				p += 3;
+				len -= 3;
+				raw -= 3;
+			}
+		}
+		if (len > MLW_LINE_MAX) {
+			mlw_reject(in->name, in->lineno, p, raw,
+			    "line longer than %u bytes (%zu bytes), skipped",
+			    MLW_LINE_MAX, len);
+			continue;
+		}
+		p[len] = '\0';     /* overwrites CR or LF; buffer has +1 spare */
+		{
+			size_t i = 0;
+
+			while (i < len && (p[i] == ' ' || p[i] == '\t' ||
+			    p[i] == '\r'))
+				i++;
+			if (i == len)
+				continue;       /* blank line */
+		}
+		ln->p = p;
+		ln->len = len;
+		ln->rawlen = raw;
+		ln->file = in->name;
+		ln->lineno = in->lineno;
+		return 1;
+	}
+}
+
+char *
+mlw_read_file(const char *path, size_t *lenp)
+{
+	int fd = open(path, O_RDONLY);
+	size_t cap = 65536, len = 0;
+	char *b;
+
+	if (fd < 0)
+		return NULL;
+	b = malloc(cap + 1);
+	if (b == NULL) {
+		close(fd);
+		errno = ENOMEM;
+		return NULL;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb = realloc(b, cap * 2 + 1);
+
+			if (nb == NULL) {
+				free(b);
+				close(fd);
+				errno = ENOMEM;
+				return NULL;
+			}
+			b = nb;
+			cap *= 2;
+		}
+		r = read(fd, b + len, cap - len);
+		if (r < 0) {
+			int e = errno;
+
+			if (e == EINTR)
+				continue;
+			free(b);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	b[len] = '\0';
+	if (lenp)
+		*lenp = len;
+	return b;
+}

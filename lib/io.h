@@ -1,0 +1,54 @@
+/* io: the JSON Lines reader over the file operands, and standard output
+ * with the flush-before-waiting discipline (conventions §1, §4, §5). */
+#ifndef MLW_IO_H
+#define MLW_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Longest accepted line, in bytes, not counting the LF (and a CR before it). */
+#define MLW_LINE_MAX (1u << 20)
+
+struct mlw_line {
+	char *p;            /* the line, without CR/LF; p[len] is NUL */
+	size_t len;
+	size_t rawlen;      /* bytes in the file, CR included, LF not */
+	const char *file;   /* file name for messages ("-" shows as "stdin") */
+	uint64_t lineno;    /* 1-based line number within file */
+};
+
+struct mlw_input;
+
+/* Open a reader over the operands (n == 0: standard input; "-" is standard
+ * input too). Files are opened lazily, one at a time; an unreadable file is
+ * reported, marks the run failed (exit 2) and is skipped. */
+struct mlw_input *mlw_input_new(char *const *files, int n);
+
+/* Return the next non-blank line: 1 and *ln filled, or 0 at end of all
+ * input. The line stays valid until the next call. Lines longer than
+ * MLW_LINE_MAX are rejected here (copied to the rejects file and counted) and
+ * never returned. A UTF-8 BOM at the start of a file and a CR before the LF
+ * are removed. Before any read that could block, standard output is flushed;
+ * while waiting, the idle callback (if set) runs every idle_ns nanoseconds
+ * without input. */
+int mlw_input_next(struct mlw_input *in, struct mlw_line *ln);
+
+/* Call cb(arg) whenever no input has arrived for idle_ns (0: never). */
+void mlw_input_set_idle(struct mlw_input *in, int64_t idle_ns,
+    void (*cb)(void *), void *arg);
+
+void mlw_input_free(struct mlw_input *in);
+
+/* Read a whole small file (a rules file, a profile) into memory,
+ * NUL-terminated; NULL with errno set on failure. */
+char *mlw_read_file(const char *path, size_t *len);
+
+/* Standard output: fully buffered; every write error is fatal (exit 2) and a
+ * closed pipe ends the program quietly. */
+void mlw_out_write(const void *p, size_t len);
+/* Flush standard output now (call when a window closes). */
+void mlw_out_flush(void);
+/* Flush and close standard output, exiting 2 on a write error. */
+void mlw_out_close(void);
+
+#endif

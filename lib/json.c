@@ -1,0 +1,585 @@
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "num.h"
+
+/* 1 for bytes that may appear unescaped in a string and need no check. */
+static unsigned char plain[256];
+static int plain_ready;
+
+static void
+plain_init(void)
+{
+	int c;
+
+	for (c = 0x20; c < 0x80; c++)
+		plain[c] = 1;
+	plain['"'] = 0;
+	plain['\\'] = 0;
+	plain_ready = 1;
+}
+
+const char *
+mlw_json_typename(int type)
+{
+	static const char *const names[] = {
+		"null", "false", "true", "a number", "a string", "an array",
+		"an object"
+	};
+
+	return type >= 0 && type <= MLW_JOBJ ? names[type] : "?";
+}
+
+static int
+fail(struct mlw_json *doc, const unsigned char *p, const char *what)
+{
+	const unsigned char *s = (const unsigned char *)doc->src;
+	size_t col = (size_t)(p - s) + 1;
+	char found[32];
+
+	if (p >= s + doc->srclen)
+		snprintf(found, sizeof found, "end of line");
+	else if (*p >= 0x21 && *p < 0x7f)
+		snprintf(found, sizeof found, "'%c'", *p);
+	else
+		snprintf(found, sizeof found, "byte 0x%02X", *p);
+	snprintf(doc->err, sizeof doc->err,
+	    "invalid JSON at column %zu: %s, found %s", col, what, found);
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at p (lead byte >= 0x80), or 0 if invalid. */
+static size_t
+utf8_len(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	size_t n, i;
+	unsigned lo = 0x80, hi = 0xBF;
+
+	if (c >= 0xC2 && c <= 0xDF)
+		n = 2;
+	else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0;
+		else if (c == 0xED)
+			hi = 0x9F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90;
+		else if (c == 0xF4)
+			hi = 0x8F;
+	} else
+		return 0;
+	if ((size_t)(end - p) < n)
+		return 0;
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (i = 2; i < n; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return n;
+}
+
+static int
+hexval(unsigned c)
+{
+	if (c >= '0' && c <= '9')
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+/* Scan a string starting at the opening quote; returns the position after
+ * the closing quote, or NULL (error set). */
+static const unsigned char *
+scan_string(struct mlw_json *doc, const unsigned char *p,
+    const unsigned char *end, uint8_t *esc)
+{
+	p++;
+	for (;;) {
+		while (p < end && plain[*p])
+			p++;
+		if (p >= end) {
+			fail(doc, p, "unterminated string");
+			return NULL;
+		}
+		if (*p == '"')
+			return p + 1;
+		if (*p == '\\') {
+			*esc = 1;
+			if (p + 1 >= end) {
+				fail(doc, p + 1, "unterminated string");
+				return NULL;
+			}
+			switch (p[1]) {
+			case '"': case '\\': case '/': case 'b': case 'f':
+			case 'n': case 'r': case 't':
+				p += 2;
+				break;
+			case 'u':
+				if (end - p < 6 || hexval(p[2]) < 0 ||
+				    hexval(p[3]) < 0 || hexval(p[4]) < 0 ||
+				    hexval(p[5]) < 0) {
+					fail(doc, p, "expected four hex digits after \\u");
+					return NULL;
+				}
+				p += 6;
+				break;
+			default:
+				fail(doc, p + 1, "invalid escape in string");
+				return NULL;
+			}
+		} else if (*p < 0x20) {
+			fail(doc, p, "control character in string (must be escaped)");
+			return NULL;
+		} else {
+			size_t n = utf8_len(p, end);
+
+			if (n == 0) {
+				fail(doc, p, "invalid UTF-8 in string");
+				return NULL;
+			}
+			p += n;
+		}
+	}
+}
+
+static const unsigned char *
+scan_number(struct mlw_json *doc, const unsigned char *p,
+    const unsigned char *end)
+{
+	if (p < end && *p == '-')
+		p++;
+	if (p < end && *p == '0')
+		p++;
+	else if (p < end && *p >= '1' && *p <= '9')
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	else {
+		fail(doc, p, "expected a digit in number");
+		return NULL;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || *p < '0' || *p > '9') {
+			fail(doc, p, "expected a digit after the decimal point");
+			return NULL;
+		}
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (p >= end || *p < '0' || *p > '9') {
+			fail(doc, p, "expected a digit in the exponent");
+			return NULL;
+		}
+		while (p < end && *p >= '0' && *p <= '9')
+			p++;
+	}
+	return p;
+}
+
+#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+
+int
+mlw_json_parse(struct mlw_json *doc, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)src;
+	const unsigned char *p = s, *end = s + len, *q;
+	uint32_t stack[MLW_JSON_DEPTH];
+	int sp = 0;
+	uint32_t need = (uint32_t)(len / 2 + 2), t, top;
+	struct mlw_jtok *tok;
+
+	if (!plain_ready)
+		plain_init();
+	doc->src = src;
+	doc->srclen = len;
+	doc->ntok = 0;
+	doc->err[0] = '\0';
+	if (need > doc->cap) {
+		struct mlw_jtok *nt = realloc(doc->tok, need * sizeof *nt);
+
+		if (nt == NULL)
+			mlw_fatal("out of memory");
+		doc->tok = nt;
+		doc->cap = need;
+	}
+	tok = doc->tok;
+
+value:
+	while (p < end && WS(*p))
+		p++;
+	if (p >= end)
+		return fail(doc, p, "expected a value");
+	t = doc->ntok++;
+	tok[t].start = (uint32_t)(p - s);
+	tok[t].esc = 0;
+	switch (*p) {
+	case '{':
+		if (sp == MLW_JSON_DEPTH)
+			return fail(doc, p, "nesting deeper than 256 levels");
+		tok[t].type = MLW_JOBJ;
+		stack[sp++] = t;
+		p++;
+		while (p < end && WS(*p))
+			p++;
+		if (p < end && *p == '}') {
+			p++;
+			sp--;
+			tok[t].len = (uint32_t)(p - s) - tok[t].start;
+			tok[t].next = doc->ntok;
+			goto after;
+		}
+		goto key;
+	case '[':
+		if (sp == MLW_JSON_DEPTH)
+			return fail(doc, p, "nesting deeper than 256 levels");
+		tok[t].type = MLW_JARR;
+		stack[sp++] = t;
+		p++;
+		while (p < end && WS(*p))
+			p++;
+		if (p < end && *p == ']') {
+			p++;
+			sp--;
+			tok[t].len = (uint32_t)(p - s) - tok[t].start;
+			tok[t].next = doc->ntok;
+			goto after;
+		}
+		goto value;
+	case '"':
+		tok[t].type = MLW_JSTR;
+		q = scan_string(doc, p, end, &tok[t].esc);
+		if (q == NULL)
+			return -1;
+		break;
+	case 't':
+		if (end - p < 4 || memcmp(p, "true", 4) != 0)
+			return fail(doc, p, "expected a value");
+		tok[t].type = MLW_JTRUE;
+		q = p + 4;
+		break;
+	case 'f':
+		if (end - p < 5 || memcmp(p, "false", 5) != 0)
+			return fail(doc, p, "expected a value");
+		tok[t].type = MLW_JFALSE;
+		q = p + 5;
+		break;
+	case 'n':
+		if (end - p < 4 || memcmp(p, "null", 4) != 0)
+			return fail(doc, p, "expected a value");
+		tok[t].type = MLW_JNULL;
+		q = p + 4;
+		break;
+	default:
+		if (*p != '-' && (*p < '0' || *p > '9'))
+			return fail(doc, p, "expected a value");
+		tok[t].type = MLW_JNUM;
+		q = scan_number(doc, p, end);
+		if (q == NULL)
+			return -1;
+		break;
+	}
+	tok[t].len = (uint32_t)(q - p);
+	tok[t].next = doc->ntok;
+	p = q;
+
+after:
+	if (sp == 0)
+		goto done;
+	while (p < end && WS(*p))
+		p++;
+	top = stack[sp - 1];
+	if (tok[top].type == MLW_JOBJ) {
+		if (p < end && *p == ',') {
+			p++;
+			goto key;
+		}
+		if (p < end && *p == '}') {
+			p++;
+			sp--;
+			tok[top].len = (uint32_t)(p - s) - tok[top].start;
+			tok[top].next = doc->ntok;
+			goto after;
+		}
+		return fail(doc, p, "expected ',' or '}' after an object member");
+	}
+	if (p < end && *p == ',') {
+		p++;
+		goto value;
+	}
+	if (p < end && *p == ']') {
+		p++;
+		sp--;
+		tok[top].len = (uint32_t)(p - s) - tok[top].start;
+		tok[top].next = doc->ntok;
+		goto after;
+	}
+	return fail(doc, p, "expected ',' or ']' after an array element");
+
+key:
+	while (p < end && WS(*p))
+		p++;
+	if (p >= end || *p != '"')
+		return fail(doc, p, "expected a member name in double quotes");
+	t = doc->ntok++;
+	tok[t].start = (uint32_t)(p - s);
+	tok[t].type = MLW_JSTR;
+	tok[t].esc = 0;
+	q = scan_string(doc, p, end, &tok[t].esc);
+	if (q == NULL)
+		return -1;
+	tok[t].len = (uint32_t)(q - p);
+	tok[t].next = doc->ntok;
+	p = q;
+	while (p < end && WS(*p))
+		p++;
+	if (p >= end || *p != ':')
+		return fail(doc, p, "expected ':' after a member name");
+	p++;
+	goto value;
+
+done:
+	while (p < end && WS(*p))
+		p++;
+	if (p != end)
+		return fail(doc, p, "unexpected data after the value");
+	return 0;
+}
+
+void
+mlw_json_free(struct mlw_json *doc)
+{
+	free(doc->tok);
+	doc->tok = NULL;
+	doc->cap = doc->ntok = 0;
+}
+
+static void
+put_utf8(char *out, size_t *n, unsigned cp)
+{
+	if (cp < 0x80)
+		out[(*n)++] = (char)cp;
+	else if (cp < 0x800) {
+		out[(*n)++] = (char)(0xC0 | (cp >> 6));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		out[(*n)++] = (char)(0xE0 | (cp >> 12));
+		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+	} else {
+		out[(*n)++] = (char)(0xF0 | (cp >> 18));
+		out[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
+	}
+}
+
+static unsigned
+hex4(const char *p)
+{
+	return (unsigned)(hexval((unsigned char)p[0]) << 12 |
+	    hexval((unsigned char)p[1]) << 8 | hexval((unsigned char)p[2]) << 4 |
+	    hexval((unsigned char)p[3]));
+}
+
+size_t
+mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out, size_t cap)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	const char *p = doc->src + t->start + 1;
+	const char *end = doc->src + t->start + t->len - 1;
+	size_t n = 0;
+
+	if (!t->esc) {
+		size_t len = (size_t)(end - p);
+
+		if (len > cap)
+			len = cap;
+		memcpy(out, p, len);
+		return len;
+	}
+	while (p < end && n + 4 <= cap) {
+		if (*p != '\\') {
+			out[n++] = *p++;
+			continue;
+		}
+		switch (p[1]) {
+		case 'b': out[n++] = '\b'; break;
+		case 'f': out[n++] = '\f'; break;
+		case 'n': out[n++] = '\n'; break;
+		case 'r': out[n++] = '\r'; break;
+		case 't': out[n++] = '\t'; break;
+		case 'u': {
+			unsigned cp = hex4(p + 2);
+
+			p += 6;
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 &&
+			    p[0] == '\\' && p[1] == 'u') {
+				unsigned lo = hex4(p + 2);
+
+				if (lo >= 0xDC00 && lo <= 0xDFFF) {
+					cp = 0x10000 + ((cp - 0xD800) << 10) +
+					    (lo - 0xDC00);
+					p += 6;
+				}
+			}
+			if (cp >= 0xD800 && cp <= 0xDFFF)
+				cp = 0xFFFD;
+			put_utf8(out, &n, cp);
+			continue;
+		}
+		default: out[n++] = p[1]; break;
+		}
+		p += 2;
+	}
+	return n;
+}
+
+int
+mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
+    size_t len)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	char small[256], *buf;
+	size_t n;
+	int eq;
+
+	if (!t->esc)
+		return t->len - 2 == len &&
+		    memcmp(doc->src + t->start + 1, name, len) == 0;
+	if (t->len - 2 < len)
+		return 0;
+	buf = t->len <= sizeof small ? small : malloc(t->len);
+	if (buf == NULL)
+		mlw_fatal("out of memory");
+	n = mlw_json_str(doc, i, buf, t->len);
+	eq = n == len && memcmp(buf, name, len) == 0;
+	if (buf != small)
+		free(buf);
+	return eq;
+}
+
+long
+mlw_json_member(const struct mlw_json *doc, uint32_t obj, const char *name,
+    size_t len)
+{
+	const struct mlw_jtok *tok = doc->tok;
+	uint32_t i = obj + 1, end = tok[obj].next;
+	long found = -1;
+
+	if (tok[obj].type != MLW_JOBJ)
+		return -1;
+	while (i < end) {
+		const struct mlw_jtok *k = &tok[i];
+
+		if (k->esc ? mlw_json_streq(doc, i, name, len) :
+		    (k->len - 2 == len &&
+		    memcmp(doc->src + k->start + 1, name, len) == 0))
+			found = (long)i + 1;
+		i = tok[i + 1].next;
+	}
+	return found;
+}
+
+long
+mlw_json_get(const struct mlw_json *doc, uint32_t obj, const struct mlw_path *p)
+{
+	long cur = obj;
+	size_t i;
+
+	for (i = 0; i < p->nseg && cur >= 0; i++)
+		cur = mlw_json_member(doc, (uint32_t)cur, p->seg[i], p->seglen[i]);
+	return cur;
+}
+
+int
+mlw_json_missing(const struct mlw_json *doc, long i)
+{
+	return i < 0 || doc->tok[i].type == MLW_JNULL;
+}
+
+int
+mlw_json_num(const struct mlw_json *doc, uint32_t i, double *out)
+{
+	return mlw_num_parse(doc->src + doc->tok[i].start, doc->tok[i].len, out);
+}
+
+int
+mlw_path_parse(struct mlw_path *p, const char *text)
+{
+	size_t n = strlen(text), i, k = 0, nseg = 1;
+	char *buf;
+
+	memset(p, 0, sizeof *p);
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (text[i] == '\\' && i + 1 < n)
+			i++;
+		else if (text[i] == '.')
+			nseg++;
+	}
+	p->text = strdup(text);
+	buf = malloc(n + 1);
+	p->seg = calloc(nseg, sizeof *p->seg);
+	p->seglen = calloc(nseg, sizeof *p->seglen);
+	if (!p->text || !buf || !p->seg || !p->seglen)
+		mlw_fatal("out of memory");
+	p->nseg = 0;
+	p->seg[0] = buf;
+	for (i = 0; i <= n; i++) {
+		if (i == n || text[i] == '.') {
+			size_t len = (size_t)(buf + k - p->seg[p->nseg]);
+
+			if (len == 0) {
+				mlw_path_free(p);
+				return -1;
+			}
+			p->seglen[p->nseg++] = len;
+			if (i < n)
+				p->seg[p->nseg] = buf + k;
+			continue;
+		}
+		if (text[i] == '\\' && i + 1 < n)
+			i++;
+		buf[k++] = text[i];
+	}
+	return 0;
+}
+
+void
+mlw_path_free(struct mlw_path *p)
+{
+	if (p->seg)
+		free(p->seg[0]);
+	free(p->seg);
+	free(p->seglen);
+	free(p->text);
+	memset(p, 0, sizeof *p);
+}
+
+size_t
+mlw_path_escape(const char *name, size_t len, char *out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < len; i++) {
+		if (name[i] == '.' || name[i] == '\\')
+			out[n++] = '\\';
+		out[n++] = name[i];
+	}
+	return n;
+}

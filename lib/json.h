@@ -1,0 +1,81 @@
+/* json: a validating JSON parser for one record (one line) into a flat,
+ * reusable token array, and lookup of fields by dotted path. */
+#ifndef MLW_JSON_H
+#define MLW_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Deepest nesting of arrays and objects accepted. */
+#define MLW_JSON_DEPTH 256
+
+enum mlw_jtype {
+	MLW_JNULL, MLW_JFALSE, MLW_JTRUE, MLW_JNUM, MLW_JSTR, MLW_JARR, MLW_JOBJ
+};
+
+/*
+ * A value. Members of an object are a key token (a string) followed by the
+ * value's token(s). next is the index just past this value and everything
+ * inside it, so siblings are walked with i = tok[i].next.
+ */
+struct mlw_jtok {
+	uint32_t start;      /* offset of the first byte (the quote of strings) */
+	uint32_t len;        /* raw length in bytes, quotes included */
+	uint32_t next;
+	uint8_t type;        /* enum mlw_jtype */
+	uint8_t esc;         /* strings: contains a backslash escape */
+};
+
+struct mlw_json {
+	const char *src;     /* the line parsed */
+	size_t srclen;
+	struct mlw_jtok *tok;
+	uint32_t ntok, cap;
+	char err[128];       /* after a failed parse: what was wrong and where */
+};
+
+/* A parsed dotted path ("features.age", "a\.b" for a member named a.b). */
+struct mlw_path {
+	char *text;          /* as the user wrote it */
+	size_t nseg;
+	char **seg;          /* decoded member names */
+	size_t *seglen;
+};
+
+/* Parse a whole line as one JSON value (RFC 8259: strict numbers, escapes,
+ * UTF-8, no trailing data) into doc, reusing doc's token storage. Returns 0,
+ * or -1 with doc->err describing the problem and its 1-based column. */
+int mlw_json_parse(struct mlw_json *doc, const char *s, size_t len);
+void mlw_json_free(struct mlw_json *doc);
+
+/* Index of the value at path p within the object at index obj, or -1 when
+ * absent (a JSON null is returned as a token; see mlw_json_missing). The
+ * last member of a name wins when keys repeat. */
+long mlw_json_get(const struct mlw_json *doc, uint32_t obj,
+    const struct mlw_path *p);
+/* Index of the member named name (len bytes, decoded) in object obj, or -1. */
+long mlw_json_member(const struct mlw_json *doc, uint32_t obj,
+    const char *name, size_t len);
+/* True when i < 0 or the token is null: the conventions' "missing". */
+int mlw_json_missing(const struct mlw_json *doc, long i);
+
+/* Decode string token i into out (at most cap bytes; strings are never
+ * longer decoded than raw). Returns the decoded length. Lone surrogates in
+ * \u escapes decode to U+FFFD. */
+size_t mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out,
+    size_t cap);
+/* Compare string token i with name (len bytes) after decoding. */
+int mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
+    size_t len);
+/* The double of number token i (as strtod); 0, or -1 on overflow. */
+int mlw_json_num(const struct mlw_json *doc, uint32_t i, double *out);
+const char *mlw_json_typename(int type);
+
+/* Parse a dotted path; 0, or -1 for an empty path or segment. */
+int mlw_path_parse(struct mlw_path *p, const char *text);
+void mlw_path_free(struct mlw_path *p);
+/* Append to out the path text for segment names (escaping dots and
+ * backslashes); used to name leaves found by walking records. */
+size_t mlw_path_escape(const char *name, size_t len, char *out);
+
+#endif

@@ -1,0 +1,225 @@
+#include "jw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "num.h"
+#include "times.h"
+
+void
+mlw_buf_reserve(struct mlw_buf *b, size_t extra)
+{
+	size_t ncap;
+	char *np;
+
+	if (b->cap - b->len >= extra)
+		return;
+	ncap = b->cap ? b->cap : 256;
+	while (ncap - b->len < extra)
+		ncap *= 2;
+	np = realloc(b->p, ncap);
+	if (np == NULL)
+		mlw_fatal("out of memory");
+	b->p = np;
+	b->cap = ncap;
+}
+
+void
+mlw_buf_add(struct mlw_buf *b, const void *p, size_t n)
+{
+	mlw_buf_reserve(b, n);
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+void
+mlw_buf_addc(struct mlw_buf *b, char c)
+{
+	mlw_buf_reserve(b, 1);
+	b->p[b->len++] = c;
+}
+
+void
+mlw_buf_adds(struct mlw_buf *b, const char *s)
+{
+	mlw_buf_add(b, s, strlen(s));
+}
+
+void
+mlw_buf_free(struct mlw_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+mlw_jw_open(struct mlw_buf *b, char c)
+{
+	mlw_buf_addc(b, c);
+}
+
+void
+mlw_jw_close(struct mlw_buf *b, char c)
+{
+	mlw_buf_addc(b, c);
+}
+
+void
+mlw_jw_sep(struct mlw_buf *b)
+{
+	if (b->len && b->p[b->len - 1] != '[' && b->p[b->len - 1] != '{')
+		mlw_buf_addc(b, ',');
+}
+
+void
+mlw_jw_key(struct mlw_buf *b, const char *key)
+{
+	mlw_jw_sep(b);
+	mlw_jw_str(b, key, strlen(key));
+	mlw_buf_addc(b, ':');
+}
+
+void
+mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, run = 0;
+
+	mlw_buf_reserve(b, n + 2);
+	b->p[b->len++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char e[6];
+		size_t el = 2;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		mlw_buf_add(b, s + run, i - run);
+		run = i + 1;
+		e[0] = '\\';
+		switch (c) {
+		case '"': e[1] = '"'; break;
+		case '\\': e[1] = '\\'; break;
+		case '\n': e[1] = 'n'; break;
+		case '\r': e[1] = 'r'; break;
+		case '\t': e[1] = 't'; break;
+		case '\b': e[1] = 'b'; break;
+		case '\f': e[1] = 'f'; break;
+		default:
+			memcpy(e + 1, "u00", 3);
+			e[4] = hex[c >> 4];
+			e[5] = hex[c & 15];
+			el = 6;
+		}
+		mlw_buf_add(b, e, el);
+	}
+	mlw_buf_add(b, s + run, n - run);
+	mlw_buf_addc(b, '"');
+}
+
+int
+mlw_jw_num(struct mlw_buf *b, double x)
+{
+	char t[MLW_NUM_MAX];
+
+	if (x != x || x - x != 0) {
+		mlw_buf_add(b, "null", 4);
+		return -1;
+	}
+	mlw_buf_add(b, t, mlw_num_format(x, t));
+	return 0;
+}
+
+void
+mlw_jw_int(struct mlw_buf *b, long long v)
+{
+	char t[32];
+	int n = snprintf(t, sizeof t, "%lld", v);
+
+	mlw_buf_add(b, t, (size_t)n);
+}
+
+void
+mlw_jw_uint(struct mlw_buf *b, uint64_t v)
+{
+	char t[32];
+	int n = snprintf(t, sizeof t, "%llu", (unsigned long long)v);
+
+	mlw_buf_add(b, t, (size_t)n);
+}
+
+void
+mlw_jw_null(struct mlw_buf *b)
+{
+	mlw_buf_add(b, "null", 4);
+}
+
+void
+mlw_jw_time(struct mlw_buf *b, int64_t ns)
+{
+	char t[MLW_TIME_MAX];
+	size_t n = mlw_time_format(ns, t);
+
+	mlw_buf_reserve(b, n + 2);
+	b->p[b->len++] = '"';
+	mlw_buf_add(b, t, n);
+	b->p[b->len++] = '"';
+}
+
+void
+mlw_jw_raw(struct mlw_buf *b, const struct mlw_json *doc, uint32_t i)
+{
+	mlw_buf_add(b, doc->src + doc->tok[i].start, doc->tok[i].len);
+}
+
+static int
+omitted(const struct mlw_json *doc, uint32_t key, const char *const *omit,
+    size_t nomit)
+{
+	size_t j;
+
+	for (j = 0; j < nomit; j++)
+		if (mlw_json_streq(doc, key, omit[j], strlen(omit[j])))
+			return 1;
+	return 0;
+}
+
+void
+mlw_jw_copy_open(struct mlw_buf *b, const struct mlw_json *doc,
+    const char *const *omit, size_t nomit)
+{
+	const struct mlw_jtok *tok = doc->tok;
+	uint32_t i, end = tok[0].next;
+	int any = 0;
+
+	for (i = 1; i < end && nomit; i = tok[i + 1].next)
+		if (omitted(doc, i, omit, nomit)) {
+			any = 1;
+			break;
+		}
+	if (!any) {
+		/* the object's text up to its closing brace, trailing
+		 * white space removed */
+		size_t n = tok[0].len - 1;
+		const char *s = doc->src + tok[0].start;
+
+		while (n > 1 && (s[n - 1] == ' ' || s[n - 1] == '\t' ||
+		    s[n - 1] == '\r' || s[n - 1] == '\n'))
+			n--;
+		mlw_buf_add(b, s, n);
+		return;
+	}
+	mlw_buf_addc(b, '{');
+	for (i = 1; i < end; i = tok[i + 1].next) {
+		const struct mlw_jtok *v = &tok[i + 1];
+
+		if (omitted(doc, i, omit, nomit))
+			continue;
+		mlw_jw_sep(b);
+		mlw_buf_add(b, doc->src + tok[i].start,
+		    v->start + v->len - tok[i].start);
+	}
+}

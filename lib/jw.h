@@ -1,0 +1,51 @@
+/* jw: a growable byte buffer and the JSON written into it: strings escaped,
+ * numbers in shortest round-trip form, records copied from input with
+ * members added at the end (conventions §1, §2). */
+#ifndef MLW_JW_H
+#define MLW_JW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+
+struct mlw_buf {
+	char *p;
+	size_t len, cap;
+};
+
+void mlw_buf_reserve(struct mlw_buf *b, size_t extra);
+void mlw_buf_add(struct mlw_buf *b, const void *p, size_t n);
+void mlw_buf_addc(struct mlw_buf *b, char c);
+void mlw_buf_adds(struct mlw_buf *b, const char *s);
+void mlw_buf_free(struct mlw_buf *b);
+
+/* Objects and arrays: '{' / '[' ... '}' / ']'. mlw_jw_key() writes the
+ * comma itself when a member came before, so members are simply listed. */
+void mlw_jw_open(struct mlw_buf *b, char c);
+void mlw_jw_close(struct mlw_buf *b, char c);
+void mlw_jw_key(struct mlw_buf *b, const char *key);
+/* Before an array element: a comma unless it is the first. */
+void mlw_jw_sep(struct mlw_buf *b);
+
+/* A JSON string of s (n bytes of valid UTF-8), escaped. */
+void mlw_jw_str(struct mlw_buf *b, const char *s, size_t n);
+/* x in shortest round-trip form, or null when x is NaN or infinite.
+ * Returns 0, or -1 when null was written. */
+int mlw_jw_num(struct mlw_buf *b, double x);
+void mlw_jw_int(struct mlw_buf *b, long long v);
+void mlw_jw_uint(struct mlw_buf *b, uint64_t v);
+void mlw_jw_null(struct mlw_buf *b);
+/* An RFC 3339 UTC time string. */
+void mlw_jw_time(struct mlw_buf *b, int64_t ns);
+/* The raw bytes of token i of doc (a value copied verbatim). */
+void mlw_jw_raw(struct mlw_buf *b, const struct mlw_json *doc, uint32_t i);
+
+/* Copy the object at token 0 of doc without its closing brace (and without
+ * members whose names are in omit[0..nomit)), so that more members can be
+ * appended with mlw_jw_key() and the object closed with mlw_jw_close().
+ * Kept members are copied byte for byte, in order. */
+void mlw_jw_copy_open(struct mlw_buf *b, const struct mlw_json *doc,
+    const char *const *omit, size_t nomit);
+
+#endif

@@ -1,0 +1,66 @@
+#include "opt.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "io.h"
+
+void
+mlw_usage_error(const char *usage)
+{
+	fprintf(stderr, "usage: %s\n", usage);
+	exit(MLW_EXIT_FATAL);
+}
+
+void
+mlw_version(void)
+{
+	printf("%s %s\n", mlw_prog(), MLW_VERSION);
+	mlw_out_close();
+	exit(MLW_EXIT_OK);
+}
+
+char **
+mlw_split_list(const char *s, size_t *np)
+{
+	size_t len = strlen(s), n = 0, i, k = 0;
+	char **list = calloc(len + 1, sizeof *list);
+	char *cur = malloc(len + 1);
+
+	if (list == NULL || cur == NULL)
+		mlw_fatal("out of memory");
+	for (i = 0; i <= len; i++) {
+		if (i == len || s[i] == ',') {
+			cur[k] = '\0';
+			if (k == 0) {
+				free(cur);
+				mlw_free_list(list, n);
+				return NULL;
+			}
+			list[n++] = cur;
+			if (i < len && (cur = malloc(len + 1)) == NULL)
+				mlw_fatal("out of memory");
+			k = 0;
+			continue;
+		}
+		if (s[i] == '\\' && i + 1 < len && s[i + 1] == ',')
+			i++;
+		cur[k++] = s[i];
+	}
+	*np = n;
+	return list;
+}
+
+void
+mlw_free_list(char **list, size_t n)
+{
+	size_t i;
+
+	if (list == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(list[i]);
+	free(list);
+}

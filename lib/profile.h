@@ -1,0 +1,68 @@
+/* profile: the reference distribution of each field (bin edges or
+ * categories, and reference counts per bin), built from reference records or
+ * loaded from a saved profile; and the binning of current values. */
+#ifndef MLW_PROFILE_H
+#define MLW_PROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "strmap.h"
+
+/* Most distinct categories a field may have in the reference. */
+#define MLW_MAX_CATEGORIES 10000
+/* Most fields a profile may have. */
+#define MLW_MAX_FIELDS 4096
+
+enum { MLW_BINNING_QUANTILE, MLW_BINNING_UNIFORM };
+
+struct mlw_feature {
+	struct mlw_path path;
+	int categorical;
+	int numcats;              /* categorical that accepts numbers */
+	double *edges;            /* numeric: inner edges */
+	size_t nedges;
+	struct mlw_strmap cats;   /* categorical: category -> bin */
+	size_t nbins;             /* edges + 1, or categories + 1 ("other") */
+	uint64_t *ref;            /* reference count per bin */
+	uint64_t ref_n, ref_missing;
+	/* while building */
+	int typed, dropped;
+	double *vals;
+	size_t nvals, vcap;
+};
+
+struct mlw_profile {
+	struct mlw_feature *f;
+	size_t nf;
+	uint64_t records;         /* reference records used */
+	int binning, bins;
+	int saved;                /* loaded from a saved profile */
+};
+
+struct mlw_profile_opts {
+	char **fields;            /* NULL: every scalar leaf */
+	size_t nfields;
+	char **categorical;
+	size_t ncategorical;
+	int binning, bins;
+	int bins_given;           /* --bins or --binning given explicitly */
+};
+
+/* Load path: a saved profile (its first record is {"mlw":"psi_profile",..})
+ * or JSON Lines reference records. Bad reference records are rejected as
+ * input records are; a bad profile or an unusable field is fatal. */
+void mlw_profile_load(struct mlw_profile *p, const char *path,
+    const struct mlw_profile_opts *o);
+/* Write the profile as JSON Lines to path; exits 2 on error. */
+void mlw_profile_save(const struct mlw_profile *p, const char *path);
+void mlw_profile_free(struct mlw_profile *p);
+
+/* Bin of the value at token i of doc for feature f (i < 0 or null: missing).
+ * Returns the bin, -1 when missing, or -2 with *why when the value has the
+ * wrong type. why must have room for 128 bytes. */
+long mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
+    long i, char *why);
+
+#endif

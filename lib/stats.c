@@ -1,0 +1,89 @@
+#include "stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double
+mlw_quantile_sorted(const double *x, size_t n, double q)
+{
+	double vi = (double)(n - 1) * q, fl = floor(vi), g, a, b, d;
+	size_t lo;
+
+	if (fl < 0)
+		fl = 0;
+	lo = (size_t)fl;
+	if (lo > n - 1)
+		lo = n - 1;
+	g = vi - fl;
+	a = x[lo];
+	b = x[lo + 1 < n ? lo + 1 : n - 1];
+	d = b - a;
+	return g >= 0.5 ? b - d * (1 - g) : a + d * g;
+}
+
+static int
+cmp_double(const void *pa, const void *pb)
+{
+	double a = *(const double *)pa, b = *(const double *)pb;
+
+	return (a > b) - (a < b);
+}
+
+void
+mlw_sort_doubles(double *x, size_t n)
+{
+	qsort(x, n, sizeof *x, cmp_double);
+}
+
+size_t
+mlw_edges(const double *x, size_t n, int nbins, int uniform, double *edges)
+{
+	size_t ne = 0;
+	int k;
+	double lo = x[0], w = (x[n - 1] - x[0]) / nbins;
+
+	for (k = 1; k < nbins; k++) {
+		double e = uniform ? lo + k * w :
+		    mlw_quantile_sorted(x, n, (double)k / nbins);
+
+		if (ne == 0 || e > edges[ne - 1])
+			edges[ne++] = e;
+	}
+	return ne;
+}
+
+size_t
+mlw_bin_of(const double *e, size_t ne, double v)
+{
+	size_t lo = 0, hi = ne;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (e[mid] <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+double
+mlw_psi(const uint64_t *ref, uint64_t ref_n, const uint64_t *cur,
+    uint64_t cur_n, size_t nbins, double eps)
+{
+	double sum = 0;
+	size_t i;
+
+	for (i = 0; i < nbins; i++) {
+		double e = (double)ref[i] / (double)ref_n;
+		double a = (double)cur[i] / (double)cur_n;
+
+		if (e == 0)
+			e = eps;
+		if (a == 0)
+			a = eps;
+		sum += (a - e) * log(a / e);
+	}
+	return sum;
+}

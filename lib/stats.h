@@ -1,0 +1,35 @@
+/* stats: quantiles, binning and the Population Stability Index. */
+#ifndef MLW_STATS_H
+#define MLW_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The q-quantile (0 <= q <= 1) of sorted x[0..n), n >= 1, by linear
+ * interpolation between order statistics: numpy.quantile's default
+ * ("linear", Hyndman & Fan type 7, R's default), computed with numpy's
+ * arithmetic (index (n-1)*q; a+(b-a)*g when g < 0.5, else b-(b-a)*(1-g))
+ * so that the results agree to the last bit. */
+double mlw_quantile_sorted(const double *x, size_t n, double q);
+
+/* Sort x[0..n) ascending. */
+void mlw_sort_doubles(double *x, size_t n);
+
+/* Inner bin edges for nbins bins over sorted x[0..n): quantile edges at
+ * k/nbins (k = 1..nbins-1) or, when uniform, min + k*((max-min)/nbins).
+ * Repeated edges are merged. Writes at most nbins-1 edges to edges and
+ * returns how many. */
+size_t mlw_edges(const double *x, size_t n, int nbins, int uniform,
+    double *edges);
+
+/* The bin of v for inner edges e[0..ne): the number of edges <= v, so bins
+ * are (-inf,e0), [e0,e1), ..., [e_last,+inf). */
+size_t mlw_bin_of(const double *e, size_t ne, double v);
+
+/* PSI = sum over bins of (a - e) * ln(a / e), where e = ref[i]/ref_n and
+ * a = cur[i]/cur_n are the proportions, each replaced by eps when exactly
+ * 0. Summed in bin order. ref_n and cur_n must be > 0. */
+double mlw_psi(const uint64_t *ref, uint64_t ref_n, const uint64_t *cur,
+    uint64_t cur_n, size_t nbins, double eps);
+
+#endif

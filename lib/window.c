@@ -1,0 +1,338 @@
+#include "window.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "num.h"
+#include "times.h"
+
+void
+mlw_wclock_init(struct mlw_wclock *c, int64_t size, int64_t slide,
+    int64_t lateness)
+{
+	memset(c, 0, sizeof *c);
+	c->size = size;
+	c->slide = slide;
+	c->lateness = lateness;
+}
+
+void
+mlw_wclock_free(struct mlw_wclock *c)
+{
+	free(c->open);
+	c->open = NULL;
+	c->nopen = c->cap = 0;
+}
+
+static struct mlw_wopen *
+find_or_add(struct mlw_wclock *c, int64_t start)
+{
+	size_t lo = 0, hi = c->nopen;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->open[mid].start < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < c->nopen && c->open[lo].start == start)
+		return &c->open[lo];
+	if (c->nopen == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 8;
+		struct mlw_wopen *n = realloc(c->open, ncap * sizeof *n);
+
+		if (n == NULL)
+			mlw_fatal("out of memory");
+		c->open = n;
+		c->cap = ncap;
+	}
+	memmove(&c->open[lo + 1], &c->open[lo],
+	    (c->nopen - lo) * sizeof *c->open);
+	c->nopen++;
+	c->open[lo].start = start;
+	c->open[lo].n = 0;
+	return &c->open[lo];
+}
+
+size_t
+mlw_wclock_assign(struct mlw_wclock *c, int64_t t, int64_t *starts, int *late)
+{
+	int64_t last = mlw_floordiv(t, c->slide) * c->slide, s;
+	size_t n = 0, k;
+	int64_t first = last;
+
+	*late = 0;
+	/* windows containing t start in (t - size, t], on multiples of slide */
+	while (first - c->slide > t - c->size)
+		first -= c->slide;
+	for (s = first; s <= last; s += c->slide) {
+		if (s + c->size <= t)
+			continue;       /* slide > size leaves gaps */
+		if (c->has_wm && s + c->size <= c->wm) {
+			*late = 1;
+			continue;
+		}
+		if (n < MLW_WINDOWS_PER_RECORD)
+			starts[n++] = s;
+	}
+	for (k = 0; k < n; k++)
+		find_or_add(c, starts[k])->n++;
+	return n;
+}
+
+void
+mlw_wclock_advance(struct mlw_wclock *c, int64_t wm,
+    void (*close)(int64_t, int64_t, uint64_t, void *), void *arg)
+{
+	size_t k = 0, i;
+
+	if (c->has_wm && wm <= c->wm)
+		return;
+	c->wm = wm;
+	c->has_wm = 1;
+	while (k < c->nopen && c->open[k].start + c->size <= wm) {
+		close(c->open[k].start, c->open[k].start + c->size,
+		    c->open[k].n, arg);
+		k++;
+	}
+	if (k) {
+		for (i = k; i < c->nopen; i++)
+			c->open[i - k] = c->open[i];
+		c->nopen -= k;
+	}
+}
+
+void
+mlw_wclock_close_all(struct mlw_wclock *c,
+    void (*close)(int64_t, int64_t, uint64_t, void *), void *arg)
+{
+	size_t k;
+
+	for (k = 0; k < c->nopen; k++)
+		close(c->open[k].start, c->open[k].start + c->size,
+		    c->open[k].n, arg);
+	c->nopen = 0;
+}
+
+/* ---- consuming ---- */
+
+static int
+bound(const struct mlw_json *doc, long i, char *raw, size_t *rawlen,
+    int64_t *order, const char **why)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	double d;
+
+	if (t->len >= MLW_WKEY_MAX) {
+		*why = "window bound longer than 63 bytes";
+		return -1;
+	}
+	memcpy(raw, doc->src + t->start, t->len);
+	*rawlen = t->len;
+	if (t->type == MLW_JSTR) {
+		if (t->esc || mlw_time_parse(doc->src + t->start + 1, t->len - 2,
+		    order, why) < 0) {
+			*why = "window bound is not an RFC 3339 time";
+			return -1;
+		}
+		return 0;
+	}
+	if (t->type == MLW_JNUM) {
+		if (mlw_json_num(doc, (uint32_t)i, &d) < 0 ||
+		    !(d > -9.2e18 && d < 9.2e18)) {
+			*why = "window bound out of range";
+			return -1;
+		}
+		*order = (int64_t)d;
+		return 0;
+	}
+	*why = "window bound is neither a time string nor a number";
+	return -1;
+}
+
+int
+mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
+{
+	long s = mlw_json_member(doc, 0, "window_start", 12);
+	long e = mlw_json_member(doc, 0, "window_end", 10);
+	long m = mlw_json_member(doc, 0, "mlw", 3);
+	int close = m >= 0 && doc->tok[m].type == MLW_JSTR &&
+	    mlw_json_streq(doc, (uint32_t)m, "window_close", 12);
+
+	k->has = 0;
+	k->order = k->order_end = 0;
+	k->slen = k->elen = 0;
+	if (mlw_json_missing(doc, s) && mlw_json_missing(doc, e)) {
+		if (close) {
+			*why = "close record without window_start and window_end";
+			return -1;
+		}
+		return MLW_WREC;
+	}
+	if (mlw_json_missing(doc, s) || mlw_json_missing(doc, e)) {
+		*why = mlw_json_missing(doc, s) ? "window_end without window_start"
+		    : "window_start without window_end";
+		return -1;
+	}
+	if (bound(doc, s, k->start, &k->slen, &k->order, why) < 0 ||
+	    bound(doc, e, k->end, &k->elen, &k->order_end, why) < 0)
+		return -1;
+	k->has = 1;
+	return close ? MLW_WCLOSE : MLW_WREC;
+}
+
+void
+mlw_wkey_write(struct mlw_buf *b, const struct mlw_wkey *k)
+{
+	if (!k->has)
+		return;
+	mlw_jw_key(b, "window_start");
+	mlw_buf_add(b, k->start, k->slen);
+	mlw_jw_key(b, "window_end");
+	mlw_buf_add(b, k->end, k->elen);
+}
+
+struct wslot {
+	struct mlw_wkey key;
+	void *state;
+};
+
+struct mlw_wtab {
+	size_t state_size;
+	void (*reset)(void *, void *);
+	void (*close)(const struct mlw_wkey *, void *, void *);
+	void *arg;
+	struct wslot *open;
+	size_t nopen, cap;
+	void **spare;            /* states of closed windows, for reuse */
+	size_t nspare, spcap;
+};
+
+struct mlw_wtab *
+mlw_wtab_new(size_t state_size, void (*reset)(void *, void *),
+    void (*close)(const struct mlw_wkey *, void *, void *), void *arg)
+{
+	struct mlw_wtab *t = calloc(1, sizeof *t);
+
+	if (t == NULL)
+		mlw_fatal("out of memory");
+	t->state_size = state_size ? state_size : 1;
+	t->reset = reset;
+	t->close = close;
+	t->arg = arg;
+	return t;
+}
+
+static int
+samekey(const struct mlw_wkey *a, const struct mlw_wkey *b)
+{
+	return a->has == b->has && a->slen == b->slen && a->elen == b->elen &&
+	    memcmp(a->start, b->start, a->slen) == 0 &&
+	    memcmp(a->end, b->end, a->elen) == 0;
+}
+
+void *
+mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k)
+{
+	size_t i;
+	struct wslot *s;
+
+	/* the newest window is the likeliest: search from the end */
+	for (i = t->nopen; i-- > 0;)
+		if (samekey(&t->open[i].key, k))
+			return t->open[i].state;
+	if (t->nopen == t->cap) {
+		size_t ncap = t->cap ? t->cap * 2 : 8;
+		struct wslot *n = realloc(t->open, ncap * sizeof *n);
+
+		if (n == NULL)
+			mlw_fatal("out of memory");
+		t->open = n;
+		t->cap = ncap;
+	}
+	s = &t->open[t->nopen++];
+	s->key = *k;
+	if (t->nspare)
+		s->state = t->spare[--t->nspare];
+	else if ((s->state = malloc(t->state_size)) == NULL)
+		mlw_fatal("out of memory");
+	t->reset(s->state, t->arg);
+	return s->state;
+}
+
+static void
+retire(struct mlw_wtab *t, size_t i)
+{
+	struct wslot s = t->open[i];
+
+	t->close(&s.key, s.state, t->arg);
+	memmove(&t->open[i], &t->open[i + 1],
+	    (t->nopen - i - 1) * sizeof *t->open);
+	t->nopen--;
+	if (t->nspare == t->spcap) {
+		size_t ncap = t->spcap ? t->spcap * 2 : 8;
+		void **n = realloc(t->spare, ncap * sizeof *n);
+
+		if (n == NULL)
+			mlw_fatal("out of memory");
+		t->spare = n;
+		t->spcap = ncap;
+	}
+	t->spare[t->nspare++] = s.state;
+}
+
+void
+mlw_wtab_close(struct mlw_wtab *t, const struct mlw_wkey *k)
+{
+	size_t i;
+
+	for (i = 0; i < t->nopen; i++)
+		if (samekey(&t->open[i].key, k)) {
+			retire(t, i);
+			return;
+		}
+}
+
+static int
+keycmp(const struct mlw_wkey *a, const struct mlw_wkey *b)
+{
+	if (a->has != b->has)
+		return a->has ? -1 : 1;
+	if (a->order != b->order)
+		return a->order < b->order ? -1 : 1;
+	if (a->order_end != b->order_end)
+		return a->order_end < b->order_end ? -1 : 1;
+	return 0;
+}
+
+void
+mlw_wtab_close_all(struct mlw_wtab *t)
+{
+	while (t->nopen) {
+		size_t i, best = 0;
+
+		for (i = 1; i < t->nopen; i++)
+			if (keycmp(&t->open[i].key, &t->open[best].key) < 0)
+				best = i;
+		retire(t, best);
+	}
+}
+
+void
+mlw_wtab_free(struct mlw_wtab *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->nopen; i++)
+		free(t->open[i].state);
+	for (i = 0; i < t->nspare; i++)
+		free(t->spare[i]);
+	free(t->open);
+	free(t->spare);
+	free(t);
+}

@@ -1,0 +1,174 @@
+/*
+ * mlw-gen: write a deterministic, realistic prediction log as JSON Lines.
+ *
+ * Every number comes from a seeded splitmix64 generator and only +, -, *
+ * and / (normals are sums of twelve uniforms), so the output is the same
+ * byte for byte on every machine and libc.
+ */
+#include <getopt.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "io.h"
+#include "num.h"
+#include "opt.h"
+#include "times.h"
+
+static const char usage_text[] =
+    "mlw-gen [-n COUNT] [--seed N] [--start TIME] [--interval DUR]\n"
+    "               [--drift-at INDEX] [--drift STRENGTH] [--reference]";
+
+static uint64_t rng;
+
+static uint64_t
+next64(void)
+{
+	uint64_t z = (rng += 0x9E3779B97F4A7C15ULL);
+
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static double
+uniform(void)
+{
+	return (double)(next64() >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* Approximately standard normal: Irwin-Hall with twelve terms. */
+static double
+normal(void)
+{
+	double s = 0;
+	int i;
+
+	for (i = 0; i < 12; i++)
+		s += uniform();
+	return s - 6;
+}
+
+static const char *
+pick(const char *const *names, const double *w, int n)
+{
+	double u = uniform(), acc = 0;
+	int i;
+
+	for (i = 0; i < n - 1; i++) {
+		acc += w[i];
+		if (u < acc)
+			return names[i];
+	}
+	return names[n - 1];
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "count", required_argument, NULL, 'n' },
+		{ "drift", required_argument, NULL, 'D' },
+		{ "drift-at", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "reference", no_argument, NULL, 'r' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "start", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const countries[] = { "DE", "FR", "US", "IN", "BR" };
+	static const double cw0[] = { 0.30, 0.20, 0.25, 0.15, 0.10 };
+	static const double cw1[] = { 0.15, 0.10, 0.50, 0.15, 0.10 };
+	static const char *const devices[] = { "mobile", "desktop", "tablet" };
+	static const double dw0[] = { 0.55, 0.35, 0.10 };
+	static const double dw1[] = { 0.75, 0.15, 0.10 };
+	long long n = 1000, drift_at = -1, ll;
+	double drift = 1.0;
+	int64_t t, interval = MLW_NS_PER_SEC;
+	int reference = 0, ch;
+	const char *why;
+	long long i;
+
+	mlw_diag_init(argv[0]);
+	rng = 1;
+	mlw_time_parse("2026-11-01T00:00:00Z", 20, &t, &why);
+	while ((ch = getopt_long(argc, argv, "hi:n:rs:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			if (mlw_int_strict(optarg, 0, INT64_MAX, &drift_at) < 0)
+				mlw_usage_error(usage_text);
+			break;
+		case 'D':
+			if (mlw_num_strict(optarg, &drift) < 0)
+				mlw_usage_error(usage_text);
+			break;
+		case 'S':
+			if (mlw_time_parse(optarg, strlen(optarg), &t, &why) < 0)
+				mlw_fatal("--start: %s", why);
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			return 0;
+		case 'i':
+			if (mlw_duration_parse(optarg, &interval) < 0)
+				mlw_usage_error(usage_text);
+			break;
+		case 'n':
+			if (mlw_int_strict(optarg, 0, INT64_MAX, &n) < 0)
+				mlw_usage_error(usage_text);
+			break;
+		case 'r':
+			reference = 1;
+			break;
+		case 's':
+			if (mlw_int_strict(optarg, 0, INT64_MAX, &ll) < 0)
+				mlw_usage_error(usage_text);
+			rng = (uint64_t)ll * 0x9E3779B97F4A7C15ULL + 1;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	for (i = 0; i < n; i++, t += interval) {
+		double d = drift_at >= 0 && i >= drift_at ? drift : 0;
+		double age = 38 + 9 * normal() + 8 * d;
+		double income = 42000 + 9000 * normal() + 3000 * d * normal();
+		double tenure_f = 30 + 18 * normal() - 10 * d;
+		long tenure = tenure_f < 0 ? 0 : (long)tenure_f;
+		const char *country = pick(countries, d > 0 ? cw1 : cw0, 5);
+		const char *device = pick(devices, d > 0 ? dw1 : dw0, 3);
+		int premium = uniform() < 0.2;
+		double z = 0.04 * (age - 38) - 0.03 * (tenure - 30) +
+		    (premium ? -0.8 : 0.2) + 0.6 * normal();
+		double score = 0.5 + 0.5 * z / (1 + (z < 0 ? -z : z));
+		/* after drift the true relation changes: quality drops */
+		double truth = d > 0 ? 0.5 + 0.25 * normal() : score;
+		int label = uniform() < truth;
+		char ts[MLW_TIME_MAX];
+
+		if (age < 18)
+			age = 18;
+		if (income < 0)
+			income = 0;
+		mlw_time_format(t, ts);
+		if (reference)
+			printf("{\"features\":{\"age\":%.1f,\"income\":%.2f,"
+			    "\"tenure\":%ld,\"country\":\"%s\",\"device\":\"%s\","
+			    "\"premium\":%s},\"score\":%.4f,\"label\":%d}\n",
+			    age, income, tenure, country, device,
+			    premium ? "true" : "false", score, label);
+		else
+			printf("{\"ts\":\"%s\",\"id\":\"p%07lld\",\"model\":"
+			    "\"churn-v3\",\"features\":{\"age\":%.1f,\"income\":"
+			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
+			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
+			    "%d,\"label\":%d}\n", ts, i, age, income, tenure,
+			    country, device, premium ? "true" : "false", score,
+			    score >= 0.5, label);
+	}
+	mlw_out_close();
+	return 0;
+}
