@@ -249,6 +249,9 @@ main(int argc, char *argv[])
 	mlw_profile_load(&ps.prof, ref, &po);
 	if (save) {
 		mlw_profile_save(&ps.prof, save);
+		mlw_profile_free(&ps.prof);
+		mlw_free_list(po.fields, po.nfields);
+		mlw_free_list(po.categorical, po.ncategorical);
 		return mlw_finish();
 	}
 	ps.off = calloc(ps.prof.nf, sizeof *ps.off);

@@ -235,6 +235,7 @@ main(int argc, char *argv[])
 		mlw_usage_error(usage_text);
 	}
 	mlw_wclock_init(&w.clock, size, slide, lateness);
+	w.clock.nonneg = w.count;
 	starts = malloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);
 	if (starts == NULL)
 		mlw_fatal("out of memory");

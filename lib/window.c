@@ -69,8 +69,8 @@ mlw_wclock_assign(struct mlw_wclock *c, int64_t t, int64_t *starts, int *late)
 	while (first - c->slide > t - c->size)
 		first -= c->slide;
 	for (s = first; s <= last; s += c->slide) {
-		if (s + c->size <= t)
-			continue;       /* slide > size leaves gaps */
+		if (s + c->size <= t || (c->nonneg && s < 0))
+			continue;       /* gaps when slide > size; index >= 0 */
 		if (c->has_wm && s + c->size <= c->wm) {
 			*late = 1;
 			continue;

@@ -26,6 +26,7 @@ struct mlw_wclock {
 	int64_t size, slide, lateness;
 	int64_t wm;              /* watermark; valid when has_wm */
 	int has_wm;
+	int nonneg;              /* count windows: no window starts below 0 */
 	struct mlw_wopen { int64_t start; uint64_t n; } *open;
 	size_t nopen, cap;       /* open windows, sorted by start */
 };

@@ -1,0 +1,182 @@
+/* Unit tests of lib/json.c, lib/jw.c and lib/num.c: RFC 8259 validity
+ * (the accept/reject cases follow the grammar in RFC 8259 sections 2-8),
+ * path lookup, string decoding, exact numbers. */
+#include <stdlib.h>
+
+#include "json.h"
+#include "jw.h"
+#include "num.h"
+#include "tap.h"
+
+static struct mlw_json doc;
+
+static int
+valid(const char *s)
+{
+	return mlw_json_parse(&doc, s, strlen(s)) == 0;
+}
+
+static long
+get(const char *s, const char *path)
+{
+	struct mlw_path p;
+	long r;
+
+	if (!valid(s) || mlw_path_parse(&p, path) < 0)
+		return -99;
+	r = mlw_json_get(&doc, 0, &p);
+	mlw_path_free(&p);
+	return r;
+}
+
+static const char *
+str(long i)
+{
+	static char b[256];
+	size_t n = mlw_json_str(&doc, (uint32_t)i, b, sizeof b - 1);
+
+	b[n] = '\0';
+	return b;
+}
+
+int
+main(void)
+{
+	static const char *const good[] = {
+		"{}", "[]", "0", "-0", "1.5e-3", "1E+2", "\"\"", "true",
+		"null", " { \"a\" : [ 1 , { } , [ ] ] } ", "{\"\\u00e9\":\"\\ud83d\\ude00\"}",
+		"\"caf\xc3\xa9\"", "\"\xf0\x9f\x98\x80\"", "{\"a\":1,\"a\":2}",
+		"\"\\ud800\"", "123456789012345678901234567890",
+	};
+	static const char *const badj[] = {
+		"", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "[1,]", "01", "1.",
+		".5", "+1", "1e", "-", "tru", "nul", "\"\\x\"", "\"\\u12\"",
+		"\"a\tb\"", "\"\xc3\"", "\"\xc0\xaf\"", "\"\xed\xa0\x80\"",
+		"\"\xf5\x80\x80\x80\"", "{} {}", "{'a':1}", "[1 2]", "NaN",
+		"Infinity", "{\"a\":1}x", "\"abc",
+	};
+	size_t i;
+	char deep[600];
+	long t;
+	double d;
+	char nb[MLW_NUM_MAX];
+
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ok(valid(good[i]), "valid: %s", good[i]);
+	for (i = 0; i < sizeof badj / sizeof badj[0]; i++)
+		ok(!valid(badj[i]), "invalid: %s", badj[i]);
+
+	memset(deep, '[', 256);
+	memset(deep + 256, ']', 256);
+	ok(mlw_json_parse(&doc, deep, 512) == 0, "256 levels of nesting");
+	memset(deep, '[', 257);
+	memset(deep + 257, ']', 257);
+	ok(mlw_json_parse(&doc, deep, 514) < 0 &&
+	    strstr(doc.err, "deeper than 256") != NULL, "257 levels rejected");
+
+	ok(!valid("{\"a\":1,}"), "trailing comma");
+	is_str(doc.err, "invalid JSON at column 8: expected a member name in "
+	    "double quotes, found '}'", "error names the column and the byte");
+	ok(!valid("{\"a\":\"\x01\"}"), "raw control byte");
+	is_str(doc.err, "invalid JSON at column 7: control character in string "
+	    "(must be escaped), found byte 0x01", "non-printable byte shown in hex");
+
+	t = get("{\"features\":{\"age\":41,\"n\":null},\"x\":\"y\"}", "features.age");
+	ok(t > 0 && doc.tok[t].type == MLW_JNUM, "nested path");
+	ok(get("{\"features\":{\"age\":41}}", "features.income") == -1,
+	    "absent member");
+	ok(get("{\"features\":3}", "features.age") == -1, "path through a number");
+	t = get("{\"f\":{\"n\":null}}", "f.n");
+	ok(t > 0 && mlw_json_missing(&doc, t), "null is missing");
+	t = get("{\"a.b\":7,\"a\":{\"b\":8}}", "a\\.b");
+	ok(t > 0 && doc.src[doc.tok[t].start] == '7', "escaped dot in a path");
+	t = get("{\"a\":1,\"a\":2}", "a");
+	ok(t > 0 && doc.src[doc.tok[t].start] == '2', "the last duplicate wins");
+	t = get("{\"caf\\u00e9\":5}", "caf\xc3\xa9");
+	ok(t > 0, "escaped member name matches the decoded path");
+
+	t = get("{\"s\":\"a\\\"b\\\\c\\/d\\n\\u00e9\\ud83d\\ude00\"}", "s");
+	is_str(str(t), "a\"b\\c/d\n\xc3\xa9\xf0\x9f\x98\x80", "string decoding");
+	t = get("{\"s\":\"\\udc00x\"}", "s");
+	is_str(str(t), "\xef\xbf\xbdx", "a lone surrogate decodes to U+FFFD");
+
+	ok(mlw_num_parse("0.1", 3, &d) == 0 && d == 0.1, "0.1 as strtod");
+	ok(mlw_num_parse("-0", 2, &d) == 0 && d == 0 && signbit(d), "-0");
+	ok(mlw_num_parse("1e400", 5, &d) < 0, "1e400 overflows");
+	ok(mlw_num_parse("1E-400", 6, &d) == 0 && d == 0, "1E-400 underflows to 0");
+	ok(mlw_num_parse("9007199254740993", 16, &d) == 0 &&
+	    d == 9007199254740992.0, "2^53+1 rounds as strtod");
+	ok(mlw_num_parse("123456.789", 10, &d) == 0 && d == strtod("123456.789",
+	    NULL), "fast path equals strtod");
+	{
+		/* the fast path against strtod on many decimals */
+		unsigned long long x = 88172645463325252ULL;
+		int bad = 0, k;
+
+		for (k = 0; k < 100000; k++) {
+			char s[40];
+			double a;
+
+			x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+			snprintf(s, sizeof s, "%llu.%0*llu", (x >> 20) % 100000000,
+			    (int)(x % 9 + 1), (x >> 3) % 1000000000ULL %
+			    (unsigned long long)pow(10, (double)(x % 9 + 1)));
+			mlw_num_parse(s, strlen(s), &a);
+			bad += a != strtod(s, NULL);
+		}
+		ok(bad == 0, "100000 random decimals equal strtod (%d differ)", bad);
+	}
+
+	mlw_num_format(0.1, nb);
+	is_str(nb, "0.1", "shortest 0.1");
+	mlw_num_format(1.0 / 3, nb);
+	is_str(nb, "0.3333333333333333", "shortest 1/3 (16 digits)");
+	mlw_num_format(3600, nb);
+	is_str(nb, "3600", "integer without fraction");
+	mlw_num_format(0.30000000000000004, nb);
+	is_str(nb, "0.30000000000000004", "17 digits when needed");
+	mlw_num_format(-0.0, nb);
+	is_str(nb, "-0", "negative zero");
+	{
+		struct mlw_buf b = { 0 };
+
+		mlw_jw_str(&b, "a\"\\\n\x01\xc3\xa9", 7);
+		mlw_buf_addc(&b, '\0');
+		is_str(b.p, "\"a\\\"\\\\\\n\\u0001\xc3\xa9\"", "string escaping");
+		b.len = 0;
+		ok(mlw_jw_num(&b, NAN) < 0 && b.len == 4 &&
+		    memcmp(b.p, "null", 4) == 0, "NaN is written as null");
+		b.len = 0;
+		valid("{ \"a\":1 , \"window_end\":2, \"b\" : [3] }");
+		{
+			static const char *const omit[] = { "window_end" };
+
+			mlw_jw_copy_open(&b, &doc, omit, 1);
+			mlw_jw_key(&b, "w");
+			mlw_jw_int(&b, 5);
+			mlw_jw_close(&b, '}');
+			mlw_buf_addc(&b, '\0');
+			is_str(b.p, "{\"a\":1,\"b\" : [3],\"w\":5}",
+			    "copy without an owned member, bytes kept");
+		}
+		b.len = 0;
+		valid("{ \"a\":1 }");
+		mlw_jw_copy_open(&b, &doc, NULL, 0);
+		mlw_jw_key(&b, "w");
+		mlw_jw_int(&b, 5);
+		mlw_jw_close(&b, '}');
+		mlw_buf_addc(&b, '\0');
+		is_str(b.p, "{ \"a\":1,\"w\":5}", "copy keeps the record's bytes");
+		b.len = 0;
+		valid("{}");
+		mlw_jw_copy_open(&b, &doc, NULL, 0);
+		mlw_jw_key(&b, "w");
+		mlw_jw_int(&b, 5);
+		mlw_jw_close(&b, '}');
+		mlw_buf_addc(&b, '\0');
+		is_str(b.p, "{\"w\":5}", "members added to an empty object");
+		mlw_buf_free(&b);
+	}
+	mlw_json_free(&doc);
+	return done_testing();
+}
