@@ -28,6 +28,8 @@ struct psi {
 	int detail;
 	struct mlw_buf out;
 	long *bins;              /* scratch: bin of each feature */
+	long *tok;               /* scratch: token of each feature */
+	struct mlw_pathset set;
 	struct mlw_msgkind nulls;
 };
 
@@ -162,6 +164,7 @@ main(int argc, char *argv[])
 	struct mlw_json doc;
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
+	struct mlw_path *paths;
 	long long ll;
 	size_t i;
 	int ch;
@@ -256,8 +259,13 @@ main(int argc, char *argv[])
 	}
 	ps.off = calloc(ps.prof.nf, sizeof *ps.off);
 	ps.bins = calloc(ps.prof.nf, sizeof *ps.bins);
-	if (ps.off == NULL || ps.bins == NULL)
+	ps.tok = calloc(ps.prof.nf, sizeof *ps.tok);
+	paths = calloc(ps.prof.nf, sizeof *paths);
+	if (ps.off == NULL || ps.bins == NULL || ps.tok == NULL || paths == NULL)
 		mlw_fatal("out of memory");
+	for (i = 0; i < ps.prof.nf; i++)
+		paths[i] = ps.prof.f[i].path;
+	mlw_pathset_init(&ps.set, paths, ps.prof.nf);
 	for (i = 0; i < ps.prof.nf; i++) {
 		ps.off[i] = ps.ncounts;
 		ps.ncounts += ps.prof.f[i].nbins + 1;
@@ -290,11 +298,11 @@ main(int argc, char *argv[])
 			mlw_wtab_close(tab, &key);
 			continue;
 		}
+		mlw_json_getset(&doc, &ps.set, ps.tok);
 		for (i = 0; i < ps.prof.nf; i++) {
 			const struct mlw_feature *f = &ps.prof.f[i];
 
-			ps.bins[i] = mlw_feature_bin(f, &doc,
-			    mlw_json_get(&doc, 0, &f->path), fwhy);
+			ps.bins[i] = mlw_feature_bin(f, &doc, ps.tok[i], fwhy);
 			if (ps.bins[i] == -2)
 				break;
 		}
@@ -317,6 +325,9 @@ main(int argc, char *argv[])
 	mlw_buf_free(&ps.out);
 	free(ps.off);
 	free(ps.bins);
+	free(ps.tok);
+	free(paths);
+	mlw_pathset_free(&ps.set);
 	mlw_profile_free(&ps.prof);
 	mlw_free_list(po.fields, po.nfields);
 	mlw_free_list(po.categorical, po.ncategorical);

@@ -27,6 +27,10 @@ struct win {
 	FILE *late;
 	const char *latepath;
 	uint64_t nlate;
+	/* the last window's bounds as written, for reuse */
+	int64_t cstart;
+	int cached;
+	struct mlw_buf cbounds;
 };
 
 static void
@@ -36,6 +40,23 @@ bound(struct mlw_buf *b, const struct win *w, int64_t v)
 		mlw_jw_int(b, v);
 	else
 		mlw_jw_time(b, v);
+}
+
+/* Append ,"window_start":S,"window_end":E (formatted once per window). */
+static void
+bounds(struct mlw_buf *b, struct win *w, int64_t start)
+{
+	if (!w->cached || w->cstart != start) {
+		w->cbounds.len = 0;
+		mlw_jw_key(&w->cbounds, "window_start");
+		bound(&w->cbounds, w, start);
+		mlw_jw_key(&w->cbounds, "window_end");
+		bound(&w->cbounds, w, start + w->clock.size);
+		w->cstart = start;
+		w->cached = 1;
+	}
+	mlw_jw_sep(b);
+	mlw_buf_add(b, w->cbounds.p, w->cbounds.len);
 }
 
 /* A window closed: write its close record and flush. */
@@ -305,10 +326,7 @@ main(int argc, char *argv[])
 
 			b->len = 0;
 			mlw_jw_copy_open(b, &doc, owned, 2);
-			mlw_jw_key(b, "window_start");
-			bound(b, &w, starts[k]);
-			mlw_jw_key(b, "window_end");
-			bound(b, &w, starts[k] + size);
+			bounds(b, &w, starts[k]);
 			mlw_jw_close(b, '}');
 			mlw_buf_addc(b, '\n');
 			mlw_out_write(b->p, b->len);
@@ -326,6 +344,7 @@ main(int argc, char *argv[])
 		mlw_fatal_errno("%s: write error", w.latepath);
 	mlw_wclock_free(&w.clock);
 	mlw_buf_free(&w.out);
+	mlw_buf_free(&w.cbounds);
 	mlw_json_free(&doc);
 	mlw_input_free(in);
 	free(starts);

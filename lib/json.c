@@ -97,6 +97,19 @@ hexval(unsigned c)
 	return -1;
 }
 
+/* Does the 8-byte word hold a byte that needs a look: '"', '\\', a
+ * control byte or a non-ASCII byte? (The classic "has zero byte" trick.) */
+#define ONES  0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+static int
+word_special(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (w - ONES * 0x20) |
+	    w) & HIGHS ? 1 : 0;
+}
+
 /* Scan a string starting at the opening quote; returns the position after
  * the closing quote, or NULL (error set). */
 static const unsigned char *
@@ -105,6 +118,14 @@ scan_string(struct mlw_json *doc, const unsigned char *p,
 {
 	p++;
 	for (;;) {
+		while (end - p >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p, 8);
+			if (word_special(w))
+				break;
+			p += 8;
+		}
 		while (p < end && plain[*p])
 			p++;
 		if (p >= end) {
@@ -582,4 +603,116 @@ mlw_path_escape(const char *name, size_t len, char *out)
 		out[n++] = name[i];
 	}
 	return n;
+}
+
+void
+mlw_pathset_init(struct mlw_pathset *s, const struct mlw_path *paths, size_t n)
+{
+	size_t i, j, cap = 1;
+
+	for (i = 0; i < n; i++)
+		cap += paths[i].nseg;
+	s->node = calloc(cap, sizeof *s->node);
+	s->alias = calloc(n ? n : 1, sizeof *s->alias);
+	if (s->node == NULL || s->alias == NULL)
+		mlw_fatal("out of memory");
+	s->nnode = 1;
+	s->npath = n;
+	s->node[0].leaf = -1;
+	s->node[0].child = s->node[0].sibling = -1;
+	for (i = 0; i < n; i++) {
+		long cur = 0;
+
+		for (j = 0; j < paths[i].nseg; j++) {
+			long c;
+
+			for (c = s->node[cur].child; c >= 0; c = s->node[c].sibling)
+				if (s->node[c].len == paths[i].seglen[j] &&
+				    memcmp(s->node[c].name, paths[i].seg[j],
+				    s->node[c].len) == 0)
+					break;
+			if (c < 0) {
+				struct mlw_pnode *nd = &s->node[s->nnode];
+
+				nd->name = paths[i].seg[j];
+				nd->len = paths[i].seglen[j];
+				nd->leaf = -1;
+				nd->child = -1;
+				nd->sibling = s->node[cur].child;
+				c = (long)s->nnode++;
+				s->node[cur].child = c;
+			}
+			cur = c;
+		}
+		if (s->node[cur].leaf < 0)
+			s->node[cur].leaf = (long)i;
+		s->alias[i] = s->node[cur].leaf;
+	}
+}
+
+void
+mlw_pathset_free(struct mlw_pathset *s)
+{
+	free(s->node);
+	free(s->alias);
+	memset(s, 0, sizeof *s);
+}
+
+static void
+set_clear(const struct mlw_pathset *s, long nd, long *out)
+{
+	long c;
+
+	for (c = s->node[nd].child; c >= 0; c = s->node[c].sibling) {
+		if (s->node[c].leaf >= 0)
+			out[s->node[c].leaf] = -1;
+		set_clear(s, c, out);
+	}
+}
+
+static void
+set_walk(const struct mlw_json *doc, uint32_t obj,
+    const struct mlw_pathset *s, long nd, long *out)
+{
+	const struct mlw_jtok *tok = doc->tok;
+	uint32_t i, end = tok[obj].next;
+
+	for (i = obj + 1; i < end; i = tok[i + 1].next) {
+		const struct mlw_jtok *k = &tok[i];
+		const char *kp = doc->src + k->start + 1;
+		size_t klen = k->len - 2;
+		long c;
+
+		for (c = s->node[nd].child; c >= 0; c = s->node[c].sibling) {
+			const struct mlw_pnode *n = &s->node[c];
+
+			if (k->esc ? !mlw_json_streq(doc, i, n->name, n->len) :
+			    (n->len != klen || (klen && kp[0] != n->name[0]) ||
+			    memcmp(kp, n->name, klen) != 0))
+				continue;
+			if (n->leaf >= 0)
+				out[n->leaf] = (long)i + 1;
+			if (n->child >= 0) {
+				set_clear(s, c, out);
+				if (tok[i + 1].type == MLW_JOBJ)
+					set_walk(doc, i + 1, s, c, out);
+			}
+			break;
+		}
+	}
+}
+
+void
+mlw_json_getset(const struct mlw_json *doc, const struct mlw_pathset *s,
+    long *out)
+{
+	size_t i;
+
+	for (i = 0; i < s->npath; i++)
+		out[i] = -1;
+	if (doc->tok[0].type == MLW_JOBJ)
+		set_walk(doc, 0, s, 0, out);
+	for (i = 0; i < s->npath; i++)
+		if (s->alias[i] != (long)i)
+			out[i] = out[s->alias[i]];
 }

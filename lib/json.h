@@ -42,6 +42,19 @@ struct mlw_path {
 	size_t *seglen;
 };
 
+/* A set of paths looked up together in one walk of a record. */
+struct mlw_pathset {
+	struct mlw_pnode {
+		const char *name;
+		size_t len;
+		long leaf;           /* index of the path ending here, or -1 */
+		long child, sibling; /* node indices, -1 for none */
+	} *node;
+	size_t nnode;
+	size_t npath;
+	long *alias;             /* path i is the same as path alias[i] */
+};
+
 /* Parse a whole line as one JSON value (RFC 8259: strict numbers, escapes,
  * UTF-8, no trailing data) into doc, reusing doc's token storage. Returns 0,
  * or -1 with doc->err describing the problem and its 1-based column. */
@@ -70,6 +83,16 @@ int mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
 /* The double of number token i (as strtod); 0, or -1 on overflow. */
 int mlw_json_num(const struct mlw_json *doc, uint32_t i, double *out);
 const char *mlw_json_typename(int type);
+
+/* Compile paths[0..n) into a set (the paths must outlive it). */
+void mlw_pathset_init(struct mlw_pathset *s, const struct mlw_path *paths,
+    size_t n);
+void mlw_pathset_free(struct mlw_pathset *s);
+/* For each path i of the set, out[i] = the token index of its value in the
+ * object at token 0, or -1 when absent; as mlw_json_get() for each path
+ * (the last of repeated names wins), in one walk of the record. */
+void mlw_json_getset(const struct mlw_json *doc, const struct mlw_pathset *s,
+    long *out);
 
 /* Parse a dotted path; 0, or -1 for an empty path or segment. */
 int mlw_path_parse(struct mlw_path *p, const char *text);

@@ -55,17 +55,17 @@ mlw_edges(const double *x, size_t n, int nbins, int uniform, double *edges)
 size_t
 mlw_bin_of(const double *e, size_t ne, double v)
 {
-	size_t lo = 0, hi = ne;
+	const double *base = e;
+	size_t n = ne;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	/* branch-free lower search: count of edges <= v */
+	while (n > 1) {
+		size_t half = n / 2;
 
-		if (e[mid] <= v)
-			lo = mid + 1;
-		else
-			hi = mid;
+		base = base[half - 1] <= v ? base + half : base;
+		n -= half;
 	}
-	return lo;
+	return (size_t)(base - e) + (n == 1 && base[0] <= v);
 }
 
 double

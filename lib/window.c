@@ -156,10 +156,25 @@ bound(const struct mlw_json *doc, long i, char *raw, size_t *rawlen,
 int
 mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
 {
-	long s = mlw_json_member(doc, 0, "window_start", 12);
-	long e = mlw_json_member(doc, 0, "window_end", 10);
-	long m = mlw_json_member(doc, 0, "mlw", 3);
-	int close = m >= 0 && doc->tok[m].type == MLW_JSTR &&
+	long s = -1, e = -1, m = -1;
+	uint32_t i;
+	int close;
+
+	/* one walk over the members for the three names */
+	for (i = 1; i < doc->tok[0].next; i = doc->tok[i + 1].next) {
+		const struct mlw_jtok *kt = &doc->tok[i];
+		char c = doc->src[kt->start + 1];
+
+		if (c != 'w' && c != 'm' && !kt->esc)
+			continue;
+		if (mlw_json_streq(doc, i, "window_start", 12))
+			s = (long)i + 1;
+		else if (mlw_json_streq(doc, i, "window_end", 10))
+			e = (long)i + 1;
+		else if (mlw_json_streq(doc, i, "mlw", 3))
+			m = (long)i + 1;
+	}
+	close = m >= 0 && doc->tok[m].type == MLW_JSTR &&
 	    mlw_json_streq(doc, (uint32_t)m, "window_close", 12);
 
 	k->has = 0;
