@@ -1,0 +1,618 @@
+/* mlw-alert: alerting rules over records, firing once and resolving once,
+ * with state kept across runs. */
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "diag.h"
+#include "expr.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "num.h"
+#include "opt.h"
+#include "times.h"
+
+static const char usage_text[] =
+    "mlw-alert (--name NAME --when EXPR [--for N|DUR] [--keep-firing-for N|DUR]\n"
+    "                 [--clear EXPR] [--by PATHS] [--severity S] [--label K=V]...\n"
+    "                 [--summary TEMPLATE] | --rules FILE) [--state FILE]\n"
+    "                 [--format records|alertmanager] [--exec CMD]\n"
+    "                 [--exec-timeout DUR] [--repeat DUR] [--pass] [--time FIELD]\n"
+    "                 [--now TIME] [--strict] [--rejects FILE] [FILE ...]";
+
+extern char **environ;
+
+struct ctx {
+	struct mlw_rule *rules;
+	size_t nrules;
+	struct mlw_alerts alerts;
+	int alertmanager;
+	char **execv;            /* --exec words, NULL-terminated */
+	int64_t exec_timeout;
+	int64_t repeat;
+	int64_t now;             /* --now, or 0 for the wall clock */
+	int has_now;
+	struct mlw_buf out, rec;
+	char **vals;             /* scratch: label values */
+	size_t valcap;
+};
+
+static int64_t
+wallclock(const struct ctx *c)
+{
+	struct timespec ts;
+
+	if (c->has_now)
+		return c->now;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * MLW_NS_PER_SEC + ts.tv_nsec;
+}
+
+/* A by value as a label: strings as they are, numbers in shortest form,
+ * booleans as true/false, missing as "". Returns a fresh string. */
+static char *
+label_value(const struct mlw_json *doc, long i)
+{
+	char *s;
+	const struct mlw_jtok *t;
+	double d;
+
+	if (mlw_json_missing(doc, i))
+		return strdup("");
+	t = &doc->tok[i];
+	if (t->type == MLW_JSTR) {
+		s = calloc(1, t->len);
+		if (s)
+			mlw_json_str(doc, (uint32_t)i, s, t->len - 1);
+		return s;
+	}
+	if (t->type == MLW_JNUM && mlw_json_num(doc, (uint32_t)i, &d) == 0) {
+		s = malloc(MLW_NUM_MAX);
+		if (s)
+			mlw_num_format(d, s);
+		return s;
+	}
+	return strndup(doc->src + t->start, t->len);
+}
+
+static void
+labels_json(struct mlw_buf *b, const struct mlw_rule *r,
+    const struct mlw_ainst *in, int am)
+{
+	size_t k;
+
+	mlw_jw_open(b, '{');
+	if (am) {
+		mlw_jw_key(b, "alertname");
+		mlw_jw_str(b, r->name, strlen(r->name));
+		mlw_jw_key(b, "severity");
+		mlw_jw_str(b, r->severity, strlen(r->severity));
+	}
+	for (k = 0; k < r->nby; k++) {
+		mlw_jw_key(b, r->by[k].text);
+		mlw_jw_str(b, in->val[k], strlen(in->val[k]));
+	}
+	for (k = 0; k < r->nlabel; k++) {
+		mlw_jw_key(b, r->lkey[k]);
+		mlw_jw_str(b, r->lval[k], strlen(r->lval[k]));
+	}
+	mlw_jw_close(b, '}');
+}
+
+/* Run --exec with the alert record on standard input. */
+static void
+run_exec(struct ctx *c, const struct mlw_rule *r, const char *status,
+    const char *rec, size_t len)
+{
+	int pfd[2], st = 0;
+	pid_t pid;
+	int64_t waited = 0;
+	void (*old)(int);
+
+	mlw_out_flush();
+	if (pipe(pfd) < 0) {
+		mlw_warn("--exec: pipe");
+		return;
+	}
+	pid = fork();
+	if (pid < 0) {
+		mlw_warn("--exec: fork");
+		close(pfd[0]);
+		close(pfd[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		dup2(2, 1);      /* its output must not mix with our records */
+		setenv("MLW_ALERT", r->name, 1);
+		setenv("MLW_STATUS", status, 1);
+		setenv("MLW_SEVERITY", r->severity, 1);
+		execvp(c->execv[0], c->execv);
+		fprintf(stderr, "%s: --exec: %s: %s\n", mlw_prog(), c->execv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	{
+		size_t off = 0;
+
+		while (off < len) {
+			ssize_t w = write(pfd[1], rec + off, len - off);
+
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+	}
+	close(pfd[1]);
+	signal(SIGPIPE, old);
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			break;
+		if (w < 0 && errno != EINTR) {
+			mlw_warn("--exec: waitpid");
+			return;
+		}
+		if (waited >= c->exec_timeout) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			mlw_warnx("--exec: %s did not finish within the "
+			    "--exec-timeout for alert %s (%s), killed",
+			    c->execv[0], r->name, status);
+			return;
+		}
+		poll(NULL, 0, 10);
+		waited += 10 * 1000000;
+	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+		mlw_warnx("--exec: %s exited with status %d for alert %s (%s)",
+		    c->execv[0], WEXITSTATUS(st), r->name, status);
+	else if (WIFSIGNALED(st))
+		mlw_warnx("--exec: %s was killed by signal %d for alert %s (%s)",
+		    c->execv[0], WTERMSIG(st), r->name, status);
+}
+
+static void
+emit(struct ctx *c, const struct mlw_rule *r, const struct mlw_ainst *in,
+    int act, const struct mlw_json *doc, int64_t t)
+{
+	struct mlw_buf *b = &c->out, *s = &c->rec;
+	const char *status = act == MLW_A_RESOLVE ? "resolved" : "firing";
+	long ws = mlw_json_member(doc, 0, "window_start", 12);
+	long we = mlw_json_member(doc, 0, "window_end", 10);
+	double v;
+	int hasv = mlw_expr_value(r->when, doc, &v) == 0;
+
+	s->len = 0;
+	if (r->summary)
+		mlw_template(s, r->summary, doc);
+	/* the alert record, always built: for --exec and the records format */
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "alert");
+	mlw_jw_str(b, r->name, strlen(r->name));
+	mlw_jw_key(b, "status");
+	mlw_jw_str(b, status, strlen(status));
+	mlw_jw_key(b, "severity");
+	mlw_jw_str(b, r->severity, strlen(r->severity));
+	mlw_jw_key(b, "labels");
+	labels_json(b, r, in, 0);
+	mlw_jw_key(b, "value");
+	if (hasv)
+		mlw_jw_num(b, v);
+	else
+		mlw_jw_null(b);
+	if (r->summary) {
+		mlw_jw_key(b, "summary");
+		mlw_jw_str(b, s->p, s->len);
+	}
+	mlw_jw_key(b, "starts_at");
+	mlw_jw_time(b, in->st.starts_at);
+	if (act == MLW_A_RESOLVE) {
+		mlw_jw_key(b, "ends_at");
+		mlw_jw_time(b, t);
+	}
+	if (ws >= 0 && we >= 0) {
+		mlw_jw_key(b, "window_start");
+		mlw_jw_raw(b, doc, (uint32_t)ws);
+		mlw_jw_key(b, "window_end");
+		mlw_jw_raw(b, doc, (uint32_t)we);
+	}
+	mlw_jw_close(b, '}');
+	mlw_buf_addc(b, '\n');
+	if (c->execv)
+		run_exec(c, r, status, b->p, b->len);
+	if (c->alertmanager) {
+		b->len = 0;
+		mlw_jw_open(b, '[');
+		mlw_jw_open(b, '{');
+		mlw_jw_key(b, "labels");
+		labels_json(b, r, in, 1);
+		mlw_jw_key(b, "annotations");
+		mlw_jw_open(b, '{');
+		if (r->summary) {
+			mlw_jw_key(b, "summary");
+			mlw_jw_str(b, s->p, s->len);
+		}
+		if (hasv) {
+			char nb[MLW_NUM_MAX];
+			size_t n = mlw_num_format(v, nb);
+
+			mlw_jw_key(b, "value");
+			mlw_jw_str(b, nb, n);
+		}
+		mlw_jw_close(b, '}');
+		mlw_jw_key(b, "startsAt");
+		mlw_jw_time(b, in->st.starts_at);
+		if (act == MLW_A_RESOLVE) {
+			mlw_jw_key(b, "endsAt");
+			mlw_jw_time(b, t);
+		}
+		mlw_jw_close(b, '}');
+		mlw_jw_close(b, ']');
+		mlw_buf_addc(b, '\n');
+	}
+	mlw_out_write(b->p, b->len);
+}
+
+/* Event time: window_end, else --time FIELD, else the wall clock. Returns
+ * 0, or -1 with why when --time's field is there but not a time. */
+static int
+event_time(const struct ctx *c, const struct mlw_json *doc,
+    const struct mlw_path *tp, int64_t *t, const char **why)
+{
+	long i = mlw_json_member(doc, 0, "window_end", 10);
+	const struct mlw_jtok *k;
+
+	if (i >= 0 && doc->tok[i].type == MLW_JSTR && !doc->tok[i].esc &&
+	    mlw_time_parse(doc->src + doc->tok[i].start + 1,
+	    doc->tok[i].len - 2, t, why) == 0)
+		return 0;
+	if (tp && !mlw_json_missing(doc, i = mlw_json_get(doc, 0, tp))) {
+		k = &doc->tok[i];
+		if (k->type == MLW_JSTR && !k->esc)
+			return mlw_time_parse(doc->src + k->start + 1, k->len - 2,
+			    t, why);
+		if (k->type == MLW_JNUM)
+			return mlw_time_from_number(doc->src + k->start, k->len,
+			    MLW_NS_PER_SEC, t, why);
+		*why = "expected an RFC 3339 string or a number of seconds";
+		return -1;
+	}
+	*t = wallclock(c);
+	return 0;
+}
+
+/* Split --exec's words on blanks; single or double quotes group. */
+static char **
+split_words(const char *s)
+{
+	size_t n = 0, cap = 8, k;
+	char **v = malloc(cap * sizeof *v), *w = malloc(strlen(s) + 1);
+
+	if (v == NULL || w == NULL)
+		mlw_fatal("out of memory");
+	while (*s) {
+		char q = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		k = 0;
+		while (*s && (q || (*s != ' ' && *s != '\t'))) {
+			if (!q && (*s == '\'' || *s == '"'))
+				q = *s++;
+			else if (q && *s == q) {
+				q = 0;
+				s++;
+			} else
+				w[k++] = *s++;
+		}
+		if (q) {
+			free(w);
+			free(v);
+			return NULL;
+		}
+		if (n + 2 > cap && (v = realloc(v, (cap *= 2) * sizeof *v)) == NULL)
+			mlw_fatal("out of memory");
+		v[n++] = strndup(w, k);
+	}
+	free(w);
+	if (n == 0) {
+		free(v);
+		return NULL;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+static void
+bad_rule(const char *name, const char *err)
+{
+	if (name)
+		mlw_warnx("rule %s: %s", name, err);
+	else
+		mlw_warnx("%s", err);
+	mlw_usage_error(usage_text);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, 'b' },
+		{ "clear", required_argument, NULL, 'c' },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "exec-timeout", required_argument, NULL, 'E' },
+		{ "for", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep-firing-for", required_argument, NULL, 'k' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "now", required_argument, NULL, 'N' },
+		{ "pass", no_argument, NULL, 'p' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "repeat", required_argument, NULL, 'P' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "severity", required_argument, NULL, 's' },
+		{ "state", required_argument, NULL, 'S' },
+		{ "strict", no_argument, NULL, 'X' },
+		{ "summary", required_argument, NULL, 'm' },
+		{ "time", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "when", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const attr[128] = {
+		['b'] = "by", ['c'] = "clear", ['f'] = "for",
+		['k'] = "keep_firing_for", ['l'] = "label", ['m'] = "summary",
+		['s'] = "severity", ['w'] = "when",
+	};
+	struct ctx c;
+	struct mlw_rule cli;
+	const char *rulesfile = NULL, *statefile = NULL, *timefield = NULL;
+	struct mlw_path timepath;
+	int pass = 0, ch, cli_used = 0;
+	char err[256];
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	size_t i, k;
+	const char *why;
+
+	mlw_diag_init(argv[0]);
+	memset(&c, 0, sizeof c);
+	memset(&cli, 0, sizeof cli);
+	memset(&doc, 0, sizeof doc);
+	c.exec_timeout = 10 * MLW_NS_PER_SEC;
+	while ((ch = getopt_long(argc, argv, "b:c:e:f:hk:l:m:n:pr:s:t:w:",
+	    longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'E':
+			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0) {
+				mlw_warnx("--exec-timeout: expected a duration "
+				    "like 10s, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'F':
+			if (strcmp(optarg, "alertmanager") == 0)
+				c.alertmanager = 1;
+			else if (strcmp(optarg, "records") != 0) {
+				mlw_warnx("--format: expected records or "
+				    "alertmanager, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'N':
+			if (mlw_time_parse(optarg, strlen(optarg), &c.now,
+			    &why) < 0) {
+				mlw_warnx("--now: %s, found '%s'", why, optarg);
+				mlw_usage_error(usage_text);
+			}
+			c.has_now = 1;
+			break;
+		case 'P':
+			if (mlw_duration_parse(optarg, &c.repeat) < 0) {
+				mlw_warnx("--repeat: expected a duration like 4h, "
+				    "found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			statefile = optarg;
+			break;
+		case 'V':
+			mlw_version();
+		case 'X':
+			mlw_set_strict(1);
+			break;
+		case 'b': case 'c': case 'f': case 'k': case 'l': case 'm':
+		case 's': case 'w':
+			cli_used = 1;
+			if (mlw_rule_set(&cli, attr[ch], optarg, err,
+			    sizeof err) < 0)
+				bad_rule(cli.name, err);
+			break;
+		case 'e':
+			if ((c.execv = split_words(optarg)) == NULL) {
+				mlw_warnx("--exec: expected a command, found "
+				    "'%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'n':
+			free(cli.name);
+			if ((cli.name = strdup(optarg)) == NULL)
+				mlw_fatal("out of memory");
+			cli_used = 1;
+			break;
+		case 'p':
+			pass = 1;
+			break;
+		case 'r':
+			rulesfile = optarg;
+			break;
+		case 't':
+			timefield = optarg;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (rulesfile) {
+		char *text = mlw_read_file(rulesfile, NULL);
+
+		if (text == NULL)
+			mlw_fatal_errno("%s", rulesfile);
+		if (mlw_rules_parse(text, rulesfile, &c.rules, &c.nrules, err,
+		    sizeof err) < 0)
+			mlw_fatal("%s", err);
+		free(text);
+	}
+	if (cli_used) {
+		if (mlw_rule_check(&cli, err, sizeof err) < 0)
+			bad_rule(NULL, err);
+		for (i = 0; i < c.nrules; i++)
+			if (strcmp(c.rules[i].name, cli.name) == 0)
+				bad_rule(cli.name, "defined twice");
+		c.rules = realloc(c.rules, (c.nrules + 1) * sizeof *c.rules);
+		if (c.rules == NULL)
+			mlw_fatal("out of memory");
+		c.rules[c.nrules++] = cli;
+	}
+	if (c.nrules == 0) {
+		mlw_warnx("no rule: give --name and --when, or --rules FILE");
+		mlw_usage_error(usage_text);
+	}
+	for (i = 0; i < c.nrules; i++)
+		if (c.rules[i].severity == NULL &&
+		    (c.rules[i].severity = strdup("warning")) == NULL)
+			mlw_fatal("out of memory");
+	if (timefield && mlw_path_parse(&timepath, timefield) < 0) {
+		mlw_warnx("--time: invalid field path '%s'", timefield);
+		mlw_usage_error(usage_text);
+	}
+	if (statefile)
+		mlw_state_load(&c.alerts, statefile, c.rules, c.nrules);
+
+	in = mlw_input_new(argv, argc);
+	while (mlw_input_next(in, &ln)) {
+		int64_t t;
+		int emitted = 0;
+
+		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    doc.err);
+			continue;
+		}
+		if (doc.tok[0].type != MLW_JOBJ) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "expected an object, found %s",
+			    mlw_json_typename(doc.tok[0].type));
+			continue;
+		}
+		if (event_time(&c, &doc, timefield ? &timepath : NULL, &t,
+		    &why) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s: %s",
+			    timefield, why);
+			continue;
+		}
+		if (pass) {
+			mlw_out_write(ln.p, ln.len);
+			mlw_out_write("\n", 1);
+		}
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* a control record */
+		for (i = 0; i < c.nrules; i++) {
+			struct mlw_rule *r = &c.rules[i];
+			struct mlw_ainst *inst;
+			int cond = mlw_expr_test(r->when, &doc), clr = -1, act;
+
+			if (cond < 0) {
+				r->undefined++;
+				continue;
+			}
+			if (r->clear)
+				clr = mlw_expr_test(r->clear, &doc);
+			if (r->nby > c.valcap) {
+				c.valcap = r->nby;
+				c.vals = realloc(c.vals, c.valcap * sizeof *c.vals);
+				if (c.vals == NULL)
+					mlw_fatal("out of memory");
+			}
+			for (k = 0; k < r->nby; k++)
+				if ((c.vals[k] = label_value(&doc, mlw_json_get(&doc,
+				    0, &r->by[k]))) == NULL)
+					mlw_fatal("out of memory");
+			inst = mlw_alerts_get(&c.alerts, i, c.rules, c.vals);
+			for (k = 0; k < r->nby; k++)
+				free(c.vals[k]);
+			act = mlw_alert_step(r, &inst->st, cond, clr, t, c.repeat);
+			if (act != MLW_A_NONE) {
+				emit(&c, r, inst, act, &doc, t);
+				emitted = 1;
+			}
+		}
+		if (emitted) {
+			mlw_out_flush();
+			if (statefile)
+				mlw_state_save(&c.alerts, statefile, c.rules);
+		}
+	}
+	if (statefile && mlw_state_save(&c.alerts, statefile, c.rules) < 0)
+		mlw_diag_set_failed();
+	for (i = 0; i < c.nrules; i++)
+		if (c.rules[i].undefined)
+			mlw_warnx("rule %s: %llu record%s could not be judged "
+			    "(a field missing or of another type)",
+			    c.rules[i].name,
+			    (unsigned long long)c.rules[i].undefined,
+			    c.rules[i].undefined == 1 ? "" : "s");
+
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	mlw_alerts_free(&c.alerts, c.rules);
+	for (i = 0; i < c.nrules; i++)
+		mlw_rule_free(&c.rules[i]);
+	free(c.rules);
+	free(c.vals);
+	mlw_buf_free(&c.out);
+	mlw_buf_free(&c.rec);
+	if (c.execv) {
+		for (i = 0; c.execv[i]; i++)
+			free(c.execv[i]);
+		free(c.execv);
+	}
+	if (timefield)
+		mlw_path_free(&timepath);
+	return mlw_finish();
+}
