@@ -731,6 +731,37 @@ mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
 
 /* ---------- templates ---------- */
 
+/* Split "path:.3f" into the path text and a format: *prec (0..17) and
+ * *conv ('f' or 'g'); conv is 0 without a format. -1 for a bad format. */
+static int
+tmpl_field(const char *s, size_t n, char **name, int *prec, char *conv)
+{
+	const char *colon = memchr(s, ':', n);
+
+	*conv = 0;
+	*prec = 0;
+	if (colon) {
+		const char *f = colon + 1, *end = s + n;
+		int p = 0;
+
+		if (f >= end || *f++ != '.')
+			return -1;
+		if (f >= end || *f < '0' || *f > '9')
+			return -1;
+		while (f < end && *f >= '0' && *f <= '9')
+			p = p * 10 + (*f++ - '0');
+		if (f + 1 != end || (*f != 'f' && *f != 'g') || p > 17)
+			return -1;
+		*prec = p;
+		*conv = *f;
+		n = (size_t)(colon - s);
+	}
+	*name = strndup(s, n);
+	if (*name == NULL)
+		mlw_fatal("out of memory");
+	return 0;
+}
+
 int
 mlw_template_check(const char *t, char *err, size_t errlen)
 {
@@ -749,7 +780,8 @@ mlw_template_check(const char *t, char *err, size_t errlen)
 		if (*p == '{') {
 			const char *q = strchr(p, '}');
 			struct mlw_path path;
-			char *name;
+			char *name, conv;
+			int prec;
 
 			if (q == NULL || q == p + 1) {
 				snprintf(err, errlen, "column %zu: expected "
@@ -757,9 +789,13 @@ mlw_template_check(const char *t, char *err, size_t errlen)
 				    (size_t)(p - t) + 1);
 				return -1;
 			}
-			name = strndup(p + 1, (size_t)(q - p - 1));
-			if (name == NULL)
-				mlw_fatal("out of memory");
+			if (tmpl_field(p + 1, (size_t)(q - p - 1), &name, &prec,
+			    &conv) < 0) {
+				snprintf(err, errlen, "column %zu: expected a "
+				    "format like {field:.3f} or {field:.4g}",
+				    (size_t)(p - t) + 1);
+				return -1;
+			}
 			if (mlw_path_parse(&path, name) < 0) {
 				free(name);
 				snprintf(err, errlen, "column %zu: invalid field "
@@ -782,7 +818,8 @@ mlw_template(struct mlw_buf *b, const char *t, const struct mlw_json *doc)
 	for (p = t; *p; p++) {
 		const char *q;
 		struct mlw_path path;
-		char *name;
+		char *name, conv;
+		int prec;
 		long i;
 
 		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
@@ -793,9 +830,11 @@ mlw_template(struct mlw_buf *b, const char *t, const struct mlw_json *doc)
 			mlw_buf_addc(b, *p);
 			continue;
 		}
-		name = strndup(p + 1, (size_t)(q - p - 1));
-		if (name == NULL)
-			mlw_fatal("out of memory");
+		if (tmpl_field(p + 1, (size_t)(q - p - 1), &name, &prec,
+		    &conv) < 0) {
+			mlw_buf_addc(b, *p);
+			continue;
+		}
 		if (mlw_path_parse(&path, name) == 0) {
 			i = mlw_json_get(doc, 0, &path);
 			if (!mlw_json_missing(doc, i)) {
@@ -808,7 +847,17 @@ mlw_template(struct mlw_buf *b, const char *t, const struct mlw_json *doc)
 				} else if (tk->type == MLW_JNUM) {
 					double d;
 
-					if (mlw_json_num(doc, (uint32_t)i, &d) == 0)
+					if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
+						;
+					else if (conv) {
+						char f[64];
+						int k = snprintf(f, sizeof f,
+						    conv == 'f' ? "%.*f" : "%.*g",
+						    prec, d);
+
+						if (k > 0 && (size_t)k < sizeof f)
+							mlw_buf_add(b, f, (size_t)k);
+					} else
 						mlw_jw_num(b, d);
 				} else
 					mlw_jw_raw(b, doc, (uint32_t)i);

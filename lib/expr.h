@@ -48,7 +48,8 @@ int mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
 
 /* Append to b the template with each {path} replaced by that field of the
  * record (strings as they are, numbers in shortest form, a missing field as
- * nothing); "{{" and "}}" are literal braces. */
+ * nothing); {path:.3f} prints a number with 3 decimals, {path:.4g} with 4
+ * significant digits (C locale); "{{" and "}}" are literal braces. */
 void mlw_template(struct mlw_buf *b, const char *tmpl,
     const struct mlw_json *doc);
 /* Check a template's braces: 0, or -1 with err set. */

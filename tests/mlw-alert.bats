@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# mlw-alert: fire once, resolve once, for/clear/keep_firing_for, by keys,
+# state across runs, --repeat, --exec, Alertmanager.
+
+load helpers
+
+# series FEATURE V1 V2 ...: one PSI record per hour from 2026-11-01T00:00Z
+series() {
+	f=$1; shift
+	h=0
+	for v in "$@"; do
+		printf '{"window_start":"2026-11-01T%02d:00:00Z","window_end":"2026-11-01T%02d:00:00Z","feature":"%s","psi":%s}\n' \
+		    "$h" "$((h + 1))" "$f" "$v"
+		h=$((h + 1))
+	done
+}
+
+@test "a threshold fires once and resolves once" {
+	series a 0.1 0.3 0.35 0.4 0.05 0.02 > in.jsonl
+	run --separate-stderr mlw-alert --name drift --when 'psi > 0.2' --by feature in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"alert":"drift","status":"firing","severity":"warning","labels":{"feature":"a"},"value":0.3,"starts_at":"2026-11-01T02:00:00Z","window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z"}
+{"alert":"drift","status":"resolved","severity":"warning","labels":{"feature":"a"},"value":0.05,"starts_at":"2026-11-01T02:00:00Z","ends_at":"2026-11-01T05:00:00Z","window_start":"2026-11-01T04:00:00Z","window_end":"2026-11-01T05:00:00Z"}' ]
+}
+
+@test "--for N waits for N consecutive evaluations; a miss resets it" {
+	series a 0.3 0.1 0.3 0.3 0.3 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --for 3 in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *'"status":"firing"'*'"starts_at":"2026-11-01T05:00:00Z"'* ]]
+}
+
+@test "--for DUR waits for that much event time" {
+	series a 0.3 0.3 0.3 0.3 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --for 2h in.jsonl
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "${lines[0]}" == *'"starts_at":"2026-11-01T03:00:00Z"'* ]]
+}
+
+@test "hysteresis: --clear stops a value at the threshold from flapping" {
+	series a 0.19 0.21 0.19 0.21 0.19 0.21 0.05 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' in.jsonl
+	[ "$(grep -c firing <<<"$output")" -eq 3 ]
+	[ "$(grep -c resolved <<<"$output")" -eq 3 ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --clear 'psi < 0.1' in.jsonl
+	[ "$(grep -c firing <<<"$output")" -eq 1 ]
+	[ "$(grep -c resolved <<<"$output")" -eq 1 ]
+	[[ "${lines[1]}" == *'"ends_at":"2026-11-01T07:00:00Z"'* ]]
+}
+
+@test "--keep-firing-for rides over a short dip" {
+	series a 0.3 0.1 0.3 0.1 0.1 0.1 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --keep-firing-for 1 in.jsonl
+	[ "$(grep -c firing <<<"$output")" -eq 1 ]
+	[[ "${lines[1]}" == *'"status":"resolved"'*'"ends_at":"2026-11-01T05:00:00Z"'* ]]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --keep-firing-for 2h in.jsonl
+	[ "$(grep -c firing <<<"$output")" -eq 1 ]
+	[[ "${lines[1]}" == *'"ends_at":"2026-11-01T06:00:00Z"'* ]]
+}
+
+@test "--by keys are independent alerts" {
+	{ series a 0.3 0.3 0.1; series b 0.1 0.3 0.3; } | sort -s -t'"' -k4,4 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --by feature --label team=ml in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"labels":{"feature":"a","team":"ml"}' <<<"$output")" -eq 2 ]
+	[ "$(grep -c '"labels":{"feature":"b","team":"ml"},"value":0.3,"starts_at":"2026-11-01T02:00:00Z"' <<<"$output")" -eq 1 ]
+	[ "${#lines[@]}" -eq 3 ]
+}
+
+@test "--state: two cron runs over a persisting drift fire once, then resolve" {
+	series a 0.1 0.3 0.3 > hour1.jsonl
+	series a 0.1 0.3 0.3 0.35 0.05 | tail -2 > hour2.jsonl
+	run --separate-stderr mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature hour1.jsonl
+	[ "$(grep -c firing <<<"$output")" -eq 1 ]
+	[ "$(head -1 st.jsonl)" = '{"mlw":"alert_state","version":1}' ]
+	[ "$(sed -n 2p st.jsonl)" = '{"rule":"d","labels":{"feature":"a"},"state":"firing","count":1,"since":"2026-11-01T02:00:00Z","starts_at":"2026-11-01T02:00:00Z","last_emit":"2026-11-01T02:00:00Z","miss":0}' ]
+	run --separate-stderr mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature hour2.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"alert":"d","status":"resolved","severity":"warning","labels":{"feature":"a"},"value":0.05,"starts_at":"2026-11-01T02:00:00Z","ends_at":"2026-11-01T05:00:00Z","window_start":"2026-11-01T04:00:00Z","window_end":"2026-11-01T05:00:00Z"}' ]
+	[ "$(cat st.jsonl)" = '{"mlw":"alert_state","version":1}' ]
+}
+
+@test "a run killed with SIGKILL at any moment leaves a valid state file" {
+	for i in $(seq 1 400); do series "f$((i % 50))" 0.3 0.05; done > in.jsonl
+	for i in $(seq 1 10); do cat in.jsonl; done > big.jsonl
+	for k in 1 2 3 4 5 6 7 8; do
+		mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature big.jsonl > /dev/null &
+		pid=$!
+		sleep "0.0$k"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		if [ -e st.jsonl ]; then
+			head -1 st.jsonl | grep -q '"mlw":"alert_state"'
+			run --separate-stderr mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature /dev/null
+			[ "$status" -eq 0 ]
+		fi
+	done
+	[ -z "$(ls st.jsonl.tmp.* 2>/dev/null | grep -v "^$")" ] || true
+}
+
+@test "--repeat re-sends a firing alert after the interval" {
+	series a 0.3 0.3 0.3 0.3 0.3 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --repeat 2h in.jsonl
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(grep -c '"starts_at":"2026-11-01T01:00:00Z"' <<<"$output")" -eq 3 ]
+	[[ "${lines[1]}" == *'"window_end":"2026-11-01T03:00:00Z"'* ]]
+}
+
+@test "expression and rule errors name the rule, the column and what was expected" {
+	run --separate-stderr mlw-alert --name d --when 'psi > '
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: when: column 7: expected a number, string, field or '(', found end of expression" ]
+	run --separate-stderr mlw-alert --name d --when 'psi = 1'
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: when: column 5: expected '==' for equality, found '='" ]
+	run --separate-stderr mlw-alert --name d --when 'max(psi, 1'
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: when: column 11: expected ',' or ')', found end of expression" ]
+	run --separate-stderr mlw-alert --when 'psi > 1'
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: a rule needs a name" ]
+	run --separate-stderr mlw-alert --name d --for 2x --when 'psi > 1'
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: for: expected a count of evaluations or a duration like 2h, found '2x'" ]
+	run --separate-stderr mlw-alert
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: no rule: give --name and --when, or --rules FILE" ]
+}
+
+@test "a rules file: blocks, comments, errors with file and line" {
+	cat > rules.txt <<-'R'
+	# drift on any feature, two windows in a row
+	rule drift
+	    when      psi > 0.2 && !missing(feature)
+	    clear     psi < 0.1
+	    for       2
+	    by        feature
+	    severity  critical
+	    label     team=ml
+	    summary   PSI of {feature} is {psi} ({{psi}})
+
+	rule extreme
+	    when: max(psi, 0) >= 1 or abs(psi) > 5
+	R
+	series a 0.3 0.3 1.5 0.05 > in.jsonl
+	run --separate-stderr mlw-alert --rules rules.txt in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"alert":"drift","status":"firing","severity":"critical","labels":{"feature":"a","team":"ml"},"value":0.3,"summary":"PSI of a is 0.3 ({psi})","starts_at":"2026-11-01T02:00:00Z","window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z"}' ]
+	[[ "${lines[1]}" == '{"alert":"extreme","status":"firing","severity":"warning","labels":{},"value":1.5,'* ]]
+	[ "${#lines[@]}" -eq 4 ]
+	printf 'rule a\n  when psi > 1\n  colour red\n' > bad.txt
+	run --separate-stderr mlw-alert --rules bad.txt in.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: bad.txt:3: unknown attribute 'colour' (expected when, clear, for, keep_firing_for, by, severity, label or summary)" ]
+	printf 'rule a\n  for 2\n' > nowhen.txt
+	run --separate-stderr mlw-alert --rules nowhen.txt in.jsonl
+	[ "$stderr" = "mlw-alert: nowhen.txt:2: rule a has no 'when' condition" ]
+}
+
+@test "records without the fields do not match and are counted" {
+	{ series a 0.3; echo '{"feature":"b"}'; echo '{"feature":"c","psi":"high"}'; } > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$stderr" = "mlw-alert: rule d: 2 records could not be judged (a field missing or of another type)" ]
+	run --separate-stderr mlw-alert --name d --when 'missing(psi) || psi > 0.2' in.jsonl
+	[ "$stderr" = "mlw-alert: rule d: 1 record could not be judged (a field missing or of another type)" ]
+}
+
+@test "--exec runs the command with the alert on stdin; a failure loses nothing" {
+	series a 0.3 0.1 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --exec 'sh -c "cat >> got.jsonl; echo $MLW_ALERT $MLW_STATUS $MLW_SEVERITY >> env.txt"' in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(cat env.txt)" = "d firing warning
+d resolved warning" ]
+	[ "$(cat got.jsonl)" = "$output" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --exec false in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$stderr" = "mlw-alert: --exec: false exited with status 1 for alert d (firing)
+mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --exec 'sleep 5' --exec-timeout 200ms in.jsonl
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$stderr" == "mlw-alert: --exec: sleep did not finish within the --exec-timeout for alert d (firing), killed"* ]]
+}
+
+@test "--format alertmanager writes API v2 arrays" {
+	series a 0.3 0.1 > in.jsonl
+	run --separate-stderr mlw-alert --format alertmanager --name d --when 'psi > 0.2' --by feature --summary 'PSI {psi}' in.jsonl
+	[ "$output" = '[{"labels":{"alertname":"d","severity":"warning","feature":"a"},"annotations":{"summary":"PSI 0.3","value":"0.3"},"startsAt":"2026-11-01T01:00:00Z"}]
+[{"labels":{"alertname":"d","severity":"warning","feature":"a"},"annotations":{"summary":"PSI 0.1","value":"0.1"},"startsAt":"2026-11-01T01:00:00Z","endsAt":"2026-11-01T02:00:00Z"}]' ]
+}
+
+@test "--pass interleaves alerts with the records; --now and --time set event time" {
+	printf '%s\n' '{"v":1}' '{"v":5}' > in.jsonl
+	run --separate-stderr mlw-alert --pass --now 2026-11-01T00:00:00Z --name hi --when 'v > 2' in.jsonl
+	[ "$output" = '{"v":1}
+{"v":5}
+{"alert":"hi","status":"firing","severity":"warning","labels":{},"value":5,"starts_at":"2026-11-01T00:00:00Z"}' ]
+	printf '%s\n' '{"v":5,"t":1793491200}' > t.jsonl
+	run --separate-stderr mlw-alert --time t --name hi --when 'v > 2' t.jsonl
+	[[ "$output" == *'"starts_at":"2026-11-01T00:00:00Z"'* ]]
+}
+
+@test "the demo pipeline raises drift alerts after the shift" {
+	gen --reference --seed 7 -n 3000 > ref.jsonl
+	gen -n 4320 --interval 20s --drift-at 2160 > log.jsonl
+	mlw-window --time ts --size 3h log.jsonl |
+	    mlw-psi --ref ref.jsonl --fields features.age,score |
+	    mlw-alert --name drift --when 'psi > 0.25' --clear 'psi < 0.1' --by feature --for 2 > out.jsonl
+	[ "$(grep -c '"status":"firing"' out.jsonl)" -eq 2 ]
+	grep -q '"labels":{"feature":"features.age"}.*"starts_at":"2026-11-01T18:00:00Z"' out.jsonl
+}
+
+@test "a real Alertmanager accepts --format alertmanager output" {
+	am=$(command -v prometheus-alertmanager || command -v alertmanager || true)
+	[ -n "$am" ] || skip "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
+	command -v curl >/dev/null || skip "curl is not installed"
+	port=$((20000 + $$ % 20000))
+	printf 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n' > am.yml
+	"$am" --config.file=am.yml --storage.path=data --web.listen-address=127.0.0.1:$port \
+	    --cluster.listen-address= > am.log 2>&1 &
+	ampid=$!
+	for i in $(seq 1 100); do
+		curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	echo '{"feature":"features.age","psi":0.4}' |
+	    mlw-alert --format alertmanager --now "$now" --name drift --when 'psi > 0.2' --by feature --summary 'PSI {psi}' > alerts.json
+	curl -sf -H 'Content-Type: application/json' --data @alerts.json "http://127.0.0.1:$port/api/v2/alerts"
+	got=$(curl -sf "http://127.0.0.1:$port/api/v2/alerts")
+	kill "$ampid"
+	wait "$ampid" || true
+	[[ "$got" == *'"alertname":"drift"'* ]]
+	[[ "$got" == *'"feature":"features.age"'* ]]
+	[[ "$got" == *'"summary":"PSI 0.4"'* ]]
+}
