@@ -248,6 +248,16 @@ main(int argc, char *argv[])
 		mlw_warnx("--ref is required");
 		mlw_usage_error(usage_text);
 	}
+	for (i = 0; i < po.nfields; i++) {
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (strcmp(po.fields[i], po.fields[j]) == 0) {
+				mlw_warnx("--fields: %s is given twice",
+				    po.fields[i]);
+				mlw_usage_error(usage_text);
+			}
+	}
 
 	mlw_profile_load(&ps.prof, ref, &po);
 	if (save) {
@@ -298,6 +308,8 @@ main(int argc, char *argv[])
 			mlw_wtab_close(tab, &key);
 			continue;
 		}
+		if (kind == MLW_WCONTROL)
+			continue;
 		mlw_json_getset(&doc, &ps.set, ps.tok);
 		for (i = 0; i < ps.prof.nf; i++) {
 			const struct mlw_feature *f = &ps.prof.f[i];

@@ -26,7 +26,7 @@ struct win {
 	struct mlw_buf out;
 	FILE *late;
 	const char *latepath;
-	uint64_t nlate;
+	uint64_t nlate, ngap;
 	/* the last window's bounds as written, for reuse */
 	int64_t cstart;
 	int cached;
@@ -95,11 +95,11 @@ idle(void *arg)
 }
 
 static int64_t
-duration_opt(const char *name, const char *val)
+duration_opt(const char *name, const char *val, int zero_ok)
 {
 	int64_t ns;
 
-	if (mlw_duration_parse(val, &ns) < 0) {
+	if (mlw_duration_parse(val, &ns) < 0 || (ns == 0 && !zero_ok)) {
 		mlw_warnx("%s: expected a duration like 30s, 5m, 1h, found '%s'",
 		    name, val);
 		mlw_usage_error(usage_text);
@@ -108,6 +108,7 @@ duration_opt(const char *name, const char *val)
 }
 
 static struct mlw_msgkind latekind = { "late records", 0, 0 };
+static struct mlw_msgkind gapkind = { "records between windows", 0, 0 };
 
 static void
 late_record(struct win *w, const struct mlw_line *ln, int64_t t)
@@ -120,8 +121,8 @@ late_record(struct win *w, const struct mlw_line *ln, int64_t t)
 	else
 		mlw_time_format(t, ts);
 	mlw_time_format(w->clock.wm, wm);
-	mlw_msg(&latekind, ln->file, ln->lineno, "late record at %s: its "
-	    "window closed at watermark %s%s", ts, wm,
+	mlw_msg(&latekind, ln->file, ln->lineno, "late record at %s: the "
+	    "watermark is already %s%s", ts, wm,
 	    w->late ? "; written to the --late file" : "");
 	if (w->late && (fwrite(ln->p, 1, ln->rawlen, w->late) != ln->rawlen ||
 	    putc('\n', w->late) == EOF))
@@ -148,7 +149,8 @@ main(int argc, char *argv[])
 	};
 	struct win w;
 	struct mlw_path timepath;
-	const char *timefield = NULL, *slidearg = NULL;
+	const char *timefield = NULL, *slidearg = NULL, *sizearg = NULL;
+	int unit_given = 0;
 	int64_t size = 0, slide = 0, lateness = 0, idle_ns = 0, unit = MLW_NS_PER_SEC;
 	int64_t index = 0;
 	int64_t *starts;
@@ -178,6 +180,7 @@ main(int argc, char *argv[])
 			slidearg = optarg;
 			break;
 		case 'U':
+			unit_given = 1;
 			if (strcmp(optarg, "s") == 0)
 				unit = MLW_NS_PER_SEC;
 			else if (strcmp(optarg, "ms") == 0)
@@ -207,13 +210,13 @@ main(int argc, char *argv[])
 			mlw_out_close();
 			return 0;
 		case 'i':
-			idle_ns = duration_opt("--idle", optarg);
+			idle_ns = duration_opt("--idle", optarg, 0);
 			break;
 		case 'l':
-			lateness = duration_opt("--lateness", optarg);
+			lateness = duration_opt("--lateness", optarg, 1);
 			break;
 		case 's':
-			size = duration_opt("--size", optarg);
+			sizearg = optarg;
 			break;
 		case 't':
 			timefield = optarg;
@@ -225,9 +228,10 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (w.count) {
-		if (timefield || idle_ns || lateness || w.late) {
-			mlw_warnx("--count cannot be used with --time, --idle, "
-			    "--lateness or --late");
+		if (timefield || sizearg || idle_ns || lateness || w.late ||
+		    unit_given) {
+			mlw_warnx("--count cannot be used with --time, --size, "
+			    "--idle, --lateness, --late or --time-unit");
 			mlw_usage_error(usage_text);
 		}
 		slide = size;
@@ -239,14 +243,15 @@ main(int argc, char *argv[])
 		if (slidearg)
 			slide = ll;
 	} else {
-		if (timefield == NULL || size == 0) {
+		if (timefield == NULL || sizearg == NULL) {
 			mlw_warnx("either --time and --size, or --count, is "
 			    "required");
 			mlw_usage_error(usage_text);
 		}
-		slide = slidearg ? duration_opt("--slide", slidearg) : size;
+		size = duration_opt("--size", sizearg, 0);
+		slide = slidearg ? duration_opt("--slide", slidearg, 0) : size;
 	}
-	if (size / slide > MLW_WINDOWS_PER_RECORD) {
+	if (size / slide + (size % slide != 0) > MLW_WINDOWS_PER_RECORD) {
 		mlw_warnx("--slide: a record would be in more than %d windows",
 		    MLW_WINDOWS_PER_RECORD);
 		mlw_usage_error(usage_text);
@@ -297,9 +302,15 @@ main(int argc, char *argv[])
 				continue;
 			}
 			tt = &doc.tok[i];
-			if (tt->type == MLW_JSTR && !tt->esc)
-				r = mlw_time_parse(doc.src + tt->start + 1,
-				    tt->len - 2, &t, &why);
+			if (tt->type == MLW_JSTR) {
+				char tb[64];
+
+				why = "expected an RFC 3339 time like "
+				    "2026-11-01T00:00:00Z";
+				r = tt->len > sizeof tb ? -1 : mlw_time_parse(tb,
+				    mlw_json_str(&doc, (uint32_t)i, tb, sizeof tb),
+				    &t, &why);
+			}
 			else if (tt->type == MLW_JNUM)
 				r = mlw_time_from_number(doc.src + tt->start,
 				    tt->len, unit, &t, &why);
@@ -319,6 +330,14 @@ main(int argc, char *argv[])
 		n = mlw_wclock_assign(&w.clock, t, starts, &late);
 		if (late)
 			late_record(&w, &ln, t);
+		else if (n == 0) {
+			char ts[MLW_TIME_MAX];
+
+			w.ngap++;
+			mlw_time_format(t, ts);
+			mlw_msg(&gapkind, ln.file, ln.lineno, "record at %s falls "
+			    "between windows (--slide is longer than --size)", ts);
+		}
 		if (!w.count)
 			mlw_wclock_advance(&w.clock, t - lateness, closed, &w);
 		for (k = 0; k < n; k++) {
@@ -337,8 +356,11 @@ main(int argc, char *argv[])
 	mlw_wclock_close_all(&w.clock, closed, &w);
 
 	if (w.nlate)
-		mlw_warnx("%llu late record%s not in any window", 
+		mlw_warnx("%llu late record%s (for a window already closed)",
 		    (unsigned long long)w.nlate, w.nlate == 1 ? "" : "s");
+	if (w.ngap)
+		mlw_warnx("%llu record%s between windows, in none",
+		    (unsigned long long)w.ngap, w.ngap == 1 ? "" : "s");
 	if (w.late && (fflush(w.late) == EOF || ferror(w.late) ||
 	    fclose(w.late) == EOF))
 		mlw_fatal_errno("%s: write error", w.latepath);

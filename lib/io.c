@@ -317,7 +317,7 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 			    MLW_LINE_MAX, len);
 			continue;
 		}
-		p[len] = '\0';     /* overwrites CR or LF; buffer has +1 spare */
+		p[raw] = '\0';     /* overwrites the LF; buffer has +1 spare */
 		{
 			size_t i = 0;
 

@@ -10,7 +10,7 @@
 #define MLW_LINE_MAX (1u << 20)
 
 struct mlw_line {
-	char *p;            /* the line, without CR/LF; p[len] is NUL */
+	char *p;            /* the line, without CR/LF; p[rawlen] is NUL */
 	size_t len;
 	size_t rawlen;      /* bytes in the file, CR included, LF not */
 	const char *file;   /* file name for messages ("-" shows as "stdin") */

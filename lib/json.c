@@ -598,7 +598,7 @@ mlw_path_escape(const char *name, size_t len, char *out)
 	size_t i, n = 0;
 
 	for (i = 0; i < len; i++) {
-		if (name[i] == '.' || name[i] == '\\')
+		if (name[i] == '.' || name[i] == '\\' || name[i] == ',')
 			out[n++] = '\\';
 		out[n++] = name[i];
 	}

@@ -97,8 +97,9 @@ void mlw_json_getset(const struct mlw_json *doc, const struct mlw_pathset *s,
 /* Parse a dotted path; 0, or -1 for an empty path or segment. */
 int mlw_path_parse(struct mlw_path *p, const char *text);
 void mlw_path_free(struct mlw_path *p);
-/* Append to out the path text for segment names (escaping dots and
- * backslashes); used to name leaves found by walking records. */
+/* Write to out (room for 2*len bytes) the path text of a member name,
+ * with dots, backslashes and commas escaped by a backslash so that the text
+ * reads back as one segment, also inside a comma-separated list. */
 size_t mlw_path_escape(const char *name, size_t len, char *out);
 
 #endif

@@ -10,7 +10,10 @@
 void
 mlw_usage_error(const char *usage)
 {
-	fprintf(stderr, "usage: %s\n", usage);
+	size_t n = strcspn(usage, "\n");
+
+	fprintf(stderr, "usage: %.*s%s (see %s --help)\n", (int)n, usage,
+	    usage[n] ? " ..." : "", mlw_prog());
 	exit(MLW_EXIT_FATAL);
 }
 

@@ -6,8 +6,8 @@
 
 #define MLW_VERSION "0.1.0"
 
-/* Print "usage: USAGE" (usage may hold several lines) to standard error,
- * then exit 2. */
+/* Print one line of usage (the first line of usage, then "... (see PROG
+ * --help)") to standard error, then exit 2. */
 _Noreturn void mlw_usage_error(const char *usage);
 /* Print "PROG MLW_VERSION" to standard output and exit 0. */
 _Noreturn void mlw_version(void);

@@ -146,6 +146,14 @@ add_feature(struct builder *b, const char *text)
 static void
 pend(struct builder *b, size_t f, uint32_t tok)
 {
+	size_t j;
+
+	/* a repeated member name: the last one wins, as everywhere */
+	for (j = 0; j < b->npend; j++)
+		if (b->pend[j].f == f) {
+			b->pend[j].tok = tok;
+			return;
+		}
 	if (b->npend == b->pcap) {
 		size_t ncap = b->pcap ? b->pcap * 2 : 32;
 		void *n = realloc(b->pend, ncap * sizeof *b->pend);
@@ -175,6 +183,18 @@ walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
 
 		if (v->type == MLW_JARR)
 			continue;
+		if (k->len == 2) {
+			static struct mlw_msgkind empty = {
+				"members with empty names", 0, 0 };
+
+			if (empty.n == 0)
+				mlw_msg(&empty, NULL, 0, "reference: a member with "
+				    "an empty name cannot be named by a path; "
+				    "left out");
+			else
+				empty.n++;
+			continue;
+		}
 		if (obj == 0 && (mlw_json_streq(doc, i, "window_start", 12) ||
 		    mlw_json_streq(doc, i, "window_end", 10)))
 			continue;
@@ -419,6 +439,11 @@ build(struct mlw_profile *p, const char *path, const struct mlw_profile_opts *o,
 			    o->nfields > 0);
 		p->records++;
 	}
+	for (i = 0; i < o->ncategorical; i++)
+		if (mlw_strmap_find(&b.names, o->categorical[i],
+		    strlen(o->categorical[i])) < 0)
+			mlw_fatal("--categorical: field %s is not in the reference "
+			    "%s", o->categorical[i], path);
 	/* drop fields with no values; finish the others */
 	for (i = j = 0; i < p->nf; i++) {
 		struct mlw_feature *f = &p->f[i];
@@ -492,6 +517,9 @@ load_saved(struct mlw_profile *p, const struct mlw_profile_opts *o,
 	if (o->bins_given)
 		mlw_fatal("--bins and --binning do not apply to a saved profile "
 		    "(%s)", ln->file);
+	if (o->ncategorical)
+		mlw_fatal("--categorical does not apply to a saved profile (%s); "
+		    "give it when saving", ln->file);
 	t = mlw_json_member(doc, 0, "version", 7);
 	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d != 1)
 		bad_profile(ln, "expected version 1");

@@ -247,7 +247,7 @@ mlw_duration_parse(const char *s, int64_t *out)
 			return -1;
 		p = u + ul;
 	}
-	if (!(total >= 1 && total < 9.2e18))
+	if (!(total >= 0 && total < 9.2e18))
 		return -1;
 	*out = (int64_t)llround(total);
 	return 0;

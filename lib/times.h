@@ -27,7 +27,8 @@ int mlw_time_from_number(const char *s, size_t len, int64_t unit_ns,
 size_t mlw_time_format(int64_t ns, char *buf);
 
 /* Parse a duration: one or more number+unit terms ("250ms", "1h30m",
- * "1.5s"); units ns, us, ms, s, m, h, d, w. Must be > 0. 0 or -1. */
+ * "1.5s", "0s"); units ns, us, ms, s, m, h, d, w. 0 or -1 (callers that
+ * need a positive duration check for 0 themselves). */
 int mlw_duration_parse(const char *s, int64_t *ns);
 
 /* floor(a / b) for b > 0. */

@@ -176,6 +176,8 @@ mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
 	}
 	close = m >= 0 && doc->tok[m].type == MLW_JSTR &&
 	    mlw_json_streq(doc, (uint32_t)m, "window_close", 12);
+	if (m >= 0 && !close)
+		return MLW_WCONTROL;
 
 	k->has = 0;
 	k->order = k->order_end = 0;

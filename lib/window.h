@@ -60,11 +60,12 @@ struct mlw_wkey {
 	char start[MLW_WKEY_MAX], end[MLW_WKEY_MAX];   /* raw JSON values */
 };
 
-enum { MLW_WREC = 0, MLW_WCLOSE = 1 };
+enum { MLW_WREC = 0, MLW_WCLOSE = 1, MLW_WCONTROL = 2 };
 
 /* Read the window of a parsed record: MLW_WREC for a data record,
- * MLW_WCLOSE for a close record, -1 with *why for malformed window
- * members. */
+ * MLW_WCLOSE for a close record, MLW_WCONTROL for any other record with a
+ * top-level "mlw" member (not data: skip it), -1 with *why for malformed
+ * window members. */
 int mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k,
     const char **why);
 /* Write "window_start":S,"window_end":E (nothing for the batch). */

@@ -187,3 +187,44 @@ mlw-psi: ref.jsonl:3: x: expected a number, found a string"* ]]
 	[ "$stderr" = "mlw-psi: cur.jsonl:2: f.x: expected a number, found a string" ]
 	[ "$output" = "" ]
 }
+
+# Regressions found in review; each pins one fixed bug.
+
+@test "regression: a repeated member name in the reference counts once (last wins)" {
+	printf '%s\n' '{"a":1,"a":2}' '{"a":3}' > ref.jsonl
+	run --separate-stderr mlw-psi --ref ref.jsonl --save-ref prof.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$(sed -n 2p prof.jsonl)" == '{"feature":"a","type":"numeric","n":2,"missing":0,'* ]]
+}
+
+@test "regression: control records other than window_close are not data" {
+	printf '%s\n' '{"mlw":"something","f":{"x":100,"c":"zz"}}' '{"mlw":null,"f":{"x":100,"c":"zz"}}' '{"f":{"x":5,"c":"a"}}' > cur.jsonl
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" cur.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"n":1,'* ]]
+}
+
+@test "regression: --categorical must name a reference field and not go with a profile" {
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --categorical f.nope /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-psi: --categorical: field f.nope is not in the reference $DATA/ref.jsonl" ]
+	mlw-psi --ref "$DATA/ref.jsonl" --save-ref prof.jsonl
+	run --separate-stderr mlw-psi --ref prof.jsonl --categorical f.x /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-psi: --categorical does not apply to a saved profile (prof.jsonl); give it when saving" ]
+}
+
+@test "regression: a field given twice in --fields is a usage error" {
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --fields f.c,f.c /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-psi: --fields: f.c is given twice" ]
+}
+
+@test "regression: empty member names are left out; commas in names are escaped" {
+	printf '%s\n' '{"":1,"n":{"a,b":"x"},"k":2}' > ref.jsonl
+	run --separate-stderr sh -c 'echo "{\"k\":2}" | mlw-psi --ref ref.jsonl'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = 'mlw-psi: reference: a member with an empty name cannot be named by a path; left out
+mlw-psi: batch: n.a\,b has no values; psi is null' ]
+	[ "$(grep -o '"feature":"[^"]*"' <<<"$output" | tr '\n' ' ')" = '"feature":"n.a\\,b" "feature":"k" ' ]
+}

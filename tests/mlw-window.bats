@@ -76,8 +76,8 @@ load helpers
 	    '{"t":"2026-11-01T00:57:00Z","late":true}' > in.jsonl
 	run --separate-stderr mlw-window --time t --size 1h --lateness 5m --late late.jsonl in.jsonl
 	[ "$status" -eq 0 ]
-	[ "$stderr" = "mlw-window: in.jsonl:5: late record at 2026-11-01T00:57:00Z: its window closed at watermark 2026-11-01T01:01:00Z; written to the --late file
-mlw-window: 1 late record not in any window" ]
+	[ "$stderr" = "mlw-window: in.jsonl:5: late record at 2026-11-01T00:57:00Z: the watermark is already 2026-11-01T01:01:00Z; written to the --late file
+mlw-window: 1 late record (for a window already closed)" ]
 	[ "$(grep -c '"window_start":"2026-11-01T00:00:00Z"' <<<"$output")" -eq 3 ]
 	[ "${lines[3]}" = '{"mlw":"window_close","window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","n":2}' ]
 	[ "$(cat late.jsonl)" = '{"t":"2026-11-01T00:57:00Z","late":true}' ]
@@ -88,7 +88,7 @@ mlw-window: 1 late record not in any window" ]
 	run --separate-stderr mlw-window --time t --size 10s in.jsonl
 	[ "$status" -eq 0 ]
 	[ "$(grep -c 'late record at' <<<"$stderr")" -eq 10 ]
-	[[ "$stderr" == *"mlw-window: 12 late records not in any window
+	[[ "$stderr" == *"mlw-window: 12 late records (for a window already closed)
 mlw-window: 2 more late records not shown" ]]
 }
 
@@ -229,4 +229,56 @@ mlw-window: 1 record rejected" ]
 	[ "$(grep -vc '"mlw"' out.jsonl)" -eq 10000 ]
 	[ "$(grep -c '"window_close"' out.jsonl)" -eq 3 ]
 	[ "$(grep '"window_close"' out.jsonl | tail -1)" = '{"mlw":"window_close","window_start":"2026-11-01T02:00:00Z","window_end":"2026-11-01T03:00:00Z","n":2800}' ]
+}
+
+# Regressions found in review; each pins one fixed bug.
+
+@test "regression: a --slide that would put a record in 1001 windows is refused" {
+	run --separate-stderr mlw-window --time t --size 1000.5s --slide 1s
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-window: --slide: a record would be in more than 1000 windows" ]
+	run --separate-stderr mlw-window --time t --size 1000s --slide 1s /dev/null
+	[ "$status" -eq 0 ]
+}
+
+@test "regression: --rejects keeps the CR of a CRLF line" {
+	printf '{"t":1}\r\n{"t":\r\n' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h --rejects rej.jsonl in.jsonl
+	[ "$status" -eq 1 ]
+	[ "$(od -An -c rej.jsonl | tr -s ' ')" = ' { " t " : \r \n' ]
+}
+
+@test "regression: --count refuses --size and --time-unit; --lateness 0 is fine" {
+	run --separate-stderr mlw-window --count 3 --size 1h
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-window: --count cannot be used with --time, --size, --idle, --lateness, --late or --time-unit" ]
+	run --separate-stderr mlw-window --count 3 --time-unit ms
+	[ "$status" -eq 2 ]
+	echo '{"t":1}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h --lateness 0s in.jsonl
+	[ "$status" -eq 0 ]
+	run --separate-stderr mlw-window --time t --size 0s in.jsonl
+	[ "$status" -eq 2 ]
+}
+
+@test "regression: records between hopping windows are reported, not dropped silently" {
+	printf '%s\n' '{"t":2}' '{"t":7}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 5s --slide 10s in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-window: in.jsonl:2: record at 1970-01-01T00:00:07Z falls between windows (--slide is longer than --size)
+mlw-window: 1 record between windows, in none" ]
+}
+
+@test "regression: usage errors print one line" {
+	run --separate-stderr mlw-window --bogus
+	[ "$status" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | wc -l)" -eq 2 ]
+	[ "$(printf '%s\n' "$stderr" | tail -1)" = "usage: mlw-window --time FIELD --size DUR [--slide DUR] [--lateness DUR] ... (see mlw-window --help)" ]
+}
+
+@test "regression: a time string with JSON escapes is decoded first" {
+	printf '%s\n' '{"t":"2026-11-01T00:30:00\u005a"}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"window_start":"2026-11-01T00:00:00Z"'* ]]
 }
