@@ -1,0 +1,198 @@
+/* mlw-report: mlw results as a table, Markdown, an HTML page with charts, or
+ * Prometheus metrics. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "num.h"
+#include "opt.h"
+#include "report.h"
+
+static const char usage_text[] =
+    "mlw-report [--format table|markdown|html|prom] [--value FIELD]\n"
+    "                  [--series FIELDS] [--title TEXT] [--threshold X]\n"
+    "                  [-o FILE] [--strict] [--rejects FILE] [FILE ...]";
+
+/* Write b to path atomically: a temporary file beside it, fsync, rename. */
+static void
+write_atomic(const char *path, const struct mlw_buf *b)
+{
+	size_t n = strlen(path) + 32, off = 0;
+	char *tmp = malloc(n);
+	int fd;
+
+	if (tmp == NULL)
+		mlw_fatal("out of memory");
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		mlw_fatal_errno("%s", tmp);
+	while (off < b->len) {
+		ssize_t w = write(fd, b->p + off, b->len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+
+			unlink(tmp);
+			errno = e;
+			mlw_fatal_errno("%s: write error", path);
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+
+		unlink(tmp);
+		errno = e;
+		mlw_fatal_errno("%s: write error", path);
+	}
+	free(tmp);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "series", required_argument, NULL, 's' },
+		{ "strict", no_argument, NULL, 'X' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "title", required_argument, NULL, 't' },
+		{ "value", required_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct mlw_msgkind unknown = { "records of unknown shape", 0, 0 };
+	struct mlw_report_opts o;
+	struct mlw_report *rep;
+	const char *outpath = NULL, *why;
+	int format = MLW_REP_TABLE, ch;
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_buf out = { 0 };
+	long long ll;
+	const char *cols;
+
+	mlw_diag_init(argv[0]);
+	memset(&o, 0, sizeof o);
+	memset(&doc, 0, sizeof doc);
+	while ((ch = getopt_long(argc, argv, "f:ho:s:t:v:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'T':
+			if (mlw_num_strict(optarg, &o.threshold) < 0) {
+				mlw_warnx("--threshold: expected a number, found "
+				    "'%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			o.has_threshold = 1;
+			break;
+		case 'V':
+			mlw_version();
+		case 'X':
+			mlw_set_strict(1);
+			break;
+		case 'f':
+			if (strcmp(optarg, "table") == 0)
+				format = MLW_REP_TABLE;
+			else if (strcmp(optarg, "markdown") == 0)
+				format = MLW_REP_MARKDOWN;
+			else if (strcmp(optarg, "html") == 0)
+				format = MLW_REP_HTML;
+			else if (strcmp(optarg, "prom") == 0)
+				format = MLW_REP_PROM;
+			else {
+				mlw_warnx("--format: expected table, markdown, "
+				    "html or prom, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'o':
+			outpath = optarg;
+			break;
+		case 's':
+			mlw_free_list(o.series, o.nseries);
+			if ((o.series = mlw_split_list(optarg, &o.nseries)) == NULL) {
+				mlw_warnx("--series: invalid list '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 't':
+			o.title = optarg;
+			break;
+		case 'v':
+			o.value = optarg;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	o.width = 80;
+	if ((cols = getenv("COLUMNS")) != NULL &&
+	    mlw_int_strict(cols, 40, 1000, &ll) == 0)
+		o.width = (int)ll;
+	o.color = format == MLW_REP_TABLE && outpath == NULL && isatty(1) &&
+	    getenv("NO_COLOR") == NULL;
+	rep = mlw_report_new(&o);
+
+	in = mlw_input_new(argv, argc);
+	while (mlw_input_next(in, &ln)) {
+		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    doc.err);
+			continue;
+		}
+		if (doc.tok[0].type != MLW_JOBJ) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "expected an object, found %s",
+			    mlw_json_typename(doc.tok[0].type));
+			continue;
+		}
+		if (mlw_report_add(rep, &doc, &why) < 0) {
+			if (unknown.n == 0)
+				mlw_msg(&unknown, ln.file, ln.lineno, "%s; records "
+				    "like this are skipped", why);
+			else
+				unknown.n++;
+		}
+	}
+	mlw_report_render(rep, format, &out);
+	if (outpath)
+		write_atomic(outpath, &out);
+	else
+		mlw_out_write(out.p, out.len);
+	if (unknown.n > 1)
+		mlw_warnx("%lu records of unknown shape skipped", unknown.n);
+	unknown.n = 0;
+
+	mlw_buf_free(&out);
+	mlw_report_free(rep);
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	mlw_free_list(o.series, o.nseries);
+	return mlw_finish();
+}

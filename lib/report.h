@@ -1,0 +1,38 @@
+/* report: collect mlw result records (values per window and series, psi
+ * --detail bins, alert records) and render them as a text table, Markdown,
+ * a self-contained HTML page with SVG charts, or Prometheus metrics. */
+#ifndef MLW_REPORT_H
+#define MLW_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "jw.h"
+#include "strmap.h"
+
+enum { MLW_REP_TABLE, MLW_REP_MARKDOWN, MLW_REP_HTML, MLW_REP_PROM };
+
+struct mlw_report;
+
+struct mlw_report_opts {
+	const char *value;       /* --value, or NULL to infer */
+	char **series;           /* --series fields, or NULL to infer */
+	size_t nseries;
+	const char *title;
+	double threshold;
+	int has_threshold;
+	int width;               /* table width (80) */
+	int color;               /* ANSI colour in the table */
+};
+
+struct mlw_report *mlw_report_new(const struct mlw_report_opts *o);
+/* Add one parsed record. Returns 0 when used, 1 for a control record, -1
+ * for a shape it does not know (why set, for the caller to report once). */
+int mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
+    const char **why);
+/* Render everything collected so far into b. */
+void mlw_report_render(struct mlw_report *r, int format, struct mlw_buf *b);
+void mlw_report_free(struct mlw_report *r);
+
+#endif
