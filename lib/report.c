@@ -562,7 +562,7 @@ pad(struct mlw_buf *b, size_t n)
 static void
 render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
-	size_t wcol = 5, i, j, first = 0;
+	size_t wcol = 6, i, j, first = 0;
 	struct period **per = calloc(r->nser + 1, sizeof *per);
 	size_t *nper = calloc(r->nser + 1, sizeof *nper);
 	size_t *cw = calloc(r->nser + 1, sizeof *cw);
@@ -625,7 +625,7 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				if (r->o.color && (o || a))
 					mlw_buf_adds(b, "\033[0m");
 				mlw_buf_addc(b, m);
-				marks_over |= o;
+				marks_over |= o && !a;
 				marks_alert |= a;
 			}
 			mlw_buf_addc(b, '\n');
@@ -639,7 +639,7 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		if (marks_over) {
 			char t[48];
 
-			fmt_read(r->o.threshold, t, sizeof t);
+			mlw_num_format(r->o.threshold, t);
 			mlw_buf_adds(b, "* over the threshold ");
 			mlw_buf_adds(b, t);
 			mlw_buf_addc(b, '\n');
@@ -741,7 +741,7 @@ render_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	if (marks) {
 		mlw_buf_adds(b, "\nBold: ");
 		if (r->o.has_threshold) {
-			fmt_read(r->o.threshold, v, sizeof v);
+			mlw_num_format(r->o.threshold, v);
 			mlw_buf_adds(b, "over the threshold ");
 			mlw_buf_adds(b, v);
 			mlw_buf_adds(b, " or ");
@@ -890,7 +890,8 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 	free(p);
 	/* grid and y axis */
 	for (y = lo; y <= hi + step / 2; y += step) {
-		fmt_read(fabs(y) < step / 1e6 ? 0 : y, v, sizeof v);
+		snprintf(v, sizeof v, "%g", fabs(y) < step / 1e6 ? 0 :
+		    round(y / step) * step);
 		bprintf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
 		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" "
 		    "y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML, YV(y),
@@ -923,7 +924,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 	html_text(b, r->ser[s].field);
 	mlw_buf_adds(b, "</text>\n");
 	if (r->o.has_threshold) {
-		fmt_read(r->o.threshold, v, sizeof v);
+		mlw_num_format(r->o.threshold, v);
 		bprintf(b, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" "
 		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick threshold-label\" "
 		    "x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">threshold %s"
@@ -944,7 +945,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 				continue;
 			}
 			if (!open)
-				mlw_buf_adds(b, "<polyline class=\"series\" "
+				mlw_buf_adds(b, "<polyline class=\"line\" "
 				    "points=\"");
 			bprintf(b, "%s%.1f,%.1f", open ? " " : "", XW(i), YV(x));
 			open = 1;
@@ -1060,11 +1061,11 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 		else if (nb == 0)
 			snprintf(bl, sizeof bl, "all");
 		else if (i == 0)
-			snprintf(bl, sizeof bl, "< %s", bs[0]);
+			snprintf(bl, sizeof bl, "< %.3g", bn[0]);
 		else if (i >= nb)
-			snprintf(bl, sizeof bl, ">= %s", bs[nb - 1]);
+			snprintf(bl, sizeof bl, "≥ %.3g", bn[nb - 1]);
 		else
-			snprintf(bl, sizeof bl, "%s..%s", bs[i - 1], bs[i]);
+			snprintf(bl, sizeof bl, "%.3g–%.3g", bn[i - 1], bn[i]);
 		bprintf(b, "<rect class=\"ref\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"><title>", x + slot * 0.1, MT + ph - hr, bw, hr);
 		html_text(b, bl);
@@ -1077,13 +1078,16 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 		if (nr <= 12 || i % ((nr + 11) / 12) == 0) {
 			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 			    "text-anchor=\"middle\">", x + slot / 2, MT + ph + 16);
-			html_text(b, strlen(bl) > 14 ? "…" : bl);
 			if (strlen(bl) > 14) {
-				b->len -= strlen("…");
-				bl[12] = '\0';
-				html_text(b, bl);
-				html_text(b, "…");
+				size_t cut = 12;
+
+				/* cut on a character boundary */
+				while (cut > 0 && ((unsigned char)bl[cut] & 0xC0) ==
+				    0x80)
+					cut--;
+				strcpy(bl + cut, "…");
 			}
+			html_text(b, bl);
 			mlw_buf_adds(b, "</text>\n");
 		}
 	}
@@ -1108,11 +1112,11 @@ static const char css[] =
     "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;"
     "border-bottom:1px solid #d0d7de;padding-bottom:.2em}\n"
     ".range{color:#59636e;margin-top:0}\n"
-    "section.series{break-inside:avoid;page-break-inside:avoid}\n"
+    "section.panel{break-inside:avoid;page-break-inside:avoid}\n"
     "svg.chart{width:100%;height:auto;display:block}\n"
     ".grid{stroke:#eaeef2}.axis{stroke:#59636e}\n"
     ".tick{font-size:11px;fill:#59636e}.label{font-size:12px;fill:#1f2328}\n"
-    ".series{fill:none;stroke:#0969da;stroke-width:2}\n"
+    ".line{fill:none;stroke:#0969da;stroke-width:2}\n"
     ".point{fill:#0969da}.point.over{fill:#cf222e}\n"
     ".threshold{stroke:#cf222e;stroke-dasharray:6 4}\n"
     ".threshold-label{fill:#cf222e}\n"
@@ -1162,7 +1166,7 @@ render_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	    r->nwin, r->nwin == 1 ? "" : "s", r->nser, r->nal,
 	    r->nal == 1 ? "" : "s");
 	if (r->o.has_threshold) {
-		fmt_read(r->o.threshold, v, sizeof v);
+		mlw_num_format(r->o.threshold, v);
 		bprintf(b, ", threshold %s", v);
 	}
 	mlw_buf_adds(b, ".</p>\n");
@@ -1212,7 +1216,7 @@ render_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	mlw_buf_adds(b, "</tbody>\n</table>\n");
 	/* one section per series */
 	for (j = 0; j < r->nser; j++) {
-		mlw_buf_adds(b, "<section class=\"series\">\n<h2>");
+		mlw_buf_adds(b, "<section class=\"panel\">\n<h2>");
 		html_text(b, r->ser[j].name);
 		mlw_buf_adds(b, "</h2>\n");
 		chart(r, g, j, b);

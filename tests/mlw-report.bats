@@ -1,0 +1,138 @@
+#!/usr/bin/env bats
+# mlw-report: golden outputs for each format, HTML well-formedness and
+# self-containment, Prometheus syntax (promtool), a real browser rendering.
+
+load helpers
+
+IN=$BATS_TEST_DIRNAME/data/report-in.jsonl
+opts=(--threshold 0.25 --title "Drift of the churn model")
+
+# check_html FILE: every tag closed in order, no external reference
+check_html() {
+	grep -o '<[^>]*>' "$1" | awk '
+	/^<!/ { next }
+	/\/>$/ { next }
+	/^<\// {
+		t = $0; sub(/^<\//, "", t); sub(/[ >].*/, "", t)
+		if (n == 0 || st[n] != t) { print "mismatch: </" t "> closes <" st[n] ">"; bad = 1 } else n--
+		next
+	}
+	{
+		t = $0; sub(/^</, "", t); sub(/[ >].*/, "", t)
+		if (t == "meta" || t == "br" || t == "img" || t == "link" || t == "hr" || t == "input") next
+		st[++n] = t
+	}
+	END { if (n) { print "unclosed: <" st[n] ">"; bad = 1 }; exit bad }'
+	! grep -Eiq '(src|href)=|url\(|https?:|<script|@import' "$1"
+}
+
+@test "table: aligned, marked, with the alerts (golden)" {
+	run --separate-stderr mlw-report "${opts[@]}" "$IN"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$DATA/report.table")" ]
+}
+
+@test "markdown: a GitHub table and the alerts (golden)" {
+	run --separate-stderr mlw-report --format markdown "${opts[@]}" "$IN"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$DATA/report.markdown")" ]
+}
+
+@test "html: golden, well-formed, self-contained" {
+	run --separate-stderr mlw-report --format html "${opts[@]}" -o report.html "$IN"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	cmp report.html "$DATA/report.html"
+	check_html report.html
+	grep -q '<polyline class="line"' report.html
+	grep -q '<rect class="firing"' report.html
+	grep -q '<line class="threshold"' report.html
+	grep -q '<rect class="cur"' report.html
+}
+
+@test "prom: exposition format (golden), valid for promtool" {
+	run --separate-stderr mlw-report --format prom "${opts[@]}" "$IN"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$DATA/report.prom")" ]
+	command -v promtool >/dev/null || skip "promtool is not installed (apt-get install prometheus)"
+	run promtool check metrics < "$DATA/report.prom"
+	[ "$status" -eq 0 ]
+}
+
+@test "prom: label values are escaped; -o replaces the file atomically" {
+	printf '%s\n' '{"feature":"a\"b\\c\nd","psi":0.5}' > in.jsonl
+	echo old > m.prom
+	run --separate-stderr mlw-report --format prom -o m.prom in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(sed -n 3p m.prom)" = 'mlw_psi{feature="a\"b\\c\nd"} 0.5' ]
+	[ -z "$(ls m.prom.tmp.* 2>/dev/null)" ]
+}
+
+@test "the HTML report renders in headless Chromium" {
+	chrome=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$chrome" ] || skip "chromium is not installed (apt-get install chromium)"
+	mlw-report --format html "${opts[@]}" -o report.html "$IN"
+	timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
+	    --disable-background-networking --disable-component-update \
+	    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
+	    --window-size=1000,1800 --screenshot="$T/shot.png" \
+	    "file://$T/report.html" > chrome.log 2>&1 || { cat chrome.log; false; }
+	[ -s shot.png ]
+	[ "$(head -c 4 shot.png | od -An -c | tr -d ' ')" = '211PNG' ]
+}
+
+@test "unknown shapes are reported once and skipped; series and value can be named" {
+	printf '%s\n' '{"a":"x"}' '{"b":"y"}' '{"seg":"eu","acc":0.9}' '{"seg":"us","acc":0.8}' > in.jsonl
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-report: in.jsonl:1: no value to report (name one with --value); records like this are skipped
+mlw-report: 2 records of unknown shape skipped" ]
+	run --separate-stderr mlw-report --format prom --value acc --series seg in.jsonl
+	[ "$output" = '# HELP mlw_acc Latest acc per series, from mlw.
+# TYPE mlw_acc gauge
+mlw_acc{seg="eu"} 0.9
+mlw_acc{seg="us"} 0.8' ]
+}
+
+@test "a wide table is split into column groups that fit 80 columns" {
+	for f in alpha_feature beta_feature gamma_feature delta_feature epsilon_feature zeta_feature; do
+		printf '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"%s","psi":0.1}\n' "$f"
+	done > in.jsonl
+	run --separate-stderr env COLUMNS=80 mlw-report in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(printf '%s\n' "$output" | awk '{ if (length > m) m = length } END { print m }')" -le 80 ]
+	[ "$(grep -c '^window' <<<"$output")" -eq 2 ]
+}
+
+@test "the demo pipeline ends in a report" {
+	gen --reference --seed 7 -n 3000 > ref.jsonl
+	gen -n 4320 --interval 20s --drift-at 2160 > log.jsonl
+	mlw-window --time ts --size 3h log.jsonl |
+	    mlw-psi --ref ref.jsonl --fields features.age,score --detail |
+	    mlw-alert --pass --name drift --when 'psi > 0.25' --by feature --for 2 |
+	    mlw-report --format html --threshold 0.25 -o report.html
+	check_html report.html
+	[ "$(grep -c '<section class="panel">' report.html)" -eq 2 ]
+	[ "$(grep -c '<figure>' report.html)" -eq 2 ]
+}
+
+@test "bad options: format and threshold" {
+	run --separate-stderr mlw-report --format pdf
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-report: --format: expected table, markdown, html or prom, found 'pdf'" ]
+	run --separate-stderr mlw-report --threshold high
+	[ "$status" -eq 2 ]
+	run --separate-stderr sh -c 'echo "{\"psi\":1}" | mlw-report > /dev/full'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-report: write error: No space left on device" ]
+}
+
+@test "regression: a batch (no windows) renders without hanging" {
+	run --separate-stderr timeout 10 mlw-report <<<'{"psi":1}'
+	[ "$status" -eq 0 ]
+	[ "$output" = 'psi
+
+window      psi 
+all      1.0000 ' ]
+}
