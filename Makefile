@@ -50,6 +50,11 @@ check-asan:
 	$(MAKE) BUILD=build-asan BIN=build-asan/bin CC=clang \
 	    CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" test
 
+# Warning-free with both compilers, warnings as errors.
+check-warnings:
+	$(MAKE) -s BUILD=build-gcc BIN=build-gcc/bin CC=gcc CFLAGS="-O2 -Werror" all units
+	$(MAKE) -s BUILD=build-clang BIN=build-clang/bin CC=clang CFLAGS="-O2 -Werror" all units
+
 demo: all
 	@sh scripts/demo
 
@@ -63,6 +68,6 @@ install: all
 	cp man/mlw.7 $(DESTDIR)$(MANDIR)/man7/mlw.7
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-gcc build-clang bin
 
-.PHONY: all units test check-asan demo bench install clean
+.PHONY: all units test check-asan check-warnings demo bench install clean

@@ -1,6 +1,7 @@
 /* mlw-alert: alerting rules over records, firing once and resolving once,
  * with state kept across runs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -390,7 +391,7 @@ main(int argc, char *argv[])
 	struct mlw_rule cli;
 	const char *rulesfile = NULL, *statefile = NULL, *timefield = NULL;
 	struct mlw_path timepath;
-	int pass = 0, ch, cli_used = 0;
+	int pass = 0, ch, cli_used = 0, lockfd = -1;
 	char err[256];
 	struct mlw_input *in;
 	struct mlw_line ln;
@@ -521,8 +522,28 @@ main(int argc, char *argv[])
 		mlw_warnx("--time: invalid field path '%s'", timefield);
 		mlw_usage_error(usage_text);
 	}
-	if (statefile)
+	if (statefile) {
+		/* one run per state file at a time: overlapping cron runs
+		 * wait for each other instead of losing updates */
+		size_t n = strlen(statefile) + 6;
+		char *lp = malloc(n);
+		struct flock fl;
+
+		if (lp == NULL)
+			mlw_fatal("out of memory");
+		snprintf(lp, n, "%s.lock", statefile);
+		lockfd = open(lp, O_RDWR | O_CREAT, 0644);
+		if (lockfd < 0)
+			mlw_fatal_errno("%s", lp);
+		memset(&fl, 0, sizeof fl);
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;
+		while (fcntl(lockfd, F_SETLKW, &fl) < 0)
+			if (errno != EINTR)
+				mlw_fatal_errno("%s: lock", lp);
+		free(lp);
 		mlw_state_load(&c.alerts, statefile, c.rules, c.nrules);
+	}
 
 	in = mlw_input_new(argv, argc);
 	while (mlw_input_next(in, &ln)) {
@@ -614,5 +635,7 @@ main(int argc, char *argv[])
 	}
 	if (timefield)
 		mlw_path_free(&timepath);
+	if (lockfd >= 0)
+		close(lockfd);
 	return mlw_finish();
 }

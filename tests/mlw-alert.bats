@@ -235,3 +235,23 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	[[ "$got" == *'"feature":"features.age"'* ]]
 	[[ "$got" == *'"summary":"PSI 0.4"'* ]]
 }
+
+@test "overlapping runs on one state file wait for each other" {
+	series a 0.3 > in.jsonl
+	# a run that holds the state file while it waits for input
+	mkfifo fifo
+	mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature fifo > first.out &
+	first=$!
+	exec 5> fifo
+	sleep 0.5
+	mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature in.jsonl > second.out &
+	second=$!
+	sleep 0.5
+	kill -0 "$second"         # still waiting for the lock
+	cat in.jsonl >&5
+	exec 5>&-
+	wait "$first"
+	wait "$second"
+	[ "$(grep -c firing first.out)" -eq 1 ]
+	[ "$(cat second.out)" = "" ]       # it saw the first run's state
+}
