@@ -32,7 +32,9 @@ write_atomic(const char *path, const struct mlw_buf *b)
 	if (tmp == NULL)
 		mlw_fatal("out of memory");
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)   /* a stale one */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0)
 		mlw_fatal_errno("%s", tmp);
 	while (off < b->len) {
@@ -156,7 +158,7 @@ main(int argc, char *argv[])
 	    mlw_int_strict(cols, 40, 1000, &ll) == 0)
 		o.width = (int)ll;
 	o.color = format == MLW_REP_TABLE && outpath == NULL && isatty(1) &&
-	    getenv("NO_COLOR") == NULL;
+	    (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0');
 	rep = mlw_report_new(&o);
 
 	in = mlw_input_new(argv, argc);

@@ -39,7 +39,8 @@ struct arec {
 	size_t nl;
 	char **lk, **lv;
 	int64_t starts, ends;
-	int has_ends, hasv;
+	int64_t ws;              /* window_start of the record, for shading */
+	int has_ends, hasv, has_ws;
 	double value;
 };
 
@@ -194,6 +195,11 @@ add_alert(struct mlw_report *r, const struct mlw_json *doc, long name)
 		parse_time_tok(doc, sa, &a->starts);
 	if (ea >= 0)
 		a->has_ends = parse_time_tok(doc, ea, &a->ends);
+	{
+		long w = mlw_json_member(doc, 0, "window_start", 12);
+
+		a->has_ws = w >= 0 && parse_time_tok(doc, w, &a->ws);
+	}
 	if (va >= 0 && doc->tok[va].type == MLW_JNUM &&
 	    mlw_json_num(doc, (uint32_t)va, &a->value) == 0)
 		a->hasv = 1;
@@ -323,6 +329,8 @@ windone:
 			lk[nl] = xstrndup(fname, strlen(fname));
 			lv[nl] = scalar_text(doc, s);
 			mlw_buf_addc(&key, '\x1f');
+			mlw_buf_adds(&key, fname);
+			mlw_buf_addc(&key, '=');
 			mlw_buf_adds(&key, lv[nl]);
 			nl++;
 		}
@@ -354,6 +362,30 @@ windone:
 	}
 	free(vname);
 	mlw_buf_free(&key);
+	if (r->ncell >= 2 * r->nwin * r->nser + 1024) {
+		/* keep the last value of each (window, series) only */
+		size_t n = 0, c;
+		char *seen = calloc(r->nwin * r->nser + 1, 1);
+
+		if (seen == NULL)
+			mlw_fatal("out of memory");
+		for (c = r->ncell; c-- > 0;) {
+			size_t at = r->cell[c].w * r->nser + r->cell[c].s;
+
+			if (!seen[at]) {
+				seen[at] = 1;
+				r->cell[n++] = r->cell[c];
+			}
+		}
+		for (c = 0; c < n / 2; c++) {   /* back to record order */
+			struct cell t = r->cell[c];
+
+			r->cell[c] = r->cell[n - 1 - c];
+			r->cell[n - 1 - c] = t;
+		}
+		r->ncell = n;
+		free(seen);
+	}
 	r->cell = grow(r->cell, &r->ccap, r->ncell + 1, sizeof *r->cell);
 	r->cell[r->ncell].w = wi;
 	r->cell[r->ncell].s = si;
@@ -458,18 +490,45 @@ fmt_read(double v, char *buf, size_t cap)
 		snprintf(buf, cap, "-");
 	else if (v == 0)
 		snprintf(buf, cap, "0");
-	else if (fabs(v) >= 1e6 || fabs(v) < 1e-4)
+	else if (fabs(v) >= 999999.95 || fabs(v) < 1e-4)
 		snprintf(buf, cap, "%.3g", v);
-	else if (fabs(v) >= 100)
+	else if (fabs(v) >= 99.99995)
 		snprintf(buf, cap, "%.1f", v);
 	else
 		snprintf(buf, cap, "%.4f", v);
 }
 
 static int
-alert_matches(const struct ser *s, const struct arec *a)
+is_series_field(const struct mlw_report *r, const char *k)
+{
+	size_t i;
+
+	if (r->spath) {
+		for (i = 0; i < r->o.nseries; i++)
+			if (strcmp(r->o.series[i], k) == 0)
+				return 1;
+		return 0;
+	}
+	return in_list(series_names, sizeof series_names / sizeof *series_names,
+	    k, strlen(k));
+}
+
+static int
+alert_matches(const struct mlw_report *r, const struct ser *s,
+    const struct arec *a)
 {
 	size_t i, j;
+
+	/* an alert about a series field value the series lacks is not its */
+	for (j = 0; j < a->nl; j++) {
+		if (!is_series_field(r, a->lk[j]))
+			continue;
+		for (i = 0; i < s->nl; i++)
+			if (strcmp(s->lk[i], a->lk[j]) == 0)
+				break;
+		if (i == s->nl)
+			return 0;
+	}
 
 	for (i = 0; i < s->nl; i++) {
 		for (j = 0; j < a->nl; j++)
@@ -482,7 +541,9 @@ alert_matches(const struct ser *s, const struct arec *a)
 }
 
 struct period {
-	int64_t from, to;
+	const char *name;
+	int64_t from, to;        /* starts_at, ends_at */
+	int64_t shade_from, shade_to;   /* the windows: fired, resolved */
 	int open;
 };
 
@@ -496,26 +557,25 @@ periods(const struct mlw_report *r, const struct ser *s, struct period **out)
 	for (i = 0; i < r->nal; i++) {
 		const struct arec *a = &r->al[i];
 
-		if (!alert_matches(s, a))
+		if (!alert_matches(r, s, a))
 			continue;
 		/* the same alert (name and start) already has a period */
 		for (k = 0; k < n; k++)
-			if (p[k].from == a->starts)
+			if (p[k].from == a->starts && strcmp(p[k].name, a->name) == 0)
 				break;
-		if (strcmp(a->status, "resolved") == 0) {
-			if (k == n) {
-				p = grow(p, &cap, n + 1, sizeof *p);
-				p[n].from = a->starts;
-				n++;
-			}
-			p[k].to = a->ends;
-			p[k].open = 0;
-		} else if (k == n) {
+		if (k == n) {
 			p = grow(p, &cap, n + 1, sizeof *p);
+			p[n].name = a->name;
 			p[n].from = a->starts;
-			p[n].to = 0;
+			p[n].shade_from = a->has_ws ? a->ws : a->starts;
+			p[n].to = p[n].shade_to = 0;
 			p[n].open = 1;
 			n++;
+		}
+		if (strcmp(a->status, "resolved") == 0 && a->has_ends) {
+			p[k].to = a->ends;
+			p[k].shade_to = a->has_ws ? a->ws : a->ends;
+			p[k].open = 0;
 		}
 	}
 	*out = p;
@@ -879,8 +939,9 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 	/* firing periods */
 	np = periods(r, &r->ser[s], &p);
 	for (i = 0; timex && i < np; i++) {
-		double a = XT(p[i].from < t0 ? t0 : p[i].from);
-		double e = p[i].open || p[i].to > t1 ? XT(t1) : XT(p[i].to);
+		double a = XT(p[i].shade_from < t0 ? t0 : p[i].shade_from);
+		double e = p[i].open || p[i].shade_to > t1 ? XT(t1) :
+		    XT(p[i].shade_to);
 
 		if (e > a)
 			bprintf(b, "<rect class=\"firing\" x=\"%.1f\" y=\"%.1f\" "
@@ -1075,7 +1136,7 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 		    bw, hc);
 		html_text(b, bl);
 		bprintf(b, ": current %s</title></rect>\n", cs[i]);
-		if (nr <= 12 || i % ((nr + 11) / 12) == 0) {
+		if (nr <= 8 || i % ((nr + 7) / 8) == 0) {
 			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 			    "text-anchor=\"middle\">", x + slot / 2, MT + ph + 16);
 			if (strlen(bl) > 14) {
@@ -1319,12 +1380,32 @@ prom_value(struct mlw_buf *b, const char *s)
 	}
 }
 
+/* Is label name k (as prom_name writes it) the same as one of names? */
+static int
+prom_seen(char **names, size_t n, const char *k)
+{
+	struct mlw_buf a = { 0 }, c = { 0 };
+	size_t i;
+	int same = 0;
+
+	prom_name(&a, k);
+	for (i = 0; i < n && !same; i++) {
+		c.len = 0;
+		prom_name(&c, names[i]);
+		same = a.len == c.len && memcmp(a.p, c.p, a.len) == 0;
+	}
+	mlw_buf_free(&a);
+	mlw_buf_free(&c);
+	return same;
+}
+
 static void
 prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
     const char *first_k, const char *first_v)
 {
 	size_t i;
 	int any = 0;
+	char *fk[1];
 
 	if (n == 0 && first_k == NULL)
 		return;
@@ -1336,7 +1417,11 @@ prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
 		mlw_buf_addc(b, '"');
 		any = 1;
 	}
+	fk[0] = (char *)first_k;
 	for (i = 0; i < n; i++) {
+		/* a label name may appear once: later duplicates are dropped */
+		if ((first_k && prom_seen(fk, 1, lk[i])) || prom_seen(lk, i, lk[i]))
+			continue;
 		if (any)
 			mlw_buf_addc(b, ',');
 		prom_name(b, lk[i]);
@@ -1352,13 +1437,29 @@ static void
 render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t f, j, i;
+	char *has = calloc(r->nwin * r->nser + 1, 1);
+
+	if (has == NULL)
+		mlw_fatal("out of memory");
+	for (i = 0; i < r->ncell; i++)
+		has[r->cell[i].w * r->nser + r->cell[i].s] = 1;
 
 	for (f = 0; f < r->fields.n; f++) {
 		const char *field = r->fields.ent[f].s;
 
 		mlw_buf_adds(b, "# HELP mlw_");
 		prom_name(b, field);
-		bprintf(b, " Latest %s per series, from mlw.\n# TYPE mlw_", field);
+		mlw_buf_adds(b, " Latest ");
+		{
+			const char *q;
+
+			for (q = field; *q; q++) {
+				if (*q == '\\')
+					mlw_buf_addc(b, '\\');
+				mlw_buf_addc(b, *q);
+			}
+		}
+		mlw_buf_adds(b, " per series, from mlw.\n# TYPE mlw_");
 		prom_name(b, field);
 		mlw_buf_adds(b, " gauge\n");
 		for (j = 0; j < r->nser; j++) {
@@ -1366,12 +1467,11 @@ render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 
 			if (strcmp(r->ser[j].field, field) != 0)
 				continue;
-			for (i = 0; i < r->nwin; i++) {
-				double x = g[r->order[i] * r->nser + j];
-
-				if (!isnan(x))
-					last = x;
-			}
+			/* the series' latest window; null there: no sample,
+			 * rather than an older value passed off as current */
+			for (i = 0; i < r->nwin; i++)
+				if (has[r->order[i] * r->nser + j])
+					last = g[r->order[i] * r->nser + j];
 			if (isnan(last))
 				continue;
 			mlw_buf_adds(b, "mlw_");
@@ -1413,6 +1513,7 @@ render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			    " 0\n" : " 1\n");
 		}
 	}
+	free(has);
 }
 
 static void

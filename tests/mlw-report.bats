@@ -136,3 +136,55 @@ mlw_acc{seg="us"} 0.8' ]
 window      psi 
 all      1.0000 ' ]
 }
+
+# Regressions found in review; each pins one fixed bug.
+
+@test "regression: two alerts starting together keep their own periods" {
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","psi":0.3}' \
+	    '{"alert":"x","status":"firing","labels":{"feature":"a"},"starts_at":"2026-11-01T01:00:00Z"}' \
+	    '{"alert":"y","status":"firing","labels":{"feature":"a"},"starts_at":"2026-11-01T01:00:00Z"}' \
+	    '{"window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z","feature":"a","psi":0.3}' \
+	    '{"alert":"y","status":"resolved","labels":{"feature":"a"},"starts_at":"2026-11-01T01:00:00Z","ends_at":"2026-11-01T02:00:00Z"}' > in.jsonl
+	run --separate-stderr mlw-report in.jsonl
+	[ "${lines[3]}" = "2026-11-01 01:00   0.3000!" ]
+}
+
+@test "regression: different series fields with the same value stay apart" {
+	printf '%s\n' '{"feature":"eu","psi":0.1}' '{"segment":"eu","psi":0.2}' > in.jsonl
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[ "$output" = '# HELP mlw_psi Latest psi per series, from mlw.
+# TYPE mlw_psi gauge
+mlw_psi{feature="eu"} 0.1
+mlw_psi{segment="eu"} 0.2' ]
+}
+
+@test "regression: prom output stays valid: HELP escaped, label names once, no stale values" {
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","a":{"b":"p"},"a_b":"q","m":{"a.b":0.5}}' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"f","psi":0.5}' \
+	    '{"window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z","feature":"f","psi":null}' \
+	    '{"alert":"d","status":"firing","labels":{"alertname":"z","feature":"f"},"starts_at":"2026-11-01T01:00:00Z"}' > in.jsonl
+	run --separate-stderr mlw-report --format prom --value 'm.a\.b' --series 'a.b,a_b' in.jsonl
+	[[ "$output" == '# HELP mlw_m_a__b Latest m.a\\.b per series, from mlw.'* ]]
+	[[ "$output" == *'mlw_m_a__b{a_b="p"} 0.5'* ]]
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[[ "$output" != *'mlw_psi{feature="f"}'* ]]
+	[[ "$output" == *'mlw_alert_firing{alertname="d",feature="f"} 1'* ]]
+	command -v promtool >/dev/null || skip "promtool is not installed"
+	mlw-report --format prom in.jsonl | promtool check metrics
+}
+
+@test "regression: a series without series fields is not under a feature's alert" {
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","accuracy":0.9}' \
+	    '{"alert":"drift","status":"firing","labels":{"feature":"age"},"starts_at":"2026-11-01T00:00:00Z"}' > in.jsonl
+	run --separate-stderr mlw-report in.jsonl
+	[ "${lines[2]}" = "2026-11-01 00:00    0.9000 " ]
+}
+
+@test "regression: rounding for reading does not spill into a wider form" {
+	printf '%s\n' '{"feature":"a","psi":99.99999}' '{"feature":"b","psi":999999.99}' > in.jsonl
+	run --separate-stderr mlw-report --format markdown in.jsonl
+	[ "${lines[3]}" = "| all | 100.0 | 1e+06 |" ]
+}
