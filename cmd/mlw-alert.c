@@ -392,6 +392,9 @@ main(int argc, char *argv[])
 	const char *rulesfile = NULL, *statefile = NULL, *timefield = NULL;
 	struct mlw_path timepath;
 	int pass = 0, ch, cli_used = 0, lockfd = -1;
+	const char **cli_k = NULL;
+	char **cli_v = NULL;
+	size_t ncli = 0;
 	char err[256];
 	struct mlw_input *in;
 	struct mlw_line ln;
@@ -408,7 +411,8 @@ main(int argc, char *argv[])
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'E':
-			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0) {
+			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0 ||
+			    c.exec_timeout == 0) {
 				mlw_warnx("--exec-timeout: expected a duration "
 				    "like 10s, found '%s'", optarg);
 				mlw_usage_error(usage_text);
@@ -432,7 +436,8 @@ main(int argc, char *argv[])
 			c.has_now = 1;
 			break;
 		case 'P':
-			if (mlw_duration_parse(optarg, &c.repeat) < 0) {
+			if (mlw_duration_parse(optarg, &c.repeat) < 0 ||
+			    c.repeat == 0) {
 				mlw_warnx("--repeat: expected a duration like 4h, "
 				    "found '%s'", optarg);
 				mlw_usage_error(usage_text);
@@ -452,10 +457,14 @@ main(int argc, char *argv[])
 			break;
 		case 'b': case 'c': case 'f': case 'k': case 'l': case 'm':
 		case 's': case 'w':
+			/* applied once the rule's name is known */
 			cli_used = 1;
-			if (mlw_rule_set(&cli, attr[ch], optarg, err,
-			    sizeof err) < 0)
-				bad_rule(cli.name, err);
+			if ((cli_k = realloc(cli_k, (ncli + 1) * sizeof *cli_k))
+			    == NULL || (cli_v = realloc(cli_v, (ncli + 1) *
+			    sizeof *cli_v)) == NULL)
+				mlw_fatal("out of memory");
+			cli_k[ncli] = attr[ch];
+			cli_v[ncli++] = optarg;
 			break;
 		case 'e':
 			if ((c.execv = split_words(optarg)) == NULL) {
@@ -499,6 +508,11 @@ main(int argc, char *argv[])
 			mlw_fatal("%s", err);
 		free(text);
 	}
+	for (i = 0; i < ncli; i++)
+		if (mlw_rule_set(&cli, cli_k[i], cli_v[i], err, sizeof err) < 0)
+			bad_rule(cli.name, err);
+	free(cli_k);
+	free(cli_v);
 	if (cli_used) {
 		if (mlw_rule_check(&cli, err, sizeof err) < 0)
 			bad_rule(NULL, err);

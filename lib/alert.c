@@ -141,9 +141,33 @@ mlw_rule_check(const struct mlw_rule *r, char *err, size_t errlen)
 		snprintf(err, errlen, "a rule needs a name");
 		return -1;
 	}
+	size_t i, j;
+
 	if (r->when == NULL) {
 		snprintf(err, errlen, "rule %s has no 'when' condition", r->name);
 		return -1;
+	}
+	/* every label name once: by fields, free labels, and the names
+	 * the output itself uses */
+	for (i = 0; i < r->nby + r->nlabel; i++) {
+		const char *k = i < r->nby ? r->by[i].text : r->lkey[i - r->nby];
+
+		if (strcmp(k, "alertname") == 0 || strcmp(k, "severity") == 0) {
+			snprintf(err, errlen, "rule %s: the label name %s is "
+			    "reserved", r->name, k);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			const char *k2 = j < r->nby ? r->by[j].text :
+			    r->lkey[j - r->nby];
+
+			if (strcmp(k, k2) == 0) {
+				snprintf(err, errlen, "rule %s: label %s is given "
+				    "twice (by and label names must differ)",
+				    r->name, k);
+				return -1;
+			}
+		}
 	}
 	return 0;
 }
@@ -455,6 +479,10 @@ mlw_state_load(struct mlw_alerts *a, const char *path,
 			if (t < 0 || !mlw_json_streq(&doc, (uint32_t)t,
 			    "alert_state", 11))
 				bad_state(path, line, "not an mlw-alert state file");
+			t = mlw_json_member(&doc, 0, "version", 7);
+			if (t < 0 || doc.tok[t].len != 1 ||
+			    doc.src[doc.tok[t].start] != '1')
+				bad_state(path, line, "not version 1");
 			continue;
 		}
 		t = mlw_json_member(&doc, 0, "rule", 4);
@@ -479,13 +507,27 @@ mlw_state_load(struct mlw_alerts *a, const char *path,
 			long v = mlw_json_member(&doc, (uint32_t)lab, name,
 			    strlen(name));
 
-			if (v < 0 || doc.tok[v].type != MLW_JSTR)
-				bad_state(path, line, "labels do not match the "
-				    "rule's by fields");
+			if (v < 0 || doc.tok[v].type != MLW_JSTR ||
+			    doc.tok[lab].next - (uint32_t)lab - 1 !=
+			    2 * rules[ri].nby)
+				break;
 			val[k] = calloc(1, doc.tok[v].len);
 			if (val[k] == NULL)
 				mlw_fatal("out of memory");
 			mlw_json_str(&doc, (uint32_t)v, val[k], doc.tok[v].len);
+		}
+		if (k < rules[ri].nby || (rules[ri].nby == 0 &&
+		    doc.tok[lab].next != (uint32_t)lab + 1)) {
+			/* the rule's by fields changed since: start afresh */
+			static struct mlw_msgkind changed = {
+				"states whose by fields changed", 0, 0 };
+
+			mlw_msg(&changed, path, line, "state of rule %s has other "
+			    "by fields than the rule now; dropped", rules[ri].name);
+			while (k-- > 0)
+				free(val[k]);
+			free(val);
+			continue;
 		}
 		in = mlw_alerts_get(a, ri, rules, val);
 		for (k = 0; k < rules[ri].nby; k++)

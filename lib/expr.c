@@ -56,6 +56,8 @@ fail(struct parser *ps, const char *expected)
 	if (ps->failed)
 		return NULL;
 	ps->failed = 1;
+	while (*ps->p == ' ' || *ps->p == '\t')
+		ps->p++;
 	if (*ps->p == '\0')
 		snprintf(found, sizeof found, "end of expression");
 	else if ((unsigned char)*ps->p < 0x21 || (unsigned char)*ps->p >= 0x7f)
@@ -140,7 +142,7 @@ word(struct parser *ps, const char *w)
 	size_t n = strlen(w);
 
 	if (strncmp(ps->p, w, n) == 0 && !isident((unsigned char)ps->p[n], 0) &&
-	    ps->p[n] != '.' && ps->p[n] != '(') {
+	    ps->p[n] != '.') {
 		ps->p += n;
 		return 1;
 	}
@@ -259,16 +261,42 @@ parse_primary(struct parser *ps)
 		return n;
 	}
 	if ((*ps->p >= '0' && *ps->p <= '9') || *ps->p == '.') {
-		char *e;
-		struct node *n = mk(N_NUM);
+		/* a JSON number (without the sign, which is unary minus) */
+		const char *q = ps->p;
+		struct node *n;
 
-		n->num = strtod(ps->p, &e);
-		if (e == ps->p || *ps->p == '.' || isident((unsigned char)*e, 0) ||
-		    !isfinite(n->num)) {
-			freenode(n);
+		if (*q == '0')
+			q++;
+		else
+			while (*q >= '0' && *q <= '9')
+				q++;
+		if (q == ps->p)
 			return fail(ps, "a number");
+		if (*q == '.') {
+			if (q[1] < '0' || q[1] > '9')
+				return fail(ps, "a number");
+			for (q++; *q >= '0' && *q <= '9'; q++)
+				;
 		}
-		ps->p = e;
+		if (*q == 'e' || *q == 'E') {
+			const char *x = q + 1;
+
+			if (*x == '+' || *x == '-')
+				x++;
+			if (*x < '0' || *x > '9')
+				return fail(ps, "a number");
+			for (q = x; *q >= '0' && *q <= '9'; q++)
+				;
+		}
+		if (isident((unsigned char)*q, 0) || *q == '.')
+			return fail(ps, "a number");
+		n = mk(N_NUM);
+		n->num = strtod(ps->p, NULL);
+		if (!isfinite(n->num)) {
+			freenode(n);
+			return fail(ps, "a finite number");
+		}
+		ps->p = q;
 		return n;
 	}
 	if (*ps->p == '"' || *ps->p == '\'')

@@ -244,7 +244,7 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	first=$!
 	exec 5> fifo
 	sleep 0.5
-	mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature in.jsonl > second.out &
+	mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature in.jsonl > second.out 5>&- &
 	second=$!
 	sleep 0.5
 	kill -0 "$second"         # still waiting for the lock
@@ -254,4 +254,52 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	wait "$second"
 	[ "$(grep -c firing first.out)" -eq 1 ]
 	[ "$(cat second.out)" = "" ]       # it saw the first run's state
+}
+
+# Regressions found in review; each pins one fixed bug.
+
+@test "regression: not(...) and and(...) parse; numbers are JSON numbers" {
+	series a 0.3 > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'not(psi < 0.2) and(psi > 0)' in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 1 ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0x10'
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: when: column 7: expected a number, found '0x10'" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 1.'
+	[ "$status" -eq 2 ]
+}
+
+@test "regression: an error before --name still names the rule; blanks are skipped in messages" {
+	run --separate-stderr mlw-alert --when 'abs(psi, 2)' --name d
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: when: column 12: expected abs() of one value, found end of expression" ]
+}
+
+@test "regression: a label name may be given once, and not as alertname or severity" {
+	run --separate-stderr mlw-alert --name d --when 'psi > 1' --by feature --label feature=x
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: label feature is given twice (by and label names must differ)" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 1' --label severity=high
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: the label name severity is reserved" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 1' --exec-timeout 0s --exec true
+	[ "$status" -eq 2 ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 1' --repeat 0s
+	[ "$status" -eq 2 ]
+}
+
+@test "regression: a state whose by fields changed is dropped, not fatal; a wrong version is" {
+	series a 0.3 > in.jsonl
+	mlw-alert --state st.jsonl --name d --when 'psi > 0.2' --by feature in.jsonl > /dev/null
+	run --separate-stderr mlw-alert --state st.jsonl --name d --when 'psi > 0.2' in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-alert: st.jsonl:2: state of rule d has other by fields than the rule now; dropped" ]
+	[ "${#lines[@]}" -eq 1 ]
+	echo '{"mlw":"alert_state","version":2}' > v2.jsonl
+	run --separate-stderr mlw-alert --state v2.jsonl --name d --when 'psi > 0.2' in.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: v2.jsonl:1: invalid state file: not version 1 (remove it to start afresh)" ]
+	: > empty.jsonl
+	run --separate-stderr mlw-alert --state empty.jsonl --name d --when 'psi > 0.2' in.jsonl
+	[ "$status" -eq 0 ]
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bats
+# Manual pages, install, demo and README: what a newcomer touches first.
+
+load helpers
+
+@test "every program has a man page that lints clean" {
+	command -v groff >/dev/null || skip "groff is not installed"
+	for p in "$ROOT"/cmd/*.c; do
+		name=$(basename "$p" .c)
+		[ -f "$ROOT/man/$name.1" ]
+	done
+	for m in "$ROOT"/man/*.[17]; do
+		run groff -mandoc -ww -z "$m"
+		[ "$status" -eq 0 ]
+		[ "$output" = "" ]
+		if command -v mandoc >/dev/null; then
+			run mandoc -Tlint -W warning "$m"
+			[ "$output" = "" ]
+		fi
+	done
+}
+
+@test "--help matches the man page synopsis option for option" {
+	for p in "$ROOT"/cmd/*.c; do
+		name=$(basename "$p" .c)
+		run "$name" --help
+		[ "$status" -eq 0 ]
+		for opt in $(grep -o -- '--[a-z-]*' <<<"$output" | sort -u); do
+			grep -q -- "Fl -${opt#--}" "$ROOT/man/$name.1" ||
+			    { echo "$name: $opt not in man/$name.1"; false; }
+		done
+	done
+}
+
+@test "make install puts programs and pages under DESTDIR" {
+	run make -C "$ROOT" -s install DESTDIR="$T/root" PREFIX=/usr BIN="${MLW_BIN:-$ROOT/bin}"
+	[ "$status" -eq 0 ]
+	for p in "$ROOT"/cmd/*.c; do
+		name=$(basename "$p" .c)
+		[ -x "$T/root/usr/bin/$name" ]
+		[ -f "$T/root/usr/share/man/man1/$name.1" ]
+	done
+	[ -f "$T/root/usr/share/man/man7/mlw.7" ]
+}
+
+@test "make demo prints PSI per window and feature, then the drift alerts" {
+	run env MLW_BIN="${MLW_BIN:-$ROOT/bin}" sh "$ROOT/scripts/demo"
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '^{"window_start".*"feature":' <<<"$output")" -eq 24 ]
+	[ "$(grep -c '"status":"firing"' <<<"$output")" -eq 3 ]
+}
+
+@test "the README opens with make demo and make test" {
+	run sed -n '4,5p' "$ROOT/README.md"
+	[[ "${lines[0]}" == "make demo"* ]]
+	[[ "${lines[1]}" == "make test"* ]]
+}
