@@ -564,17 +564,8 @@ main(int argc, char *argv[])
 		int64_t t;
 		int emitted = 0;
 
-		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
-			    doc.err);
+		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		}
-		if (doc.tok[0].type != MLW_JOBJ) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "expected an object, found %s",
-			    mlw_json_typename(doc.tok[0].type));
-			continue;
-		}
 		if (event_time(&c, &doc, timefield ? &timepath : NULL, &t,
 		    &why) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s: %s",

@@ -289,17 +289,8 @@ main(int argc, char *argv[])
 		uint64_t *st;
 		int kind;
 
-		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
-			    doc.err);
+		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		}
-		if (doc.tok[0].type != MLW_JOBJ) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "expected an object, found %s",
-			    mlw_json_typename(doc.tok[0].type));
-			continue;
-		}
 		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
 			continue;

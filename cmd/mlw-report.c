@@ -1,7 +1,5 @@
 /* mlw-report: mlw results as a table, Markdown, an HTML page with charts, or
  * Prometheus metrics. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,46 +18,6 @@ static const char usage_text[] =
     "mlw-report [--format table|markdown|html|prom] [--value FIELD]\n"
     "                  [--series FIELDS] [--title TEXT] [--threshold X]\n"
     "                  [-o FILE] [--strict] [--rejects FILE] [FILE ...]";
-
-/* Write b to path atomically: a temporary file beside it, fsync, rename. */
-static void
-write_atomic(const char *path, const struct mlw_buf *b)
-{
-	size_t n = strlen(path) + 32, off = 0;
-	char *tmp = malloc(n);
-	int fd;
-
-	if (tmp == NULL)
-		mlw_fatal("out of memory");
-	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)   /* a stale one */
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
-	if (fd < 0)
-		mlw_fatal_errno("%s", tmp);
-	while (off < b->len) {
-		ssize_t w = write(fd, b->p + off, b->len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			int e = errno;
-
-			unlink(tmp);
-			errno = e;
-			mlw_fatal_errno("%s: write error", path);
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		errno = e;
-		mlw_fatal_errno("%s: write error", path);
-	}
-	free(tmp);
-}
 
 int
 main(int argc, char *argv[])
@@ -163,17 +121,8 @@ main(int argc, char *argv[])
 
 	in = mlw_input_new(argv, argc);
 	while (mlw_input_next(in, &ln)) {
-		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
-			    doc.err);
+		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		}
-		if (doc.tok[0].type != MLW_JOBJ) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "expected an object, found %s",
-			    mlw_json_typename(doc.tok[0].type));
-			continue;
-		}
 		if (mlw_report_add(rep, &doc, &why) < 0) {
 			if (unknown.n == 0)
 				mlw_msg(&unknown, ln.file, ln.lineno, "%s; records "
@@ -183,10 +132,10 @@ main(int argc, char *argv[])
 		}
 	}
 	mlw_report_render(rep, format, &out);
-	if (outpath)
-		write_atomic(outpath, &out);
-	else
+	if (outpath == NULL)
 		mlw_out_write(out.p, out.len);
+	else if (mlw_write_atomic(outpath, out.p, out.len) < 0)
+		mlw_fatal_errno("%s: write error", outpath);
 	if (unknown.n > 1)
 		mlw_warnx("%lu records of unknown shape skipped", unknown.n);
 	unknown.n = 0;

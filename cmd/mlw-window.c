@@ -275,17 +275,8 @@ main(int argc, char *argv[])
 		int late;
 		long i;
 
-		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
-			    doc.err);
+		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		}
-		if (doc.tok[0].type != MLW_JOBJ) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "expected an object, found %s",
-			    mlw_json_typename(doc.tok[0].type));
-			continue;
-		}
 		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
 			continue;       /* an upstream control record */
 		if (w.count)

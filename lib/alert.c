@@ -556,14 +556,8 @@ mlw_state_save(const struct mlw_alerts *a, const char *path,
     const struct mlw_rule *rules)
 {
 	struct mlw_buf b = { 0 };
-	size_t i, k, plen = strlen(path);
-	char *tmp = malloc(plen + 32), *dir;
-	int fd, e;
-	ssize_t w;
-	size_t off = 0;
+	size_t i, k;
 
-	if (tmp == NULL)
-		mlw_fatal("out of memory");
 	mlw_buf_adds(&b, "{\"mlw\":\"alert_state\",\"version\":1}\n");
 	for (i = 0; i < a->keys.n; i++) {
 		const struct mlw_ainst *in = &a->inst[i];
@@ -603,59 +597,11 @@ mlw_state_save(const struct mlw_alerts *a, const char *path,
 		mlw_jw_close(&b, '}');
 		mlw_buf_addc(&b, '\n');
 	}
-	snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	if (fd < 0)
-		goto fail;
-	while (off < b.len) {
-		w = write(fd, b.p + off, b.len - off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail_fd;
-		}
-		off += (size_t)w;
+	if (mlw_write_atomic(path, b.p, b.len) == 0) {
+		mlw_buf_free(&b);
+		return 0;
 	}
-	if (fsync(fd) < 0)
-		goto fail_fd;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, path) < 0)
-		goto fail_tmp;
-	/* make the rename itself durable */
-	dir = xstrdup(path);
-	{
-		char *slash = strrchr(dir, '/');
-
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			strcpy(dir, ".");
-	}
-	if ((fd = open(dir, O_RDONLY)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-	free(tmp);
-	mlw_buf_free(&b);
-	return 0;
-fail_fd:
-	e = errno;
-	if (fd >= 0)
-		close(fd);
-	errno = e;
-fail_tmp:
-	e = errno;
-	unlink(tmp);
-	errno = e;
-fail:
 	mlw_warn("%s: cannot write state", path);
-	free(tmp);
 	mlw_buf_free(&b);
 	return -1;
 }

@@ -336,6 +336,98 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 	}
 }
 
+int
+mlw_record_parse(struct mlw_json *doc, const struct mlw_line *ln)
+{
+	if (mlw_json_parse(doc, ln->p, ln->len) < 0) {
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "%s", doc->err);
+		return -1;
+	}
+	if (doc->tok[0].type != MLW_JOBJ) {
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
+		    "expected an object, found %s",
+		    mlw_json_typename(doc->tok[0].type));
+		return -1;
+	}
+	return 0;
+}
+
+int
+mlw_record_next(struct mlw_input *in, struct mlw_line *ln,
+    struct mlw_json *doc)
+{
+	while (mlw_input_next(in, ln))
+		if (mlw_record_parse(doc, ln) == 0)
+			return 1;
+	return 0;
+}
+
+int
+mlw_write_atomic(const char *path, const void *p, size_t len)
+{
+	size_t n = strlen(path) + 32, off = 0;
+	char *tmp = malloc(n), *dir, *slash;
+	int fd, e;
+
+	if (tmp == NULL) {
+		errno = ENOMEM;
+		return -1;
+	}
+	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)   /* a stale one */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	if (fd < 0) {
+		e = errno;
+		free(tmp);
+		errno = e;
+		return -1;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, (const char *)p + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			goto fail;
+		off += (size_t)w;
+	}
+	if (fsync(fd) < 0)
+		goto fail;
+	if (close(fd) < 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0)
+		goto fail;
+	/* make the rename itself durable */
+	if ((dir = strdup(path)) != NULL) {
+		slash = strrchr(dir, '/');
+		if (slash == dir)
+			slash[1] = '\0';
+		else if (slash)
+			*slash = '\0';
+		else
+			strcpy(dir, ".");
+		if ((fd = open(dir, O_RDONLY)) >= 0) {
+			fsync(fd);
+			close(fd);
+		}
+		free(dir);
+	}
+	free(tmp);
+	return 0;
+fail:
+	e = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	errno = e;
+	return -1;
+}
+
 char *
 mlw_read_file(const char *path, size_t *lenp)
 {

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
+
 /* Longest accepted line, in bytes, not counting the LF (and a CR before it). */
 #define MLW_LINE_MAX (1u << 20)
 
@@ -38,6 +40,21 @@ void mlw_input_set_idle(struct mlw_input *in, int64_t idle_ns,
     void (*cb)(void *), void *arg);
 
 void mlw_input_free(struct mlw_input *in);
+
+/* Parse ln as a record, a JSON object, into doc: 0 when it is one;
+ * otherwise the line is rejected (reported with file and line, counted,
+ * appended to the --rejects file) and -1 returned. */
+int mlw_record_parse(struct mlw_json *doc, const struct mlw_line *ln);
+/* The next record of the input: mlw_input_next() and mlw_record_parse()
+ * until a record parses. 1 with ln and doc filled, or 0 at end of input. */
+int mlw_record_next(struct mlw_input *in, struct mlw_line *ln,
+    struct mlw_json *doc);
+
+/* Replace path with len bytes at p atomically: a temporary file beside it
+ * (created exclusively), fsync, rename, fsync of the directory. So a crash
+ * at any moment leaves the old content or the new, never a mix. 0, or -1
+ * with errno set (the temporary file is removed). */
+int mlw_write_atomic(const char *path, const void *p, size_t len);
 
 /* Read a whole small file (a rules file, a profile) into memory,
  * NUL-terminated; NULL with errno set on failure. */

@@ -377,16 +377,8 @@ build(struct mlw_profile *p, const char *path, const struct mlw_profile_opts *o,
 	for (i = 0; i < o->nfields; i++)
 		add_feature(&b, o->fields[i]);
 	for (; have; have = mlw_input_next(in, &ln)) {
-		if (mlw_json_parse(&doc, ln.p, ln.len) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", doc.err);
+		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		}
-		if (doc.tok[0].type != MLW_JOBJ) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "expected an object, found %s",
-			    mlw_json_typename(doc.tok[0].type));
-			continue;
-		}
 		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
 			continue;       /* a control record, not data */
 		b.npend = 0;
