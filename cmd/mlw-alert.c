@@ -44,7 +44,9 @@ struct ctx {
 	int has_now;
 	struct mlw_buf out, rec;
 	char **vals;             /* scratch: label values */
+	size_t *off;             /* their offsets in lab */
 	size_t valcap;
+	struct mlw_buf lab;
 };
 
 static int64_t
@@ -58,31 +60,27 @@ wallclock(const struct ctx *c)
 	return (int64_t)ts.tv_sec * MLW_NS_PER_SEC + ts.tv_nsec;
 }
 
-/* A by value as a label: strings as they are, numbers in shortest form,
- * booleans as true/false, missing as "". Returns a fresh string. */
-static char *
-label_value(const struct mlw_json *doc, long i)
+/* Append a by value as a label, NUL-terminated, to b: strings as they are,
+ * numbers in shortest form, booleans as true/false, missing as "". */
+static void
+label_value(struct mlw_buf *b, const struct mlw_json *doc, long i)
 {
-	char *s;
 	const struct mlw_jtok *t;
 	double d;
 
-	if (mlw_json_missing(doc, i))
-		return strdup("");
-	t = &doc->tok[i];
-	if (t->type == MLW_JSTR) {
-		s = calloc(1, t->len);
-		if (s)
-			mlw_json_str(doc, (uint32_t)i, s, t->len - 1);
-		return s;
+	if (!mlw_json_missing(doc, i)) {
+		t = &doc->tok[i];
+		if (t->type == MLW_JSTR) {
+			mlw_buf_reserve(b, t->len);
+			b->len += mlw_json_str(doc, (uint32_t)i, b->p + b->len,
+			    t->len - 1);
+		} else if (t->type == MLW_JNUM &&
+		    mlw_json_num(doc, (uint32_t)i, &d) == 0)
+			mlw_jw_num(b, d);
+		else
+			mlw_jw_raw(b, doc, (uint32_t)i);
 	}
-	if (t->type == MLW_JNUM && mlw_json_num(doc, (uint32_t)i, &d) == 0) {
-		s = malloc(MLW_NUM_MAX);
-		if (s)
-			mlw_num_format(d, s);
-		return s;
-	}
-	return strndup(doc->src + t->start, t->len);
+	mlw_buf_addc(b, '\0');
 }
 
 static void
@@ -592,16 +590,20 @@ main(int argc, char *argv[])
 			if (r->nby > c.valcap) {
 				c.valcap = r->nby;
 				c.vals = realloc(c.vals, c.valcap * sizeof *c.vals);
-				if (c.vals == NULL)
+				c.off = realloc(c.off, c.valcap * sizeof *c.off);
+				if (c.vals == NULL || c.off == NULL)
 					mlw_fatal("out of memory");
 			}
+			/* the by values, in a buffer reused record after record */
+			c.lab.len = 0;
+			for (k = 0; k < r->nby; k++) {
+				c.off[k] = c.lab.len;
+				label_value(&c.lab, &doc, mlw_json_get(&doc, 0,
+				    &r->by[k]));
+			}
 			for (k = 0; k < r->nby; k++)
-				if ((c.vals[k] = label_value(&doc, mlw_json_get(&doc,
-				    0, &r->by[k]))) == NULL)
-					mlw_fatal("out of memory");
+				c.vals[k] = c.lab.p + c.off[k];
 			inst = mlw_alerts_get(&c.alerts, i, c.rules, c.vals);
-			for (k = 0; k < r->nby; k++)
-				free(c.vals[k]);
 			act = mlw_alert_step(r, &inst->st, cond, clr, t, c.repeat);
 			if (act != MLW_A_NONE) {
 				emit(&c, r, inst, act, &doc, t);
@@ -631,6 +633,8 @@ main(int argc, char *argv[])
 		mlw_rule_free(&c.rules[i]);
 	free(c.rules);
 	free(c.vals);
+	free(c.off);
+	mlw_buf_free(&c.lab);
 	mlw_buf_free(&c.out);
 	mlw_buf_free(&c.rec);
 	if (c.execv) {
