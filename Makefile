@@ -10,7 +10,7 @@ DESTDIR ?=
 BUILD   ?= build
 BIN     ?= bin
 
-PROGS = mlw-window mlw-psi mlw-alert mlw-report
+PROGS = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
 LIBSRC = $(wildcard lib/*.c)
 LIBOBJ = $(LIBSRC:lib/%.c=$(BUILD)/lib/%.o)
 UNITS  = $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
