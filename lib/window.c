@@ -222,6 +222,7 @@ struct mlw_wtab {
 	void (*reset)(void *, void *);
 	void (*close)(const struct mlw_wkey *, void *, void *);
 	void *arg;
+	void (*destroy)(void *, void *);
 	struct wslot *open;
 	size_t nopen, cap;
 	void **spare;            /* states of closed windows, for reuse */
@@ -274,7 +275,7 @@ mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k)
 	s->key = *k;
 	if (t->nspare)
 		s->state = t->spare[--t->nspare];
-	else if ((s->state = malloc(t->state_size)) == NULL)
+	else if ((s->state = calloc(1, t->state_size)) == NULL)
 		mlw_fatal("out of memory");
 	t->reset(s->state, t->arg);
 	return s->state;
@@ -339,16 +340,28 @@ mlw_wtab_close_all(struct mlw_wtab *t)
 }
 
 void
+mlw_wtab_set_destroy(struct mlw_wtab *t, void (*destroy)(void *, void *))
+{
+	t->destroy = destroy;
+}
+
+void
 mlw_wtab_free(struct mlw_wtab *t)
 {
 	size_t i;
 
 	if (t == NULL)
 		return;
-	for (i = 0; i < t->nopen; i++)
+	for (i = 0; i < t->nopen; i++) {
+		if (t->destroy)
+			t->destroy(t->open[i].state, t->arg);
 		free(t->open[i].state);
-	for (i = 0; i < t->nspare; i++)
+	}
+	for (i = 0; i < t->nspare; i++) {
+		if (t->destroy)
+			t->destroy(t->spare[i], t->arg);
 		free(t->spare[i]);
+	}
 	free(t->open);
 	free(t->spare);
 	free(t);

@@ -72,8 +72,9 @@ int mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k,
 void mlw_wkey_write(struct mlw_buf *b, const struct mlw_wkey *k);
 
 struct mlw_wtab;
-/* state_size bytes of state per open window; reset(state, arg) prepares a
- * fresh one; close(key, state, arg) reports it. */
+/* state_size bytes of state per open window; reset(state, arg) prepares
+ * one for a new window (a state is zeroed when first allocated, and reused
+ * after its window closed); close(key, state, arg) reports it. */
 struct mlw_wtab *mlw_wtab_new(size_t state_size,
     void (*reset)(void *, void *),
     void (*close)(const struct mlw_wkey *, void *, void *), void *arg);
@@ -83,6 +84,9 @@ void *mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k);
 void mlw_wtab_close(struct mlw_wtab *t, const struct mlw_wkey *k);
 /* Report every open window, ordered by start then end, the batch last. */
 void mlw_wtab_close_all(struct mlw_wtab *t);
+/* Call destroy(state, arg) on every state when the table is freed, for
+ * states that own memory. */
+void mlw_wtab_set_destroy(struct mlw_wtab *t, void (*destroy)(void *, void *));
 void mlw_wtab_free(struct mlw_wtab *t);
 
 #endif

@@ -1,0 +1,469 @@
+/* mlw-metrics: model quality per window and segment once labels are known. */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "metrics.h"
+#include "num.h"
+#include "opt.h"
+#include "strmap.h"
+#include "window.h"
+
+static const char usage_text[] =
+    "mlw-metrics --task binary|multiclass|regression --label PATH\n"
+    "                   [--pred PATH] [--score PATH] [--threshold T]\n"
+    "                   [--positive VALUE] [--by PATHS] [--auc-bins N]\n"
+    "                   [--strict] [--rejects FILE] [FILE ...]";
+
+enum { BINARY, MULTICLASS, REGRESSION };
+static const char *const tasknames[] = { "binary", "multiclass", "regression" };
+
+struct seg {
+	uint64_t n;
+	struct mlw_binacc bin;
+	struct mlw_mcacc mc;
+	struct mlw_regacc reg;
+};
+
+/* A window: segment 0 is "all", the others in order of appearance. */
+struct wstate {
+	struct mlw_strmap names;
+	struct seg *seg;
+	size_t nseg, cap;
+	uint64_t unlabeled;
+};
+
+struct ctx {
+	int task, scores, bins;
+	const char *positive;
+	struct mlw_buf out, key;
+};
+
+static void
+reset(void *state, void *arg)
+{
+	struct wstate *w = state;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < w->nseg; i++) {
+		w->seg[i].n = 0;
+		mlw_bin_clear(&w->seg[i].bin);
+		mlw_mc_clear(&w->seg[i].mc);
+		mlw_reg_clear(&w->seg[i].reg);
+	}
+	mlw_strmap_free(&w->names);
+	w->nseg = 0;
+	w->unlabeled = 0;
+}
+
+static void
+destroy(void *state, void *arg)
+{
+	struct wstate *w = state;
+	size_t i;
+
+	(void)arg;
+	for (i = 0; i < w->cap; i++) {
+		mlw_bin_free(&w->seg[i].bin);
+		mlw_mc_free(&w->seg[i].mc);
+	}
+	free(w->seg);
+	mlw_strmap_free(&w->names);
+}
+
+static struct seg *
+segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
+{
+	size_t k = mlw_strmap_add(&w->names, name, len);
+
+	if (k >= w->cap) {
+		size_t nc = w->cap ? w->cap * 2 : 4, i;
+
+		w->seg = realloc(w->seg, nc * sizeof *w->seg);
+		if (w->seg == NULL)
+			mlw_fatal("out of memory");
+		for (i = w->cap; i < nc; i++) {
+			memset(&w->seg[i], 0, sizeof w->seg[i]);
+			mlw_bin_init(&w->seg[i].bin, c->bins);
+		}
+		w->cap = nc;
+	}
+	if (k >= w->nseg)
+		w->nseg = k + 1;
+	return &w->seg[k];
+}
+
+static void
+report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct ctx *c = arg;
+	struct wstate *w = state;
+	size_t i;
+
+	for (i = 0; i < w->nseg; i++) {
+		struct mlw_buf *b = &c->out;
+		struct seg *s = &w->seg[i];
+
+		b->len = 0;
+		mlw_jw_open(b, '{');
+		mlw_wkey_write(b, key);
+		mlw_jw_key(b, "segment");
+		mlw_jw_str(b, w->names.ent[i].s, w->names.ent[i].len);
+		mlw_jw_key(b, "task");
+		mlw_jw_str(b, tasknames[c->task], strlen(tasknames[c->task]));
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, s->n);
+		if (i == 0) {
+			mlw_jw_key(b, "unlabeled");
+			mlw_jw_uint(b, w->unlabeled);
+		}
+		if (c->task == BINARY)
+			mlw_bin_write(b, &s->bin, c->scores);
+		else if (c->task == MULTICLASS)
+			mlw_mc_write(b, &s->mc);
+		else
+			mlw_reg_write(b, &s->reg);
+		mlw_jw_close(b, '}');
+		mlw_buf_addc(b, '\n');
+		mlw_out_write(b->p, b->len);
+	}
+	mlw_out_flush();
+}
+
+/* A value as a category: strings decoded, numbers in shortest form,
+ * booleans true/false, into b (reset). -1 for other types. */
+static int
+category(const struct mlw_json *doc, long i, struct mlw_buf *b)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	double d;
+
+	b->len = 0;
+	switch (t->type) {
+	case MLW_JSTR:
+		mlw_buf_reserve(b, t->len);
+		b->len = mlw_json_str(doc, (uint32_t)i, b->p, t->len);
+		return 0;
+	case MLW_JNUM:
+		if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
+			return -1;
+		mlw_jw_num(b, d);
+		return 0;
+	case MLW_JTRUE:
+		mlw_buf_adds(b, "true");
+		return 0;
+	case MLW_JFALSE:
+		mlw_buf_adds(b, "false");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* A binary class: 1, 0, or -1 when it is not one. */
+static int
+binary_class(const struct ctx *c, const struct mlw_json *doc, long i,
+    struct mlw_buf *tmp)
+{
+	if (category(doc, i, tmp) < 0)
+		return -1;
+	if (c->positive)
+		return tmp->len == strlen(c->positive) &&
+		    memcmp(tmp->p, c->positive, tmp->len) == 0;
+	if ((tmp->len == 1 && tmp->p[0] == '1') ||
+	    (tmp->len == 4 && memcmp(tmp->p, "true", 4) == 0))
+		return 1;
+	if ((tmp->len == 1 && tmp->p[0] == '0') ||
+	    (tmp->len == 5 && memcmp(tmp->p, "false", 5) == 0))
+		return 0;
+	return -1;
+}
+
+static void
+bad(const char *what, const char *val)
+{
+	mlw_warnx("%s: %s, found '%s'", what, "invalid value", val);
+	mlw_usage_error(usage_text);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "auc-bins", required_argument, NULL, 'A' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "label", required_argument, NULL, 'l' },
+		{ "positive", required_argument, NULL, 'P' },
+		{ "pred", required_argument, NULL, 'p' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "score", required_argument, NULL, 's' },
+		{ "strict", no_argument, NULL, 'X' },
+		{ "task", required_argument, NULL, 't' },
+		{ "threshold", required_argument, NULL, 'T' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ctx c;
+	struct mlw_path label, pred, score, *by = NULL;
+	char **bylist = NULL;
+	size_t nby = 0, i;
+	const char *labelarg = NULL, *predarg = NULL, *scorearg = NULL;
+	double threshold = 0.5;
+	long long ll;
+	int ch;
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wtab *tab;
+	struct mlw_wkey key;
+	struct mlw_buf t1 = { 0 }, t2 = { 0 };
+	const char *why;
+
+	mlw_diag_init(argv[0]);
+	memset(&c, 0, sizeof c);
+	memset(&doc, 0, sizeof doc);
+	c.task = -1;
+	while ((ch = getopt_long(argc, argv, "b:hl:p:s:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			if (mlw_int_strict(optarg, 2, 1000000, &ll) < 0) {
+				mlw_warnx("--auc-bins: expected a whole number from "
+				    "2 to 1000000, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			c.bins = (int)ll;
+			break;
+		case 'P':
+			c.positive = optarg;
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'T':
+			if (mlw_num_strict(optarg, &threshold) < 0) {
+				mlw_warnx("--threshold: expected a number, found "
+				    "'%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'V':
+			mlw_version();
+		case 'X':
+			mlw_set_strict(1);
+			break;
+		case 'b':
+			mlw_free_list(bylist, nby);
+			if ((bylist = mlw_split_list(optarg, &nby)) == NULL)
+				bad("--by", optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'l':
+			labelarg = optarg;
+			break;
+		case 'p':
+			predarg = optarg;
+			break;
+		case 's':
+			scorearg = optarg;
+			break;
+		case 't':
+			for (c.task = 0; c.task < 3; c.task++)
+				if (strcmp(optarg, tasknames[c.task]) == 0)
+					break;
+			if (c.task == 3) {
+				mlw_warnx("--task: expected binary, multiclass or "
+				    "regression, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (c.task < 0 || labelarg == NULL) {
+		mlw_warnx("--task and --label are required");
+		mlw_usage_error(usage_text);
+	}
+	if (predarg == NULL && (scorearg == NULL || c.task != BINARY)) {
+		mlw_warnx(c.task == BINARY ? "--pred or --score is required" :
+		    "--pred is required");
+		mlw_usage_error(usage_text);
+	}
+	if ((scorearg || c.bins) && c.task != BINARY) {
+		mlw_warnx("--score and --auc-bins are for --task binary");
+		mlw_usage_error(usage_text);
+	}
+	if (mlw_path_parse(&label, labelarg) < 0)
+		bad("--label", labelarg);
+	if (predarg && mlw_path_parse(&pred, predarg) < 0)
+		bad("--pred", predarg);
+	if (scorearg && mlw_path_parse(&score, scorearg) < 0)
+		bad("--score", scorearg);
+	c.scores = scorearg != NULL;
+	if (nby) {
+		by = calloc(nby, sizeof *by);
+		if (by == NULL)
+			mlw_fatal("out of memory");
+		for (i = 0; i < nby; i++)
+			if (mlw_path_parse(&by[i], bylist[i]) < 0)
+				bad("--by", bylist[i]);
+	}
+	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
+	mlw_wtab_set_destroy(tab, destroy);
+
+	in = mlw_input_new(argv, argc);
+	while (mlw_record_next(in, &ln, &doc)) {
+		long li, pi = -1, si = -1;
+		int kind, yl = 0, yp = 0, hs = 0;
+		double s = 0, yv = 0, pv = 0;
+		struct wstate *w;
+		struct seg *sg[2];
+		size_t k, nsg;
+
+		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
+			continue;
+		}
+		if (kind == MLW_WCLOSE) {
+			mlw_wtab_close(tab, &key);
+			continue;
+		}
+		if (kind == MLW_WCONTROL)
+			continue;
+		li = mlw_json_get(&doc, 0, &label);
+		if (predarg)
+			pi = mlw_json_get(&doc, 0, &pred);
+		if (scorearg)
+			si = mlw_json_get(&doc, 0, &score);
+		if (mlw_json_missing(&doc, li)) {
+			w = mlw_wtab_open(tab, &key);
+			segment(&c, w, "all", 3);
+			w->unlabeled++;
+			continue;
+		}
+		if ((predarg && mlw_json_missing(&doc, pi)) ||
+		    (scorearg && mlw_json_missing(&doc, si))) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: missing", mlw_json_missing(&doc, pi) && predarg ?
+			    predarg : scorearg);
+			continue;
+		}
+		/* read and check everything before counting anything */
+		if (c.task == BINARY) {
+			if ((yl = binary_class(&c, &doc, li, &t1)) < 0) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "%s: expected 0/1 or true/false (or name the "
+				    "positive class with --positive), found %.*s",
+				    labelarg, (int)(doc.tok[li].len > 40 ? 40 :
+				    doc.tok[li].len), doc.src + doc.tok[li].start);
+				continue;
+			}
+			if (scorearg) {
+				if (doc.tok[si].type != MLW_JNUM ||
+				    mlw_json_num(&doc, (uint32_t)si, &s) < 0) {
+					mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+					    "%s: expected a number", scorearg);
+					continue;
+				}
+				hs = 1;
+				yp = s >= threshold;
+			}
+			if (predarg && (yp = binary_class(&c, &doc, pi, &t2)) < 0) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "%s: expected 0/1 or true/false (or name the "
+				    "positive class with --positive)", predarg);
+				continue;
+			}
+		} else if (c.task == MULTICLASS) {
+			if (category(&doc, li, &t1) < 0 ||
+			    category(&doc, pi, &t2) < 0) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "expected class labels (strings, numbers or "
+				    "booleans) in %s and %s", labelarg, predarg);
+				continue;
+			}
+		} else {
+			if (doc.tok[li].type != MLW_JNUM ||
+			    doc.tok[pi].type != MLW_JNUM ||
+			    mlw_json_num(&doc, (uint32_t)li, &yv) < 0 ||
+			    mlw_json_num(&doc, (uint32_t)pi, &pv) < 0) {
+				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+				    "expected numbers in %s and %s", labelarg,
+				    predarg);
+				continue;
+			}
+		}
+		w = mlw_wtab_open(tab, &key);
+		sg[0] = segment(&c, w, "all", 3);
+		nsg = 1;
+		if (nby) {
+			struct mlw_buf *kb = &c.key;
+			struct mlw_buf v = { 0 };
+
+			kb->len = 0;
+			for (k = 0; k < nby; k++) {
+				long bi = mlw_json_get(&doc, 0, &by[k]);
+
+				if (k)
+					mlw_buf_addc(kb, ',');
+				mlw_buf_adds(kb, by[k].text);
+				mlw_buf_addc(kb, '=');
+				if (!mlw_json_missing(&doc, bi) &&
+				    category(&doc, bi, &v) == 0)
+					mlw_buf_add(kb, v.p, v.len);
+			}
+			mlw_buf_free(&v);
+			sg[0] = segment(&c, w, "all", 3);   /* stable after growth */
+			sg[1] = segment(&c, w, kb->p, kb->len);
+			sg[0] = &w->seg[0];
+			nsg = 2;
+		}
+		for (k = 0; k < nsg; k++) {
+			sg[k]->n++;
+			if (c.task == BINARY)
+				mlw_bin_add(&sg[k]->bin, yl, yp, hs, s);
+			else if (c.task == MULTICLASS) {
+				if (mlw_mc_add(&sg[k]->mc, t1.p, t1.len, t2.p,
+				    t2.len) < 0)
+					mlw_fatal("%s:%llu: more than %d classes",
+					    ln.file, (unsigned long long)ln.lineno,
+					    MLW_MC_MAX);
+			} else
+				mlw_reg_add(&sg[k]->reg, yv, pv);
+		}
+	}
+	mlw_wtab_close_all(tab);
+
+	mlw_wtab_free(tab);
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	mlw_buf_free(&c.out);
+	mlw_buf_free(&c.key);
+	mlw_buf_free(&t1);
+	mlw_buf_free(&t2);
+	mlw_path_free(&label);
+	if (predarg)
+		mlw_path_free(&pred);
+	if (scorearg)
+		mlw_path_free(&score);
+	for (i = 0; i < nby; i++)
+		mlw_path_free(&by[i]);
+	free(by);
+	mlw_free_list(bylist, nby);
+	return mlw_finish();
+}

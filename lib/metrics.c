@@ -1,0 +1,474 @@
+#include "metrics.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "num.h"
+
+void
+mlw_bin_init(struct mlw_binacc *a, int bins)
+{
+	memset(a, 0, sizeof *a);
+	a->bins = bins;
+	if (bins > 0) {
+		a->bpos = calloc((size_t)bins, sizeof *a->bpos);
+		a->bneg = calloc((size_t)bins, sizeof *a->bneg);
+		if (a->bpos == NULL || a->bneg == NULL)
+			mlw_fatal("out of memory");
+	}
+}
+
+void
+mlw_bin_clear(struct mlw_binacc *a)
+{
+	a->tp = a->fp = a->tn = a->fn = a->nscore = 0;
+	a->logloss = a->brier = 0;
+	a->ns = 0;
+	if (a->bins > 0) {
+		memset(a->bpos, 0, (size_t)a->bins * sizeof *a->bpos);
+		memset(a->bneg, 0, (size_t)a->bins * sizeof *a->bneg);
+	}
+}
+
+void
+mlw_bin_free(struct mlw_binacc *a)
+{
+	free(a->s);
+	free(a->y);
+	free(a->bpos);
+	free(a->bneg);
+	memset(a, 0, sizeof *a);
+}
+
+void
+mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
+    double score)
+{
+	if (label && pred)
+		a->tp++;
+	else if (label)
+		a->fn++;
+	else if (pred)
+		a->fp++;
+	else
+		a->tn++;
+	if (!has_score)
+		return;
+	{
+		/* log loss with the score clipped to [1e-15, 1 - 1e-15] */
+		double p = score < 1e-15 ? 1e-15 : score > 1 - 1e-15 ?
+		    1 - 1e-15 : score;
+
+		a->logloss -= label ? log(p) : log(1 - p);
+		a->brier += (score - label) * (score - label);
+		a->nscore++;
+	}
+	if (a->bins > 0) {
+		long k = (long)floor(score * a->bins);
+
+		if (k < 0)
+			k = 0;
+		if (k >= a->bins)
+			k = a->bins - 1;
+		if (label)
+			a->bpos[k]++;
+		else
+			a->bneg[k]++;
+		return;
+	}
+	if (a->ns == a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 1024;
+
+		a->s = realloc(a->s, nc * sizeof *a->s);
+		a->y = realloc(a->y, nc);
+		if (a->s == NULL || a->y == NULL)
+			mlw_fatal("out of memory");
+		a->cap = nc;
+	}
+	a->s[a->ns] = score;
+	a->y[a->ns++] = (unsigned char)label;
+}
+
+/* Sort pairs by score, highest first. */
+struct pair {
+	double s;
+	unsigned char y;
+};
+
+static int
+pcmp(const void *pa, const void *pb)
+{
+	double a = ((const struct pair *)pa)->s, b = ((const struct pair *)pb)->s;
+
+	return (a < b) - (a > b);
+}
+
+static struct pair *
+sorted(const double *s, const unsigned char *y, size_t n)
+{
+	struct pair *p = malloc((n ? n : 1) * sizeof *p);
+	size_t i;
+
+	if (p == NULL)
+		mlw_fatal("out of memory");
+	for (i = 0; i < n; i++) {
+		p[i].s = s[i];
+		p[i].y = y[i];
+	}
+	qsort(p, n, sizeof *p, pcmp);
+	return p;
+}
+
+double
+mlw_roc_auc(double *s, unsigned char *y, size_t n)
+{
+	struct pair *p = sorted(s, y, n);
+	uint64_t P = 0, N = 0, tp = 0, fp = 0, ptp = 0, pfp = 0;
+	double area = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		P += p[i].y;
+	N = n - P;
+	if (P == 0 || N == 0) {
+		free(p);
+		return NAN;
+	}
+	for (i = 0; i < n; i++) {
+		tp += p[i].y;
+		fp += !p[i].y;
+		if (i + 1 < n && p[i + 1].s == p[i].s)
+			continue;               /* one point per distinct score */
+		area += (double)(fp - pfp) * (double)(tp + ptp) / 2;
+		ptp = tp;
+		pfp = fp;
+	}
+	free(p);
+	return area / ((double)P * (double)N);
+}
+
+double
+mlw_average_precision(double *s, unsigned char *y, size_t n)
+{
+	struct pair *p = sorted(s, y, n);
+	uint64_t P = 0, tp = 0, fp = 0;
+	double ap = 0, prevr = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		P += p[i].y;
+	if (P == 0) {
+		free(p);
+		return NAN;
+	}
+	for (i = 0; i < n; i++) {
+		double r;
+
+		tp += p[i].y;
+		fp += !p[i].y;
+		if (i + 1 < n && p[i + 1].s == p[i].s)
+			continue;
+		r = (double)tp / (double)P;
+		ap += (r - prevr) * ((double)tp / (double)(tp + fp));
+		prevr = r;
+	}
+	free(p);
+	return ap;
+}
+
+/* AUCs from counts per score bin (--auc-bins), highest bin first. */
+static void
+binned(const struct mlw_binacc *a, double *auc, double *ap)
+{
+	uint64_t P = 0, N = 0, tp = 0, fp = 0;
+	double area = 0, prevr = 0, sum = 0;
+	int k;
+
+	for (k = 0; k < a->bins; k++) {
+		P += a->bpos[k];
+		N += a->bneg[k];
+	}
+	for (k = a->bins - 1; k >= 0; k--) {
+		uint64_t ntp = tp + a->bpos[k], nfp = fp + a->bneg[k];
+
+		if (a->bpos[k] + a->bneg[k] == 0)
+			continue;
+		area += (double)(nfp - fp) * (double)(ntp + tp) / 2;
+		if (P) {
+			double r = (double)ntp / (double)P;
+
+			sum += (r - prevr) * ((double)ntp / (double)(ntp + nfp));
+			prevr = r;
+		}
+		tp = ntp;
+		fp = nfp;
+	}
+	*auc = P && N ? area / ((double)P * (double)N) : NAN;
+	*ap = P ? sum : NAN;
+}
+
+static double
+ratio(double a, double b)
+{
+	return b == 0 ? NAN : a / b;
+}
+
+static void
+num(struct mlw_buf *b, const char *k, double v)
+{
+	mlw_jw_key(b, k);
+	mlw_jw_num(b, v);               /* NaN and infinities: null */
+}
+
+void
+mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
+{
+	double tp = (double)a->tp, fp = (double)a->fp, tn = (double)a->tn;
+	double fn = (double)a->fn, n = tp + fp + tn + fn;
+	double prec = ratio(tp, tp + fp), rec = ratio(tp, tp + fn);
+	double spec = ratio(tn, tn + fp);
+	double mccd = sqrt((tp + fp) * (tp + fn) * (tn + fp) * (tn + fn));
+
+	mlw_jw_key(b, "positives");
+	mlw_jw_uint(b, a->tp + a->fn);
+	mlw_jw_key(b, "tp");
+	mlw_jw_uint(b, a->tp);
+	mlw_jw_key(b, "fp");
+	mlw_jw_uint(b, a->fp);
+	mlw_jw_key(b, "tn");
+	mlw_jw_uint(b, a->tn);
+	mlw_jw_key(b, "fn");
+	mlw_jw_uint(b, a->fn);
+	num(b, "accuracy", ratio(tp + tn, n));
+	num(b, "precision", prec);
+	num(b, "recall", rec);
+	/* as scikit-learn: 2PR/(P+R) when both are defined */
+	num(b, "f1", !isnan(prec) && !isnan(rec) && prec + rec > 0 ?
+	    2 * prec * rec / (prec + rec) : ratio(2 * tp, 2 * tp + fp + fn));
+	num(b, "fpr", ratio(fp, fp + tn));
+	num(b, "specificity", spec);
+	/* scikit-learn averages the recall of the classes present */
+	num(b, "balanced_accuracy", isnan(rec) ? spec : isnan(spec) ? rec :
+	    (rec + spec) / 2);
+	num(b, "mcc", ratio(tp * tn - fp * fn, mccd));
+	if (!scores)
+		return;
+	{
+		double auc, ap;
+
+		if (a->bins > 0)
+			binned(a, &auc, &ap);
+		else {
+			auc = mlw_roc_auc(a->s, a->y, a->ns);
+			ap = mlw_average_precision(a->s, a->y, a->ns);
+		}
+		num(b, "roc_auc", auc);
+		num(b, "pr_auc", ap);
+		num(b, "log_loss", ratio(a->logloss, (double)a->nscore));
+		num(b, "brier", ratio(a->brier, (double)a->nscore));
+	}
+}
+
+/* ---------- multiclass ---------- */
+
+void
+mlw_mc_clear(struct mlw_mcacc *a)
+{
+	mlw_strmap_free(&a->names);
+	if (a->cm)
+		memset(a->cm, 0, a->cap * a->cap * sizeof *a->cm);
+	a->n = 0;
+}
+
+void
+mlw_mc_free(struct mlw_mcacc *a)
+{
+	mlw_strmap_free(&a->names);
+	free(a->cm);
+	memset(a, 0, sizeof *a);
+}
+
+static size_t
+mc_class(struct mlw_mcacc *a, const char *s, size_t len)
+{
+	size_t k = mlw_strmap_add(&a->names, s, len);
+
+	if (k >= a->cap) {
+		size_t nc = a->cap ? a->cap * 2 : 8, i;
+		uint64_t *m;
+
+		while (nc <= k)
+			nc *= 2;
+		m = calloc(nc * nc, sizeof *m);
+		if (m == NULL)
+			mlw_fatal("out of memory");
+		for (i = 0; i < a->cap; i++)
+			memcpy(m + i * nc, a->cm + i * a->cap, a->cap * sizeof *m);
+		free(a->cm);
+		a->cm = m;
+		a->cap = nc;
+	}
+	return k;
+}
+
+int
+mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
+    const char *pred, size_t plen)
+{
+	size_t t, p;
+
+	if (a->names.n >= MLW_MC_MAX &&
+	    (mlw_strmap_find(&a->names, label, llen) < 0 ||
+	    mlw_strmap_find(&a->names, pred, plen) < 0))
+		return -1;
+	t = mc_class(a, label, llen);
+	p = mc_class(a, pred, plen);
+	a->cm[t * a->cap + p]++;
+	a->n++;
+	return 0;
+}
+
+static const struct mlw_strmap *order_names;
+
+/* scikit-learn sorts the labels: numerically when all are numbers. */
+static int allnum;
+
+static int
+ocmp(const void *pa, const void *pb)
+{
+	const struct mlw_strent *a = &order_names->ent[*(const size_t *)pa];
+	const struct mlw_strent *b = &order_names->ent[*(const size_t *)pb];
+	int r;
+
+	if (allnum) {
+		double x = strtod(a->s, NULL), y = strtod(b->s, NULL);
+
+		return (x > y) - (x < y);
+	}
+	r = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+	return r ? r : (a->len > b->len) - (a->len < b->len);
+}
+
+void
+mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a)
+{
+	size_t k = a->names.n, i, j, *ord = malloc((k ? k : 1) * sizeof *ord);
+	double correct = 0, mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0;
+
+	if (ord == NULL)
+		mlw_fatal("out of memory");
+	allnum = 1;
+	for (i = 0; i < k; i++) {
+		double d;
+
+		ord[i] = i;
+		if (mlw_num_strict(a->names.ent[i].s, &d) < 0)
+			allnum = 0;
+	}
+	order_names = &a->names;
+	qsort(ord, k, sizeof *ord, ocmp);
+	/* per class precision, recall, F1; 0 where undefined, as
+	 * scikit-learn's zero_division default does inside averages */
+	for (i = 0; i < k; i++) {
+		size_t c = ord[i];
+		double tp = (double)a->cm[c * a->cap + c], pc = 0, tc = 0;
+		double p, r, f;
+
+		for (j = 0; j < k; j++) {
+			pc += (double)a->cm[j * a->cap + c];
+			tc += (double)a->cm[c * a->cap + j];
+		}
+		p = pc ? tp / pc : 0;
+		r = tc ? tp / tc : 0;
+		f = p + r ? 2 * p * r / (p + r) : 0;
+		correct += tp;
+		mp += p;
+		mr += r;
+		mf += f;
+		wp += p * tc;
+		wr += r * tc;
+		wf += f * tc;
+	}
+	num(b, "accuracy", ratio(correct, (double)a->n));
+	num(b, "precision_macro", ratio(mp, (double)k));
+	num(b, "recall_macro", ratio(mr, (double)k));
+	num(b, "f1_macro", ratio(mf, (double)k));
+	/* micro averages equal accuracy when every record has one label */
+	num(b, "precision_micro", ratio(correct, (double)a->n));
+	num(b, "recall_micro", ratio(correct, (double)a->n));
+	num(b, "f1_micro", ratio(correct, (double)a->n));
+	num(b, "precision_weighted", ratio(wp, (double)a->n));
+	num(b, "recall_weighted", ratio(wr, (double)a->n));
+	num(b, "f1_weighted", ratio(wf, (double)a->n));
+	mlw_jw_key(b, "labels");
+	mlw_jw_open(b, '[');
+	for (i = 0; i < k; i++) {
+		mlw_jw_sep(b);
+		mlw_jw_str(b, a->names.ent[ord[i]].s, a->names.ent[ord[i]].len);
+	}
+	mlw_jw_close(b, ']');
+	mlw_jw_key(b, "confusion_matrix");
+	mlw_jw_open(b, '[');
+	for (i = 0; i < k; i++) {
+		mlw_jw_sep(b);
+		mlw_jw_open(b, '[');
+		for (j = 0; j < k; j++) {
+			mlw_jw_sep(b);
+			mlw_jw_uint(b, a->cm[ord[i] * a->cap + ord[j]]);
+		}
+		mlw_jw_close(b, ']');
+	}
+	mlw_jw_close(b, ']');
+	free(ord);
+}
+
+/* ---------- regression ---------- */
+
+void
+mlw_reg_clear(struct mlw_regacc *a)
+{
+	memset(a, 0, sizeof *a);
+}
+
+void
+mlw_reg_add(struct mlw_regacc *a, double y, double p)
+{
+	double e = p - y, ae = fabs(e), d;
+
+	a->n++;
+	a->sae += ae;
+	a->sse += e * e;
+	/* scikit-learn's MAPE: |y - p| / max(|y|, machine epsilon) */
+	a->sape += ae / (fabs(y) > DBL_EPSILON ? fabs(y) : DBL_EPSILON);
+	a->se += e;
+	if (ae > a->maxe)
+		a->maxe = ae;
+	d = y - a->ymean;
+	a->ymean += d / (double)a->n;
+	a->ym2 += d * (y - a->ymean);
+}
+
+void
+mlw_reg_write(struct mlw_buf *b, const struct mlw_regacc *a)
+{
+	double n = (double)a->n, r2;
+
+	num(b, "mae", ratio(a->sae, n));
+	num(b, "mse", ratio(a->sse, n));
+	num(b, "rmse", a->n ? sqrt(a->sse / n) : NAN);
+	num(b, "mape", ratio(a->sape, n));
+	/* as scikit-learn with force_finite: a constant label gives 1 for a
+	 * perfect fit and 0 otherwise */
+	if (a->n == 0)
+		r2 = NAN;
+	else if (a->ym2 == 0)
+		r2 = a->sse == 0 ? 1 : 0;
+	else
+		r2 = 1 - a->sse / a->ym2;
+	num(b, "r2", r2);
+	num(b, "mean_error", ratio(a->se, n));
+	num(b, "max_error", a->n ? a->maxe : NAN);
+}
