@@ -1,0 +1,73 @@
+#!/usr/bin/env bats
+# mlw-metrics: quality per window and segment. Fixture values come from
+# scikit-learn 1.2 via tests/data/witness-metrics.py (run by hand).
+
+load helpers
+
+@test "binary with scores equals scikit-learn on the fixture (ties included)" {
+	run --separate-stderr mlw-metrics --task binary --label label --score score "$DATA/metrics-bin.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"segment":"all","task":"binary","n":12,"unlabeled":0,"positives":6,"tp":4,"fp":3,"tn":3,"fn":2,"accuracy":0.5833333333333334,"precision":0.5714285714285714,"recall":0.6666666666666666,"f1":0.6153846153846153,"fpr":0.5,"specificity":0.5,"balanced_accuracy":0.5833333333333333,"mcc":0.1690308509457033,"roc_auc":0.625,"pr_auc":0.6739417989417991,"log_loss":0.7803585891227689,"brier":0.25958333333333333}' ]
+}
+
+@test "multiclass and regression equal scikit-learn on the fixtures" {
+	run --separate-stderr mlw-metrics --task multiclass --label label --pred pred "$DATA/metrics-mc.jsonl"
+	[ "$output" = '{"segment":"all","task":"multiclass","n":10,"unlabeled":0,"accuracy":0.6,"precision_macro":0.5888888888888889,"recall_macro":0.5888888888888889,"f1_macro":0.5888888888888889,"precision_micro":0.6,"recall_micro":0.6,"f1_micro":0.6,"precision_weighted":0.6,"recall_weighted":0.6,"f1_weighted":0.6,"labels":["bird","cat","dog"],"confusion_matrix":[[1,1,0],[1,3,1],[0,1,2]]}' ]
+	run --separate-stderr mlw-metrics --task regression --label label --pred pred "$DATA/metrics-reg.jsonl"
+	[ "$output" = '{"segment":"all","task":"regression","n":6,"unlabeled":0,"mae":0.4000000000000001,"mse":0.26666666666666666,"rmse":0.5163977794943222,"mape":75059993789508.5,"r2":0.9587717414644621,"mean_error":0.13333333333333328,"max_error":1}' ]
+}
+
+@test "a window with one class has a null AUC; zero denominators are null" {
+	printf '%s\n' '{"label":1,"score":0.9}' '{"label":1,"score":0.2}' > in.jsonl
+	run --separate-stderr mlw-metrics --task binary --label label --score score in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"fpr":null,"specificity":null,"balanced_accuracy":0.5,"mcc":null,"roc_auc":null,"pr_auc":1,'* ]]
+}
+
+@test "perfect and worst classifiers" {
+	printf '%s\n' '{"y":1,"p":1}' '{"y":0,"p":0}' '{"y":1,"p":1}' > perfect.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p perfect.jsonl
+	[[ "$output" == *'"accuracy":1,"precision":1,"recall":1,"f1":1,"fpr":0,"specificity":1,"balanced_accuracy":1,"mcc":1}' ]]
+	printf '%s\n' '{"y":1,"p":0}' '{"y":0,"p":1}' > worst.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p worst.jsonl
+	[[ "$output" == *'"accuracy":0,"precision":0,"recall":0,"f1":0,"fpr":1,"specificity":0,"balanced_accuracy":0,"mcc":-1}' ]]
+}
+
+@test "windows, segments and unlabeled records" {
+	printf '%s\n' '{"i":0,"g":"a","y":1,"p":1}' '{"i":1,"g":"b","y":0,"p":1}' '{"i":2,"g":"a"}' \
+	    '{"i":3,"g":"b","y":1,"p":1}' > in.jsonl
+	run --separate-stderr sh -c 'mlw-window --count 2 in.jsonl | mlw-metrics --task binary --label y --pred p --by g'
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 5 ]
+	[[ "${lines[0]}" == '{"window_start":0,"window_end":2,"segment":"all","task":"binary","n":2,"unlabeled":0,'* ]]
+	[[ "${lines[1]}" == '{"window_start":0,"window_end":2,"segment":"g=a","task":"binary","n":1,"positives":1,'* ]]
+	[[ "${lines[3]}" == '{"window_start":2,"window_end":4,"segment":"all","task":"binary","n":1,"unlabeled":1,'* ]]
+}
+
+@test "bad labels are rejected; --positive names the positive class" {
+	printf '%s\n' '{"y":"yes","p":"yes"}' '{"y":"no","p":"yes"}' > in.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p in.jsonl
+	[ "$status" -eq 1 ]
+	[ "${stderr%%$'\n'*}" = 'mlw-metrics: in.jsonl:1: y: expected 0/1 or true/false (or name the positive class with --positive), found "yes"' ]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive yes in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"tp":1,"fp":1,"tn":0,"fn":0,'* ]]
+	run --separate-stderr mlw-metrics --task regression --label y --pred p in.jsonl
+	[ "$status" -eq 1 ]
+	run --separate-stderr mlw-metrics --task binary --label y
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --pred or --score is required" ]
+}
+
+@test "the generated log: quality drops after the drift" {
+	gen -n 7200 --interval 1s --drift-at 3600 > log.jsonl
+	mlw-window --time ts --size 1h log.jsonl | mlw-metrics --task binary --label label --score score > out.jsonl
+	[ "$(wc -l < out.jsonl)" -eq 2 ]
+	a1=$(sed -n 1p out.jsonl | grep -o '"roc_auc":[0-9.]*' | cut -d: -f2)
+	a2=$(sed -n 2p out.jsonl | grep -o '"roc_auc":[0-9.]*' | cut -d: -f2)
+	awk -v a="$a1" -v b="$a2" 'BEGIN { exit !(a > 0.7 && b < 0.55) }'
+	mlw-window --time ts --size 1h log.jsonl | mlw-metrics --task binary --label label --score score --auc-bins 1000 > binned.jsonl
+	b1=$(sed -n 1p binned.jsonl | grep -o '"roc_auc":[0-9.]*' | cut -d: -f2)
+	awk -v a="$a1" -v b="$b1" 'BEGIN { d = a - b; exit !(d < 0.001 && d > -0.001) }'
+}
