@@ -19,7 +19,8 @@
 
 static const char usage_text[] =
     "mlw-gen [-n COUNT] [--seed N] [--start TIME] [--interval DUR]\n"
-    "               [--drift-at INDEX] [--drift STRENGTH] [--reference]";
+    "               [--drift-at INDEX] [--drift STRENGTH] [--reference]\n"
+    "               [--labels FILE]";
 
 static uint64_t rng;
 
@@ -74,6 +75,7 @@ main(int argc, char *argv[])
 		{ "drift-at", required_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
+		{ "labels", required_argument, NULL, 'L' },
 		{ "reference", no_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "start", required_argument, NULL, 'S' },
@@ -89,6 +91,7 @@ main(int argc, char *argv[])
 	double drift = 1.0;
 	int64_t t, interval = MLW_NS_PER_SEC;
 	int reference = 0, ch;
+	FILE *lf = NULL;
 	const char *why;
 	long long i;
 
@@ -104,6 +107,12 @@ main(int argc, char *argv[])
 		case 'D':
 			if (mlw_num_strict(optarg, &drift) < 0)
 				mlw_usage_error(usage_text);
+			break;
+		case 'L':
+			/* labels go to FILE, as if they arrived later: one a
+			 * prediction, but for every 20th that is never labeled */
+			if ((lf = fopen(optarg, "w")) == NULL)
+				mlw_fatal_errno("%s", optarg);
 			break;
 		case 'S':
 			if (mlw_time_parse(optarg, strlen(optarg), &t, &why) < 0)
@@ -160,7 +169,17 @@ main(int argc, char *argv[])
 			    "\"premium\":%s},\"score\":%.4f,\"label\":%d}\n",
 			    age, income, tenure, country, device,
 			    premium ? "true" : "false", score, label);
-		else
+		else if (lf) {
+			printf("{\"ts\":\"%s\",\"id\":\"p%07lld\",\"model\":"
+			    "\"churn-v3\",\"features\":{\"age\":%.1f,\"income\":"
+			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
+			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
+			    "%d}\n", ts, i, age, income, tenure, country, device,
+			    premium ? "true" : "false", score, score >= 0.5);
+			if (i % 20 != 19)
+				fprintf(lf, "{\"id\":\"p%07lld\",\"label\":%d}\n",
+				    i, label);
+		} else
 			printf("{\"ts\":\"%s\",\"id\":\"p%07lld\",\"model\":"
 			    "\"churn-v3\",\"features\":{\"age\":%.1f,\"income\":"
 			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
@@ -169,6 +188,8 @@ main(int argc, char *argv[])
 			    country, device, premium ? "true" : "false", score,
 			    score >= 0.5, label);
 	}
+	if (lf && (fflush(lf) == EOF || ferror(lf) || fclose(lf) == EOF))
+		mlw_fatal_errno("--labels: write error");
 	mlw_out_close();
 	return 0;
 }
