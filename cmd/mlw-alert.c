@@ -400,7 +400,7 @@ main(int argc, char *argv[])
 	size_t i, k;
 	const char *why;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&c, 0, sizeof c);
 	memset(&cli, 0, sizeof cli);
 	memset(&doc, 0, sizeof doc);

@@ -227,7 +227,7 @@ main(int argc, char *argv[])
 	struct mlw_buf t1 = { 0 }, t2 = { 0 };
 	const char *why;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&c, 0, sizeof c);
 	memset(&doc, 0, sizeof doc);
 	c.task = -1;

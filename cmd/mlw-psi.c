@@ -169,7 +169,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int ch;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&ps, 0, sizeof ps);
 	memset(&po, 0, sizeof po);
 	memset(&doc, 0, sizeof doc);

@@ -47,7 +47,7 @@ main(int argc, char *argv[])
 	long long ll;
 	const char *cols;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&o, 0, sizeof o);
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "f:ho:s:t:v:", longopts,

@@ -161,7 +161,7 @@ main(int argc, char *argv[])
 	static const char *const owned[] = { "window_start", "window_end" };
 	int ch;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&w, 0, sizeof w);
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "c:hi:l:s:t:", longopts,

@@ -21,13 +21,14 @@ static struct mlw_msgkind *kinds[MAXKINDS];
 static size_t nkinds;
 static struct mlw_msgkind rejkind = { "rejected records", 0, 0 };
 
-void
-mlw_diag_init(const char *prog)
+char *
+mlw_diag_init(char *prog)
 {
-	const char *s = strrchr(prog, '/');
+	char *s = strrchr(prog, '/');
 
 	progname = s ? s + 1 : prog;
 	signal(SIGPIPE, SIG_DFL);
+	return s ? s + 1 : prog;
 }
 
 const char *

@@ -12,8 +12,10 @@ enum { MLW_EXIT_OK = 0, MLW_EXIT_REJECTS = 1, MLW_EXIT_FATAL = 2 };
 #define MLW_MSG_LIMIT 10
 
 /* Set the program name used as the prefix of every message; also sets
- * SIGPIPE to its default action so that a closed pipe ends us quietly. */
-void mlw_diag_init(const char *prog);
+ * SIGPIPE to its default action so that a closed pipe ends us quietly.
+ * Returns the name (the basename of prog), for argv[0], so that getopt's
+ * own messages carry it too. */
+char *mlw_diag_init(char *prog);
 const char *mlw_prog(void);
 
 /* "prog: message" on standard error. */

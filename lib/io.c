@@ -133,6 +133,7 @@ open_next(struct mlw_input *in)
 			in->fd = 0;
 			in->name = "stdin";
 		} else {
+			mlw_out_flush();        /* open() of a FIFO may wait */
 			in->fd = open(f, O_RDONLY);
 			in->name = f;
 			if (in->fd < 0) {

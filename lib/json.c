@@ -213,6 +213,23 @@ scan_number(struct mlw_json *doc, const unsigned char *p,
 
 #define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
 
+/* Room for one more token: the array starts at len/2 + 2, enough for
+ * valid JSON, and grows when a bad line (say "[[[[") needs more. */
+static struct mlw_jtok *
+room(struct mlw_json *doc)
+{
+	if (doc->ntok == doc->cap) {
+		uint32_t ncap = doc->cap * 2 + 16;
+		struct mlw_jtok *nt = realloc(doc->tok, ncap * sizeof *nt);
+
+		if (nt == NULL)
+			mlw_fatal("out of memory");
+		doc->tok = nt;
+		doc->cap = ncap;
+	}
+	return doc->tok;
+}
+
 int
 mlw_json_parse(struct mlw_json *doc, const char *src, size_t len)
 {
@@ -244,6 +261,7 @@ value:
 		p++;
 	if (p >= end)
 		return fail(doc, p, "expected a value");
+	tok = room(doc);
 	t = doc->ntok++;
 	tok[t].start = (uint32_t)(p - s);
 	tok[t].esc = 0;
@@ -355,6 +373,7 @@ key:
 		p++;
 	if (p >= end || *p != '"')
 		return fail(doc, p, "expected a member name in double quotes");
+	tok = room(doc);
 	t = doc->ntok++;
 	tok[t].start = (uint32_t)(p - s);
 	tok[t].type = MLW_JSTR;

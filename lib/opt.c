@@ -48,8 +48,10 @@ mlw_split_list(const char *s, size_t *np)
 			k = 0;
 			continue;
 		}
-		if (s[i] == '\\' && i + 1 < len && s[i + 1] == ',')
-			i++;
+		if (s[i] == '\\' && i + 1 < len) {
+			/* keep the escape: paths read "\," as a comma */
+			cur[k++] = s[i++];
+		}
 		cur[k++] = s[i];
 	}
 	*np = n;

@@ -516,7 +516,7 @@ load_saved(struct mlw_profile *p, const struct mlw_profile_opts *o,
 	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d != 1)
 		bad_profile(ln, "expected version 1");
 	t = mlw_json_member(doc, 0, "records", 7);
-	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d < 0)
+	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected records");
 	p->records = (uint64_t)d;
 	while (mlw_input_next(in, ln)) {
@@ -605,7 +605,8 @@ load_saved(struct mlw_profile *p, const struct mlw_profile_opts *o,
 		free(counts);
 		if (f->ref_n == 0)
 			bad_profile(ln, "a field without reference values");
-		if (mi >= 0 && mlw_json_num(doc, (uint32_t)mi, &d) == 0 && d >= 0)
+		if (mi >= 0 && mlw_json_num(doc, (uint32_t)mi, &d) == 0 && d >= 0 &&
+		    d <= 9e15)
 			f->ref_missing = (uint64_t)d;
 	}
 	/* --fields selects and orders */

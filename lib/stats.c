@@ -40,10 +40,12 @@ mlw_edges(const double *x, size_t n, int nbins, int uniform, double *edges)
 {
 	size_t ne = 0;
 	int k;
-	double lo = x[0], w = (x[n - 1] - x[0]) / nbins;
+	double lo = x[0], hi = x[n - 1], w = (hi - lo) / nbins;
+	int wide = isinf(hi - lo);      /* the range overflows a double */
 
 	for (k = 1; k < nbins; k++) {
-		double e = uniform ? lo + k * w :
+		double e = uniform ? (wide ? lo / nbins * (nbins - k) +
+		    hi / nbins * k : lo + k * w) :
 		    mlw_quantile_sorted(x, n, (double)k / nbins);
 
 		if (ne == 0 || e > edges[ne - 1])

@@ -106,8 +106,8 @@ mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why)
 		while (nd++ < 9)
 			frac *= 10;
 	}
-	if (y < 1678 || y > 2261) {
-		*why = "year out of the supported range 1678-2261";
+	if (y < 1824 || y > 2115) {
+		*why = "year out of the supported range 1824-2115";
 		return -1;
 	}
 	days = days_from_civil(y, mo, d);
@@ -128,6 +128,10 @@ mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why)
 		return -1;
 	}
 	*ns = t * MLW_NS_PER_SEC + frac;
+	if (*ns < -MLW_TIME_LIMIT || *ns > MLW_TIME_LIMIT) {
+		*why = "year out of the supported range 1824-2115";
+		return -1;
+	}
 	return 0;
 }
 
@@ -146,9 +150,9 @@ mlw_time_from_number(const char *s, size_t len, int64_t unit_ns, int64_t *ns,
 		p++;
 	}
 	while (p < end && *p >= '0' && *p <= '9') {
-		if (ip > (INT64_MAX / 10 - 9) / unit_ns)
-			return -1;
 		ip = ip * 10 + (*p - '0');
+		if (ip > MLW_TIME_LIMIT / unit_ns)
+			return -1;
 		p++;
 	}
 	if (p < end && *p == '.') {
@@ -171,7 +175,7 @@ mlw_time_from_number(const char *s, size_t len, int64_t unit_ns, int64_t *ns,
 	if (mlw_num_parse(s, len, &d) < 0)
 		return -1;
 	d = d * (double)unit_ns;
-	if (!(d > -9.2e18 && d < 9.2e18))
+	if (!(d >= -(double)MLW_TIME_LIMIT && d <= (double)MLW_TIME_LIMIT))
 		return -1;
 	*ns = (int64_t)llround(d);
 	return 0;
@@ -247,7 +251,7 @@ mlw_duration_parse(const char *s, int64_t *out)
 			return -1;
 		p = u + ul;
 	}
-	if (!(total >= 0 && total < 9.2e18))
+	if (!(total >= 0 && total <= (double)MLW_DURATION_LIMIT))
 		return -1;
 	*out = (int64_t)llround(total);
 	return 0;

@@ -1,6 +1,8 @@
 /* times: RFC 3339 timestamps, epoch numbers and durations (conventions §3).
- * Times are int64 nanoseconds since 1970-01-01T00:00:00Z, which covers the
- * years 1678 to 2261. */
+ * Times are int64 nanoseconds since 1970-01-01T00:00:00Z, accepted within
+ * +-2^62 ns (the years 1824 to 2115), and durations up to 2^61 ns (73
+ * years), so that window arithmetic (t - size, start + size, t - lateness)
+ * never overflows. */
 #ifndef MLW_TIMES_H
 #define MLW_TIMES_H
 
@@ -8,6 +10,8 @@
 #include <stdint.h>
 
 #define MLW_NS_PER_SEC INT64_C(1000000000)
+#define MLW_TIME_LIMIT (INT64_C(1) << 62)
+#define MLW_DURATION_LIMIT (INT64_C(1) << 61)
 /* Longest text mlw_time_format() writes, with its NUL. */
 #define MLW_TIME_MAX 40
 

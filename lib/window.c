@@ -223,6 +223,7 @@ struct mlw_wtab {
 	void (*close)(const struct mlw_wkey *, void *, void *);
 	void *arg;
 	void (*destroy)(void *, void *);
+	int64_t maxorder;        /* the latest start seen among windows */
 	struct wslot *open;
 	size_t nopen, cap;
 	void **spare;            /* states of closed windows, for reuse */
@@ -258,10 +259,14 @@ mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k)
 	size_t i;
 	struct wslot *s;
 
-	/* the newest window is the likeliest: search from the end */
-	for (i = t->nopen; i-- > 0;)
-		if (samekey(&t->open[i].key, k))
-			return t->open[i].state;
+	/* the newest window is the likeliest: search from the end; a window
+	 * that starts after every open one is new without a search */
+	if (t->nopen == 0 || k->order <= t->maxorder || !k->has)
+		for (i = t->nopen; i-- > 0;)
+			if (samekey(&t->open[i].key, k))
+				return t->open[i].state;
+	if (k->has && (t->nopen == 0 || k->order > t->maxorder))
+		t->maxorder = k->order;
 	if (t->nopen == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 8;
 		struct wslot *n = realloc(t->open, ncap * sizeof *n);
@@ -326,17 +331,36 @@ keycmp(const struct mlw_wkey *a, const struct mlw_wkey *b)
 	return 0;
 }
 
+static int
+slotcmp(const void *a, const void *b)
+{
+	return keycmp(&((const struct wslot *)a)->key,
+	    &((const struct wslot *)b)->key);
+}
+
 void
 mlw_wtab_close_all(struct mlw_wtab *t)
 {
-	while (t->nopen) {
-		size_t i, best = 0;
+	size_t n = t->nopen, i;
 
-		for (i = 1; i < t->nopen; i++)
-			if (keycmp(&t->open[i].key, &t->open[best].key) < 0)
-				best = i;
-		retire(t, best);
+	/* sort once, then report in order */
+	qsort(t->open, n, sizeof *t->open, slotcmp);
+	for (i = 0; i < n; i++) {
+		struct wslot s = t->open[i];
+
+		t->close(&s.key, s.state, t->arg);
+		if (t->nspare == t->spcap) {
+			size_t ncap = t->spcap ? t->spcap * 2 : 8;
+			void **sp = realloc(t->spare, ncap * sizeof *sp);
+
+			if (sp == NULL)
+				mlw_fatal("out of memory");
+			t->spare = sp;
+			t->spcap = ncap;
+		}
+		t->spare[t->nspare++] = s.state;
 	}
+	t->nopen = 0;
 }
 
 void

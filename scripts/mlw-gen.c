@@ -95,7 +95,7 @@ main(int argc, char *argv[])
 	const char *why;
 	long long i;
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	rng = 1;
 	mlw_time_parse("2026-11-01T00:00:00Z", 20, &t, &why);
 	while ((ch = getopt_long(argc, argv, "hi:n:rs:", longopts, NULL)) != -1) {

@@ -228,3 +228,29 @@ mlw-psi: ref.jsonl:3: x: expected a number, found a string"* ]]
 mlw-psi: batch: n.a\,b has no values; psi is null' ]
 	[ "$(grep -o '"feature":"[^"]*"' <<<"$output" | tr '\n' ' ')" = '"feature":"n.a\\,b" "feature":"k" ' ]
 }
+
+@test "regression: uniform bins over an overflowing range still round-trip" {
+	printf '{"x":%s}\n' -1.7e308 1.7e308 0 > ref.jsonl
+	run --separate-stderr mlw-psi --ref ref.jsonl --binning uniform --bins 4 --save-ref p.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$(sed -n 2p p.jsonl)" == *'"edges":[-8.499999999999999e+307,0,8.499999999999999e+307]'* ]]
+	run --separate-stderr mlw-psi --ref p.jsonl ref.jsonl
+	[ "$status" -eq 0 ]
+}
+
+@test "regression: a name with a comma can be named back with \\," {
+	printf '%s\n' '{"a,b":"x","k":1}' '{"a,b":"y","k":2}' > ref.jsonl
+	run --separate-stderr mlw-psi --ref ref.jsonl --categorical 'a\,b' --fields 'a\,b,k' ref.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == '{"feature":"a\\,b","psi":0,'* ]]
+	mlw-psi --ref ref.jsonl --save-ref p.jsonl
+	run --separate-stderr mlw-psi --ref p.jsonl --fields 'a\,b' ref.jsonl
+	[ "$status" -eq 0 ]
+}
+
+@test "regression: out-of-range counts in a profile are refused, not cast" {
+	printf '%s\n' '{"mlw":"psi_profile","version":1,"records":1e300}' > bad.jsonl
+	run --separate-stderr mlw-psi --ref bad.jsonl /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-psi: bad.jsonl:1: invalid profile: expected records" ]
+}

@@ -282,3 +282,41 @@ mlw-window: 1 record between windows, in none" ]
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == *'"window_start":"2026-11-01T00:00:00Z"'* ]]
 }
+
+@test "regression: deeply nested invalid lines are rejected, not a heap overflow" {
+	{ printf '[%.0s' $(seq 200); echo; printf '{"a":'; printf '[%.0s' $(seq 300); echo; echo '{"t":1}'; } > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h in.jsonl
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$stderr" == *"in.jsonl:1: invalid JSON at column 201: expected a value, found end of line"* ]]
+}
+
+@test "regression: times outside 1824-2115 are rejected, never wrapped" {
+	printf '%s\n' '{"t":9223372039}' '{"t":"1678-01-01T00:00:00Z"}' '{"t":4102444800}' '{"t":"2115-06-01T00:00:00Z"}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 52w --lateness 52w in.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mlw-window: in.jsonl:1: t: time out of range, found 9223372039
+mlw-window: in.jsonl:2: t: year out of the supported range 1824-2115, found "1678-01-01T00:00:00Z"
+mlw-window: 2 records rejected' ]
+	[ "$(grep -c window_close <<<"$output")" -eq 2 ]
+	run --separate-stderr mlw-window --time t --size 4000w in.jsonl
+	[ "$status" -eq 2 ]
+}
+
+@test "regression: records of a file are written before opening a FIFO operand" {
+	echo '{"t":1}' > one.jsonl
+	mkfifo fifo
+	mlw-window --time t --size 1h one.jsonl fifo > out.jsonl &
+	pid=$!
+	sleep 1
+	[ "$(wc -l < out.jsonl)" -eq 1 ]
+	echo '{"t":2}' > fifo
+	wait "$pid"
+	[ "$(wc -l < out.jsonl)" -eq 3 ]
+}
+
+@test "regression: getopt's own messages carry the program's name only" {
+	run --separate-stderr "$(command -v mlw-window)" --bogus
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-window: unrecognized option '--bogus'" ]
+}

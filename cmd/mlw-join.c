@@ -1,0 +1,405 @@
+/* mlw-join: attach delayed labels to prediction records by key. */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jw.h"
+#include "opt.h"
+#include "strmap.h"
+
+static const char usage_text[] =
+    "mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME]\n"
+    "                [--unmatched FILE] [--strict] [--rejects FILE] [FILE ...]";
+
+/* Largest exponent accepted in a numeric key, so that the arithmetic on it
+ * cannot overflow. */
+#define EXP_MAX 999999999999999LL
+
+/* A label: its raw JSON bytes in the arena. */
+struct label {
+	size_t off, len;
+};
+
+struct join {
+	struct mlw_path key, field;
+	struct mlw_strmap keys;     /* canonical key -> index into lab */
+	struct label *lab;
+	size_t cap;
+	struct mlw_buf arena;       /* label values, raw */
+	char *kbuf;                 /* canonical key scratch */
+	uint64_t ndup;
+};
+
+/*
+ * Write into out the canonical form of the key at token i: 's' and the
+ * decoded string, or 'n' and the exact decimal value of a number as
+ * [-]DIGITSeEXP with no leading or trailing zeros in DIGITS ("n0" for
+ * zero), so that 7, 7.0, 7e0 and 70e-1 are one key and no two different
+ * numbers are. Returns the length, or -1 with *why set.
+ */
+static long
+canon(const struct mlw_json *doc, long i, char *out, const char **why)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	const char *s, *e;
+	char *d;
+	long long exp = 0, x = 0;
+	int neg = 0, xneg = 0;
+	size_t n;
+
+	if (t->type == MLW_JSTR) {
+		out[0] = 's';
+		return 1 + (long)mlw_json_str(doc, (uint32_t)i, out + 1,
+		    MLW_LINE_MAX);
+	}
+	if (t->type != MLW_JNUM) {
+		*why = "expected a string or a number as key";
+		return -1;
+	}
+	s = doc->src + t->start;
+	e = s + t->len;
+	out[0] = 'n';
+	d = out + 2;            /* room for the sign */
+	n = 0;
+	if (*s == '-') {
+		neg = 1;
+		s++;
+	}
+	for (; s < e && *s >= '0' && *s <= '9'; s++)
+		if (n || *s != '0')
+			d[n++] = *s;
+	if (s < e && *s == '.')
+		for (s++; s < e && *s >= '0' && *s <= '9'; s++) {
+			if (n || *s != '0')
+				d[n++] = *s;
+			exp--;
+		}
+	if (s < e && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (*s == '+' || *s == '-')
+			xneg = *s++ == '-';
+		for (; s < e; s++) {
+			x = x * 10 + (*s - '0');
+			if (x > EXP_MAX) {
+				*why = "expected a number with an exponent "
+				    "below 1e15 as key";
+				return -1;
+			}
+		}
+	}
+	if (n == 0) {
+		out[1] = '0';
+		return 2;
+	}
+	while (d[n - 1] == '0') {
+		n--;
+		exp++;
+	}
+	exp += xneg ? -x : x;
+	if (neg) {
+		out[1] = '-';
+		n += 2;
+	} else {
+		memmove(out + 1, d, n);
+		n += 1;
+	}
+	return (long)n + sprintf(out + n, "e%lld", exp);
+}
+
+/* The key of the record, canonical, in j->kbuf: its length; -1 when the
+ * key is missing; -2 (record rejected) when it has the wrong type. */
+static long
+record_key(struct join *j, const struct mlw_json *doc,
+    const struct mlw_line *ln)
+{
+	const char *why;
+	long i = mlw_json_get(doc, 0, &j->key), n;
+
+	if (mlw_json_missing(doc, i))
+		return -1;
+	if ((n = canon(doc, i, j->kbuf, &why)) < 0) {
+		const struct mlw_jtok *t = &doc->tok[i];
+
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
+		    "%s: %s, found %.*s", j->key.text, why,
+		    t->len > 40 ? 40 : (int)t->len, doc->src + t->start);
+		return -2;
+	}
+	return n;
+}
+
+/* Open the labels file once for the whole read, so that it is reported as
+ * fatal here when it cannot be read, and so that a FIFO always has a
+ * reader while mlw_input reads it; returns that descriptor (or -1 for
+ * standard input). */
+static int
+labels_check(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		return -1;
+	if ((fd = open(path, O_RDONLY)) < 0)
+		mlw_fatal_errno("%s", path);
+	if (fstat(fd, &st) < 0)
+		mlw_fatal_errno("%s", path);
+	if (S_ISDIR(st.st_mode)) {
+		errno = EISDIR;
+		mlw_fatal_errno("%s", path);
+	}
+	return fd;
+}
+
+static void
+labels_read(struct join *j, const char *path)
+{
+	char *files[1];
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	int fd = labels_check(path);
+
+	memset(&doc, 0, sizeof doc);
+	files[0] = (char *)path;
+	in = mlw_input_new(files, 1);
+	while (mlw_record_next(in, &ln, &doc)) {
+		const struct mlw_jtok *v;
+		struct label *l;
+		long n, i;
+		size_t k, had;
+
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* a control record */
+		if ((n = record_key(j, &doc, &ln)) == -2)
+			continue;
+		if (n == -1) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: missing key field", j->key.text);
+			continue;
+		}
+		i = mlw_json_get(&doc, 0, &j->field);
+		if (mlw_json_missing(&doc, i)) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: missing label field", j->field.text);
+			continue;
+		}
+		v = &doc.tok[i];
+		had = j->keys.n;
+		k = mlw_strmap_add(&j->keys, j->kbuf, (size_t)n);
+		if (j->keys.n == had) {
+			j->ndup++;
+			l = &j->lab[k];
+			if (v->len <= l->len) {
+				memcpy(j->arena.p + l->off, doc.src + v->start,
+				    v->len);
+				l->len = v->len;
+				continue;
+			}
+		} else {
+			if (k == j->cap) {
+				size_t ncap = j->cap ? j->cap * 2 : 1024;
+				struct label *nl = realloc(j->lab,
+				    ncap * sizeof *nl);
+
+				if (nl == NULL)
+					mlw_fatal("out of memory");
+				j->lab = nl;
+				j->cap = ncap;
+			}
+			l = &j->lab[k];
+		}
+		l->off = j->arena.len;
+		l->len = v->len;
+		mlw_buf_add(&j->arena, doc.src + v->start, v->len);
+	}
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	if (fd >= 0)
+		close(fd);
+}
+
+static void
+write_line(FILE *f, const char *path, const struct mlw_line *ln)
+{
+	if (fwrite(ln->p, 1, ln->rawlen, f) != ln->rawlen || putc('\n', f) == EOF)
+		mlw_fatal_errno("%s: write error", path);
+}
+
+static void
+path_opt(struct mlw_path *p, const char *name, const char *val)
+{
+	if (mlw_path_parse(p, val) < 0) {
+		mlw_warnx("%s: invalid field path '%s'", name, val);
+		mlw_usage_error(usage_text);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "as", required_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "label-field", required_argument, NULL, 'F' },
+		{ "labels", required_argument, NULL, 'l' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "unmatched", required_argument, NULL, 'U' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct join j;
+	const char *keyarg = NULL, *labels = NULL, *fieldarg = "label";
+	const char *name = "label", *upath = NULL;
+	const char *omit[1];
+	FILE *uf = NULL;
+	struct mlw_buf out, member;
+	struct mlw_json doc;
+	struct mlw_input *in;
+	struct mlw_line ln;
+	uint64_t npred = 0, nunmatched = 0, nnokey = 0;
+	int ch, i;
+
+	argv[0] = mlw_diag_init(argv[0]);
+	memset(&j, 0, sizeof j);
+	memset(&doc, 0, sizeof doc);
+	memset(&out, 0, sizeof out);
+	memset(&member, 0, sizeof member);
+	while ((ch = getopt_long(argc, argv, "hk:l:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'A':
+			name = optarg;
+			break;
+		case 'F':
+			fieldarg = optarg;
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			mlw_set_strict(1);
+			break;
+		case 'U':
+			upath = optarg;
+			if ((uf = fopen(optarg, "a")) == NULL)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'V':
+			mlw_version();
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'k':
+			keyarg = optarg;
+			break;
+		case 'l':
+			labels = optarg;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (keyarg == NULL || labels == NULL) {
+		mlw_warnx("--key and --labels are required");
+		mlw_usage_error(usage_text);
+	}
+	path_opt(&j.key, "--key", keyarg);
+	path_opt(&j.field, "--label-field", fieldarg);
+	/* "NAME": once; the JSON parser checks that NAME is valid UTF-8 */
+	mlw_jw_str(&member, name, strlen(name));
+	if (*name == '\0' || mlw_json_parse(&doc, member.p, member.len) < 0) {
+		mlw_warnx("--as: expected a member name in UTF-8, found '%s'",
+		    name);
+		mlw_usage_error(usage_text);
+	}
+	mlw_buf_addc(&member, ':');
+	if (strcmp(labels, "-") == 0) {
+		int stdin_too = argc == 0;
+
+		for (i = 0; i < argc; i++)
+			stdin_too |= strcmp(argv[i], "-") == 0;
+		if (stdin_too) {
+			mlw_warnx("--labels -: standard input cannot hold both "
+			    "the labels and the predictions");
+			mlw_usage_error(usage_text);
+		}
+	}
+	if ((j.kbuf = malloc(MLW_LINE_MAX + 64)) == NULL)
+		mlw_fatal("out of memory");
+	omit[0] = name;
+
+	labels_read(&j, labels);
+
+	in = mlw_input_new(argv, argc);
+	while (mlw_record_next(in, &ln, &doc)) {
+		long n, k = -1;
+
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0) {
+			mlw_out_write(ln.p, ln.len);    /* a control record */
+			mlw_out_write("\n", 1);
+			continue;
+		}
+		if ((n = record_key(&j, &doc, &ln)) == -2)
+			continue;
+		npred++;
+		if (n == -1)
+			nnokey++;
+		else
+			k = mlw_strmap_find(&j.keys, j.kbuf, (size_t)n);
+		if (k < 0) {
+			nunmatched++;
+			mlw_out_write(ln.p, ln.len);
+			mlw_out_write("\n", 1);
+			if (uf)
+				write_line(uf, upath, &ln);
+			continue;
+		}
+		out.len = 0;
+		mlw_jw_copy_open(&out, &doc, omit, 1);
+		mlw_jw_sep(&out);
+		mlw_buf_add(&out, member.p, member.len);
+		mlw_buf_add(&out, j.arena.p + j.lab[k].off, j.lab[k].len);
+		mlw_buf_add(&out, "}\n", 2);
+		mlw_out_write(out.p, out.len);
+	}
+	mlw_out_flush();
+
+	if (j.ndup)
+		mlw_warnx("%llu duplicate label key%s; the last of each was used",
+		    (unsigned long long)j.ndup, j.ndup == 1 ? "" : "s");
+	if (nunmatched)
+		mlw_warnx("%llu of %llu predictions had no label",
+		    (unsigned long long)nunmatched, (unsigned long long)npred);
+	if (nnokey)
+		mlw_warnx("%llu prediction%s had no key %s",
+		    (unsigned long long)nnokey, nnokey == 1 ? "" : "s",
+		    j.key.text);
+	if (uf && (fflush(uf) == EOF || ferror(uf) || fclose(uf) == EOF))
+		mlw_fatal_errno("%s: write error", upath);
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	mlw_buf_free(&out);
+	mlw_buf_free(&member);
+	mlw_buf_free(&j.arena);
+	mlw_strmap_free(&j.keys);
+	free(j.lab);
+	free(j.kbuf);
+	mlw_path_free(&j.key);
+	mlw_path_free(&j.field);
+	return mlw_finish();
+}
