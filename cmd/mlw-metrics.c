@@ -172,11 +172,19 @@ static int
 binary_class(const struct ctx *c, const struct mlw_json *doc, long i,
     struct mlw_buf *tmp)
 {
+	double a, b;
+
 	if (category(doc, i, tmp) < 0)
 		return -1;
-	if (c->positive)
+	if (c->positive) {
+		/* a number against a number-like --positive: by value */
+		if (doc->tok[i].type == MLW_JNUM &&
+		    mlw_num_strict(c->positive, &b) == 0 &&
+		    mlw_json_num(doc, (uint32_t)i, &a) == 0)
+			return a == b;
 		return tmp->len == strlen(c->positive) &&
 		    memcmp(tmp->p, c->positive, tmp->len) == 0;
+	}
 	if ((tmp->len == 1 && tmp->p[0] == '1') ||
 	    (tmp->len == 4 && memcmp(tmp->p, "true", 4) == 0))
 		return 1;
@@ -224,7 +232,7 @@ main(int argc, char *argv[])
 	struct mlw_json doc;
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
-	struct mlw_buf t1 = { 0 }, t2 = { 0 };
+	struct mlw_buf t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
 	const char *why;
 
 	argv[0] = mlw_diag_init(argv[0]);
@@ -375,9 +383,13 @@ main(int argc, char *argv[])
 			}
 			if (scorearg) {
 				if (doc.tok[si].type != MLW_JNUM ||
-				    mlw_json_num(&doc, (uint32_t)si, &s) < 0) {
+				    mlw_json_num(&doc, (uint32_t)si, &s) < 0 ||
+				    s < 0 || s > 1) {
 					mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-					    "%s: expected a number", scorearg);
+					    "%s: expected a probability from 0 to 1, "
+					    "found %.*s", scorearg,
+					    (int)(doc.tok[si].len > 40 ? 40 :
+					    doc.tok[si].len), doc.src + doc.tok[si].start);
 					continue;
 				}
 				hs = 1;
@@ -408,12 +420,24 @@ main(int argc, char *argv[])
 				continue;
 			}
 		}
+		for (k = 0; k < nby; k++) {
+			long bi = mlw_json_get(&doc, 0, &by[k]);
+
+			if (!mlw_json_missing(&doc, bi) &&
+			    category(&doc, bi, &t3) < 0)
+				break;
+		}
+		if (k < nby) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: expected a segment value (string, number or "
+			    "boolean)", bylist[k]);
+			continue;
+		}
 		w = mlw_wtab_open(tab, &key);
 		sg[0] = segment(&c, w, "all", 3);
 		nsg = 1;
 		if (nby) {
 			struct mlw_buf *kb = &c.key;
-			struct mlw_buf v = { 0 };
 
 			kb->len = 0;
 			for (k = 0; k < nby; k++) {
@@ -424,10 +448,9 @@ main(int argc, char *argv[])
 				mlw_buf_adds(kb, by[k].text);
 				mlw_buf_addc(kb, '=');
 				if (!mlw_json_missing(&doc, bi) &&
-				    category(&doc, bi, &v) == 0)
-					mlw_buf_add(kb, v.p, v.len);
+				    category(&doc, bi, &t3) == 0)
+					mlw_buf_add(kb, t3.p, t3.len);
 			}
-			mlw_buf_free(&v);
 			sg[0] = segment(&c, w, "all", 3);   /* stable after growth */
 			sg[1] = segment(&c, w, kb->p, kb->len);
 			sg[0] = &w->seg[0];
@@ -439,7 +462,8 @@ main(int argc, char *argv[])
 				mlw_bin_add(&sg[k]->bin, yl, yp, hs, s);
 			else if (c.task == MULTICLASS) {
 				if (mlw_mc_add(&sg[k]->mc, t1.p, t1.len, t2.p,
-				    t2.len) < 0)
+				    t2.len, doc.tok[li].type == MLW_JNUM &&
+				    doc.tok[pi].type == MLW_JNUM) < 0)
 					mlw_fatal("%s:%llu: more than %d classes",
 					    ln.file, (unsigned long long)ln.lineno,
 					    MLW_MC_MAX);
@@ -456,6 +480,7 @@ main(int argc, char *argv[])
 	mlw_buf_free(&c.key);
 	mlw_buf_free(&t1);
 	mlw_buf_free(&t2);
+	mlw_buf_free(&t3);
 	mlw_path_free(&label);
 	if (predarg)
 		mlw_path_free(&pred);

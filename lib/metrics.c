@@ -67,7 +67,9 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 		a->nscore++;
 	}
 	if (a->bins > 0) {
-		long k = (long)floor(score * a->bins);
+		/* the nudge keeps a decimal score on a bin edge (0.29 with
+		 * 100 bins: 28.999999999999996) in the bin it names */
+		long k = (long)floor(score * a->bins + 1e-9);
 
 		if (k < 0)
 			k = 0;
@@ -281,6 +283,7 @@ mlw_mc_clear(struct mlw_mcacc *a)
 	if (a->cm)
 		memset(a->cm, 0, a->cap * a->cap * sizeof *a->cm);
 	a->n = 0;
+	a->text = 0;
 }
 
 void
@@ -316,14 +319,17 @@ mc_class(struct mlw_mcacc *a, const char *s, size_t len)
 
 int
 mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
-    const char *pred, size_t plen)
+    const char *pred, size_t plen, int numeric)
 {
-	size_t t, p;
+	size_t t, p, fresh = 0;
 
-	if (a->names.n >= MLW_MC_MAX &&
-	    (mlw_strmap_find(&a->names, label, llen) < 0 ||
-	    mlw_strmap_find(&a->names, pred, plen) < 0))
+	fresh += mlw_strmap_find(&a->names, label, llen) < 0;
+	fresh += (plen != llen || memcmp(label, pred, llen) != 0) &&
+	    mlw_strmap_find(&a->names, pred, plen) < 0;
+	if (a->names.n + fresh > MLW_MC_MAX)
 		return -1;
+	if (!numeric)
+		a->text = 1;
 	t = mc_class(a, label, llen);
 	p = mc_class(a, pred, plen);
 	a->cm[t * a->cap + p]++;
@@ -360,14 +366,9 @@ mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a)
 
 	if (ord == NULL)
 		mlw_fatal("out of memory");
-	allnum = 1;
-	for (i = 0; i < k; i++) {
-		double d;
-
+	allnum = !a->text;
+	for (i = 0; i < k; i++)
 		ord[i] = i;
-		if (mlw_num_strict(a->names.ent[i].s, &d) < 0)
-			allnum = 0;
-	}
 	order_names = &a->names;
 	qsort(ord, k, sizeof *ord, ocmp);
 	/* per class precision, recall, F1; 0 where undefined, as

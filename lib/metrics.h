@@ -47,13 +47,16 @@ struct mlw_mcacc {
 	uint64_t *cm;            /* cm[true * cap + pred] */
 	size_t cap;
 	uint64_t n;
+	int text;                /* a class came from a string or boolean */
 };
 
 void mlw_mc_clear(struct mlw_mcacc *a);
 void mlw_mc_free(struct mlw_mcacc *a);
-/* One record; returns -1 when more than MLW_MC_MAX classes. */
+/* One record; numeric when both came from JSON numbers (classes sort
+ * numerically only when all did, as scikit-learn's sorted labels). Returns
+ * -1 when the window would have more than MLW_MC_MAX classes. */
 int mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
-    const char *pred, size_t plen);
+    const char *pred, size_t plen, int numeric);
 void mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a);
 #define MLW_MC_MAX 1000
 

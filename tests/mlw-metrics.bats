@@ -71,3 +71,34 @@ load helpers
 	b1=$(sed -n 1p binned.jsonl | grep -o '"roc_auc":[0-9.]*' | cut -d: -f2)
 	awk -v a="$a1" -v b="$b1" 'BEGIN { d = a - b; exit !(d < 0.001 && d > -0.001) }'
 }
+
+# Regressions found in review; each pins one fixed bug.
+
+@test "regression: --auc-bins keeps decimal scores on a bin edge in their bin" {
+	printf '%s\n' '{"y":1,"s":0.29}' '{"y":0,"s":0.28}' > in.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score s --auc-bins 100 in.jsonl
+	[[ "$output" == *'"roc_auc":1,'* ]]
+}
+
+@test "regression: --positive compares numbers by value; scores outside [0,1] are refused" {
+	printf '%s\n' '{"y":1,"p":1.0}' '{"y":2,"p":1}' > in.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive 1.0 in.jsonl
+	[[ "$output" == *'"tp":1,"fp":1,"tn":0,"fn":0,'* ]]
+	printf '%s\n' '{"y":1,"s":1.5}' > s.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score s s.jsonl
+	[ "$status" -eq 1 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: s.jsonl:1: s: expected a probability from 0 to 1, found 1.5" ]
+}
+
+@test "regression: string classes sort by bytes; numeric ones by value; --by objects are refused" {
+	printf '%s\n' '{"y":"10","p":"9"}' '{"y":"9","p":"9"}' > s.jsonl
+	run --separate-stderr mlw-metrics --task multiclass --label y --pred p s.jsonl
+	[[ "$output" == *'"labels":["10","9"]'* ]]
+	printf '%s\n' '{"y":10,"p":9}' '{"y":9,"p":9}' > n.jsonl
+	run --separate-stderr mlw-metrics --task multiclass --label y --pred p n.jsonl
+	[[ "$output" == *'"labels":["9","10"]'* ]]
+	printf '%s\n' '{"y":1,"p":1,"g":{"a":1}}' > o.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by g o.jsonl
+	[ "$status" -eq 1 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: o.jsonl:1: g: expected a segment value (string, number or boolean)" ]
+}

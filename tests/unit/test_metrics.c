@@ -106,7 +106,7 @@ main(void)
 
 		memset(&m, 0, sizeof m);
 		for (i = 0; i < 10; i++)
-			mlw_mc_add(&m, yt[i], strlen(yt[i]), yp[i], strlen(yp[i]));
+			mlw_mc_add(&m, yt[i], strlen(yt[i]), yp[i], strlen(yp[i]), 0);
 		b.len = 0;
 		mlw_jw_open(&b, '{');
 		mlw_mc_write(&b, &m);
