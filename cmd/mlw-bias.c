@@ -296,7 +296,7 @@ main(int argc, char *argv[])
 	struct mlw_wkey key;
 	struct mlw_buf gv = { 0 }, tmp = { 0 };
 
-	mlw_diag_init(argv[0]);
+	argv[0] = mlw_diag_init(argv[0]);
 	memset(&c, 0, sizeof c);
 	memset(&doc, 0, sizeof doc);
 	c.nopos.what = "groups without positive labels";
