@@ -2,7 +2,6 @@
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,27 +136,24 @@ record_key(struct join *j, const struct mlw_json *doc,
 	return n;
 }
 
-/* Open the labels file once for the whole read, so that it is reported as
- * fatal here when it cannot be read, and so that a FIFO always has a
- * reader while mlw_input reads it; returns that descriptor (or -1 for
- * standard input). */
-static int
+/* Make a labels file that cannot be read a fatal error before anything is
+ * written. It is checked without being opened: opening a FIFO twice would
+ * lose its writer, and mlw_input opens it once to read. */
+static void
 labels_check(const char *path)
 {
 	struct stat st;
-	int fd;
 
 	if (strcmp(path, "-") == 0)
-		return -1;
-	if ((fd = open(path, O_RDONLY)) < 0)
-		mlw_fatal_errno("%s", path);
-	if (fstat(fd, &st) < 0)
+		return;
+	if (stat(path, &st) < 0)
 		mlw_fatal_errno("%s", path);
 	if (S_ISDIR(st.st_mode)) {
 		errno = EISDIR;
 		mlw_fatal_errno("%s", path);
 	}
-	return fd;
+	if (access(path, R_OK) < 0)
+		mlw_fatal_errno("%s", path);
 }
 
 static void
@@ -167,8 +163,8 @@ labels_read(struct join *j, const char *path)
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
-	int fd = labels_check(path);
 
+	labels_check(path);
 	memset(&doc, 0, sizeof doc);
 	files[0] = (char *)path;
 	in = mlw_input_new(files, 1);
@@ -224,8 +220,6 @@ labels_read(struct join *j, const char *path)
 	}
 	mlw_input_free(in);
 	mlw_json_free(&doc);
-	if (fd >= 0)
-		close(fd);
 }
 
 static void

@@ -102,3 +102,21 @@ load helpers
 	[ "$status" -eq 1 ]
 	[ "${stderr%%$'\n'*}" = "mlw-metrics: o.jsonl:1: g: expected a segment value (string, number or boolean)" ]
 }
+
+@test "delayed labels: mlw-join | mlw-window | mlw-metrics on generated data" {
+	gen -n 7200 --interval 1s --drift-at 3600 --labels labels.jsonl > preds.jsonl
+	# the labels arrive in another order, and 5% never arrive
+	sort -t'"' -k4,4r labels.jsonl > late.jsonl
+	run --separate-stderr sh -c 'mlw-join --key id --labels late.jsonl preds.jsonl |
+	    mlw-window --time ts --size 1h |
+	    mlw-metrics --task binary --label label --score score'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-join: 360 of 7200 predictions had no label" ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == *'"segment":"all","task":"binary","n":3420,"unlabeled":180,'* ]]
+	# the same numbers as with the labels inline, less the unlabeled
+	gen -n 7200 --interval 1s --drift-at 3600 |
+	    awk 'NR % 20 != 0' | mlw-window --time ts --size 1h |
+	    mlw-metrics --task binary --label label --score score > inline.jsonl
+	[ "$(sed -n 1p inline.jsonl | sed 's/"unlabeled":0,//')" = "$(sed 's/"unlabeled":180,//' <<<"${lines[0]}")" ]
+}
