@@ -10,6 +10,7 @@
 #include "fair.h"
 #include "io.h"
 #include "json.h"
+#include "metrics.h"
 #include "jw.h"
 #include "num.h"
 #include "opt.h"
@@ -194,56 +195,6 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_out_flush();
 }
 
-/* A value as a category: strings decoded, numbers in shortest form,
- * booleans true/false, into b (reset). -1 for other types. */
-static int
-category(const struct mlw_json *doc, long i, struct mlw_buf *b)
-{
-	const struct mlw_jtok *t = &doc->tok[i];
-	double d;
-
-	b->len = 0;
-	switch (t->type) {
-	case MLW_JSTR:
-		mlw_buf_reserve(b, t->len);
-		b->len = mlw_json_str(doc, (uint32_t)i, b->p, t->len);
-		return 0;
-	case MLW_JNUM:
-		if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
-			return -1;
-		mlw_jw_num(b, d);
-		return 0;
-	case MLW_JTRUE:
-		mlw_buf_adds(b, "true");
-		return 0;
-	case MLW_JFALSE:
-		mlw_buf_adds(b, "false");
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* A binary class: 1 (positive), 0, -1 for a value of the wrong type, -2
- * for a value that is neither class without --positive. */
-static int
-binary_class(const char *positive, const struct mlw_json *doc, long i,
-    struct mlw_buf *tmp)
-{
-	if (category(doc, i, tmp) < 0)
-		return -1;
-	if (positive)
-		return tmp->len == strlen(positive) &&
-		    memcmp(tmp->p, positive, tmp->len) == 0;
-	if ((tmp->len == 1 && tmp->p[0] == '1') ||
-	    (tmp->len == 4 && memcmp(tmp->p, "true", 4) == 0))
-		return 1;
-	if ((tmp->len == 1 && tmp->p[0] == '0') ||
-	    (tmp->len == 5 && memcmp(tmp->p, "false", 5) == 0))
-		return 0;
-	return -2;
-}
-
 /* The raw text of token i, cut to 40 bytes, for messages. */
 #define RAW(doc, i) (int)((doc)->tok[i].len > 40 ? 40 : (doc)->tok[i].len), \
 	(doc)->src + (doc)->tok[i].start
@@ -285,7 +236,7 @@ main(int argc, char *argv[])
 	struct ctx c;
 	struct mlw_path gpath, label, pred;
 	const char *labelarg = NULL, *predarg = NULL, *scorearg = NULL;
-	const char *positive = NULL, *why;
+	const char *positive = NULL;
 	double threshold = 0.5;
 	int ch, thrgiven = 0;
 	uint64_t nogroup = 0, nolabel = 0, nopred = 0;
@@ -376,33 +327,26 @@ main(int argc, char *argv[])
 	in = mlw_input_new(argv, argc);
 	while (mlw_record_next(in, &ln, &doc)) {
 		long gi, li, pi;
-		int kind, y = 0, p = 0;
+		int y = 0, p = 0;
 		double s;
 		struct wstate *w;
 		size_t k;
 
-		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
-			continue;
-		}
-		if (kind == MLW_WCLOSE) {
-			mlw_wtab_close(tab, &key);
-			continue;
-		}
-		if (kind == MLW_WCONTROL)
+		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
 		gi = mlw_json_get(&doc, 0, &gpath);
 		li = mlw_json_get(&doc, 0, &label);
 		pi = mlw_json_get(&doc, 0, &pred);
 		/* every value present must have the right type ... */
-		if (!mlw_json_missing(&doc, gi) && category(&doc, gi, &gv) < 0) {
+		if (!mlw_json_missing(&doc, gi) &&
+		    mlw_jw_category(&gv, &doc, gi) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 			    "%s: expected a string, number or boolean, found %s",
 			    c.group, mlw_json_typename(doc.tok[gi].type));
 			continue;
 		}
 		if (!mlw_json_missing(&doc, li) &&
-		    (y = binary_class(positive, &doc, li, &tmp)) < 0) {
+		    (y = mlw_binary_class(positive, &doc, li, &tmp)) < 0) {
 			if (y == -1)
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: expected a string, number or boolean, "
@@ -426,7 +370,7 @@ main(int argc, char *argv[])
 					continue;
 				}
 				p = s >= threshold;
-			} else if ((p = binary_class(positive, &doc, pi,
+			} else if ((p = mlw_binary_class(positive, &doc, pi,
 			    &tmp)) < 0) {
 				if (p == -1)
 					mlw_reject(ln.file, ln.lineno, ln.p,

@@ -137,63 +137,6 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_out_flush();
 }
 
-/* A value as a category: strings decoded, numbers in shortest form,
- * booleans true/false, into b (reset). -1 for other types. */
-static int
-category(const struct mlw_json *doc, long i, struct mlw_buf *b)
-{
-	const struct mlw_jtok *t = &doc->tok[i];
-	double d;
-
-	b->len = 0;
-	switch (t->type) {
-	case MLW_JSTR:
-		mlw_buf_reserve(b, t->len);
-		b->len = mlw_json_str(doc, (uint32_t)i, b->p, t->len);
-		return 0;
-	case MLW_JNUM:
-		if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
-			return -1;
-		mlw_jw_num(b, d);
-		return 0;
-	case MLW_JTRUE:
-		mlw_buf_adds(b, "true");
-		return 0;
-	case MLW_JFALSE:
-		mlw_buf_adds(b, "false");
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-/* A binary class: 1, 0, or -1 when it is not one. */
-static int
-binary_class(const struct ctx *c, const struct mlw_json *doc, long i,
-    struct mlw_buf *tmp)
-{
-	double a, b;
-
-	if (category(doc, i, tmp) < 0)
-		return -1;
-	if (c->positive) {
-		/* a number against a number-like --positive: by value */
-		if (doc->tok[i].type == MLW_JNUM &&
-		    mlw_num_strict(c->positive, &b) == 0 &&
-		    mlw_json_num(doc, (uint32_t)i, &a) == 0)
-			return a == b;
-		return tmp->len == strlen(c->positive) &&
-		    memcmp(tmp->p, c->positive, tmp->len) == 0;
-	}
-	if ((tmp->len == 1 && tmp->p[0] == '1') ||
-	    (tmp->len == 4 && memcmp(tmp->p, "true", 4) == 0))
-		return 1;
-	if ((tmp->len == 1 && tmp->p[0] == '0') ||
-	    (tmp->len == 5 && memcmp(tmp->p, "false", 5) == 0))
-		return 0;
-	return -1;
-}
-
 static void
 bad(const char *what, const char *val)
 {
@@ -233,7 +176,6 @@ main(int argc, char *argv[])
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
 	struct mlw_buf t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
-	const char *why;
 
 	argv[0] = mlw_diag_init(argv[0]);
 	memset(&c, 0, sizeof c);
@@ -337,21 +279,13 @@ main(int argc, char *argv[])
 	in = mlw_input_new(argv, argc);
 	while (mlw_record_next(in, &ln, &doc)) {
 		long li, pi = -1, si = -1;
-		int kind, yl = 0, yp = 0, hs = 0;
+		int yl = 0, yp = 0, hs = 0;
 		double s = 0, yv = 0, pv = 0;
 		struct wstate *w;
 		struct seg *sg[2];
 		size_t k, nsg;
 
-		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
-			continue;
-		}
-		if (kind == MLW_WCLOSE) {
-			mlw_wtab_close(tab, &key);
-			continue;
-		}
-		if (kind == MLW_WCONTROL)
+		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
 		li = mlw_json_get(&doc, 0, &label);
 		if (predarg)
@@ -373,7 +307,7 @@ main(int argc, char *argv[])
 		}
 		/* read and check everything before counting anything */
 		if (c.task == BINARY) {
-			if ((yl = binary_class(&c, &doc, li, &t1)) < 0) {
+			if ((yl = mlw_binary_class(c.positive, &doc, li, &t1)) < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: expected 0/1 or true/false (or name the "
 				    "positive class with --positive), found %.*s",
@@ -395,15 +329,16 @@ main(int argc, char *argv[])
 				hs = 1;
 				yp = s >= threshold;
 			}
-			if (predarg && (yp = binary_class(&c, &doc, pi, &t2)) < 0) {
+			if (predarg && (yp = mlw_binary_class(c.positive, &doc,
+			    pi, &t2)) < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: expected 0/1 or true/false (or name the "
 				    "positive class with --positive)", predarg);
 				continue;
 			}
 		} else if (c.task == MULTICLASS) {
-			if (category(&doc, li, &t1) < 0 ||
-			    category(&doc, pi, &t2) < 0) {
+			if (mlw_jw_category(&t1, &doc, li) < 0 ||
+			    mlw_jw_category(&t2, &doc, pi) < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "expected class labels (strings, numbers or "
 				    "booleans) in %s and %s", labelarg, predarg);
@@ -424,7 +359,7 @@ main(int argc, char *argv[])
 			long bi = mlw_json_get(&doc, 0, &by[k]);
 
 			if (!mlw_json_missing(&doc, bi) &&
-			    category(&doc, bi, &t3) < 0)
+			    mlw_jw_category(&t3, &doc, bi) < 0)
 				break;
 		}
 		if (k < nby) {
@@ -448,7 +383,7 @@ main(int argc, char *argv[])
 				mlw_buf_adds(kb, by[k].text);
 				mlw_buf_addc(kb, '=');
 				if (!mlw_json_missing(&doc, bi) &&
-				    category(&doc, bi, &t3) == 0)
+				    mlw_jw_category(&t3, &doc, bi) == 0)
 					mlw_buf_add(kb, t3.p, t3.len);
 			}
 			sg[0] = segment(&c, w, "all", 3);   /* stable after growth */

@@ -284,22 +284,12 @@ main(int argc, char *argv[])
 
 	in = mlw_input_new(argv, argc);
 	while (mlw_input_next(in, &ln)) {
-		const char *why;
 		char fwhy[128];
 		uint64_t *st;
-		int kind;
 
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
-		if ((kind = mlw_wkey_get(&doc, &key, &why)) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
-			continue;
-		}
-		if (kind == MLW_WCLOSE) {
-			mlw_wtab_close(tab, &key);
-			continue;
-		}
-		if (kind == MLW_WCONTROL)
+		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
 		mlw_json_getset(&doc, &ps.set, ps.tok);
 		for (i = 0; i < ps.prof.nf; i++) {

@@ -8,6 +8,31 @@
 #include "diag.h"
 #include "num.h"
 
+int
+mlw_binary_class(const char *positive, const struct mlw_json *doc, long i,
+    struct mlw_buf *tmp)
+{
+	double a, b;
+
+	if (mlw_jw_category(tmp, doc, i) < 0)
+		return -1;
+	if (positive) {
+		if (doc->tok[i].type == MLW_JNUM &&
+		    mlw_num_strict(positive, &b) == 0 &&
+		    mlw_json_num(doc, (uint32_t)i, &a) == 0)
+			return a == b;
+		return tmp->len == strlen(positive) &&
+		    memcmp(tmp->p, positive, tmp->len) == 0;
+	}
+	if ((tmp->len == 1 && tmp->p[0] == '1') ||
+	    (tmp->len == 4 && memcmp(tmp->p, "true", 4) == 0))
+		return 1;
+	if ((tmp->len == 1 && tmp->p[0] == '0') ||
+	    (tmp->len == 5 && memcmp(tmp->p, "false", 5) == 0))
+		return 0;
+	return -2;
+}
+
 void
 mlw_bin_init(struct mlw_binacc *a, int bins)
 {

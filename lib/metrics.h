@@ -8,8 +8,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
 #include "jw.h"
 #include "strmap.h"
+
+/* The class of the label or prediction at token i of doc: 1 positive, 0
+ * negative, -1 not a scalar, -2 neither class. Without positive, 1, true,
+ * "1" and "true" are positive and 0, false, "0" and "false" negative; with
+ * it, the value equal to positive is (numbers compare by value when
+ * positive reads as a number) and every other is negative. tmp is scratch. */
+int mlw_binary_class(const char *positive, const struct mlw_json *doc,
+    long i, struct mlw_buf *tmp);
 
 /* Binary classification. */
 struct mlw_binacc {

@@ -319,6 +319,26 @@ mlw_wtab_close(struct mlw_wtab *t, const struct mlw_wkey *k)
 		}
 }
 
+int
+mlw_wtab_route(struct mlw_wtab *t, const struct mlw_json *doc,
+    const struct mlw_line *ln, struct mlw_wkey *key)
+{
+	const char *why;
+
+	switch (mlw_wkey_get(doc, key, &why)) {
+	case MLW_WREC:
+		return 1;
+	case MLW_WCLOSE:
+		mlw_wtab_close(t, key);
+		return 0;
+	case MLW_WCONTROL:
+		return 0;
+	default:
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "%s", why);
+		return 0;
+	}
+}
+
 static int
 keycmp(const struct mlw_wkey *a, const struct mlw_wkey *b)
 {

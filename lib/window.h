@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io.h"
 #include "jw.h"
 #include "json.h"
 
@@ -82,6 +83,12 @@ struct mlw_wtab *mlw_wtab_new(size_t state_size,
 void *mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k);
 /* Report and forget k's window if it is open. */
 void mlw_wtab_close(struct mlw_wtab *t, const struct mlw_wkey *k);
+/* Route a parsed record of a windowed stream: 1 when it is data, *key
+ * naming its window; 0 when it was consumed: a close record (its window
+ * reported now), another control record, or a record with bad window
+ * members (rejected). */
+int mlw_wtab_route(struct mlw_wtab *t, const struct mlw_json *doc,
+    const struct mlw_line *ln, struct mlw_wkey *key);
 /* Report every open window, ordered by start then end, the batch last. */
 void mlw_wtab_close_all(struct mlw_wtab *t);
 /* Call destroy(state, arg) on every state when the table is freed, for
