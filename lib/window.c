@@ -363,6 +363,8 @@ mlw_wtab_close_all(struct mlw_wtab *t)
 {
 	size_t n = t->nopen, i;
 
+	if (n == 0)
+		return;
 	/* sort once, then report in order */
 	qsort(t->open, n, sizeof *t->open, slotcmp);
 	for (i = 0; i < n; i++) {

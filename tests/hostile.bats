@@ -1,0 +1,126 @@
+#!/usr/bin/env bats
+# Hostile input: every program rejects or survives it, says so, and never
+# crashes, hangs or loses a record silently.
+
+load helpers
+
+@test "a 100 MB single line is rejected and kept whole by --rejects, in bounded memory" {
+	{ echo '{"t":1}'; printf '{"t":2,"s":"'; head -c 100000000 /dev/zero | tr '\0' a; echo '"}'; echo '{"t":3}'; } > big.jsonl
+	run --separate-stderr mlw-window --time t --size 1h --rejects rej.jsonl big.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mlw-window: big.jsonl:2: line longer than 1048576 bytes (100000014 bytes), skipped
+mlw-window: 1 record rejected" ]
+	[ "$(grep -c '"t":' <<<"$output")" -eq 2 ]
+	[ "$(wc -c < rej.jsonl)" -eq 100000015 ]
+}
+
+@test "100,000 nested arrays are refused at depth 256, without recursion" {
+	{ head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; echo; } > deep.jsonl
+	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report" \
+	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p"; do
+		run --separate-stderr $p deep.jsonl
+		[ "$status" -eq 1 ]
+		[[ "$stderr" == *"deep.jsonl:1: invalid JSON at column 257: nesting deeper than 256 levels"* ]]
+	done
+}
+
+@test "NUL bytes, invalid and overlong UTF-8 are rejected with the byte named" {
+	printf '{"t":1,"s":"a\0b"}\n{"t":1,"s":"\xc0\xaf"}\n{"t":1,"s":"\xed\xa0\x80"}\n{"t":1,"s":"\xf4\x90\x80\x80"}\n' > bad.jsonl
+	run --separate-stderr mlw-window --time t --size 1h bad.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mlw-window: bad.jsonl:1: invalid JSON at column 14: control character in string (must be escaped), found byte 0x00
+mlw-window: bad.jsonl:2: invalid JSON at column 13: invalid UTF-8 in string, found byte 0xC0
+mlw-window: bad.jsonl:3: invalid JSON at column 13: invalid UTF-8 in string, found byte 0xED
+mlw-window: bad.jsonl:4: invalid JSON at column 13: invalid UTF-8 in string, found byte 0xF4
+mlw-window: 4 records rejected" ]
+}
+
+@test "lone surrogates in \\u escapes are accepted and read as U+FFFD" {
+	printf '%s\n' '{"c":"\ud800"}' '{"c":"ok"}' > ref.jsonl
+	printf '%s\n' '{"c":"\udfff"}' > cur.jsonl
+	run --separate-stderr mlw-psi --ref ref.jsonl --detail cur.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"\"categories\":[\"$(printf '\xef\xbf\xbd')\",\"ok\"],\"ref\":[0.5,0.5,0],\"cur\":[1,0,0]"* ]]
+}
+
+@test "extreme numbers: 1e400 and 400 digits are out of range; -0 and 1E-400 are zero" {
+	printf '{"x":%s}\n' 0 1 2 3 > ref.jsonl
+	digits=$(head -c 400 /dev/zero | tr '\0' 9)
+	printf '{"x":%s}\n' 1e400 "$digits" -0 1E-400 > cur.jsonl
+	run --separate-stderr mlw-psi --ref ref.jsonl --detail cur.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mlw-psi: cur.jsonl:1: x: number out of range
+mlw-psi: cur.jsonl:2: x: number out of range
+mlw-psi: 2 records rejected" ]
+	[[ "$output" == *'"n":2,'*'"cur":[1,0,0,0,0,0,0,0,0,0]'* ]]
+	printf '{"t":1793491200,"v":%s}\n' 1e400 > w.jsonl
+	run --separate-stderr mlw-window --time t --size 1h w.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == '{"t":1793491200,"v":1e400,'* ]]
+}
+
+@test "duplicate keys: the last one wins, for every program" {
+	printf '%s\n' '{"t":1,"t":7200}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h in.jsonl
+	[[ "${lines[0]}" == *'"window_start":"1970-01-01T02:00:00Z"'* ]]
+	printf '%s\n' '{"psi":0.1,"psi":0.9}' > a.jsonl
+	run --separate-stderr mlw-alert --now 2026-11-01T00:00:00Z --name d --when 'psi > 0.5' a.jsonl
+	[[ "$output" == *'"value":0.9,'* ]]
+}
+
+@test "10 million distinct categories: a clear error at the cap, not an OOM" {
+	run --separate-stderr sh -c 'awk "BEGIN { for (i = 0; i < 10000000; i++) printf \"{\\\"c\\\":\\\"v%d\\\"}\\n\", i }" |
+	    mlw-psi --ref /dev/stdin --fields c'
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-psi: c: more than 10000 distinct categories in the reference" ]
+	awk 'BEGIN { for (i = 0; i < 20000; i++) printf "{\"c\":\"v%d\",\"x\":%d}\n", i, i }' > ref.jsonl
+	run --separate-stderr sh -c 'echo "{\"x\":5}" | mlw-psi --ref ref.jsonl'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-psi: c: more than 10000 distinct categories in the reference; field left out (name fields with --fields)" ]
+	[[ "$output" == '{"feature":"x",'* ]]
+}
+
+@test "empty input, a missing final newline and a directory, for every program" {
+	: > empty.jsonl
+	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report --format prom" \
+	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p"; do
+		run --separate-stderr $p empty.jsonl
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		run --separate-stderr $p "$T"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"$T: Is a directory"* ]]
+	done
+	printf '{"y":1,"p":2}' > nonl.jsonl
+	run --separate-stderr mlw-metrics --task regression --label y --pred p nonl.jsonl
+	[[ "$output" == *'"n":1,'* ]]
+}
+
+@test "a full disk and a closed pipe, for every program" {
+	gen -n 3000 --interval 10s > log.jsonl
+	for p in "mlw-window --time ts --size 1m" "mlw-psi --ref $DATA/ref.jsonl --fields f.x" \
+	    "mlw-alert --pass --name a --when score>0.5" "mlw-metrics --task binary --label label --score score" \
+	    "mlw-report --value score"; do
+		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p > /dev/full"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"write error: No space left on device" ]]
+		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p 2>/dev/null | head -c 10"
+		[ "$status" -eq 0 ]
+	done
+}
+
+@test "a rules file that changes between runs; a corrupt state file is a clear error" {
+	printf '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","psi":0.3}\n' > in.jsonl
+	printf 'rule old\n  when psi > 0.2\n  by feature\n' > r1
+	printf 'rule new\n  when psi > 0.2\n  by feature\n' > r2
+	mlw-alert --state st.jsonl --rules r1 in.jsonl > /dev/null
+	run --separate-stderr mlw-alert --state st.jsonl --rules r2 in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-alert: st.jsonl:2: state of a rule that is no longer defined, dropped" ]
+	[ "${#lines[@]}" -eq 1 ]
+	head -c 30 st.jsonl > torn.jsonl
+	run --separate-stderr mlw-alert --state torn.jsonl --rules r2 in.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: torn.jsonl:1: invalid state file: not a JSON object (remove it to start afresh)" ]
+	[ "$(wc -c < torn.jsonl)" -eq 30 ]
+}
