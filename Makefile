@@ -55,6 +55,10 @@ check-warnings:
 	$(MAKE) -s BUILD=build-gcc BIN=build-gcc/bin CC=gcc CFLAGS="-O2 -Werror" all units
 	$(MAKE) -s BUILD=build-clang BIN=build-clang/bin CC=clang CFLAGS="-O2 -Werror" all units
 
+# Every program under valgrind: no invalid access, no definite leak.
+check-valgrind: all
+	@MLW_BIN=$(CURDIR)/$(BIN) MLW_GEN=$(CURDIR)/$(BUILD)/mlw-gen sh scripts/valgrind-check
+
 demo: all
 	@sh scripts/demo
 
@@ -70,4 +74,4 @@ install: all
 clean:
 	rm -rf build build-asan build-gcc build-clang bin
 
-.PHONY: all units test check-asan check-warnings demo bench install clean
+.PHONY: all units test check-asan check-warnings check-valgrind demo bench install clean
