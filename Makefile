@@ -40,9 +40,39 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libmlw.a $(HDRS)
 
 units: $(UNITS)
 
+# Fuzz targets (scripts/fuzz/fuzz_*.c). Replay drivers build with any
+# compiler and run the seed corpus in the test suite; make fuzz runs each
+# target under libFuzzer (clang) for FUZZ_SECONDS.
+FUZZ = json scalars expr rules
+FUZZ_SECONDS ?= 60
+REPLAYS = $(FUZZ:%=$(BUILD)/fuzz/%-replay)
+
+$(BUILD)/fuzz/%-replay: scripts/fuzz/fuzz_%.c scripts/fuzz/replay.c $(BUILD)/libmlw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ scripts/fuzz/fuzz_$*.c scripts/fuzz/replay.c $(BUILD)/libmlw.a $(LDLIBS)
+
+fuzz-replay: $(REPLAYS)
+
+fuzz:
+	@mkdir -p build-fuzz
+	@for t in $(FUZZ); do \
+	    clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
+	        -fno-sanitize-recover=all -Ilib \
+	        -o build-fuzz/$$t scripts/fuzz/fuzz_$$t.c lib/*.c -lm || exit 2; \
+	    mkdir -p build-fuzz/corpus-$$t; rm -f build-fuzz/crash-$$t-*; \
+	    cp scripts/fuzz/corpus/$$t/* build-fuzz/corpus-$$t/; \
+	    echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
+	    build-fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=build-fuzz/crash-$$t- -print_final_stats=1 \
+	        build-fuzz/corpus-$$t 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY|artifact)' ; \
+	    if ls build-fuzz/crash-$$t-* >/dev/null 2>&1; then \
+	        echo "fuzz $$t: crash, see build-fuzz/crash-$$t-*"; exit 1; fi; \
+	done
+
 # make test: unit tests and bats suites, one summary line at the end.
-test: all units
+test: all units fuzz-replay
 	@MLW_BIN=$(CURDIR)/$(BIN) MLW_GEN=$(CURDIR)/$(BUILD)/mlw-gen \
+	    MLW_FUZZ=$(CURDIR)/$(BUILD)/fuzz \
 	    MLW_UNITS="$(UNITS)" sh scripts/run-tests
 
 # The same suite with AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -72,6 +102,6 @@ install: all
 	cp man/mlw.7 $(DESTDIR)$(MANDIR)/man7/mlw.7
 
 clean:
-	rm -rf build build-asan build-gcc build-clang bin
+	rm -rf build build-asan build-gcc build-clang build-fuzz bin
 
-.PHONY: all units test check-asan check-warnings check-valgrind demo bench install clean
+.PHONY: all units fuzz fuzz-replay test check-asan check-warnings check-valgrind demo bench install clean

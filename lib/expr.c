@@ -37,7 +37,13 @@ struct parser {
 	char *err;
 	size_t errlen;
 	int failed;
+	int depth;               /* nesting of (), !, - and calls */
 };
+
+/* Limits that keep parsing and evaluation off the end of the stack (found
+ * by libFuzzer: 4000 nested '!' overflowed it). */
+#define EXPR_MAX_LEN 4096
+#define EXPR_MAX_DEPTH 256
 
 static struct node *parse_or(struct parser *);
 
@@ -364,7 +370,11 @@ parse_unary(struct parser *ps)
 		struct node *k, *n;
 
 		ps->p++;
-		if ((k = parse_unary(ps)) == NULL)
+		if (++ps->depth > EXPR_MAX_DEPTH)
+			return fail(ps, "an expression nested less deeply");
+		k = parse_unary(ps);
+		ps->depth--;
+		if (k == NULL)
 			return NULL;
 		n = mk(N_NEG);
 		addkid(n, k);
@@ -437,7 +447,11 @@ parse_not(struct parser *ps)
 
 		if (*ps->p == '!')
 			ps->p++;
-		if ((k = parse_not(ps)) == NULL)
+		if (++ps->depth > EXPR_MAX_DEPTH)
+			return fail(ps, "an expression nested less deeply");
+		k = parse_not(ps);
+		ps->depth--;
+		if (k == NULL)
 			return NULL;
 		n = mk(N_NOT);
 		addkid(n, k);
@@ -464,7 +478,12 @@ parse_and(struct parser *ps)
 static struct node *
 parse_or(struct parser *ps)
 {
-	struct node *n = parse_and(ps);
+	struct node *n;
+
+	if (++ps->depth > EXPR_MAX_DEPTH)
+		return fail(ps, "an expression nested less deeply");
+	n = parse_and(ps);
+	ps->depth--;
 
 	while (n) {
 		skipws(ps);
@@ -495,9 +514,16 @@ first_cmp(struct node *n)
 struct mlw_expr *
 mlw_expr_compile(const char *src, char *err, size_t errlen)
 {
-	struct parser ps = { src, src, err, errlen, 0 };
-	struct node *root = parse_or(&ps);
+	struct parser ps = { src, src, err, errlen, 0, 0 };
+	struct node *root;
 	struct mlw_expr *e;
+
+	if (strlen(src) > EXPR_MAX_LEN) {
+		snprintf(err, errlen, "expression longer than %d bytes",
+		    EXPR_MAX_LEN);
+		return NULL;
+	}
+	root = parse_or(&ps);
 
 	if (root) {
 		skipws(&ps);
@@ -776,8 +802,10 @@ tmpl_field(const char *s, size_t n, char **name, int *prec, char *conv)
 			return -1;
 		if (f >= end || *f < '0' || *f > '9')
 			return -1;
+		/* found by libFuzzer: a long precision overflowed int */
 		while (f < end && *f >= '0' && *f <= '9')
-			p = p * 10 + (*f++ - '0');
+			if ((p = p * 10 + (*f++ - '0')) > 17)
+				return -1;
 		if (f + 1 != end || (*f != 'f' && *f != 'g') || p > 17)
 			return -1;
 		*prec = p;

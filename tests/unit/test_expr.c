@@ -87,6 +87,15 @@ main(void)
 	is_str(compile_err("missing(1)"), "column 9: expected a field path, "
 	    "found '1)'", "missing() takes a path");
 	is_str(compile_err("a.b\\.c > 1"), "(compiled)", "escaped dot in a path");
+	{
+		/* found by libFuzzer: deep nesting overflowed the stack */
+		static char deep[600];
+
+		memset(deep, '!', 300);
+		strcpy(deep + 300, "b");
+		ok(strstr(compile_err(deep), "nested less deeply") != NULL,
+		    "300 nested ! are refused");
+	}
 
 	{
 		char e2[160];
@@ -104,6 +113,9 @@ main(void)
 	is_str(b.p, "age: 0.3 0.30 10 {x} caf\xc3\xa9", "template");
 	ok(mlw_template_check("{psi:.2x}", err, sizeof err) < 0, "bad format");
 	ok(mlw_template_check("a } b", err, sizeof err) < 0, "stray brace");
+	/* found by libFuzzer: a precision too long for an int */
+	ok(mlw_template_check("{f:.99999999999999999999f}", err, sizeof err) < 0,
+	    "a huge precision is refused, not overflowed");
 	mlw_buf_free(&b);
 
 	/* the state machine: for 2, keep_firing_for 1 */

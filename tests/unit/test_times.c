@@ -61,7 +61,15 @@ main(void)
 	ok(bad("2026-11-01T00:00:00.Z"), "empty fraction");
 	ok(bad("2026-11-01T00:00:00+0100"), "offset without colon");
 	ok(bad("2026-11-01"), "date only");
-	ok(bad("3000-01-01T00:00:00Z"), "year beyond 2261");
+	ok(bad("3000-01-01T00:00:00Z"), "year beyond 2115");
+	/* calendar.timegm((1824,1,1,0,0,0)) == -4607366400 */
+	ok(parse("1824-01-01T00:00:00Z") == INT64_C(-4607366400) * MLW_NS_PER_SEC,
+	    "the first accepted time");
+	ok(bad("1823-12-31T23:59:59Z"), "before 1824");
+	/* found by libFuzzer: a leap second rolling into 2116 must not parse,
+	 * or it would format as a time that does not read back */
+	ok(bad("2115-12-31T23:59:60.5Z"), "a leap second into 2116");
+	ok(bad("2115-12-31T23:00:00-05:00"), "an offset into 2116");
 	ok(parse("2026-11-01T00:00:00.123456789123Z") % MLW_NS_PER_SEC ==
 	    123456789, "fraction digits beyond 9 are cut");
 
