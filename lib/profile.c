@@ -15,31 +15,19 @@
 
 #define PROFILE_TAG "psi_profile"
 
-/* The category text of a scalar value: decoded string, "true"/"false", or
- * a number in shortest form. Returns the length, or -1 for other types. */
-static long
-category_text(const struct mlw_json *doc, uint32_t i, char *buf, size_t cap,
-    int numbers)
-{
-	const struct mlw_jtok *t = &doc->tok[i];
-	double d;
+/* The category text of a scalar, in a buffer reused call after call (so
+ * binning allocates nothing per record): mlw_jw_category, with numbers
+ * only when the field takes them. Returns the length, or -1. */
+static struct mlw_buf catbuf;
 
-	switch (t->type) {
-	case MLW_JSTR:
-		return (long)mlw_json_str(doc, i, buf, cap);
-	case MLW_JTRUE:
-		memcpy(buf, "true", 4);
-		return 4;
-	case MLW_JFALSE:
-		memcpy(buf, "false", 5);
-		return 5;
-	case MLW_JNUM:
-		if (!numbers || mlw_json_num(doc, i, &d) < 0)
-			return -1;
-		return (long)mlw_num_format(d, buf);
-	default:
+static long
+category_text(const struct mlw_json *doc, uint32_t i, int numbers)
+{
+	if (doc->tok[i].type == MLW_JNUM && !numbers)
 		return -1;
-	}
+	if (mlw_jw_category(&catbuf, doc, (long)i) < 0)
+		return -1;
+	return (long)catbuf.len;
 }
 
 long
@@ -64,25 +52,18 @@ mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
 		}
 		return (long)mlw_bin_of(f->edges, f->nedges, d);
 	} else {
-		char small[512], *buf = small;
-		long n, b;
+		long n = category_text(doc, (uint32_t)i, f->numcats), b;
 
-		if (t->len > sizeof small && (buf = malloc(t->len)) == NULL)
-			mlw_fatal("out of memory");
-		n = category_text(doc, (uint32_t)i, buf,
-		    t->len > sizeof small ? t->len : sizeof small, f->numcats);
 		if (n < 0) {
 			snprintf(why, 128, "%s: expected a category (string or "
 			    "boolean), found %s", f->path.text,
 			    mlw_json_typename(t->type));
 			b = -2;
 		} else {
-			b = mlw_strmap_find(&f->cats, buf, (size_t)n);
+			b = mlw_strmap_find(&f->cats, catbuf.p, (size_t)n);
 			if (b < 0)
 				b = (long)f->nbins - 1;
 		}
-		if (buf != small)
-			free(buf);
 		return b;
 	}
 }
@@ -274,13 +255,9 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 	}
 	f->ref_n++;
 	if (f->categorical) {
-		char small[512], *buf = small;
-		long n;
+		long n = category_text(doc, t, 1);
+		const char *buf = catbuf.p;
 
-		if (tok->len > sizeof small && (buf = malloc(tok->len)) == NULL)
-			mlw_fatal("out of memory");
-		n = category_text(doc, t, buf, tok->len > sizeof small ?
-		    tok->len : sizeof small, 1);
 		if (mlw_strmap_find(&f->cats, buf, (size_t)n) < 0 &&
 		    f->cats.n >= MLW_MAX_CATEGORIES) {
 			if (explicit)
@@ -309,8 +286,6 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 			}
 			f->ref[c]++;
 		}
-		if (buf != small)
-			free(buf);
 		return;
 	}
 	if (f->nvals == f->vcap) {
@@ -767,5 +742,6 @@ mlw_profile_free(struct mlw_profile *p)
 		free(p->f[i].vals);
 	}
 	free(p->f);
+	mlw_buf_free(&catbuf);
 	memset(p, 0, sizeof *p);
 }

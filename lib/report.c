@@ -59,6 +59,7 @@ struct mlw_report {
 	struct arec *al;
 	size_t nal, acap;
 	size_t *order;           /* windows sorted */
+	char *alerting;          /* [w * nser + s]: under a firing alert */
 };
 
 static const char *const value_names[] = {
@@ -596,6 +597,28 @@ under_alert(const struct win *w, const struct period *p, size_t np)
 	return 0;
 }
 
+/* Which cells are under a firing alert, worked out once per series for
+ * every format to read. */
+static void
+build_alerting(struct mlw_report *r)
+{
+	size_t j, w;
+
+	free(r->alerting);
+	r->alerting = calloc(r->nwin * r->nser + 1, 1);
+	if (r->alerting == NULL)
+		mlw_fatal("out of memory");
+	for (j = 0; j < r->nser; j++) {
+		struct period *p;
+		size_t np = periods(r, &r->ser[j], &p);
+
+		for (w = 0; np && w < r->nwin; w++)
+			r->alerting[w * r->nser + j] =
+			    (char)under_alert(&r->win[w], p, np);
+		free(p);
+	}
+}
+
 static int
 over(const struct mlw_report *r, double v)
 {
@@ -623,16 +646,13 @@ static void
 render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t wcol = 6, i, j, first = 0;
-	struct period **per = calloc(r->nser + 1, sizeof *per);
-	size_t *nper = calloc(r->nser + 1, sizeof *nper);
 	size_t *cw = calloc(r->nser + 1, sizeof *cw);
 	int marks_over = 0, marks_alert = 0;
 	char lab[64], v[48];
 
-	if (per == NULL || nper == NULL || cw == NULL)
+	if (cw == NULL)
 		mlw_fatal("out of memory");
 	for (j = 0; j < r->nser; j++) {
-		nper[j] = periods(r, &r->ser[j], &per[j]);
 		cw[j] = strlen(r->ser[j].name);
 		for (i = 0; i < r->nwin; i++) {
 			fmt_read(g[i * r->nser + j], v, sizeof v);
@@ -674,7 +694,7 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			for (j = first; j < last; j++) {
 				double x = g[w * r->nser + j];
 				int o = over(r, x);
-				int a = under_alert(&r->win[w], per[j], nper[j]);
+				int a = r->alerting[w * r->nser + j];
 				char m = a ? '!' : o ? '*' : ' ';
 
 				fmt_read(x, v, sizeof v);
@@ -733,10 +753,6 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			mlw_buf_addc(b, '\n');
 		}
 	}
-	for (j = 0; j < r->nser; j++)
-		free(per[j]);
-	free(per);
-	free(nper);
 	free(cw);
 }
 
@@ -778,12 +794,9 @@ render_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		md_text(b, lab);
 		mlw_buf_adds(b, " |");
 		for (j = 0; j < r->nser; j++) {
-			struct period *p;
-			size_t np = periods(r, &r->ser[j], &p);
 			double x = g[w * r->nser + j];
-			int a = under_alert(&r->win[w], p, np), o = over(r, x);
+			int a = r->alerting[w * r->nser + j], o = over(r, x);
 
-			free(p);
 			fmt_read(x, v, sizeof v);
 			mlw_buf_addc(b, ' ');
 			if (a || o)
@@ -1302,11 +1315,8 @@ render_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "</td>");
 		for (j = 0; j < r->nser; j++) {
 			double x = g[w * r->nser + j];
-			struct period *p;
-			size_t np = periods(r, &r->ser[j], &p);
-			int a = under_alert(&r->win[w], p, np), o = over(r, x);
+			int a = r->alerting[w * r->nser + j], o = over(r, x);
 
-			free(p);
 			fmt_read(x, v, sizeof v);
 			bprintf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",
 			    o ? "over" : "", a && o ? " " : "", a ? "alert\"" :
@@ -1545,6 +1555,7 @@ mlw_report_render(struct mlw_report *r, int format, struct mlw_buf *b)
 
 	name_series(r);
 	g = build_grid(r);
+	build_alerting(r);
 	switch (format) {
 	case MLW_REP_MARKDOWN:
 		render_markdown(r, g, b);
@@ -1613,6 +1624,7 @@ mlw_report_free(struct mlw_report *r)
 	free(r->cell);
 	free(r->al);
 	free(r->order);
+	free(r->alerting);
 	mlw_strmap_free(&r->wmap);
 	mlw_strmap_free(&r->smap);
 	mlw_strmap_free(&r->fields);
