@@ -30,12 +30,12 @@ category_text(const struct mlw_json *doc, uint32_t i, int numbers)
 	return (long)catbuf.len;
 }
 
-long
-mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
-    long i, char *why)
+int
+mlw_feature_value(const struct mlw_feature *f, const struct mlw_json *doc,
+    long i, double *d, const char **cat, size_t *catlen, char *why)
 {
 	const struct mlw_jtok *t;
-	double d;
+	long n;
 
 	if (mlw_json_missing(doc, i))
 		return -1;
@@ -46,26 +46,40 @@ mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
 			    f->path.text, mlw_json_typename(t->type));
 			return -2;
 		}
-		if (mlw_json_num(doc, (uint32_t)i, &d) < 0) {
+		if (mlw_json_num(doc, (uint32_t)i, d) < 0) {
 			snprintf(why, 128, "%s: number out of range", f->path.text);
 			return -2;
 		}
-		return (long)mlw_bin_of(f->edges, f->nedges, d);
-	} else {
-		long n = category_text(doc, (uint32_t)i, f->numcats), b;
-
-		if (n < 0) {
-			snprintf(why, 128, "%s: expected a category (string or "
-			    "boolean), found %s", f->path.text,
-			    mlw_json_typename(t->type));
-			b = -2;
-		} else {
-			b = mlw_strmap_find(&f->cats, catbuf.p, (size_t)n);
-			if (b < 0)
-				b = (long)f->nbins - 1;
-		}
-		return b;
+		return 0;
 	}
+	n = category_text(doc, (uint32_t)i, f->numcats);
+	if (n < 0) {
+		snprintf(why, 128, "%s: expected a category (string or "
+		    "boolean), found %s", f->path.text,
+		    mlw_json_typename(t->type));
+		return -2;
+	}
+	*cat = catbuf.p;
+	*catlen = (size_t)n;
+	return 0;
+}
+
+long
+mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
+    long i, char *why)
+{
+	const char *cat = NULL;
+	size_t len = 0;
+	double d = 0;
+	long b;
+	int r = mlw_feature_value(f, doc, i, &d, &cat, &len, why);
+
+	if (r < 0)
+		return r;
+	if (!f->categorical)
+		return (long)mlw_bin_of(f->edges, f->nedges, d);
+	b = mlw_strmap_find(&f->cats, cat, len);
+	return b < 0 ? (long)f->nbins - 1 : b;
 }
 
 static int
@@ -242,9 +256,26 @@ check_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 }
 
 static void
-commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
-    int explicit)
+push_seq(struct mlw_feature *f, uint32_t c)
 {
+	if (f->nseq == f->seqcap) {
+		size_t ncap = f->seqcap ? f->seqcap * 2 : 1024;
+		uint32_t *n = realloc(f->seq, ncap * sizeof *n);
+
+		if (n == NULL)
+			mlw_fatal("out of memory");
+		f->seq = n;
+		f->seqcap = ncap;
+	}
+	f->seq[f->nseq++] = c;
+}
+
+static void
+commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
+    const struct mlw_profile_opts *o)
+{
+	int explicit = o->nfields > 0;
+
 	const struct mlw_jtok *tok = &doc->tok[t];
 
 	if (tok->type == MLW_JNULL || f->dropped)
@@ -271,6 +302,9 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 			mlw_strmap_free(&f->cats);
 			free(f->ref);
 			f->ref = NULL;
+			free(f->seq);
+			f->seq = NULL;
+			f->nseq = f->seqcap = 0;
 		} else {
 			size_t c = mlw_strmap_add(&f->cats, buf, (size_t)n);
 
@@ -285,6 +319,8 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 				f->nbins = nb;
 			}
 			f->ref[c]++;
+			if (o->keep_order)
+				push_seq(f, (uint32_t)c);
 		}
 		return;
 	}
@@ -301,7 +337,8 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 }
 
 static void
-finish_feature(struct mlw_feature *f, const struct mlw_profile *p)
+finish_feature(struct mlw_feature *f, const struct mlw_profile *p,
+    const struct mlw_profile_opts *o)
 {
 	size_t i;
 
@@ -317,6 +354,12 @@ finish_feature(struct mlw_feature *f, const struct mlw_profile *p)
 		f->nbins = f->cats.n + 1;
 		return;
 	}
+	if (o->keep_order) {
+		f->order = malloc(f->nvals * sizeof *f->order);
+		if (f->order == NULL)
+			mlw_fatal("out of memory");
+		memcpy(f->order, f->vals, f->nvals * sizeof *f->order);
+	}
 	mlw_sort_doubles(f->vals, f->nvals);
 	f->edges = malloc((size_t)(p->bins > 1 ? p->bins - 1 : 1) * sizeof *f->edges);
 	if (f->edges == NULL)
@@ -329,6 +372,8 @@ finish_feature(struct mlw_feature *f, const struct mlw_profile *p)
 		mlw_fatal("out of memory");
 	for (i = 0; i < f->nvals; i++)
 		f->ref[mlw_bin_of(f->edges, f->nedges, f->vals[i])]++;
+	if (o->keep_values)
+		return;
 	free(f->vals);
 	f->vals = NULL;
 	f->nvals = f->vcap = 0;
@@ -402,8 +447,7 @@ build(struct mlw_profile *p, const char *path, const struct mlw_profile_opts *o,
 			continue;
 		}
 		for (j = 0; j < b.npend; j++)
-			commit_value(&p->f[b.pend[j].f], &doc, b.pend[j].tok,
-			    o->nfields > 0);
+			commit_value(&p->f[b.pend[j].f], &doc, b.pend[j].tok, o);
 		p->records++;
 	}
 	for (i = 0; i < o->ncategorical; i++)
@@ -426,10 +470,11 @@ build(struct mlw_profile *p, const char *path, const struct mlw_profile_opts *o,
 			mlw_strmap_free(&f->cats);
 			free(f->ref);
 			free(f->vals);
+			free(f->seq);
 			continue;
 		}
 		f->ref_missing = p->records - f->ref_n;
-		finish_feature(f, p);
+		finish_feature(f, p, o);
 		p->f[j++] = *f;
 	}
 	p->nf = j;
@@ -740,6 +785,8 @@ mlw_profile_free(struct mlw_profile *p)
 		free(p->f[i].ref);
 		free(p->f[i].edges);
 		free(p->f[i].vals);
+		free(p->f[i].order);
+		free(p->f[i].seq);
 	}
 	free(p->f);
 	mlw_buf_free(&catbuf);

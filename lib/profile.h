@@ -27,10 +27,16 @@ struct mlw_feature {
 	size_t nbins;             /* edges + 1, or categories + 1 ("other") */
 	uint64_t *ref;            /* reference count per bin */
 	uint64_t ref_n, ref_missing;
-	/* while building */
+	/* while building; with keep_values, vals stays: the reference's
+	 * numeric values sorted ascending */
 	int typed, dropped;
 	double *vals;
 	size_t nvals, vcap;
+	/* with keep_order: the values in reference order (numeric), or the
+	 * category index of each value (categorical) */
+	double *order;
+	uint32_t *seq;
+	size_t nseq, seqcap;
 };
 
 struct mlw_profile {
@@ -48,6 +54,8 @@ struct mlw_profile_opts {
 	size_t ncategorical;
 	int binning, bins;
 	int bins_given;           /* --bins or --binning given explicitly */
+	int keep_values;          /* keep each numeric field's sorted values */
+	int keep_order;           /* and the values in reference order */
 };
 
 /* Load path: a saved profile (its first record is {"mlw":"psi_profile",..})
@@ -58,6 +66,13 @@ void mlw_profile_load(struct mlw_profile *p, const char *path,
 /* Write the profile as JSON Lines to path; exits 2 on error. */
 void mlw_profile_save(const struct mlw_profile *p, const char *path);
 void mlw_profile_free(struct mlw_profile *p);
+
+/* The value at token i of doc for feature f: 0 with *d (numeric) or with
+ * the category text in *cat, *catlen (categorical; valid until the next
+ * call), -1 when missing, -2 with why (room for 128 bytes) when the value
+ * has the wrong type. */
+int mlw_feature_value(const struct mlw_feature *f, const struct mlw_json *doc,
+    long i, double *d, const char **cat, size_t *catlen, char *why);
 
 /* Bin of the value at token i of doc for feature f (i < 0 or null: missing).
  * Returns the bin, -1 when missing, or -2 with *why when the value has the

@@ -89,3 +89,32 @@ mlw_psi(const uint64_t *ref, uint64_t ref_n, const uint64_t *cur,
 	}
 	return sum;
 }
+
+double
+mlw_np_sum(const double *x, size_t n)
+{
+	double r[8], res;
+	size_t i, j, n2;
+
+	if (n < 8) {
+		res = 0.;
+		for (i = 0; i < n; i++)
+			res += x[i];
+		return res;
+	}
+	if (n <= 128) {
+		for (j = 0; j < 8; j++)
+			r[j] = x[j];
+		for (i = 8; i < n - n % 8; i += 8)
+			for (j = 0; j < 8; j++)
+				r[j] += x[i + j];
+		res = ((r[0] + r[1]) + (r[2] + r[3])) +
+		    ((r[4] + r[5]) + (r[6] + r[7]));
+		for (; i < n; i++)
+			res += x[i];
+		return res;
+	}
+	n2 = n / 2;
+	n2 -= n2 % 8;
+	return mlw_np_sum(x, n2) + mlw_np_sum(x + n2, n - n2);
+}
