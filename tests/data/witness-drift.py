@@ -7,6 +7,8 @@
 # below with pandas' value_counts replaced by collections.Counter.
 #
 #   /usr/bin/python3 tests/data/witness-drift.py > tests/data/drift-witness.jsonl
+#   /usr/bin/python3 tests/data/witness-drift.py auto REF CUR FIELD METHOD
+#       (the --auto-threshold test's threshold)
 #
 # Output: one line per method, window and field, in the order mlw-drift
 # prints them for "--method M --fields F1,F2,...":
@@ -19,7 +21,7 @@ import numpy as np
 from scipy import stats
 from scipy.spatial import distance
 
-D = sys.argv[1] if len(sys.argv) > 1 else "tests/data"
+D = "tests/data"
 
 NUM = ["features.age", "features.income", "features.tenure", "score"]
 CAT = ["features.country", "features.device", "features.premium"]
@@ -165,7 +167,21 @@ def num(x):
     return x if np.isfinite(x) else None
 
 
+def auto(refpath, curpath, field, method):
+    # NannyML-style threshold: chunks of the window's size, in reference
+    # order, each against the whole reference; mean + 3 population sd
+    ref = column([json.loads(l) for l in open(refpath)], field)
+    cur = column([json.loads(l) for l in open(curpath)], field)
+    n = len(cur)
+    vals = [run(method, ref, ref[j * n:(j + 1) * n], field not in CAT)[0]
+            for j in range(len(ref) // n)]
+    vals = np.array(vals, dtype=float)
+    print(field, repr(float(np.mean(vals) + 3 * np.std(vals))))
+
+
 def main():
+    if sys.argv[1:2] == ["auto"]:
+        return auto(*sys.argv[2:6])
     ref = [json.loads(l) for l in open(D + "/drift-ref.jsonl")]
     windows = {}
     for l in open(D + "/drift-cur.jsonl"):
