@@ -141,6 +141,10 @@ kll_compress(struct mlw_kll *s)
 void
 mlw_kll_add(struct mlw_kll *s, double x)
 {
+	if (s->n == 0 || x < s->min)
+		s->min = x;
+	if (s->n == 0 || x > s->max)
+		s->max = x;
 	lev_push(s, 0, x);
 	s->n++;
 	s->size++;
@@ -162,6 +166,10 @@ mlw_kll_merge(struct mlw_kll *a, const struct mlw_kll *b)
 		a->compactions[h] += b->compactions[h];
 		a->size += b->lev[h].n;
 	}
+	if (b->n && (a->n == 0 || b->min < a->min))
+		a->min = b->min;
+	if (b->n && (a->n == 0 || b->max > a->max))
+		a->max = b->max;
 	a->n += b->n;
 	while (a->size >= a->maxsize)
 		kll_compress(a);
@@ -203,7 +211,13 @@ mlw_kll_quantiles(struct mlw_kll *s, const double *q, size_t nq, double *out)
 	for (j = 0; j < nq; j++) {
 		double target = q[j] * total, cum = 0;
 
-		out[j] = n ? w[n - 1].v : 0;
+		out[j] = s->max;
+		if (q[j] <= 0) {
+			out[j] = s->min;
+			continue;
+		}
+		if (q[j] >= 1)
+			continue;
 		for (i = 0; i < n; i++) {
 			cum += w[i].w;
 			if (cum >= target) {
@@ -232,17 +246,13 @@ double
 mlw_kll_error_bound(const struct mlw_kll *s, double delta)
 {
 	double v = 0;
-	int h, top = 0;
+	int h;
 
-	for (h = 0; h < s->nlev; h++) {
+	for (h = 0; h < s->nlev; h++)
 		v += (double)s->compactions[h] * ldexp(1.0, 2 * h);
-		if (s->lev[h].n)
-			top = h;
-	}
 	if (v == 0 || s->n == 0)
 		return 0;
-	return (sqrt(2 * log(2 / delta) * v) + ldexp(1.0, top)) /
-	    (double)s->n;
+	return sqrt(2 * log(2 / delta) * v) / (double)s->n;
 }
 
 /* ---------------- HyperLogLog ---------------- */

@@ -26,6 +26,7 @@ struct mlw_kll {
 	struct { double *v; size_t n, cap; } lev[MLW_KLL_MAXLEVEL];
 	uint64_t compactions[MLW_KLL_MAXLEVEL];  /* per level, for the bound */
 	uint64_t n;                  /* items inserted */
+	double min, max;             /* exact extremes */
 	size_t size, maxsize;        /* items held, capacity of all levels */
 	uint64_t rng;                /* xorshift64* state */
 	double *scratch;             /* query workspace */
@@ -39,19 +40,20 @@ void mlw_kll_add(struct mlw_kll *s, double x);
 /* Add b's items into a (a's seed continues); b is unchanged. */
 void mlw_kll_merge(struct mlw_kll *a, const struct mlw_kll *b);
 /* Approximate q-quantile: the smallest retained item whose cumulative
- * weight is >= q * n (the smallest item for q = 0). n must be > 0. Writes
- * nq answers for the nq sorted-or-not qs. */
+ * weight is >= q * n; the exact minimum for q = 0 and maximum for q = 1.
+ * n must be > 0. Writes nq answers for the nq qs (any order). */
 void mlw_kll_quantiles(struct mlw_kll *s, const double *q, size_t nq,
     double *out);
 /* Estimated number of items <= x. */
 double mlw_kll_rank(const struct mlw_kll *s, double x);
 /* Normalized rank error bound at confidence 1 - delta for any one query,
- * from the compactions actually made: each compaction at level h moves a
- * rank by +-2^h or 0 with mean zero, so by Hoeffding
- * |error| <= sqrt(2 ln(2/delta) sum_h c_h 4^h) + 2^top with probability
- * 1 - delta (the last term: the weight of one item at the top level, the
- * discreteness of the answer); divided by n. 0 while nothing was
- * compacted. */
+ * from the compactions actually made: each compaction at level h moves the
+ * estimated rank of a point by +2^h, -2^h (each with probability 1/2) or
+ * 0, independently, so by Hoeffding's inequality
+ * |error| <= sqrt(2 ln(2/delta) sum_h c_h 4^h) with probability 1 - delta,
+ * c_h the compactions at level h; divided by n. A reported quantile v is
+ * off by at most the errors at v and just below v. 0 while nothing was
+ * compacted (the answers are then exact). */
 double mlw_kll_error_bound(const struct mlw_kll *s, double delta);
 
 /* ---- HyperLogLog ---- */
