@@ -29,6 +29,7 @@ struct acc {
 	/* numbers */
 	uint64_t zeros;
 	double min, max, wmean, wm2;        /* Welford */
+	double sum, sumc;                   /* Neumaier's compensated sum */
 	double *vals;                       /* exact, until MLW_DP_EXACT */
 	size_t nvals, vcap;
 	int sorted;
@@ -316,6 +317,15 @@ add_number(struct acc *a, const struct ref *r, double x)
 		a->min = x;
 	if (n == 1 || x > a->max)
 		a->max = x;
+	{
+		double t = a->sum + x;
+
+		if (fabs(a->sum) >= fabs(x))
+			a->sumc += (a->sum - t) + x;
+		else
+			a->sumc += (x - t) + a->sum;
+		a->sum = t;
+	}
 	d = x - a->wmean;
 	a->wmean += d / (double)n;
 	a->wm2 += d * (x - a->wmean);
@@ -524,7 +534,8 @@ ksum_add(struct ksum *k, double x)
 }
 
 /* Mean and sample standard deviation: from the kept values by the
- * corrected two-pass algorithm with compensated sums, or Welford's. */
+ * corrected two-pass algorithm with compensated sums; beyond them the
+ * compensated running sum and Welford's M2. */
 static void
 moments(const struct acc *a, double *mean, double *sd)
 {
@@ -554,7 +565,7 @@ moments(const struct acc *a, double *mean, double *sd)
 		}
 		return;
 	}
-	*mean = a->wmean;
+	*mean = (a->sum + a->sumc) / (double)n;
 	if (n >= 2)
 		*sd = sqrt(a->wm2 / (double)(n - 1));
 }
