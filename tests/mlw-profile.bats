@@ -85,14 +85,18 @@ member() {
 }
 
 @test "hostile: 10 million distinct strings in bounded memory; HLL within 3 standard errors" {
-	awk 'BEGIN { for (i = 0; i < 10000000; i++) printf "{\"s\":\"v%d\"}\n", i }' > big.jsonl
+	gen10m='BEGIN { for (i = 0; i < 10000000; i++) printf "{\"s\":\"v%d\"}\n", i }'
 	if [ -x /usr/bin/time ]; then
-		run --separate-stderr /usr/bin/time -f 'rss %M' mlw-profile --fields s --top 2 --quantiles 0.5 big.jsonl
-		rss=${stderr#rss }
-		echo "rss $rss kB" >&3
-		[ "$rss" -lt 150000 ]
+		run --separate-stderr sh -c "awk '$gen10m' | /usr/bin/time -f 'rss %M' mlw-profile --fields s --top 2 --quantiles 0.5"
+		rss=${stderr##*rss }
+		echo "# rss $rss kB" >&3
+		# about 11 MB; AddressSanitizer's shadow and quarantine add
+		# a fixed few hundred MB
+		limit=150000
+		grep -q AddressSanitizer "$(command -v mlw-profile)" && limit=1000000
+		[ "$rss" -lt "$limit" ]
 	else
-		run --separate-stderr mlw-profile --fields s --top 2 --quantiles 0.5 big.jsonl
+		run --separate-stderr sh -c "awk '$gen10m' | mlw-profile --fields s --top 2 --quantiles 0.5"
 	fi
 	[ "$status" -eq 0 ]
 	[ "$(member distinct_exact)" = false ]
