@@ -89,11 +89,9 @@ struct mlw_dp {
 	char *pathbuf, *namebuf;
 	size_t pathcap, namecap;
 	struct mlw_buf key, out;
-	double *qv;
 	size_t *idx;
 	size_t idxcap;
 	struct win batch;
-	struct mlw_msgkind nulls;
 };
 
 static void *
@@ -836,12 +834,10 @@ mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in)
  * (a boolean and a string with the same text are one category there, as in
  * mlw-psi), with their counts. */
 static void
-psi_categories(struct mlw_dp *dp, const struct acc *a, struct mlw_strmap *m,
-    uint64_t **cnt)
+psi_categories(const struct acc *a, struct mlw_strmap *m, uint64_t **cnt)
 {
 	size_t i, n = a->ss ? a->ss->n : a->cats.n, j;
 
-	(void)dp;
 	*cnt = xcalloc(n + 1, sizeof **cnt);
 	for (i = 0; i < n; i++) {
 		const char *s = a->ss ? a->ss->item[i].s : a->cats.ent[i].s;
@@ -947,15 +943,23 @@ saved_line(struct mlw_dp *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 		mlw_jw_key(b, "proportions");
 		uint_array(b, c, ne + 1, nn, 1);
 		if (a->ncat && complete) {
-			psi_categories(dp, a, &m, &cnt);
+			psi_categories(a, &m, &cnt);
 			mlw_jw_key(b, "category_set");
 			str_array(b, &m);
 		}
 	} else {
 		if (sets || a->ss)
-			psi_categories(dp, a, &m, &cnt);
+			psi_categories(a, &m, &cnt);
 		else
 			cnt = xcalloc(1, sizeof *cnt);
+		{
+			/* what the held values do not account for is "other" */
+			uint64_t held = 0;
+
+			for (k = 0; k < m.n; k++)
+				held += cnt[k];
+			cnt[m.n] = held < a->ncat ? a->ncat - held : 0;
+		}
 		mlw_jw_key(b, "categories");
 		str_array(b, &m);
 		mlw_jw_key(b, "counts");
@@ -978,7 +982,6 @@ write_saved(struct mlw_dp *dp, const char *path)
 	struct mlw_buf b = { 0 }, line = { 0 };
 	struct win *w = &dp->batch;
 	size_t i;
-	int first = 1;
 
 	mlw_jw_open(&b, '{');
 	mlw_jw_key(&b, "mlw");
@@ -1003,9 +1006,7 @@ write_saved(struct mlw_dp *dp, const char *path)
 		write_stats(dp, &b, a ? a : (struct acc *)(void *)&zero_acc,
 		    w->nrec);
 		mlw_jw_close(&b, '}');
-		first = 0;
 	}
-	(void)first;
 	mlw_jw_close(&b, ']');
 	mlw_jw_close(&b, '}');
 	mlw_buf_addc(&b, '\n');
@@ -1254,7 +1255,6 @@ mlw_dp_new(const struct mlw_dp_opts *o)
 	size_t i;
 
 	dp->o = *o;
-	dp->nulls.what = "null results";
 	if (o->ref)
 		load_ref(dp, o->ref);
 	if (o->nfields) {
