@@ -1,0 +1,131 @@
+/* mlw-profile: a data profile of each field, per window, and its quality
+ * against a reference. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "dprofile.h"
+#include "io.h"
+#include "num.h"
+#include "opt.h"
+
+static const char usage_text[] =
+    "mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]\n"
+    "               [--quantiles LIST] [--save FILE] [--strict]\n"
+    "               [--rejects FILE] [FILE ...]";
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "fields", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "quantiles", required_argument, NULL, 'q' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "save", required_argument, NULL, 's' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "top", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const double defq[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
+	double q[MLW_DP_QMAX];
+	char **list;
+	struct mlw_dp_opts o;
+	struct mlw_dp *dp;
+	struct mlw_input *in;
+	long long ll;
+	size_t i, j, n;
+	int ch;
+
+	argv[0] = mlw_diag_init(argv[0]);
+	memset(&o, 0, sizeof o);
+	o.top = 5;
+	o.q = defq;
+	o.nq = sizeof defq / sizeof defq[0];
+	while ((ch = getopt_long(argc, argv, "f:hq:r:s:t:", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			mlw_set_strict(1);
+			break;
+		case 'V':
+			mlw_version();
+		case 'f':
+			mlw_free_list(o.fields, o.nfields);
+			o.fields = mlw_split_list(optarg, &o.nfields);
+			if (o.fields == NULL) {
+				mlw_warnx("--fields: invalid list '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'q':
+			list = mlw_split_list(optarg, &n);
+			if (list == NULL || n > MLW_DP_QMAX) {
+				mlw_warnx("--quantiles: expected 1 to %d numbers "
+				    "from 0 to 1, found '%s'", MLW_DP_QMAX, optarg);
+				mlw_usage_error(usage_text);
+			}
+			for (i = 0; i < n; i++) {
+				char a[32], b[32];
+
+				if (mlw_num_strict(list[i], &q[i]) < 0 ||
+				    !(q[i] >= 0 && q[i] <= 1)) {
+					mlw_warnx("--quantiles: expected numbers "
+					    "from 0 to 1, found '%s'", list[i]);
+					mlw_usage_error(usage_text);
+				}
+				for (j = 0; j < i; j++) {
+					mlw_dp_qname(q[i], a);
+					mlw_dp_qname(q[j], b);
+					if (strcmp(a, b) == 0) {
+						mlw_warnx("--quantiles: %s is "
+						    "given twice", a);
+						mlw_usage_error(usage_text);
+					}
+				}
+			}
+			mlw_free_list(list, n);
+			o.q = q;
+			o.nq = n;
+			break;
+		case 'r':
+			o.ref = optarg;
+			break;
+		case 's':
+			o.save = optarg;
+			break;
+		case 't':
+			if (mlw_int_strict(optarg, 0, MLW_DP_TOPMAX, &ll) < 0) {
+				mlw_warnx("--top: expected a whole number from "
+				    "0 to %d, found '%s'", MLW_DP_TOPMAX, optarg);
+				mlw_usage_error(usage_text);
+			}
+			o.top = (size_t)ll;
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	dp = mlw_dp_new(&o);
+	in = mlw_input_new(argv, argc);
+	mlw_dp_run(dp, in);
+	mlw_input_free(in);
+	mlw_dp_free(dp);
+	mlw_free_list(o.fields, o.nfields);
+	return mlw_finish();
+}

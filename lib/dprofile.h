@@ -1,0 +1,59 @@
+/* dprofile: data profiles (mlw-profile). Per window and field: counts of
+ * values, missing values and JSON types; for numbers min, max, mean, sample
+ * standard deviation, zeros and quantiles; for strings and booleans the
+ * distinct count and the most frequent values. Exact up to documented
+ * sizes, then from the sketches of sketch.h, so memory per field is
+ * bounded. Optionally checked against a reference profile (new categories,
+ * out-of-range numbers, type mismatches, missing share), and saved in a
+ * form mlw-psi also loads as a reference. */
+#ifndef MLW_DPROFILE_H
+#define MLW_DPROFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "io.h"
+#include "json.h"
+
+/* Numbers kept exactly per field and window before the KLL sketch. */
+#define MLW_DP_EXACT 100000
+/* Distinct strings/booleans counted exactly per field and window, and their
+ * total bytes, before HyperLogLog + SpaceSaving take over. */
+#define MLW_DP_CATS 100000
+#define MLW_DP_CATBYTES (8u << 20)
+/* SpaceSaving counters once the exact table is given up. */
+#define MLW_DP_SS 1000
+/* Most top values (--top). */
+#define MLW_DP_TOPMAX 100
+/* Most fields. */
+#define MLW_DP_FIELDS 4096
+/* Most quantiles (--quantiles). */
+#define MLW_DP_QMAX 64
+
+struct mlw_dp;
+
+struct mlw_dp_opts {
+	char **fields;              /* NULL: every leaf of every record */
+	size_t nfields;
+	size_t top;                 /* K */
+	const double *q;            /* quantiles, in [0, 1] */
+	size_t nq;
+	const char *ref;            /* reference path, or NULL */
+	const char *save;           /* write the batch profile here */
+};
+
+/* Set up: load the reference when o->ref (a saved profile, its first
+ * record {"mlw":"psi_profile",...,"profile_version":1,...}, or JSON Lines
+ * records profiled as one batch). Fatal on a bad reference. */
+struct mlw_dp *mlw_dp_new(const struct mlw_dp_opts *o);
+/* Consume every record of in: per window (as mlw-psi, window.h) or, when
+ * saving, as one batch; write one result record per window and field. */
+void mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in);
+void mlw_dp_free(struct mlw_dp *dp);
+
+/* The member name of quantile q: "p" and 100 q, with "_" for the decimal
+ * point and at least two digits (0.01 -> p01, 0.5 -> p50, 0.999 ->
+ * p99_9). out has room for 32 bytes. */
+void mlw_dp_qname(double q, char *out);
+
+#endif

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# mlw-profile: per-window field profiles, reference checks, saved profiles,
+# sketches beyond the exact sizes, bad input.
+# The fixtures tests/data/profile-{cur,ref}.jsonl and the expected records
+# tests/data/profile-expect-{batch,windows,ref}.jsonl were written by
+# tests/data/witness-profile.py (NumPy 1.24: np.mean, np.std(ddof=1),
+# np.quantile 'linear', min, max; collections.Counter for top values), run
+# by hand with /usr/bin/python3; the tests compare with its output and never
+# run it.
+
+load helpers
+
+# member NAME of the first record of $output (numbers, null, true/false)
+member() {
+	printf '%s\n' "$output" | head -n 1 | sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p"
+}
+
+@test "batch profile of every field equals the NumPy witness" {
+	run --separate-stderr mlw-profile "$DATA/profile-cur.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$DATA/profile-expect-batch.jsonl")" ]
+}
+
+@test "mlw-window | mlw-profile: one record per window and field, as the witness" {
+	run --separate-stderr sh -c "mlw-window --time ts --size 1h '$DATA/profile-cur.jsonl' | mlw-profile --fields x,c"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$DATA/profile-expect-windows.jsonl")" ]
+}
+
+@test "--ref records: missing_share_ref, type_mismatch, out_of_range, new_categories as the witness" {
+	run --separate-stderr mlw-profile --ref "$DATA/profile-ref.jsonl" "$DATA/profile-cur.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$DATA/profile-expect-ref.jsonl")" ]
+}
+
+@test "--save writes a profile that gives the same --ref results" {
+	run --separate-stderr mlw-profile --save ref.prof "$DATA/profile-ref.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$(head -n 1 ref.prof)" = '{"mlw":"psi_profile","version":1,"records":30,"profile_version":1,"fields_without_values":[]}' ]
+	run --separate-stderr mlw-profile --ref ref.prof "$DATA/profile-cur.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat "$DATA/profile-expect-ref.jsonl")" ]
+}
+
+@test "mlw-psi accepts a saved profile and gives what it gives with the records" {
+	mlw-profile --save ref.prof "$DATA/profile-ref.jsonl" >/dev/null
+	run --separate-stderr mlw-psi --ref ref.prof "$DATA/profile-cur.jsonl"
+	[ "$status" -eq 1 ]
+	a=$output
+	b=$stderr
+	run --separate-stderr mlw-psi --ref "$DATA/profile-ref.jsonl" "$DATA/profile-cur.jsonl"
+	[ "$status" -eq 1 ]
+	[ "$output" = "$a" ]
+	[ "$stderr" = "$b" ]
+	[ "${lines[0]}" = '{"feature":"x","psi":0.5541546248668873,"n":31,"missing":8,"ref_n":25}' ]
+}
+
+@test "a field without values is saved in the header and still checked" {
+	printf '%s\n' '{"a":1,"z":null}' '{"a":2}' > r.jsonl
+	printf '%s\n' '{"a":3,"z":"q"}' > c.jsonl
+	mlw-profile --save r.prof r.jsonl >/dev/null
+	run --separate-stderr mlw-profile --ref r.prof --fields z --quantiles 0.5 c.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"feature":"z","count":1,"missing":0,"missing_share":0,"n_number":0,"n_string":1,"n_bool":0,"n_object":0,"n_array":0,"min":null,"max":null,"mean":null,"std":null,"zeros":null,"p50":null,"quantiles_exact":true,"quantile_rank_error":null,"distinct":1,"distinct_exact":true,"top":[{"value":"q","count":1}],"top_exact":true,"missing_share_ref":1,"type_mismatch":1,"out_of_range":null,"out_of_range_share":null,"new_categories":1,"new_categories_share":1,"new_category_values":[{"value":"q","count":1}]}' ]
+}
+
+@test "--top and --quantiles: names, order of ties (booleans, then bytes)" {
+	printf '%s\n' '{"v":"b"}' '{"v":"a"}' '{"v":true}' '{"v":false}' '{"v":"b"}' '{"v":"true"}' '{"v":1}' '{"v":3}' > in.jsonl
+	run --separate-stderr mlw-profile --top 3 --quantiles 0.5,0.999,0 in.jsonl
+	[ "$status" -eq 0 ]
+	# np.quantile([1, 3], [0.5, 0.999, 0]) = 2, 2.998, 1
+	[ "$output" = '{"feature":"v","count":8,"missing":0,"missing_share":0,"n_number":2,"n_string":4,"n_bool":2,"n_object":0,"n_array":0,"min":1,"max":3,"mean":2,"std":1.4142135623730951,"zeros":0,"p50":2,"p99_9":2.998,"p00":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":5,"distinct_exact":true,"top":[{"value":"b","count":2},{"value":false,"count":1},{"value":true,"count":1}],"top_exact":true}' ]
+}
+
+@test "hostile: one field with every JSON type, and a field always missing" {
+	printf '%s\n' '{"f":1,"g":null}' '{"f":"1"}' '{"f":true,"g":null}' '{"f":{"a":1}}' '{"f":[1]}' '{"f":null}' > in.jsonl
+	run --separate-stderr mlw-profile --fields f,g --quantiles 0.5 --top 1 in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"f","count":6,"missing":1,"missing_share":0.16666666666666666,"n_number":1,"n_string":1,"n_bool":1,"n_object":1,"n_array":1,"min":1,"max":1,"mean":1,"std":null,"zeros":0,"p50":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":2,"distinct_exact":true,"top":[{"value":true,"count":1}],"top_exact":true}' ]
+	[ "${lines[1]}" = '{"feature":"g","count":6,"missing":6,"missing_share":1,"n_number":0,"n_string":0,"n_bool":0,"n_object":0,"n_array":0,"min":null,"max":null,"mean":null,"std":null,"zeros":null,"p50":null,"quantiles_exact":true,"quantile_rank_error":null,"distinct":null,"distinct_exact":true,"top":[],"top_exact":true}' ]
+}
+
+@test "hostile: 10 million distinct strings in bounded memory; HLL within 3 standard errors" {
+	gen10m='BEGIN { for (i = 0; i < 10000000; i++) printf "{\"s\":\"v%d\"}\n", i }'
+	if [ -x /usr/bin/time ]; then
+		run --separate-stderr sh -c "awk '$gen10m' | /usr/bin/time -f 'rss %M' mlw-profile --fields s --top 2 --quantiles 0.5"
+		rss=${stderr##*rss }
+		echo "# rss $rss kB" >&3
+		# about 11 MB; AddressSanitizer's shadow and quarantine add
+		# a fixed few hundred MB
+		limit=150000
+		grep -q AddressSanitizer "$(command -v mlw-profile)" && limit=1000000
+		[ "$rss" -lt "$limit" ]
+	else
+		run --separate-stderr sh -c "awk '$gen10m' | mlw-profile --fields s --top 2 --quantiles 0.5"
+	fi
+	[ "$status" -eq 0 ]
+	[ "$(member distinct_exact)" = false ]
+	[ "$(member top_exact)" = false ]
+	d=$(member distinct)
+	# 3 standard errors: 3 * 1.04 / sqrt(16384) = 2.4375%
+	[ "$d" -ge 9756250 ] && [ "$d" -le 10243750 ]
+	# SpaceSaving: a held count over-estimates by at most n/1000 = 10000
+	c=$(printf '%s\n' "$output" | sed -n 's/.*"top":\[{"value":"[^"]*","count":\([0-9]*\)}.*/\1/p')
+	[ "$c" -ge 1 ] && [ "$c" -le 10001 ]
+}
+
+@test "beyond 100,000 numbers: KLL quantiles within the rank error they report" {
+	# a permutation of 0 .. 299999, so the rank of a value is the value
+	awk 'BEGIN { for (i = 0; i < 300000; i++) printf "{\"x\":%d}\n", (i * 7919) % 300000 }' > big.jsonl
+	run --separate-stderr mlw-profile --quantiles 0.05,0.5,0.99 big.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(member quantiles_exact)" = false ]
+	[ "$(member min)" = 0 ] && [ "$(member max)" = 299999 ]
+	# the mean and std of 0 .. n-1: (n-1)/2 and sqrt(n (n+1) / 12)
+	[ "$(member mean)" = 149999.5 ]
+	awk -v s="$(member std)" 'BEGIN { n = 300000; w = sqrt(n * (n + 1) / 12);
+	    d = (s - w) / w; if (d < 0) d = -d; exit !(d < 1e-12) }'
+	e=$(member quantile_rank_error)
+	for q in 05:0.05 50:0.5 99:0.99; do
+		v=$(member "p${q%%:*}")
+		awk -v v="$v" -v q="${q#*:}" -v e="$e" 'BEGIN {
+		    d = v / 300000 - q; if (d < 0) d = -d;
+		    exit !(e > 0 && e < 0.015 && d <= e) }'
+	done
+}
+
+@test "bad records are rejected with file and line; numbers out of range too" {
+	printf '%s\n' '{"a":1}' 'nope' '{"a":1e999}' '{"a":2}' > in.jsonl
+	run --separate-stderr mlw-profile --quantiles 0.5 --fields a in.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mlw-profile: in.jsonl:2: invalid JSON at column 1: expected a value, found 'n'
+mlw-profile: in.jsonl:3: a: number out of range
+mlw-profile: 2 records rejected" ] || { echo "$stderr"; false; }
+	[ "$(member count)" = 2 ]
+	[ "$(member mean)" = 1.5 ]
+}
+
+@test "bad options and references exit 2" {
+	run --separate-stderr mlw-profile --top 101 /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --top: expected a whole number from 0 to 100, found '101'" ]
+	run --separate-stderr mlw-profile --quantiles 0.5,2 /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --quantiles: expected numbers from 0 to 1, found '2'" ]
+	run --separate-stderr mlw-profile --quantiles 0.5,0.50 /dev/null
+	[ "$status" -eq 2 ]
+	run --separate-stderr mlw-profile --ref nosuch.jsonl /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: nosuch.jsonl: No such file or directory" ]
+	printf '%s\n' '{"mlw":"psi_profile","version":1,"records":3}' > p.prof
+	run --separate-stderr mlw-profile --ref p.prof /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: p.prof:1: invalid profile: expected profile_version 1 (a profile saved by mlw-profile --save)" ]
+}
+
+@test "--help and --version" {
+	run mlw-profile --help
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "usage: mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]" ]
+	run mlw-profile --version
+	[ "$status" -eq 0 ]
+	[ "$output" = "mlw-profile 0.1.0" ]
+}
