@@ -722,14 +722,18 @@ report(struct mlw_dp *dp, const struct mlw_wkey *key, struct win *w)
 			    share(rmiss, dp->ref_records));
 			mlw_jw_key(b, "type_mismatch");
 			mlw_jw_uint(b, a->mismatch);
-			num_or_null(b, "out_of_range", r->has_minmax,
-			    (double)a->oor);
-			num_or_null(b, "out_of_range_share", r->has_minmax &&
-			    nn > 0, share(a->oor, nn));
+			/* with no numbers (or none in the reference, whose
+			 * numbers are then type mismatches) nothing is out of
+			 * range: 0, so that alert rules always have a number */
+			mlw_jw_key(b, "out_of_range");
+			mlw_jw_uint(b, r->has_minmax ? a->oor : 0);
+			mlw_jw_key(b, "out_of_range_share");
+			mlw_jw_num(b, r->has_minmax && nn > 0 ?
+			    share(a->oor, nn) : 0);
 			num_or_null(b, "new_categories", r->complete,
 			    (double)a->newcat);
-			num_or_null(b, "new_categories_share", r->complete &&
-			    a->ncat > 0, share(a->newcat, a->ncat));
+			num_or_null(b, "new_categories_share", r->complete,
+			    a->ncat > 0 ? share(a->newcat, a->ncat) : 0);
 			mlw_jw_key(b, "new_category_values");
 			if (r->complete)
 				write_top(dp, b, a, r);

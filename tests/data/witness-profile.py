@@ -141,13 +141,15 @@ def with_ref(out, vals, nums, cats, path):
     if rnums:
         oor = int(((nums < min(rnums)) | (nums > max(rnums))).sum())
         out += ',"out_of_range":%d,"out_of_range_share":%s' % (
-            oor, num(oor / len(nums) if len(nums) else None))
+            oor, num(oor / len(nums) if len(nums) else 0))
     else:
-        out += ',"out_of_range":null,"out_of_range_share":null'
+        # no reference numbers: nothing out of range (numbers here are
+        # type mismatches)
+        out += ',"out_of_range":0,"out_of_range_share":0'
     new = sum(c for v, c in cats.items() if text(v) not in rset)
     ncat = sum(cats.values())
     out += ',"new_categories":%d,"new_categories_share":%s' % (
-        new, num(new / ncat if ncat else None))
+        new, num(new / ncat if ncat else 0))
     out += ',"new_category_values":%s' % top(cats, keep=lambda v: text(v) not in rset)
     return out
 
