@@ -148,7 +148,7 @@ table_column(const char *name)
 	for (i = 0; i < sizeof skip / sizeof skip[0]; i++)
 		if (strcmp(name, skip[i]) == 0)
 			return 0;
-	return 1;
+	return strncmp(name, "tags.mlflow.", 12) != 0;
 }
 
 /* An aligned text table of the records: one column per leaf (in order of
@@ -717,9 +717,10 @@ main(int argc, char *argv[])
 		mlw_usage_error(usage_text);
 	}
 	if (where) {
-		if (mlw_filter_translate(where, &tr, err, sizeof err) < 0)
-			usage_bad("--where", "a filter", where),
-			(void)0;
+		if (mlw_filter_translate(where, &tr, err, sizeof err) < 0) {
+			mlw_warnx("--where: %s", err);
+			mlw_usage_error(usage_text);
+		}
 		expr = mlw_expr_compile(tr.p, err, sizeof err);
 		if (expr == NULL) {
 			if (strcmp(tr.p, where) != 0)

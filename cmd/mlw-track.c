@@ -64,6 +64,7 @@ struct track {
 	char **tag_fields;
 	size_t ntag_fields;
 	int write_failed;
+	const char *src;         /* name of the input in messages */
 	struct mlw_msgkind badstep, nonfinite, notjson, longline, werr;
 };
 
@@ -254,7 +255,7 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 			mlw_fatal("out of memory");
 		memcpy(orig, line, n);
 		if (!patch_nonfinite(line, n) || mlw_json_parse(d, line, n) < 0) {
-			mlw_msg(&t->notjson, "output", lineno, "invalid JSON at "
+			mlw_msg(&t->notjson, t->src, lineno, "invalid JSON at "
 			    "%s; line not logged", d->err);
 			memcpy(line, orig, n);
 			free(orig);
@@ -272,7 +273,7 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 			step = (int64_t)x;
 			has_step = 1;
 		} else
-			mlw_msg(&t->badstep, "output", lineno, "step: expected a "
+			mlw_msg(&t->badstep, t->src, lineno, "step: expected a "
 			    "whole number; steps counted per metric instead");
 	}
 	t->rec.len = 0;
@@ -300,7 +301,7 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 			    mlw_jw_num(&t->one, v) < 0) {
 				if (t->one.p[t->one.len - 1] != 'l')
 					mlw_jw_null(&t->one);
-				mlw_msg(&t->nonfinite, "output", lineno,
+				mlw_msg(&t->nonfinite, t->src, lineno,
 				    "%s: value is not a finite number; logged "
 				    "as null", key);
 			}
@@ -392,7 +393,7 @@ pump(struct track *t, int fd, int filter)
 			if (!skipping) {
 				if (line.len + n > MLW_LINE_MAX) {
 					lineno++;
-					mlw_msg(&t->longline, "output", lineno,
+					mlw_msg(&t->longline, t->src, lineno,
 					    "line longer than %u bytes; not "
 					    "logged", MLW_LINE_MAX);
 					line.len = 0;
@@ -550,6 +551,7 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	filter = argc == 0;
+	t.src = filter ? "stdin" : "output";
 	if (t.store == NULL)
 		t.store = getenv("MLW_STORE");
 	if (t.store == NULL || *t.store == '\0')

@@ -560,8 +560,7 @@ mlw_store_read(struct mlw_runs *rs, const char *path)
 				    "object, found %s",
 				    mlw_json_typename(doc.tok[0].type));
 			else
-				mlw_reject(path, lineno, p, n,
-				    "invalid JSON at %s", doc.err);
+				mlw_reject(path, lineno, p, n, "%s", doc.err);
 			continue;
 		}
 		if ((why = store_record(rs, &doc)) != NULL)
@@ -648,6 +647,12 @@ is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int
+by_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 /* Call fn for every regular file under dir (key: its path under the
  * top directory, as MLflow keys with "/" are nested files). */
 static void
@@ -668,6 +673,8 @@ walk_files(const char *dir, const char *prefix,
 		names[n++] = xstrndup(de->d_name, strlen(de->d_name));
 	}
 	closedir(dp);
+	if (n > 1)
+		qsort(names, n, sizeof *names, by_name);
 	for (i = 0; i < n; i++) {
 		char *p = path_join(dir, names[i]);
 		char *k = *prefix ? path_join(prefix, names[i]) :
