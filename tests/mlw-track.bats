@@ -58,7 +58,7 @@ mask() {
 	[ "$stderr" = "done" ]
 	run sh -c 'tail -n 1 s.jsonl | sed -E "s/[0-9a-f]{32}/ID/; s/\"end_time\":\"[^\"]*\"/\"end_time\":\"T\"/; s/\"duration\":[0-9.e-]*/\"duration\":D/"'
 	[ "$output" = '{"mlw":"run_end","run_id":"ID","status":"KILLED","end_time":"T","duration":D,"signal":15,"signal_name":"SIGTERM"}' ]
-	# 7 metrics of the 3 epochs were logged before the signal
+	# the 6 metrics of the 3 epochs were logged before the signal
 	[ "$(grep -c '"mlw":"metric"' s.jsonl)" -eq 6 ]
 }
 
