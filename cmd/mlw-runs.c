@@ -620,7 +620,9 @@ main(int argc, char *argv[])
 	int64_t stale = 0, now;
 	struct mlw_runs rs;
 	struct mlw_expr *expr = NULL;
-	struct mlw_buf tr = { 0 };
+	struct mlw_filter flt, fsort;
+	struct mlw_buf ext = { 0 };
+	struct mlw_json edoc;
 	struct item *all;
 	struct item **sel;
 	size_t nsel = 0, i;
@@ -629,6 +631,9 @@ main(int argc, char *argv[])
 
 	argv[0] = mlw_diag_init(argv[0]);
 	memset(&rs, 0, sizeof rs);
+	memset(&flt, 0, sizeof flt);
+	memset(&fsort, 0, sizeof fsort);
+	memset(&edoc, 0, sizeof edoc);
 	while ((ch = getopt_long(argc, argv, "f:hl:s:w:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
@@ -717,15 +722,15 @@ main(int argc, char *argv[])
 		mlw_usage_error(usage_text);
 	}
 	if (where) {
-		if (mlw_filter_translate(where, &tr, err, sizeof err) < 0) {
+		if (mlw_filter_translate(where, &flt, err, sizeof err) < 0) {
 			mlw_warnx("--where: %s", err);
 			mlw_usage_error(usage_text);
 		}
-		expr = mlw_expr_compile(tr.p, err, sizeof err);
+		expr = mlw_expr_compile(flt.text.p, err, sizeof err);
 		if (expr == NULL) {
-			if (strcmp(tr.p, where) != 0)
+			if (strcmp(flt.text.p, where) != 0)
 				mlw_warnx("--where: in '%s' (as translated): %s",
-				    tr.p, err);
+				    flt.text.p, err);
 			else
 				mlw_warnx("--where: %s", err);
 			mlw_usage_error(usage_text);
@@ -739,8 +744,9 @@ main(int argc, char *argv[])
 			f++;
 		} else if (*f == '+')
 			f++;
-		if (mlw_filter_translate(f, &tr, err, sizeof err) < 0 ||
-		    mlw_path_parse(&sort_path, tr.p) < 0) {
+		if (mlw_filter_translate(f, &fsort, err, sizeof err) < 0 ||
+		    fsort.n > 1 || mlw_path_parse(&sort_path, fsort.n ?
+		    fsort.a[0].path : fsort.text.p) < 0) {
 			mlw_warnx("--sort: expected a field, found '%s'", sort);
 			mlw_usage_error(usage_text);
 		}
@@ -769,8 +775,18 @@ main(int argc, char *argv[])
 		if (mlw_json_parse(&all[i].doc, all[i].text.p,
 		    all[i].text.len) < 0)
 			mlw_fatal("internal error: summary: %s", all[i].doc.err);
-		if (expr == NULL || mlw_expr_test(expr, &all[i].doc) == 1)
+		if (expr == NULL)
 			sel[nsel++] = &all[i];
+		else if (flt.n == 0) {
+			if (mlw_expr_test(expr, &all[i].doc) == 1)
+				sel[nsel++] = &all[i];
+		} else {
+			mlw_filter_extend(&flt, &all[i].doc, &ext);
+			if (mlw_json_parse(&edoc, ext.p, ext.len) < 0)
+				mlw_fatal("internal error: filter: %s", edoc.err);
+			if (mlw_expr_test(expr, &edoc) == 1)
+				sel[nsel++] = &all[i];
+		}
 	}
 	if (sort)
 		qsort(sel, nsel, sizeof *sel, by_field);
@@ -833,7 +849,10 @@ main(int argc, char *argv[])
 	}
 	free(all);
 	free(sel);
-	mlw_buf_free(&tr);
+	mlw_filter_free(&flt);
+	mlw_filter_free(&fsort);
+	mlw_buf_free(&ext);
+	mlw_json_free(&edoc);
 	if (expr)
 		mlw_expr_free(expr);
 	if (sort)

@@ -205,16 +205,33 @@ a1b9d00d  eager-elk-4   RUNNING   2023-11-14T22:16:40Z  -         0.05       tre
 	[[ "$output" == '{"run_id":"a1b2c3d4e5f60718293a4b5c6d7e8f90",'* ]]
 }
 
-@test "--where: what cannot be translated is a usage error naming the reason" {
-	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "params.model LIKE 'tr%'"
+@test "--where: LIKE, ILIKE, NOT LIKE and keys the expression language cannot name" {
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "params.model LIKE 'tr%'" --format table
+	[ "$status" -eq 0 ]
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 a1b9d00d " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "params.model NOT LIKE 'tr%'" --format table
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   b0c1d2e3 " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "tags.mlflow.runName ILIKE '%OWL%' OR run_name like 'e_ger-%'" --format table
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   b0c1d2e3 a1b9d00d " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where 'metrics.`val/loss` < 1' --format table
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --sort '-metrics.`val/loss`' --format table
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 b0c1d2e3 a1b9d00d " ]
+}
+
+@test "--where: what cannot be translated or compiled is a usage error naming the reason" {
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "metrics.rmse IN (1, 2)"
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: column 14: LIKE is not supported (use ==, !=, <, <=, >, >=)" ]
-	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where 'metrics.`val/loss` < 1'
+	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: column 14: IN is not supported (use ==, !=, <, <=, >, >=, LIKE, ILIKE)" ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "params.model LIKE tree"
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: key 'val/loss': the character '/' cannot be named in an expression (only letters, digits, _ and .)" ]
+	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: column 19: expected a quoted pattern after LIKE" ]
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where 'metrics.rmse <'
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: column 15: expected a number, string, field or '(', found end of expression" ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where "metrics.rmse = = 1"
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: in 'metrics.rmse == == 1' (as translated): column 17: expected a number, string, field or '(', found '=='" ]
 }
 
 @test "show: a unique id prefix, or a run name; ambiguous and unknown runs are errors" {
