@@ -484,6 +484,13 @@ compare(struct item **it, size_t n, int only_changed, int format)
 	mlw_strmap_free(&fields);
 }
 
+static int
+not_window(const char *name)
+{
+	return strcmp(name, "window_start") && strcmp(name, "window_end") &&
+	    strcmp(name, "run_id");
+}
+
 struct hpoint {
 	const struct mlw_tmetric *m;
 	const struct mlw_point *p;
@@ -570,11 +577,8 @@ history(const struct mlw_run *r, char **names, int nnames, int format)
 			ip[i] = &it[i];
 		}
 	}
-	if (format == FMT_TABLE) {
-		static int (*const keep)(const char *) = NULL;
-
-		table(ip, nh, keep);
-	}
+	if (format == FMT_TABLE)
+		table(ip, nh, not_window);
 	for (i = 0; i < nh; i++) {
 		mlw_buf_free(&it[i].text);
 		mlw_json_free(&it[i].doc);
@@ -584,13 +588,6 @@ history(const struct mlw_run *r, char **names, int nnames, int format)
 	free(h);
 	mlw_buf_free(&b);
 	return rc;
-}
-
-static int
-not_window(const char *name)
-{
-	return strcmp(name, "window_start") && strcmp(name, "window_end") &&
-	    strcmp(name, "run_id");
 }
 
 int
@@ -816,7 +813,6 @@ main(int argc, char *argv[])
 		struct item *it = find_run(all, rs.n, &rs, argv[0]);
 
 		rc = history(it->run, argv + 1, argc - 1, format);
-		(void)not_window;
 	} else {                /* best */
 		struct item *best = NULL;
 		double bv = 0;

@@ -255,8 +255,8 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 			mlw_fatal("out of memory");
 		memcpy(orig, line, n);
 		if (!patch_nonfinite(line, n) || mlw_json_parse(d, line, n) < 0) {
-			mlw_msg(&t->notjson, t->src, lineno, "invalid JSON at "
-			    "%s; line not logged", d->err);
+			mlw_msg(&t->notjson, t->src, lineno, "%s; line not "
+			    "logged", d->err);
 			memcpy(line, orig, n);
 			free(orig);
 			return;

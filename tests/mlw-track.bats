@@ -99,12 +99,13 @@ EOF
 }
 
 @test "filter mode: standard input passed through, JSON lines logged, NaN as null with a message" {
-	printf '%s\n' 'epoch 1' '{"loss":0.5,"split":"val"}' '[1,2]' '{"loss":NaN}' '{"loss":0.25,"acc":1}' '{"step":"x","loss":1}' > in.txt
+	printf '%s\n' 'epoch 1' '{"loss":0.5,"split":"val"}' '[1,2]' '{"loss":NaN}' '{"loss":0.25,"acc":1}' '{"step":"x","loss":1}' '{bad' > in.txt
 	MLW_STORE=env.jsonl run --separate-stderr mlw-track --tag-fields split < in.txt
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(cat in.txt)" ]
 	[ "$stderr" = 'mlw-track: stdin:4: loss: value is not a finite number; logged as null
-mlw-track: stdin:6: step: expected a whole number; steps counted per metric instead' ]
+mlw-track: stdin:6: step: expected a whole number; steps counted per metric instead
+mlw-track: stdin:7: invalid JSON at column 2: expected a member name in double quotes, found 'b'; line not logged' ]
 	run sh -c "mlw-runs --store env.jsonl --all-stats | sed -E 's/.*\"status\"/\"status\"/; s/\"start_time\".*\"pid\":[0-9]+,//'"
 	[ "$output" = '"status":"FINISHED","tags":{"split":"val"},"metrics":{"loss":1,"loss.min":0.25,"loss.max":1,"loss.step":3,"loss.count":4,"acc":1,"acc.min":1,"acc.max":1,"acc.step":0,"acc.count":1}}' ]
 }
@@ -315,6 +316,13 @@ window     rmse       acc   val/loss
 [0, 1)   0.9000         -          - 
 [1, 2)   0.7000         -          - 
 [2, 3)   0.5000    0.8000     0.5500 ' ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" history a1b2 --format table
+	[ "$output" = 'metric    step  timestamp             value
+rmse      0     2023-11-14T22:13:20Z  0.9
+rmse      1     2023-11-14T22:13:21Z  0.7
+acc       2     2023-11-14T22:13:22Z  0.8
+rmse      2     2023-11-14T22:13:22Z  0.5
+val/loss  2     2023-11-14T22:13:22Z  0.55' ]
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" history a1b2 nope
 	[ "$status" -eq 1 ]
 	[ "$output" = "" ]
