@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "diag.h"
@@ -196,7 +197,7 @@ table(struct item **it, size_t n, int (*keep)(const char *))
 				width[c] = cell.len;
 		}
 	}
-	for (i = 0; i <= n; i++) {
+	for (i = 0; i <= n && cols.n > 0; i++) {
 		line.len = 0;
 		for (c = 0; c < cols.n; c++) {
 			size_t w;
@@ -734,19 +735,31 @@ main(int argc, char *argv[])
 		}
 	}
 	if (sort) {
-		const char *f = sort;
+		char *f = strdup(sort), *fp;
+		size_t fl;
 
-		if (*f == '-') {
+		if (f == NULL)
+			mlw_fatal("out of memory");
+		fp = f;
+		if (*fp == '-') {
 			sort_desc = 1;
-			f++;
-		} else if (*f == '+')
-			f++;
-		if (mlw_filter_translate(f, &fsort, err, sizeof err) < 0 ||
+			fp++;
+		} else if (*fp == '+')
+			fp++;
+		/* MLflow's order_by: "metrics.rmse DESC" */
+		fl = strlen(fp);
+		if (fl > 5 && strcasecmp(fp + fl - 5, " DESC") == 0) {
+			sort_desc = 1;
+			fp[fl - 5] = '\0';
+		} else if (fl > 4 && strcasecmp(fp + fl - 4, " ASC") == 0)
+			fp[fl - 4] = '\0';
+		if (mlw_filter_translate(fp, &fsort, err, sizeof err) < 0 ||
 		    fsort.n > 1 || mlw_path_parse(&sort_path, fsort.n ?
 		    fsort.a[0].path : fsort.text.p) < 0) {
 			mlw_warnx("--sort: expected a field, found '%s'", sort);
 			mlw_usage_error(usage_text);
 		}
+		free(f);
 	}
 
 	if (store == NULL)

@@ -58,6 +58,7 @@ struct track {
 	char id[MLW_RUN_ID_LEN + 1];
 	struct mlw_buf rec;      /* the records of one line */
 	struct mlw_buf one;      /* scratch */
+	struct mlw_buf key;      /* a member name */
 	struct mlw_json doc;
 	struct mlw_strmap counters;
 	int64_t *counter;        /* next step per metric */
@@ -239,7 +240,7 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 	uint32_t i;
 	int64_t step = 0, ts = now_ms_ns();
 	int has_step = 0;
-	char key[4096];
+	char *key;
 
 	while (n && (*line == ' ' || *line == '\t')) {
 		line++;
@@ -282,9 +283,9 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 		size_t kn;
 		double v;
 
-		if (d->tok[i].len >= sizeof key)
-			continue;
-		kn = mlw_json_str(d, i, key, sizeof key - 1);
+		mlw_buf_reserve(&t->key, d->tok[i].len + 1);
+		key = t->key.p;
+		kn = mlw_json_str(d, i, key, d->tok[i].len);
 		key[kn] = '\0';
 		if (vt->type == MLW_JNUM) {
 			int64_t *c;
@@ -718,6 +719,7 @@ main(int argc, char *argv[])
 	mlw_buf_free(&b);
 	mlw_buf_free(&t.rec);
 	mlw_buf_free(&t.one);
+	mlw_buf_free(&t.key);
 	mlw_json_free(&t.doc);
 	mlw_strmap_free(&t.counters);
 	free(t.counter);

@@ -536,6 +536,7 @@ mlw_store_read(struct mlw_runs *rs, const char *path)
 		size_t end = nl ? (size_t)(nl - buf) : len, n = end - off;
 		char *p = buf + off;
 		const char *why;
+		int bad;
 
 		lineno++;
 		off = nl ? end + 1 : len;
@@ -547,20 +548,20 @@ mlw_store_read(struct mlw_runs *rs, const char *path)
 			n--;
 		if (strspn(p, " \t\r") >= n)
 			continue;
-		if (mlw_json_parse(&doc, p, n) < 0 || doc.tok[0].type != MLW_JOBJ) {
+		bad = mlw_json_parse(&doc, p, n) < 0;
+		if (bad || doc.tok[0].type != MLW_JOBJ) {
 			if (nl == NULL) {
 				mlw_warnx("%s:%llu: torn last line (no line "
 				    "feed; a writer was interrupted), ignored",
 				    path, (unsigned long long)lineno);
 				break;
 			}
-			if (doc.ntok && doc.tok[0].type != MLW_JOBJ &&
-			    doc.err[0] == '\0')
+			if (bad)
+				mlw_reject(path, lineno, p, n, "%s", doc.err);
+			else
 				mlw_reject(path, lineno, p, n, "expected an "
 				    "object, found %s",
 				    mlw_json_typename(doc.tok[0].type));
-			else
-				mlw_reject(path, lineno, p, n, "%s", doc.err);
 			continue;
 		}
 		if ((why = store_record(rs, &doc)) != NULL)

@@ -200,6 +200,11 @@ a1b9d00d  eager-elk-4   RUNNING   2023-11-14T22:16:40Z  -         0.05       tre
 	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b9d00d a1b2c3d4 b0c1d2e3 " ]
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --sort -metrics.rmse --format table
 	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 a1b9d00d b0c1d2e3 " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --sort 'metrics.rmse DESC' --format table
+	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 a1b9d00d b0c1d2e3 " ]
+	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --where 'status == "NONE"' --format table
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --sort -metrics.acc --limit 2 --format table
 	[ "$(cut -c1-8 <<<"$output" | tr '\n' ' ')" = "run_id   a1b2c3d4 b0c1d2e3 " ]
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" --sort params.lr --limit 1
