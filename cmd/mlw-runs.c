@@ -23,7 +23,7 @@
 static const char usage_text[] =
     "mlw-runs [--store FILE | --mlflow DIR] [--where EXPR] [--sort [-]FIELD]\n"
     "                [--limit N] [--format jsonl|table] [--all-stats]\n"
-    "                [--stale DUR]\n"
+    "                [--stale DUR] [--strict] [--rejects FILE]\n"
     "       mlw-runs [options] show RUN\n"
     "       mlw-runs [options] compare [--only-changed] RUN RUN ...\n"
     "       mlw-runs [options] history RUN [METRIC ...]\n"
@@ -603,9 +603,11 @@ main(int argc, char *argv[])
 		{ "min", no_argument, NULL, 'm' },
 		{ "mlflow", required_argument, NULL, 'F' },
 		{ "only-changed", no_argument, NULL, 'c' },
+		{ "rejects", required_argument, NULL, 'R' },
 		{ "sort", required_argument, NULL, 's' },
 		{ "stale", required_argument, NULL, 'S' },
 		{ "store", required_argument, NULL, 'r' },
+		{ "strict", no_argument, NULL, 'X' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "where", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
@@ -641,6 +643,10 @@ main(int argc, char *argv[])
 		case 'M':
 			dir = 1;
 			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
 		case 'S':
 			if (mlw_duration_parse(optarg, &stale) < 0 || stale <= 0)
 				usage_bad("--stale", "a positive duration such "
@@ -648,6 +654,9 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			mlw_version();
+		case 'X':
+			mlw_set_strict(1);
+			break;
 		case 'a':
 			all_stats = 1;
 			break;

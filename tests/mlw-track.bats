@@ -174,6 +174,12 @@ mlw-runs: 1 record rejected" ]
 	[ "$output" = '{"run_id":"'$id'","status":"FINISHED","start_time":"2026-01-01T00:00:00Z","end_time":"2026-01-01T00:01:00.5Z","duration":60.5,"params":{"lr":"0.1"},"metrics":{"l":3,"l.min":1,"l.max":3,"l.step":5,"l.count":3}}' ]
 	[ "$stderr" = 'mlw-runs: s.jsonl:7: unknown record kind (expected run_start, metric, param, tag or run_end)
 mlw-runs: 1 record rejected' ]
+	run --separate-stderr mlw-runs --store s.jsonl --rejects rej.jsonl
+	[ "$status" -eq 1 ]
+	[ "$(cat rej.jsonl)" = '{"mlw":"bogus","run_id":"'$id'"}' ]
+	run --separate-stderr mlw-runs --store s.jsonl --strict
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
 }
 
 @test "--mlflow: an MLflow file store read as runs (deleted runs left out)" {
