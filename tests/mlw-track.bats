@@ -3,11 +3,11 @@
 # statuses, signals, concurrent writers, torn lines) and querying them (the
 # summary, --where, --sort, --limit, show, compare, history, best, an MLflow
 # file store).
-# No number here is computed by mlw: metric values are the text that
-# tests/data/track-train.sh (awk) prints or that tests/data/mlruns holds, and
-# the tests check that they come back unchanged and that the last, min and
-# max and best values are the ones the fixture shows (picked by eye: the
-# fixture is small).
+# Metric values are the text that tests/data/track-train.sh (awk) prints or
+# that tests/data/mlruns holds, and come back unchanged. The numbers mlw
+# computes from the MLflow fixture (last values, min, max, step, count,
+# durations, compare's change) are those printed by
+# tests/data/track-witness.py (Python, run by hand; output pinned below).
 
 load helpers
 
@@ -182,6 +182,7 @@ mlw-runs: 1 record rejected' ]
 	[ "$output" = "" ]
 }
 
+# values from tests/data/track-witness.py
 @test "--mlflow: an MLflow file store read as runs (deleted runs left out)" {
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS"
 	[ "$status" -eq 0 ]
@@ -246,6 +247,7 @@ a1b9d00d  eager-elk-4   RUNNING   2023-11-14T22:16:40Z  -         0.05       tre
 	[ "${stderr%%$'\n'*}" = "mlw-runs: --where: in 'metrics.rmse == == 1' (as translated): column 17: expected a number, string, field or '(', found '=='" ]
 }
 
+# statistics from tests/data/track-witness.py
 @test "show: a unique id prefix, or a run name; ambiguous and unknown runs are errors" {
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" show a1b2 --format table
 	[ "$status" -eq 0 ]
@@ -287,6 +289,7 @@ mlw-runs: run id prefix 'a1b' is ambiguous: 2 runs match" ]
 	[ "${stderr##*$'\n'}" = "mlw-runs: no run 'zzz'" ]
 }
 
+# the change of rmse, -0.09999999999999998, from tests/data/track-witness.py
 @test "compare: params and final metrics side by side, differences marked; --only-changed" {
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS" compare a1b2 a1b9
 	[ "$status" -eq 0 ]
