@@ -27,7 +27,8 @@
 
 static const char usage_text[] =
     "mlw-track [--store FILE] [--experiment NAME] [--run-name NAME]\n"
-    "                 [--param K=V]... [--tag K=V]... [--tag-fields NAMES]\n"
+    "                 [--param K=V]... [--tag K=V]... [--param-fields NAMES]\n"
+    "                 [--tag-fields NAMES]\n"
     "                 [-- COMMAND [ARG ...]]";
 
 static const int fwd_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
@@ -62,8 +63,8 @@ struct track {
 	struct mlw_json doc;
 	struct mlw_strmap counters;
 	int64_t *counter;        /* next step per metric */
-	char **tag_fields;
-	size_t ntag_fields;
+	char **tag_fields, **param_fields;
+	size_t ntag_fields, nparam_fields;
 	int write_failed;
 	const char *src;         /* name of the input in messages */
 	struct mlw_msgkind badstep, nonfinite, notjson, longline, werr;
@@ -219,13 +220,12 @@ counter_of(struct track *t, const char *k, size_t n)
 }
 
 static int
-is_tag_field(const struct track *t, const char *k, size_t n)
+in_list(char **l, size_t nl, const char *k, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < t->ntag_fields; i++)
-		if (strlen(t->tag_fields[i]) == n &&
-		    memcmp(t->tag_fields[i], k, n) == 0)
+	for (i = 0; i < nl; i++)
+		if (strlen(l[i]) == n && memcmp(l[i], k, n) == 0)
 			return 1;
 	return 0;
 }
@@ -287,7 +287,20 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 		key = t->key.p;
 		kn = mlw_json_str(d, i, key, d->tok[i].len);
 		key[kn] = '\0';
-		if (vt->type == MLW_JNUM) {
+		if ((vt->type == MLW_JNUM || vt->type == MLW_JSTR) &&
+		    in_list(t->param_fields, t->nparam_fields, key, kn)) {
+			mlw_trec_begin(&t->one, "param", t->id);
+			mlw_jw_key(&t->one, "key");
+			mlw_jw_str(&t->one, key, kn);
+			mlw_jw_key(&t->one, "value");
+			if (vt->type == MLW_JSTR)
+				mlw_jw_raw(&t->one, d, i + 1);
+			else
+				mlw_jw_str(&t->one, d->src + vt->start,
+				    vt->len);
+			mlw_trec_end(&t->one);
+			mlw_buf_add(&t->rec, t->one.p, t->one.len);
+		} else if (vt->type == MLW_JNUM) {
 			int64_t *c;
 
 			if ((long)i == si - 1)
@@ -317,7 +330,8 @@ log_line(struct track *t, char *line, size_t n, uint64_t lineno)
 			mlw_jw_time(&t->one, ts);
 			mlw_trec_end(&t->one);
 			mlw_buf_add(&t->rec, t->one.p, t->one.len);
-		} else if (vt->type == MLW_JSTR && is_tag_field(t, key, kn)) {
+		} else if (vt->type == MLW_JSTR && in_list(t->tag_fields,
+		    t->ntag_fields, key, kn)) {
 			mlw_trec_begin(&t->one, "tag", t->id);
 			mlw_jw_key(&t->one, "key");
 			mlw_jw_str(&t->one, key, kn);
@@ -472,6 +486,7 @@ main(int argc, char *argv[])
 		{ "experiment", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "param", required_argument, NULL, 'p' },
+		{ "param-fields", required_argument, NULL, 'P' },
 		{ "run-name", required_argument, NULL, 'n' },
 		{ "store", required_argument, NULL, 's' },
 		{ "tag", required_argument, NULL, 't' },
@@ -501,6 +516,15 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "+e:hn:p:s:t:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'P':
+			mlw_free_list(t.param_fields, t.nparam_fields);
+			t.param_fields = mlw_split_list(optarg, &t.nparam_fields);
+			if (t.param_fields == NULL) {
+				mlw_warnx("--param-fields: invalid list '%s'",
+				    optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
 		case 'T':
 			mlw_free_list(t.tag_fields, t.ntag_fields);
 			t.tag_fields = mlw_split_list(optarg, &t.ntag_fields);
@@ -726,6 +750,7 @@ main(int argc, char *argv[])
 	free(params);
 	free(tags);
 	mlw_free_list(t.tag_fields, t.ntag_fields);
+	mlw_free_list(t.param_fields, t.nparam_fields);
 	fflush(NULL);
 	{
 		int rc = mlw_finish();
