@@ -807,9 +807,10 @@ mlf_run(struct mlw_runs *rs, const char *rdir, const char *expname)
 	}
 	r = run_get(rs, id, strlen(id));
 	free(id);
-	r->experiment = expname ? xstrndup(expname, strlen(expname)) : NULL;
-	r->run_name = yaml_get(meta, "run_name");
-	r->user = yaml_get(meta, "user_id");
+	if (expname)
+		set_str(&r->experiment, xstrndup(expname, strlen(expname)));
+	set_str(&r->run_name, yaml_get(meta, "run_name"));
+	set_str(&r->user, yaml_get(meta, "user_id"));
 	s = yaml_get(meta, "start_time");
 	r->start = ms_of(s, &ok);
 	r->has_start = ok;
@@ -820,11 +821,11 @@ mlf_run(struct mlw_runs *rs, const char *rdir, const char *expname)
 	free(s);
 	s = yaml_get(meta, "status");
 	if (s && mlw_int_strict(s, 1, 5, &st) == 0)
-		r->status = xstrndup(statuses[st], strlen(statuses[st]));
+		set_str(&r->status, xstrndup(statuses[st], strlen(statuses[st])));
 	else if (s && (strcmp(s, "FINISHED") == 0 || strcmp(s, "FAILED") == 0 ||
 	    strcmp(s, "KILLED") == 0 || strcmp(s, "RUNNING") == 0 ||
 	    strcmp(s, "SCHEDULED") == 0))
-		r->status = xstrndup(s, strlen(s));
+		set_str(&r->status, xstrndup(s, strlen(s)));
 	free(s);
 	/* a RUNNING run has no end record: leave status to the reader */
 	if (r->status && strcmp(r->status, "RUNNING") == 0) {
