@@ -91,6 +91,16 @@ EOF
 	[ "$(grep -c '"status":"KILLED"' s.jsonl)" -eq 1 ]
 }
 
+@test "filter mode: SIGTERM ends the run KILLED, and mlw-track dies by it" {
+	run --separate-stderr bash -c '(echo "{\"a\":1}"; sleep 5) 2>/dev/null | mlw-track --store s.jsonl > out & p=$!
+		while ! grep -q a out 2>/dev/null; do sleep 0.05; done
+		kill -TERM $p; wait $p; echo "status $?"'
+	[ "$output" = "status 143" ]
+	run sh -c 'tail -n 1 s.jsonl | grep -o "\"status\":\"[A-Z]*\".*"'
+	[[ "$output" == '"status":"KILLED",'*'"signal":15,"signal_name":"SIGTERM"}' ]]
+	[ "$(grep -c '"mlw":"metric"' s.jsonl)" -eq 1 ]
+}
+
 @test "a command that cannot be run: exit 127, the run FAILED" {
 	run -127 --separate-stderr mlw-track --store s.jsonl -- ./no-such-command
 	[ "$status" -eq 127 ]
