@@ -828,8 +828,10 @@ cmp_double(const void *a, const void *b)
  * computes it for equal sizes (Hodges 1957):
  *   P = 2 sum_{j>=1} (-1)^(j-1) C(2n, n - jh) / C(2n, n),
  * evaluated innermost term first as A_0 (1 - A_1 (1 - A_2 (...))), each
- * A_k = prod_{i<h} (n - kh - i) / (n + kh + i + 1). Should that leave
- * [0, 1] numerically, the asymptotic Kolmogorov series
+ * A_k = prod_{i<h} (n - kh - i) / (n + kh + i + 1). Rounding can take it
+ * just above 1 when the true value is 1 (h = 1): scipy then falls back to
+ * its asymptotic distribution, which is 1 there too; we clip to 1. Should
+ * the sum be NaN or negative, the asymptotic Kolmogorov series
  *   Q(lambda) = 2 sum_{j>=1} (-1)^(j-1) exp(-2 j^2 lambda^2),
  *   lambda = D sqrt(n/2)
  * is used instead. The result is clipped to [0, 1].
@@ -866,7 +868,7 @@ ks_equal(double *a, double *b, long long n, double *dout)
 		p = p1 * (1.0 - p);
 	}
 	p *= 2;
-	if (!(p >= 0 && p <= 1)) {
+	if (!(p >= 0)) {
 		lam = *dout * sqrt((double)n / 2);
 		p = 0;
 		for (k = 1; k <= 100; k++)

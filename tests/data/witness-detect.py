@@ -13,10 +13,19 @@ with %.6f (numbers) or as 0/1 (errors), so both sides read the same text.
 """
 import math
 import sys
+import warnings
 
 from scipy import stats
 
+warnings.simplefilter("ignore", RuntimeWarning)   # as River's KSWIN
+
 INF = float("inf")
+
+
+def csqrt(x):
+    """libc's sqrt, as River's Cython ADWIN calls it: NaN below 0 (the
+    window variance can come out a rounding error below 0)."""
+    return math.sqrt(x) if x >= 0 else math.nan
 
 
 class Mean:                      # river.stats.Mean
@@ -163,7 +172,7 @@ class ADWIN:
         delta, mwl = self.p[0], self.p[3]
         dp = math.log(2 * math.log(self.width) / delta)
         m = (1.0 / (n0 - mwl + 1)) + (1.0 / (n1 - mwl + 1))
-        eps = math.sqrt(2 * m * (self.variance / self.width) * dp) + 2.0 / 3.0 * dp * m
+        eps = csqrt(2 * m * (self.variance / self.width) * dp) + 2.0 / 3.0 * dp * m
         return abs(dm) > eps
 
     def update(self, x):
@@ -497,65 +506,86 @@ def show(name, recs):
         for r in recs) or "-")
 
 
+def raw(det, xs):
+    """Each update's (result, statistic[, p]) as lib/detect.c returns
+    them: warnings every time, a reset after a drift."""
+    out = []
+    for x in xs:
+        r = det.update(x)
+        out.append((r[0] or "none",) + tuple(g(v) for v in r[1:]))
+        if r[0] == "drift":
+            det.reset()
+    return out
+
+
 def unit():
-    # short hand-checkable sequences for tests/unit/test_detect.c
-    print("# unit")
-    ph = PageHinkley(min_instances=3, delta=0.5, threshold=2, alpha=1)
-    print("ph", [(r, g(s)) for r, s in (ph.update(x) for x in [1, 1, 1, 5, 5, 5])])
-    cu = CUSUM(warmup=4, k=0.5, h=2)
-    print("cusum", [(r, g(s)) for r, s in (cu.update(x) for x in [1, 2, 3, 2, 2, 5, 6])])
-    dd = DDM(warm_start=3)
-    print("ddm", [(r, g(s)) for r, s in (dd.update(x) for x in [0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1])])
-    ed = EDDM(warm_start=2, alpha=0.95, beta=0.9)
-    print("eddm", [(r, g(s)) for r, s in (ed.update(x) for x in [1, 0, 0, 1, 0, 0, 1, 1, 1, 1])])
-    ha = HDDMA()
-    seq = [0] * 20 + [1] * 6
-    print("hddma", [(i, r, g(s)) for i, (r, s) in enumerate(ha.update(x) for x in seq) if r])
-    hw = HDDMW()
-    seq = [0] * 5 + [1] + [0] * 20 + [1] * 8
-    print("hddmw", [(i, r, g(s)) for i, (r, s) in enumerate(hw.update(x) for x in seq) if r])
-    hw = HDDMW()
-    seq = [0.0, 0.0, 1.0, 0.0]
-    print("hddmw ewma", [(hw.update(x), g(hw.total.ewma))[1] for x in seq])
-    ad = ADWIN(clock=1, grace_period=5, min_window_length=2)
-    seq = [0] * 10 + [1] * 10
-    print("adwin", [(i, r, g(s)) for i, (r, s) in enumerate(ad.update(x) for x in seq) if r])
-    # KS tests exactly as scipy: window 2n, stat n compares halves
+    """The values pinned in tests/unit/test_detect.c."""
+    print("# unit (tests/unit/test_detect.c)")
+    print("page-hinkley", raw(PageHinkley(min_instances=3, delta=0.5,
+          threshold=2, alpha=1), [1, 1, 1, 5, 5, 5]))
+    print("page-hinkley down", raw(PageHinkley(min_instances=3, delta=0.5,
+          threshold=2, alpha=1, mode="down"), [1, 1, 1, 5, 5, 5]))
+    print("cusum", raw(CUSUM(warmup=4, k=0.5, h=2), [1, 2, 3, 2, 2, 5, 6]))
+    print("adwin", [(i, r) for i, r in enumerate(raw(
+        ADWIN(clock=1, grace_period=5, min_window_length=2),
+        [0, 1] * 8 + [5, 6] * 8)) if r[0] != "none"])
+    print("ddm", raw(DDM(warm_start=3), [0, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1]))
+    print("eddm", raw(EDDM(warm_start=2), [1, 0, 0, 1, 0, 0, 1, 1, 1, 1]))
+    print("hddm-a", list(enumerate(raw(HDDMA(), [0] * 20 + [1] * 6)))[19:])
+    print("hddm-w", [(i, r) for i, r in enumerate(raw(HDDMW(),
+          [0] * 20 + [1] * 25)) if r[0] != "none"])
     for a, b in [([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]),
                  ([1, 2, 3, 4, 5], [3, 4, 5, 6, 7]),
-                 ([1, 1, 2, 2, 3], [1, 2, 2, 3, 3])]:
+                 ([1, 1, 2, 2, 3], [1, 2, 2, 3, 3]),
+                 (list(range(30)), list(range(20, 50)))]:
         r = stats.ks_2samp(a, b, method="auto")
-        print("ks", a, b, g(r.statistic), g(r.pvalue))
-    s = 0
-    outs = []
+        print("ks_2samp", a[:5], b[:5], g(r.statistic), g(r.pvalue))
+    print("kswin halves", raw(KSWIN(alpha=1, window_size=10, stat_size=5),
+                              [1, 2, 3, 4, 5, 6, 7, 8, 9, 10])[-1])
+    s, outs = 0, []
     for _ in range(3):
         s, z = splitmix64(s)
         outs.append("0x%016x" % z)
-    print("splitmix64(0)", outs)
+    print("splitmix64 from 0", outs)
 
 
 def streams():
+    """The change records pinned in tests/mlw-detect.bats: the members
+    mlw-detect appends, one line per record."""
     print("# streams (tests/mlw-detect.bats)")
     num = num_stream(12345, 1000, 1000, 1.0)
-    bits = bin_stream(777, 1000, 0.1, 1000, 0.5)
-    const = [0.5] * 5000
-    zeros = [0] * 5000
-    show("page-hinkley num", run(PageHinkley(), num))
-    show("page-hinkley up num", run(PageHinkley(mode="up"), num))
-    show("cusum num", run(CUSUM(), num))
-    show("adwin num", run(ADWIN(), num))
-    show("kswin num", run(KSWIN(), num))
-    show("kswin seed 7 num", run(KSWIN(seed=7), num))
-    show("ddm bits", run(DDM(), bits))
-    show("eddm bits", run(EDDM(), bits))
-    show("hddm-a bits", run(HDDMA(), bits))
-    show("hddm-w bits", run(HDDMW(), bits))
+    bits = bin_stream(4242, 1000, 0.05, 1000, 0.5)
+    cases = [
+        ("page-hinkley", num, PageHinkley()),
+        ("page-hinkley --mode up", num, PageHinkley(mode="up")),
+        ("cusum", num, CUSUM()),
+        ("adwin", num, ADWIN()),
+        ("kswin --alpha 0.0001", num, KSWIN(alpha=0.0001)),
+        ("kswin --alpha 0.0001 --seed 7", num, KSWIN(alpha=0.0001, seed=7)),
+        ("kswin (default alpha)", num, KSWIN()),
+        ("ddm", bits, DDM()),
+        ("eddm", bits, EDDM()),
+        ("hddm-a", bits, HDDMA()),
+        ("hddm-w", bits, HDDMW()),
+        ("adwin on bits", bits, ADWIN()),
+    ]
+    for name, xs, det in cases:
+        print("==", name)
+        for line in members(name.split()[0], run(det, xs)):
+            print(line)
+    print("== constant streams of 5000 values: no change for any method")
     for name, d in [("page-hinkley", PageHinkley()), ("cusum", CUSUM()),
                     ("adwin", ADWIN()), ("kswin", KSWIN())]:
-        show(name + " const", run(d, const))
+        assert not run(d, [0.5] * 5000), name
     for name, d in [("ddm", DDM()), ("eddm", EDDM()), ("hddm-a", HDDMA()),
                     ("hddm-w", HDDMW())]:
-        show(name + " zeros", run(d, zeros))
+        assert not run(d, [0] * 5000) and not run(d.__class__(), [1] * 5000), name
+    print("ok")
+    print("== grace: 0,0,0 then 100s (adwin --clock 1; page-hinkley)")
+    step = [0.0] * 3 + [100.0] * 60
+    print(members("adwin", run(ADWIN(clock=1), step))[:1])
+    print(members("page-hinkley", run(PageHinkley(threshold=5), step))[:1])
+    print(members("ddm", run(DDM(), [0] * 3 + [1] * 60))[:1])
 
 
 def compare(files):
