@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 	struct mlw_det_opts o;
 	enum mlw_det_method method = MLW_DET_PAGE_HINKLEY;
 	struct mlw_path field, *by = NULL;
-	char **bylist = NULL, err[160];
+	char **bylist = NULL;
 	size_t nby = 0, i, nomit;
 	int all = 0, ch, binary;
 	const char *why;
@@ -291,8 +291,7 @@ main(int argc, char *argv[])
 		apply(&o, i, given[i]);
 	}
 	if ((why = mlw_det_check(&o)) != NULL) {
-		snprintf(err, sizeof err, "%s", why);
-		mlw_warnx("%s", err);
+		mlw_warnx("%s", why);
 		mlw_usage_error(usage_text);
 	}
 	if (byarg) {

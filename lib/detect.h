@@ -75,9 +75,9 @@ struct mlw_det *mlw_det_new(const struct mlw_det_opts *o);
  * MLW_DET_NONE. *stat receives the method's statistic after this value
  * (see mlw-detect(1): the Page-Hinkley or CUSUM sum, ADWIN's mean
  * difference at the cut, DDM's p+s, EDDM's level, the HDDM mean
- * difference, KSWIN's D); NaN when the method has none yet. For KSWIN,
- * *p gets the p-value of the last test (NaN before the first); other
- * methods set it to NaN. p may be NULL. */
+ * difference, KSWIN's D); NaN when this value gave the method none. For
+ * KSWIN, *p gets the p-value of this value's test (NaN while the window
+ * is not full); other methods set it to NaN. stat and p may be NULL. */
 enum mlw_det_result mlw_det_update(struct mlw_det *d, double x, double *stat,
     double *p);
 /* Forget everything seen: as new. */
