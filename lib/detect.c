@@ -46,9 +46,10 @@ var_get(const struct var *v)
 	return v->mean.n > 1 ? v->s / (v->mean.n - 1) : 0.0;
 }
 
-/* River's stats.EWMean (watermill's EWMean): m = x while m is exactly 0,
- * otherwise m = lambda x + (1 - lambda) m. The "while 0" start is River's
- * and is kept: an error stream that begins with zeros jumps to its first 1. */
+/* River's stats.EWMean (its Rust EWMean since 0.24): m = x for the first
+ * value, then m = lambda x + (1 - lambda) m. (Before 0.24, watermill's
+ * EWMean restarted from x whenever m was exactly 0; River's current release
+ * does not, nor do we.) */
 struct sample {                 /* HDDM-W's SampleInfo */
 	double ewma, ibc;
 	int init;
@@ -68,7 +69,7 @@ sample_add(struct sample *s, double x, double lambda)
 {
 	double c = 1 - lambda;
 
-	if (s->ewma == 0)
+	if (!s->init)
 		s->ewma = x;
 	else
 		s->ewma = lambda * x + (1 - lambda) * s->ewma;
@@ -716,7 +717,8 @@ hddma_update(struct mlw_det *d, double x, double *stat)
 
 /*
  * HDDM-W (River drift.binary.HDDMW, Frias-Blanco et al. 2015, after MOA).
- * Each sample keeps an EWMA (weight lambda to the new value) and
+ * Each sample keeps an EWMA (its first value, then weight lambda to each
+ * new value) and
  * ibc = lambda^2 + (1 - lambda)^2 ibc (from 1). With the McDiarmid bound
  * eps(ibc, c) = sqrt(ibc ln(1/c) / 2) and T the sample of all values:
  * when T.ewma + eps(T.ibc, drift_confidence) is below the increase cut

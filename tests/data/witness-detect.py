@@ -324,7 +324,8 @@ class Sample:                    # HDDMW's SampleInfo with River's EWMean
 
     def update(self, x):
         lam = self.lam
-        self.ewma = x if self.ewma == 0 else lam * x + (1 - lam) * self.ewma
+        # River >= 0.24 (rust_src/ewmean.rs): the first value, then the EWMA
+        self.ewma = lam * x + (1 - lam) * self.ewma if self.init else x
         self.init = True
         self.ibc = lam * lam + (1 - lam) ** 2 * self.ibc
 
@@ -534,6 +535,8 @@ def unit():
     print("hddm-a", list(enumerate(raw(HDDMA(), [0] * 20 + [1] * 6)))[19:])
     print("hddm-w", [(i, r) for i, r in enumerate(raw(HDDMW(),
           [0] * 20 + [1] * 25)) if r[0] != "none"])
+    print("hddm-w 2", [(i, r) for i, r in enumerate(raw(HDDMW(),
+          [0] * 20 + [1, 0] * 3 + [1] * 30)) if r[0] != "none"])
     for a, b in [([1, 2, 3, 4, 5], [6, 7, 8, 9, 10]),
                  ([1, 2, 3, 4, 5], [3, 4, 5, 6, 7]),
                  ([1, 1, 2, 2, 3], [1, 2, 2, 3, 3]),

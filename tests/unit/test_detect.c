@@ -229,10 +229,11 @@ main(void)
 	}
 
 	/*
-	 * HDDM-W, defaults: twenty 0s then 1s. River's EWMean stays exactly
-	 * 0 on zeros and takes the first 1 whole, so the increase sample S2
-	 * has ewma 1 from its first value and S1 (the snapshot at the last
-	 * 0) ewma 0. ibc_k = c + (1 - c) 0.9025^k with c = 0.0025/0.0975
+	 * HDDM-W, defaults: twenty 0s then 1s. While the values are 0 the
+	 * increase cut point moves down at every value (its bound shrinks),
+	 * so S1 is the snapshot at the last 0 (ewma 0) and S2 starts at the
+	 * first 1; an EWMean takes its first value whole, so S2's ewma is 1
+	 * from then on. ibc_k = c + (1 - c) 0.9025^k with c = 0.0025/0.0975
 	 * (S1: k = 20). Warning when 1 > sqrt((ibc1 + ibc2) ln(200)/2),
 	 * first at k = 16 ones (index 35); drift with ln(1000), first at
 	 * k = 21 (index 40). Statistic S2 - S1 = 1.
@@ -249,6 +250,42 @@ main(void)
 		}
 		mlw_det_defaults(&o, MLW_DET_HDDM_W);
 		run("hddm-w", &o, xs, want, st, 45);
+	}
+
+	/*
+	 * HDDM-W, defaults: twenty 0s, 1,0 three times, then 1s. Here S2
+	 * starts with a 0, so its ewma follows 0, then 0.05, ... : warnings
+	 * from index 43, drift at 48, statistic 0.87094220312500004
+	 * (witness-detect.py). With the EWMean of River before 0.24, which
+	 * restarted from x whenever its mean was exactly 0, the warnings
+	 * would start at 38 and the drift come at 44.
+	 */
+	{
+		double xs[56];
+		int want[56];
+		double st[56];
+
+		for (i = 0; i < 56; i++) {
+			xs[i] = i < 20 ? 0 : i < 26 ? (i % 2 == 0) : 1;
+			want[i] = i >= 43 && i < 48 ? W : i == 48 ? D : O;
+			st[i] = i >= 43 && i <= 48 ? 0.87094220312500004 : -1;
+		}
+		mlw_det_defaults(&o, MLW_DET_HDDM_W);
+		{
+			struct mlw_det *d = mlw_det_new(&o);
+			double s1;
+
+			for (i = 0; i < 56; i++) {
+				int r = (int)mlw_det_update(d, xs[i], &s1, NULL);
+
+				ok(r == want[i], "hddm-w 2: value %d gives %s", i,
+				    rname[want[i]]);
+				if (st[i] >= 0)
+					near_double(s1, st[i], 1e-15,
+					    "hddm-w 2: value %d statistic", i);
+			}
+			mlw_det_free(d);
+		}
 	}
 
 	/*
