@@ -259,11 +259,50 @@ mlw_t_sf(double t, double df)
 	return 0.5 * ibeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
 }
 
-/* log(x^a e^-x / Gamma(a)) */
+/* log(1 + d) - d without cancellation near 0 */
+static double
+log1pmx(double d)
+{
+	if (fabs(d) < 0.25) {
+		double s = 0, p = -d;
+		int k;
+
+		/* sum_{k>=2} (-1)^(k+1) d^k / k */
+		for (k = 2; k < 80; k++) {
+			double t;
+
+			p *= -d;
+			t = p / k;
+			s -= t;
+			if (fabs(t) < 1e-17 * fabs(s))
+				break;
+		}
+		return s;
+	}
+	return log1p(d) - d;
+}
+
+/* log(x^a e^-x / Gamma(a)); for a >= 10 as a (log1p(d) - d) + log(a)/2 -
+ * log(2 pi)/2 - Stirling's correction, d = (x - a)/a, which avoids
+ * subtracting numbers of size a log a. */
 static double
 igam_logfac(double a, double x)
 {
-	return a * log(x) - x - lgamma(a);
+	static const double c[] = { 1.0 / 12, -1.0 / 360, 1.0 / 1260,
+	    -1.0 / 1680, 1.0 / 1188, -691.0 / 360360 };
+	double s = 0, ia, p;
+	int k;
+
+	if (a < 10)
+		return a * log(x) - x - lgamma(a);
+	ia = 1 / a;
+	p = ia;
+	for (k = 0; k < 6; k++) {
+		s += c[k] * p;
+		p *= ia * ia;
+	}
+	return a * log1pmx((x - a) / a) + 0.5 * log(a) -
+	    0.5 * log(2 * PI) - s;
 }
 
 /* Regularized upper incomplete gamma Q(a, x): the power series for P when
@@ -833,6 +872,24 @@ ks_outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h)
 	return r;
 }
 
+/* C(m+n, m) as a product of ratios (inf when it overflows) */
+static double
+binom_double(size_t m, size_t n)
+{
+	double c = 1;
+	size_t i;
+
+	if (m > n) {
+		size_t t = m;
+
+		m = n;
+		n = t;
+	}
+	for (i = 1; i <= m && !isinf(c); i++)
+		c = c * (double)(n + i) / (double)i;
+	return c;
+}
+
 struct mlw_test
 mlw_ks_2samp(const double *a, size_t na, const double *b, size_t nb)
 {
@@ -867,6 +924,10 @@ mlw_ks_2samp(const double *a, size_t na, const double *b, size_t nb)
 		d = h * 1.0 / lcm;
 		if (h == 0)
 			prob = 1;
+		else if (h == lcm && na != nb)
+			/* D = 1: only the two extreme paths, 2 / C(na+nb, na);
+			 * the recursion below would take O(na nb) to find it */
+			prob = 2 / binom_double(na, nb);
 		else if (na == nb)
 			prob = ks_prob_outside_square((int64_t)na, h);
 		else
@@ -1478,13 +1539,15 @@ hyp_rel(const struct hyper *h, int64_t x)
 
 	if (x < h->lo || x > h->hi)
 		return 0;
+	/* far from the mode r underflows; it only decreases from there (a
+	 * subnormal would stay stuck at the smallest one, so stop before) */
 	if (x >= h->mode)
-		for (y = h->mode; y < x; y++)
+		for (y = h->mode; y < x && r >= LDBL_MIN; y++)
 			r *= hyp_up(h, y);
 	else
-		for (y = h->mode; y > x; y--)
+		for (y = h->mode; y > x && r >= LDBL_MIN; y--)
 			r /= hyp_up(h, y - 1);
-	return r;
+	return r >= LDBL_MIN ? r : 0;
 }
 
 /* sum of r(x) for x from `from` stepping by dir (+1/-1) to the end of the
@@ -1517,7 +1580,7 @@ hyp_tail(const struct hyper *h, int64_t from, int dir)
 			r /= hyp_up(h, x - 1);
 			x--;
 		}
-		if (r == 0)
+		if (r < LDBL_MIN)
 			break;
 	}
 	return s;
@@ -1574,7 +1637,7 @@ mlw_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 		{
 			long double rr = 1;
 
-			guess = mode;
+			guess = pexact > 0 ? mode : h.hi + 1;
 			while (guess <= h.hi && rr >= pexact * gam) {
 				rr *= guess < h.hi ? hyp_up(&h, guess) : 0;
 				guess++;
@@ -1593,7 +1656,8 @@ mlw_fisher_exact(uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 			long double rr = 1;
 
 			guess = mode;
-			while (guess >= h.lo && rr > pexact * gam) {
+			while (guess >= h.lo && rr > pexact * gam &&
+			    rr >= LDBL_MIN) {
 				rr = guess > h.lo ? rr / hyp_up(&h, guess - 1) :
 				    0;
 				guess--;

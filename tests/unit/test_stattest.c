@@ -329,12 +329,13 @@ relerr(double got, double want)
 /* got within rel of want (NAN only for NAN); the description carries the
  * relative error observed when it fails */
 static double
-check(double got, double want, double rel, const char *what,
+check_abs(double got, double want, double rel, double abs_, const char *what,
     const char *name)
 {
 	double e = relerr(got, want);
 	/* a p-value SciPy rounds to 0 we may give as a subnormal-small value */
-	int pass = e <= rel || (want == 0 && fabs(got) < 1e-300);
+	int pass = e <= rel || (want == 0 && fabs(got) < 1e-300) ||
+	    fabs(got - want) <= abs_;
 
 	if (pass)
 		ok(1, "%s %s", what, name);
@@ -343,6 +344,13 @@ check(double got, double want, double rel, const char *what,
 		printf("#   got %.17g, want %.17g\n", got, want);
 	}
 	return pass && e != INFINITY ? e : 0;
+}
+
+static double
+check(double got, double want, double rel, const char *what,
+    const char *name)
+{
+	return check_abs(got, want, rel, 0, what, name);
 }
 
 static void
@@ -379,8 +387,13 @@ main(void)
 			upd(&maxerr[k][0], check(r[k].stat, t->want[k][0], 1e-9,
 			    what, t->name));
 			snprintf(what, sizeof what, "%s p", fname[k]);
-			upd(&maxerr[k][1], check(r[k].p, t->want[k][1], 1e-6,
-			    what, t->name));
+			/* SciPy's asymptotic CvM p-value is 1 - cdf, so it is
+			 * only good to a few ulps of 1 in absolute terms: for
+			 * "asymp drift 15000 vs 11000" SciPy gives
+			 * 7.742350e-10, mpmath (40 digits, SciPy's series and
+			 * truncation) 7.7423329e-10, we 7.7423357e-10. */
+			upd(&maxerr[k][1], check_abs(r[k].p, t->want[k][1],
+			    1e-6, k == 5 ? 4e-15 : 0, what, t->name));
 		}
 		free(a);
 		free(b);
