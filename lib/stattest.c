@@ -179,52 +179,115 @@ lbeta(double a, double b)
 	return lgamma(a) + lgamma(b) - lgamma(a + b);
 }
 
-/* Continued fraction of the incomplete beta function (modified Lentz). */
+/* Continued fraction of the incomplete beta function (modified Lentz),
+ * in long double: near x = (a+1)/(a+b+2) it takes O(sqrt(a)) steps and
+ * the extra bits keep their rounding out of the result. */
 static double
-betacf(double a, double b, double x)
+betacf(double a_, double b_, double x_)
 {
-	const double tiny = 1e-300, eps = 1e-16;
-	double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d, h;
+	const long double tiny = 1e-300L, eps = 1e-19L;
+	long double a = a_, b = b_, x = x_;
+	long double qab = a + b, qap = a + 1, qam = a - 1, c = 1, d, h;
 	int m;
 
 	d = 1 - qab * x / qap;
-	if (fabs(d) < tiny)
+	if (fabsl(d) < tiny)
 		d = tiny;
 	d = 1 / d;
 	h = d;
 	for (m = 1; m <= 1000000; m++) {
-		double m2 = 2.0 * m, aa, del;
+		long double m2 = 2.0L * m, aa, del;
 
 		aa = m * (b - m) * x / ((qam + m2) * (a + m2));
 		d = 1 + aa * d;
-		if (fabs(d) < tiny)
+		if (fabsl(d) < tiny)
 			d = tiny;
 		c = 1 + aa / c;
-		if (fabs(c) < tiny)
+		if (fabsl(c) < tiny)
 			c = tiny;
 		d = 1 / d;
 		h *= d * c;
 		aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
 		d = 1 + aa * d;
-		if (fabs(d) < tiny)
+		if (fabsl(d) < tiny)
 			d = tiny;
 		c = 1 + aa / c;
-		if (fabs(c) < tiny)
+		if (fabsl(c) < tiny)
 			c = tiny;
 		d = 1 / d;
 		del = d * c;
 		h *= del;
-		if (fabs(del - 1) < eps)
+		if (fabsl(del - 1) < eps)
 			break;
 	}
-	return h;
+	return (double)h;
 }
 
-/* Regularized incomplete beta I_x(a, b); y = 1 - x, passed computed
- * directly by the caller so that neither is a difference of near-equal
- * numbers. */
+/* The second continued fraction of I_x(a, b) (the one Cephes' incbd
+ * evaluates), in z = x / (1 - x): I_x(a,b) = front * cf2 / (1 - x). With
+ * 1 - x passed exactly it has no 1 - x inside, which matters when x is
+ * within O(1/a) of 1 (a t tail with many degrees of freedom). Forward
+ * recurrences for the convergents P/Q, rescaled to stay in range. */
 static double
-ibeta(double a, double b, double x, double y)
+betacf2(double a_, double b_, double x, double y)
+{
+	long double a = a_, b = b_, z = (long double)x / y;
+	long double k1 = a, k2 = b - 1, k3 = a, k4 = a + 1, k5 = 1, k6 = a + b;
+	long double k7 = a + 1, k8 = a + 2, pm2 = 0, qm2 = 1, pm1 = 1, qm1 = 1;
+	long double ans = 1, r, t, xk, pk, qk;
+	int n;
+
+	for (n = 0; n < 1000000; n++) {
+		xk = -(z * k1 * k2) / (k3 * k4);
+		pk = pm1 + pm2 * xk;
+		qk = qm1 + qm2 * xk;
+		pm2 = pm1;
+		pm1 = pk;
+		qm2 = qm1;
+		qm1 = qk;
+		xk = (z * k5 * k6) / (k7 * k8);
+		pk = pm1 + pm2 * xk;
+		qk = qm1 + qm2 * xk;
+		pm2 = pm1;
+		pm1 = pk;
+		qm2 = qm1;
+		qm1 = qk;
+		if (qk != 0) {
+			r = pk / qk;
+			t = r != 0 ? fabsl((ans - r) / r) : 1;
+			ans = r;
+			if (t < 1e-19L)
+				break;
+		}
+		k1 += 1;
+		k2 -= 1;
+		k3 += 2;
+		k4 += 2;
+		k5 += 1;
+		k6 += 1;
+		k7 += 2;
+		k8 += 2;
+		if (fabsl(qk) + fabsl(pk) > 1e300L) {
+			pm2 *= 1e-300L;
+			pm1 *= 1e-300L;
+			qm2 *= 1e-300L;
+			qm1 *= 1e-300L;
+		}
+		if (fabsl(qk) < 1e-300L || fabsl(pk) < 1e-300L) {
+			pm2 *= 1e300L;
+			pm1 *= 1e300L;
+			qm2 *= 1e300L;
+			qm1 *= 1e300L;
+		}
+	}
+	return (double)ans;
+}
+
+/* I_x(a, b) by a continued fraction, without the reflection; y = 1 - x,
+ * computed directly by the caller so that neither is a difference of
+ * near-equal numbers. */
+static double
+ibeta_cf(double a, double b, double x, double y)
 {
 	double lx, ly, front;
 
@@ -232,16 +295,29 @@ ibeta(double a, double b, double x, double y)
 		return 0;
 	if (y <= 0)
 		return 1;
-	if (x > (a + 1) / (a + b + 2))
-		return 1 - ibeta(b, a, y, x);
 	lx = x > 0.5 ? log1p(-y) : log(x);
 	ly = y > 0.5 ? log1p(-x) : log(y);
 	front = exp(a * lx + b * ly - lbeta(a, b)) / a;
+	if (x > 0.5)
+		return front * betacf2(a, b, x, y) / y;
 	return front * betacf(a, b, x);
 }
 
-/* Student's t upper tail, as scipy.special.stdtr(df, -t):
- * 1/2 I_{df/(df+t^2)}(df/2, 1/2) for t > 0. */
+/* Regularized incomplete beta I_x(a, b), reflected as 1 - I_y(b, a) where
+ * the fraction converges slowly. */
+static double
+ibeta(double a, double b, double x, double y)
+{
+	if (x > (a + 1) / (a + b + 2))
+		return 1 - ibeta_cf(b, a, y, x);
+	return ibeta_cf(a, b, x, y);
+}
+
+/* Student's t upper tail, as scipy.special.stdtr(df, -t). For t > 2,
+ * 1/2 I_{df/(df+t^2)}(df/2, 1/2) (a small tail, no subtraction); for
+ * 0 < t <= 2, as Cephes, 1/2 - 1/2 I_{t^2/(df+t^2)}(1/2, df/2): the
+ * argument is then small, where the fraction needs no 1 - x, and the
+ * result is at least 0.02, so the subtraction costs little. */
 double
 mlw_t_sf(double t, double df)
 {
@@ -256,6 +332,9 @@ mlw_t_sf(double t, double df)
 	t2 = t * t;
 	if (isinf(t2))
 		return 0;
+	if (t <= 2)
+		return 0.5 - 0.5 * ibeta_cf(0.5, df / 2, t2 / (df + t2),
+		    df / (df + t2));
 	return 0.5 * ibeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
 }
 
