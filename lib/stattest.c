@@ -103,6 +103,13 @@ walk_next(struct walk *w, double *v, size_t *ca, size_t *cb)
 		w->i++;
 	while (w->j < w->nb && w->b[w->j] == x)
 		w->j++;
+	if (w->i == i0 && w->j == j0) {
+		/* a NaN (never equal to itself): step over it, never hang */
+		if (w->i < w->na)
+			w->i++;
+		else
+			w->j++;
+	}
 	*v = x;
 	*ca = w->i - i0;
 	*cb = w->j - j0;
@@ -486,7 +493,7 @@ smirnov_sf(int n, double x)
 	nxfl = (int)floor(nx);
 	if (nxfl == 0 || (nxfl == 1 && nx == 1))
 		return 1 - x * pow(1 + x, n - 1);
-	if (-2 * n * x * x < -708.39641853226410622)
+	if (-2 * n * x * x < -745.13321910194110842)
 		return 0;
 	if (nxfl >= n - 1)
 		return pow(1 - x, n);
