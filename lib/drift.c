@@ -474,7 +474,8 @@ mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
 		t.p = NAN;
 		return t;
 	case MLW_DM_MANNWHITNEY:
-		return mlw_mannwhitneyu(r->x, r->n, c->x, c->n);
+		/* Evidently: alternative="less", the reference first */
+		return mlw_mannwhitneyu_alt(r->x, r->n, c->x, c->n, MLW_LESS);
 	case MLW_DM_TTEST:
 		return mlw_ttest_ind(r->x, r->n, c->x, c->n, 1);
 	case MLW_DM_ANDERSON:

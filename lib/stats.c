@@ -158,8 +158,8 @@ mlw_psi(const uint64_t *ref, uint64_t ref_n, const uint64_t *cur,
 	return sum;
 }
 
-double
-mlw_np_sum(const double *x, size_t n)
+static double
+pairwise(const double *x, size_t n)
 {
 	double r[8], res;
 	size_t i, j, n2;
@@ -184,5 +184,17 @@ mlw_np_sum(const double *x, size_t n)
 	}
 	n2 = n / 2;
 	n2 -= n2 % 8;
-	return mlw_np_sum(x, n2) + mlw_np_sum(x + n2, n - n2);
+	return pairwise(x, n2) + pairwise(x + n2, n - n2);
+}
+
+double
+mlw_np_sum(const double *x, size_t n)
+{
+	double r = 0.;
+	size_t i;
+
+	/* the reduction runs over buffers of 8192 elements */
+	for (i = 0; i < n; i += 8192)
+		r += pairwise(x + i, n - i < 8192 ? n - i : 8192);
+	return r;
 }

@@ -12,9 +12,10 @@
  * so that the results agree to the last bit. */
 double mlw_quantile_sorted(const double *x, size_t n, double q);
 
-/* The sum of x[0..n) as numpy.sum computes it (pairwise: eight running
- * sums over blocks of at most 128, halves above that), so that results
- * computed from sums agree with NumPy's to the last bit. */
+/* The sum of x[0..n) as numpy.sum computes it (left to right over
+ * buffers of 8192 elements, each summed pairwise: eight running sums over
+ * blocks of at most 128, halves above that), so that results computed from
+ * sums agree with NumPy's to the last bit. */
 double mlw_np_sum(const double *x, size_t n);
 
 /* Sort x[0..n) ascending. */

@@ -22,59 +22,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
+
 #define NAN2 ((struct mlw_test){ NAN, NAN })
 #define PI 3.14159265358979323846
 #define SQRT1_2 0.70710678118654752440
-
-/* ---- NumPy's summation ------------------------------------------------ */
-
-/* np.add.reduce over a contiguous float64 array: pairwise summation with
- * eight accumulators in leaves of at most 128 values, applied to blocks of
- * 8192 values (the ufunc buffer) that are added up in order. Summing the
- * same terms this way gives SciPy's sums bit for bit. */
-static double
-pw_sum(const double *a, size_t n)
-{
-	if (n < 8) {
-		double r = 0.;
-		size_t i;
-
-		for (i = 0; i < n; i++)
-			r += a[i];
-		return r;
-	}
-	if (n <= 128) {
-		double r[8], res;
-		size_t i, j;
-
-		for (j = 0; j < 8; j++)
-			r[j] = a[j];
-		for (i = 8; i < n - (n % 8); i += 8)
-			for (j = 0; j < 8; j++)
-				r[j] += a[i + j];
-		res = ((r[0] + r[1]) + (r[2] + r[3])) +
-		    ((r[4] + r[5]) + (r[6] + r[7]));
-		for (; i < n; i++)
-			res += a[i];
-		return res;
-	} else {
-		size_t n2 = n / 2;
-
-		n2 -= n2 % 8;
-		return pw_sum(a, n2) + pw_sum(a + n2, n - n2);
-	}
-}
-
-static double
-np_sum(const double *a, size_t n)
-{
-	double r = 0.;
-	size_t i;
-
-	for (i = 0; i < n; i += 8192)
-		r += pw_sum(a + i, n - i < 8192 ? n - i : 8192);
-	return r;
-}
 
 /* ---- walking two sorted samples by distinct value ------------------------ */
 
@@ -1082,6 +1034,13 @@ mwu_cdf_exact(size_t m, size_t n, size_t k)
 struct mlw_test
 mlw_mannwhitneyu(const double *a, size_t na, const double *b, size_t nb)
 {
+	return mlw_mannwhitneyu_alt(a, na, b, nb, MLW_TWO_SIDED);
+}
+
+struct mlw_test
+mlw_mannwhitneyu_alt(const double *a, size_t na, const double *b, size_t nb,
+    int alternative)
+{
 	struct walk w;
 	struct mlw_test r;
 	double v, R1 = 0, tie = 0, U1, U2, U, p;
@@ -1103,7 +1062,9 @@ mlw_mannwhitneyu(const double *a, size_t na, const double *b, size_t nb)
 	}
 	U1 = R1 - na * (na + 1) / 2.0;
 	U2 = (double)na * nb - U1;
-	U = U1 > U2 ? U1 : U2;
+	/* SciPy: greater tests U1, less U2, two-sided the larger, doubled */
+	U = alternative == MLW_GREATER ? U1 : alternative == MLW_LESS ? U2 :
+	    U1 > U2 ? U1 : U2;
 	if ((na <= 8 || nb <= 8) && !ties) {
 		size_t m = na < nb ? na : nb, n = na < nb ? nb : na;
 		size_t k = (size_t)((double)na * nb - U);
@@ -1117,7 +1078,7 @@ mlw_mannwhitneyu(const double *a, size_t na, const double *b, size_t nb)
 		p = mlw_norm_sf((U - mu - 0.5) / s);
 	}
 	r.stat = U1;
-	r.p = clip01(2 * p);
+	r.p = clip01(alternative == MLW_TWO_SIDED ? 2 * p : p);
 	return r;
 }
 
@@ -1133,13 +1094,13 @@ mean_var(const double *x, size_t n, double *mean, double *var)
 
 	if (!d)
 		return -1;
-	m = np_sum(x, n) / n;
+	m = mlw_np_sum(x, n) / n;
 	for (i = 0; i < n; i++) {
 		double t = x[i] - m;
 
 		d[i] = t * t;
 	}
-	ss = np_sum(d, n) / n;
+	ss = mlw_np_sum(d, n) / n;
 	free(d);
 	*mean = m;
 	*var = ss * ((double)n / (double)(n - 1));
@@ -1249,8 +1210,8 @@ mlw_anderson_ksamp(const double *a, size_t na, const double *b, size_t nb)
 		sb += cb;
 	}
 	A2kN = 0.;
-	A2kN += np_sum(ta, nz) / (double)na;
-	A2kN += np_sum(tb, nz) / (double)nb;
+	A2kN += mlw_np_sum(ta, nz) / (double)na;
+	A2kN += mlw_np_sum(tb, nz) / (double)nb;
 	A2kN *= (N - 1.) / N;
 	H = 0.;
 	H += 1. / (double)na;
@@ -1267,7 +1228,7 @@ mlw_anderson_ksamp(const double *a, size_t na, const double *b, size_t nb)
 		h = c + 1;
 		for (i = 0; i < Ni - 2; i++)
 			ta[i] = hs[i] / (double)(i + 2);
-		g = np_sum(ta, Ni - 2);
+		g = mlw_np_sum(ta, Ni - 2);
 	}
 	free(ta);
 	A = (4 * g - 6) * (k - 1) + (10 - 6 * g) * H;
@@ -1537,7 +1498,7 @@ cdf_distance(const double *a, size_t na, const double *b, size_t nb, int p)
 		prev = v;
 		have = 1;
 	}
-	s = np_sum(t, N - 1);
+	s = mlw_np_sum(t, N - 1);
 	free(t);
 	return p == 1 ? s : sqrt(s);
 }
@@ -1579,8 +1540,8 @@ mlw_chisquare(const double *obs, const double *exp_, size_t k)
 	if (!t)
 		return r;
 	/* SciPy 1.10 refuses sums that differ by more than 1e-8 relative */
-	so = np_sum(obs, k);
-	se = np_sum(exp_, k);
+	so = mlw_np_sum(obs, k);
+	se = mlw_np_sum(exp_, k);
 	rel = fabs(so - se) / (so < se ? so : se);
 	if (rel > 1e-8) {
 		free(t);
@@ -1591,7 +1552,7 @@ mlw_chisquare(const double *obs, const double *exp_, size_t k)
 
 		t[i] = d * d / exp_[i];
 	}
-	r.stat = np_sum(t, k);
+	r.stat = mlw_np_sum(t, k);
 	free(t);
 	r.p = k < 2 ? NAN : isnan(r.stat) ? NAN :
 	    mlw_chi2_sf(r.stat, (double)(k - 1));

@@ -59,6 +59,12 @@ struct mlw_test mlw_ks_2samp(const double *a, size_t na, const double *b,
  * a; p = min(1, 2 P(U >= max(U_a, U_b))). */
 struct mlw_test mlw_mannwhitneyu(const double *a, size_t na, const double *b,
     size_t nb);
+/* The same with SciPy's alternative: MLW_LESS (a stochastically less than
+ * b: p = P(U >= U_b)), MLW_GREATER (p = P(U >= U_a)) or MLW_TWO_SIDED.
+ * Evidently's "mannw" is MLW_LESS with a the reference. */
+enum { MLW_TWO_SIDED, MLW_LESS, MLW_GREATER };
+struct mlw_test mlw_mannwhitneyu_alt(const double *a, size_t na,
+    const double *b, size_t nb, int alternative);
 
 /* scipy.stats.ttest_ind(a, b, equal_var): Student's (equal_var != 0) or
  * Welch's t-test, two-sided; p = 2 t_sf(|t|, df). n = 1 on a side gives

@@ -1,0 +1,252 @@
+#!/usr/bin/env bats
+# mlw-drift: the drift battery per window and field, the dataset verdict,
+# method choice, thresholds and bad input.
+# Expected statistics and p-values come from tests/data/witness-drift.py
+# (Evidently's formulas with SciPy 1.10.1 / NumPy 1.24.2, run by hand; its
+# output is tests/data/drift-witness.jsonl) on the fixtures made by
+# tests/data/make-drift-fixtures.sh: windows of 300, 300 drifted, 1, 2
+# records, the reference itself, and one with a new category and missing
+# ages. tests/close.awk compares to a relative 1e-9 (statistics) and 1e-6
+# (p-values).
+
+load helpers
+
+NUM=features.age,features.income,features.tenure,score
+CAT=features.country,features.device,features.premium
+
+# witness METHOD FIELDS: mlw-drift's field records agree with the witness
+witness() {
+	grep "\"method\": \"$1\"" "$DATA/drift-witness.jsonl" > want.jsonl
+	[ -s want.jsonl ]
+	mlw-drift --ref "$DATA/drift-ref.jsonl" --method "$1" --fields "$2" \
+	    "$DATA/drift-cur.jsonl" 2>stderr.txt | grep '"feature"' > got.jsonl
+	awk -v stat_tol=1e-9 -v p_tol=1e-6 -f "$ROOT/tests/close.awk" \
+	    want.jsonl got.jsonl
+}
+
+@test "ks equals scipy.stats.ks_2samp (ties, n = 1 and 2, identical samples)" {
+	witness ks "$NUM"
+}
+
+@test "wasserstein equals scipy's distance over the reference's std" {
+	witness wasserstein "$NUM"
+}
+
+@test "energy equals scipy.stats.energy_distance" {
+	witness energy "$NUM"
+}
+
+@test "mannwhitney equals scipy.stats.mannwhitneyu(alternative='less')" {
+	witness mannwhitney "$NUM"
+}
+
+@test "ttest equals scipy.stats.ttest_ind" {
+	witness ttest "$NUM"
+}
+
+@test "anderson equals scipy.stats.anderson_ksamp with its p-value caps" {
+	witness anderson "$NUM"
+}
+
+@test "cramer_von_mises equals scipy.stats.cramervonmises_2samp; null below 2 values" {
+	witness cramer_von_mises "$NUM"
+	grep -q '"window_start":"2026-11-01T02:00:00Z".*"statistic":null' got.jsonl
+}
+
+@test "psi, kl and jensenshannon equal Evidently's binning and formulas" {
+	for m in psi kl jensenshannon; do
+		witness $m "$NUM,$CAT,label"
+	done
+}
+
+@test "hellinger equals Evidently's (density histograms, Bhattacharyya)" {
+	witness hellinger "$NUM,$CAT,label"
+}
+
+@test "tvd and chisquare equal the witness; a new category is drift" {
+	witness tvd "features.tenure,label,$CAT"
+	witness chisquare "features.tenure,label,$CAT"
+	# the 05:00 window has country ZZ, which the reference never had
+	grep -q '"window_start":"2026-11-01T05:00:00Z".*"feature":"features.country","method":"chisquare","statistic":null,"p_value":0,"threshold":0.05,"drift":true' got.jsonl
+}
+
+@test "z and fisher_exact equal the witness; more than 2 values is null" {
+	witness z "label,features.premium,features.country"
+	witness fisher_exact "label,features.premium,features.country"
+	grep -q '"feature":"features.country","method":"fisher_exact","statistic":null' got.jsonl
+	grep -q 'fisher_exact: needs at most 2 distinct values; statistic is null' stderr.txt
+}
+
+@test "one window's records: fields, then the dataset verdict" {
+	grep '"window_start":"2026-11-01T00:' "$DATA/drift-cur.jsonl" > w0.jsonl
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --fields features.age,features.country,features.premium --method-for features.age=psi --method-for features.country=jensenshannon w0.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 4 ]
+	[ "${lines[0]}" = '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"features.age","method":"psi","statistic":0.015182951378933105,"p_value":null,"threshold":0.1,"drift":false,"n":300,"missing":0,"ref_n":400}' ]
+	[[ "${lines[1]}" == *'"feature":"features.country","method":"jensenshannon","statistic":0.0'*',"p_value":null,"threshold":0.1,"drift":false,"n":300,"missing":0,"ref_n":400}' ]]
+	[[ "${lines[2]}" == *'"feature":"features.premium","method":"z",'*'"threshold":0.05,"drift":false,"n":300,"missing":0,"ref_n":400}' ]]
+	[ "${lines[3]}" = '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","drifted":0,"features":3,"share":0,"dataset_drift":false}' ]
+}
+
+@test "--method auto picks as Evidently: small reference" {
+	grep '"window_start":"2026-11-01T00:' "$DATA/drift-cur.jsonl" > w0.jsonl
+	run --separate-stderr sh -c "mlw-drift --ref '$DATA/drift-ref.jsonl' --fields features.age,features.premium,features.country,label w0.jsonl | grep -o '\"method\":\"[a-z_]*\"' | tr '\n' ' '"
+	[ "$output" = '"method":"ks" "method":"z" "method":"chisquare" "method":"z" ' ]
+}
+
+@test "--method auto picks as Evidently: reference above 1000 values" {
+	gen --reference -n 1200 > big.jsonl
+	grep '"window_start":"2026-11-01T00:' "$DATA/drift-cur.jsonl" > w0.jsonl
+	run --separate-stderr sh -c "mlw-drift --ref big.jsonl --fields features.age,features.premium,features.country,label w0.jsonl | grep -o '\"method\":\"[a-z_]*\"' | tr '\n' ' '"
+	[ "$output" = '"method":"wasserstein" "method":"jensenshannon" "method":"jensenshannon" "method":"jensenshannon" ' ]
+}
+
+@test "mlw-window | mlw-drift flags the drifted features after the change, none before" {
+	gen --reference -n 5000 > ref.jsonl
+	gen -n 14400 --interval 1s --drift-at 7200 > log.jsonl
+	mlw-window --time ts --size 1h log.jsonl | mlw-drift --ref ref.jsonl > out.jsonl
+	# before the change (00:00, 01:00): nothing drifts
+	run sh -c "grep -E 'T0[01]:00:00Z\",\"window_end.*\"drift\":true' out.jsonl"
+	[ "$output" = "" ]
+	run sh -c "grep -c '\"dataset_drift\":false' out.jsonl"
+	[ "$output" = 2 ]
+	# after it: the features the generator moves, not premium or label
+	for w in 02 03; do
+		run sh -c "grep 'T$w:00:00Z\",\"window_end.*\"drift\":true' out.jsonl | grep -o '\"feature\":\"[a-z.]*\"' | tr '\n' ' '"
+		[ "$output" = '"feature":"features.age" "feature":"features.tenure" "feature":"features.country" "feature":"features.device" "feature":"score" ' ]
+	done
+	run sh -c "grep -c '\"dataset_drift\":true' out.jsonl"
+	[ "$output" = 2 ]
+}
+
+@test "a field with no values in a window is null with a message; the others go on" {
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' '{"x":3,"c":"a"}' > ref.jsonl
+	printf '%s\n' '{"x":null,"c":"a"}' '{"c":"b"}' > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --method-for x=psi --method-for c=tvd cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"x","method":"psi","statistic":null,"p_value":null,"threshold":0.1,"drift":null,"n":0,"missing":2,"ref_n":3}' ]
+	[ "${lines[1]}" = '{"feature":"c","method":"tvd","statistic":0.16666666666666666,"p_value":null,"threshold":0.1,"drift":true,"n":2,"missing":0,"ref_n":3}' ]
+	[ "${lines[2]}" = '{"drifted":1,"features":1,"share":1,"dataset_drift":true}' ]
+	[ "$stderr" = "mlw-drift: batch: x: psi: no values; statistic is null" ]
+}
+
+@test "--threshold and --drift-share move the verdicts" {
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' '{"x":3,"c":"a"}' > ref.jsonl
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":3,"c":"b"}' > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd --threshold 0.2 cur.jsonl
+	[ "${lines[0]}" = '{"feature":"x","method":"tvd","statistic":0.33333333333333337,"p_value":null,"threshold":0.2,"drift":true,"n":2,"missing":0,"ref_n":3}' ]
+	[ "${lines[1]}" = '{"feature":"c","method":"tvd","statistic":0.16666666666666666,"p_value":null,"threshold":0.2,"drift":false,"n":2,"missing":0,"ref_n":3}' ]
+	[ "${lines[2]}" = '{"drifted":1,"features":2,"share":0.5,"dataset_drift":true}' ]
+	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd --threshold 0.2 --drift-share 0.6 cur.jsonl
+	[ "${lines[2]}" = '{"drifted":1,"features":2,"share":0.5,"dataset_drift":false}' ]
+}
+
+@test "--js-base 2 divides the divergence by ln 2: at most 1" {
+	printf '%s\n' '{"c":"a"}' '{"c":"a"}' > ref.jsonl
+	printf '%s\n' '{"c":"b"}' > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --method jensenshannon cur.jsonl
+	[[ "${lines[0]}" == *'"statistic":0.8325546111576977,'* ]]
+	run --separate-stderr mlw-drift --ref ref.jsonl --method jensenshannon --js-base 2 cur.jsonl
+	[[ "${lines[0]}" == *'"statistic":1,'* ]]
+}
+
+@test "--auto-threshold: mean + 3 sd of the reference's chunks (NannyML)" {
+	# witness: tests/data/witness-drift.py auto (the same chunks in NumPy)
+	gen --reference -n 2000 --seed 5 > ref.jsonl
+	gen -n 200 --seed 6 > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields features.age,features.country --method psi --auto-threshold cur.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"feature":"features.age","method":"psi","statistic":'*',"threshold":0.12237341989575035,'* ]]
+	[[ "${lines[1]}" == *'"feature":"features.country","method":"psi","statistic":'*',"threshold":0.049964519621580855,'* ]]
+}
+
+@test "--auto-threshold falls back to the default when the reference is too short" {
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --fields features.age --method psi --auto-threshold "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"threshold":0.1,'* ]]
+	[[ "$stderr" == *"mlw-drift: window \"2026-11-01T00:00:00Z\": features.age: the reference has fewer than 2 chunks of 300 values; default threshold used"* ]]
+}
+
+@test "--binning quantile: counts only; saved mlw-psi and mlw-profile profiles give the same" {
+	mlw-psi --ref "$DATA/drift-ref.jsonl" --fields features.age,features.country --save-ref prof.jsonl
+	mlw-drift --ref "$DATA/drift-ref.jsonl" --fields features.age,features.country --binning quantile "$DATA/drift-cur.jsonl" > a.jsonl
+	mlw-drift --ref prof.jsonl --binning quantile "$DATA/drift-cur.jsonl" > b.jsonl
+	cmp a.jsonl b.jsonl
+	[ "$(grep -c '"method":"psi"' a.jsonl)" -eq 12 ]
+	# and so does a profile saved by mlw-profile
+	mlw-profile --fields features.age,features.country --save mp.prof "$DATA/drift-ref.jsonl" > /dev/null
+	mlw-drift --ref mp.prof --binning quantile "$DATA/drift-cur.jsonl" > c.jsonl
+	cmp a.jsonl c.jsonl
+	run --separate-stderr mlw-drift --ref prof.jsonl "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-drift: prof.jsonl is a saved profile: it has bins, not values; use --binning quantile with psi, kl or jensenshannon" ]
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --binning quantile --method ks "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-drift: features.age: --binning quantile works with psi, kl and jensenshannon only, not ks" ]
+}
+
+@test "a numeric method for a categorical field is a usage error naming both" {
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --method ks "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-drift: features.country is categorical, and ks needs numbers (choose another method with --method-for features.country=NAME)" ]
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --method-for nope=ks "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-drift: --method-for: nope is not a field of the reference" ]
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --method nope "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "" ]
+	[[ "$stderr" == "mlw-drift: --method: unknown method 'nope' (see mlw-drift(1))"* ]]
+}
+
+@test "Evidently's method names are accepted" {
+	printf '%s\n' '{"x":1}' '{"x":2}' '{"x":3}' > ref.jsonl
+	for m in kl_div TVD ed mannw t_test; do
+		run --separate-stderr mlw-drift --ref ref.jsonl --method $m ref.jsonl
+		[ "$status" -eq 0 ]
+	done
+}
+
+@test "a value of the wrong type rejects the record with file and line" {
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' > ref.jsonl
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":"two","c":"b"}' '{"x":3,"c":{}}' > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd --rejects rej.jsonl cur.jsonl
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = '{"feature":"x","method":"tvd","statistic":0.5,"p_value":null,"threshold":0.1,"drift":true,"n":1,"missing":0,"ref_n":2}' ]
+	[ "$stderr" = "mlw-drift: cur.jsonl:2: x: expected a number, found a string
+mlw-drift: cur.jsonl:3: c: expected a category (string or boolean), found an object
+mlw-drift: 2 records rejected" ]
+	[ "$(cat rej.jsonl)" = '{"x":"two","c":"b"}
+{"x":3,"c":{}}' ]
+}
+
+@test "more than 100000 categories: the record is rejected, not an OOM" {
+	printf '%s\n' '{"c":"a"}' > ref.jsonl
+	awk 'BEGIN { for (i = 0; i < 100001; i++) printf "{\"c\":\"v%d\"}\n", i }' > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd cur.jsonl
+	[ "$status" -eq 1 ]
+	# NumPy: r = [1] + [0]*99999, c = [0] + [1]*99999,
+	# 0.5 * np.sum(np.abs(r/r.sum() - c/c.sum())) = 1.0000000000000002
+	[[ "$stderr" == "mlw-drift: cur.jsonl:100000: c: more than 100000 distinct categories"* ]]
+	[ "${lines[0]}" = '{"feature":"c","method":"tvd","statistic":1.0000000000000002,"p_value":null,"threshold":0.1,"drift":true,"n":99999,"missing":0,"ref_n":1}' ]
+}
+
+@test "each window is reported when its close record arrives" {
+	mkfifo in.fifo
+	gen --reference -n 50 > ref.jsonl
+	( gen -n 20 --interval 1m | mlw-window --time ts --size 10m; sleep 30 ) > in.fifo &
+	writer=$!
+	timeout 10 sh -c 'mlw-drift --ref ref.jsonl --fields features.age --method psi < in.fifo | head -n 2' > out.txt
+	kill $writer 2>/dev/null || true
+	[ "$(grep -c '"feature":"features.age"' out.txt)" -eq 1 ]
+	grep -q '"dataset_drift"' out.txt
+}
+
+@test "empty input: no output; a directory as input is an error" {
+	printf '%s\n' '{"x":1}' > ref.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl /dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	run --separate-stderr mlw-drift --ref ref.jsonl "$T"
+	[ "$status" -eq 2 ]
+}
