@@ -68,6 +68,7 @@ shown(const char *s, size_t n)
 struct colinfo {
 	int type;        /* T_AUTO unless --types named it */
 	int nonnum;      /* T_AUTO: a value that is not a number was seen */
+	int hasnum;      /* T_AUTO: a number was seen */
 	char *name;      /* canonical path text */
 };
 
@@ -242,7 +243,9 @@ table_build(struct tojson *tj, struct table *t, char **names,
 				memset(&tj->cols[c], 0, sizeof tj->cols[c]);
 				tj->cols[c].name = tj->paths.ent[c].s;
 				for (j = 0; j < tj->ntypes; j++)
-					if (strcmp(tj->types[j].canon, cb.p) == 0) {
+					if (strlen(tj->types[j].canon) == cb.len &&
+					    memcmp(tj->types[j].canon, cb.p,
+					    cb.len) == 0) {
 						tj->cols[c].type = tj->types[j].type;
 						tj->types[j].used = 1;
 					}
@@ -335,8 +338,11 @@ bad:
 		const struct mlw_csv_field *v = &f->f[i];
 		struct colinfo *c = &tj->cols[t->col[i]];
 
-		if (c->type == T_AUTO && !c->nonnum && v->len > 0 &&
-		    !mlw_csv_is_number(v->p, v->len))
+		if (c->type != T_AUTO || c->nonnum || v->len == 0)
+			continue;
+		if (mlw_csv_is_number(v->p, v->len))
+			c->hasnum = 1;
+		else
 			c->nonnum = 1;
 	}
 	return 0;
@@ -358,6 +364,7 @@ write_record(struct tojson *tj, const struct table *t,
 		const struct op *o = &t->ops[k];
 		const struct mlw_csv_field *v;
 		const struct colinfo *c;
+		int str;
 
 		if (o->kind == OP_CLOSE) {
 			mlw_buf_addc(b, '}');
@@ -371,14 +378,15 @@ write_record(struct tojson *tj, const struct table *t,
 		}
 		v = &f->f[o->field];
 		c = &tj->cols[t->col[o->field]];
-		if (v->len == 0 && (!v->quoted || (c->type != T_STRING &&
-		    (c->type != T_AUTO || !c->nonnum)))) {
+		str = c->type == T_STRING ||
+		    (c->type == T_AUTO && (c->nonnum || !c->hasnum));
+		if (v->len == 0 && (!v->quoted || !str)) {
 			mlw_jw_null(b);
 			continue;
 		}
 		switch (c->type) {
 		case T_AUTO:
-			if (c->nonnum)
+			if (str)
 				mlw_jw_str(b, v->p, v->len);
 			else
 				mlw_buf_add(b, v->p, v->len);
