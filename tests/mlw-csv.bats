@@ -315,6 +315,12 @@ mlw-csv: 1 record rejected" ]
 	run --separate-stderr mlw-csv --to-csv --types a=number
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-csv: --types applies to --to-json only" ]
+	run --separate-stderr mlw-csv --header 'a,a.b' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-csv: --header: column 2: 'a.b' is inside a column that is a value" ]
+	run --separate-stderr mlw-csv --to-csv --header 'x,x' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-csv: --header: x is named twice" ]
 	run --separate-stderr mlw-csv --bogus
 	[ "$status" -eq 2 ]
 	run --separate-stderr mlw-csv nonexistent.csv
