@@ -967,11 +967,28 @@ add_table(struct tojson *tj, struct table *t)
 	tj->tabs[tj->ntabs++] = *t;
 }
 
+static void
+tojson_free(struct tojson *tj)
+{
+	size_t i;
+
+	for (i = 0; i < tj->ntabs; i++)
+		table_free(&tj->tabs[i]);
+	free(tj->tabs);
+	free(tj->cols);
+	free(tj->files);
+	mlw_strmap_free(&tj->paths);
+	mlw_buf_free(&tj->out);
+	mlw_buf_free(&tj->tmp);
+	mlw_json_free(&tj->doc);
+	mlw_csv_fields_free(&tj->fields);
+}
+
 static int
 to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
     int nfiles, char *errout, size_t errcap)
 {
-	struct mlw_csv_reader *r = mlw_csv_open(files, nfiles, tj->delim);
+	struct mlw_csv_reader *r;
 	struct mlw_csv_rec rec;
 	struct table t;
 	char err[256];
@@ -990,12 +1007,14 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		    errcap) < 0) {
 			free(lens);
 			table_free(&t);
+			tojson_free(tj);
 			return -1;
 		}
 		free(lens);
 		add_table(tj, &t);
 		cur = 0;
 	}
+	r = mlw_csv_open(files, nfiles, tj->delim);
 	while (mlw_csv_next(r, &rec)) {
 		const struct mlw_csv_fields *f = rec.fields;
 
@@ -1065,16 +1084,7 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		if (!tj->types[i].used)
 			mlw_warnx("--types: no column %s in the input",
 			    tj->types[i].path);
-	for (i = 0; i < tj->ntabs; i++)
-		table_free(&tj->tabs[i]);
-	free(tj->tabs);
-	free(tj->cols);
-	free(tj->files);
-	mlw_strmap_free(&tj->paths);
-	mlw_buf_free(&tj->out);
-	mlw_buf_free(&tj->tmp);
-	mlw_json_free(&tj->doc);
-	mlw_csv_fields_free(&tj->fields);
+	tojson_free(tj);
 	return 0;
 }
 
@@ -1337,6 +1347,20 @@ write_row(struct tocsv *tc, const struct mlw_json *doc, const char *file,
 	mlw_out_write(b->p, b->len);
 }
 
+static void
+tocsv_free(struct tocsv *tc)
+{
+	free(tc->pe);
+	free(tc->colpath);
+	free(tc->cell);
+	free(tc->undo);
+	mlw_strmap_free(&tc->paths);
+	mlw_buf_free(&tc->key);
+	mlw_buf_free(&tc->name);
+	mlw_buf_free(&tc->out);
+	mlw_buf_free(&tc->tmp);
+}
+
 static int
 to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
     int nfiles, char *errout, size_t errcap)
@@ -1361,6 +1385,7 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 				snprintf(errout, errcap, "'%s' is not a path",
 				    header[i]);
 				mlw_buf_free(&cb);
+				tocsv_free(tc);
 				return -1;
 			}
 			for (j = 1; j < p.nseg; j++) {
@@ -1375,6 +1400,7 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 				    header[i]);
 				mlw_path_free(&p);
 				mlw_buf_free(&cb);
+				tocsv_free(tc);
 				return -1;
 			}
 			col_add(tc, e);
@@ -1448,15 +1474,7 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 	mlw_input_free(in);
 	mlw_json_free(&doc);
 	free(fnames);
-	free(tc->pe);
-	free(tc->colpath);
-	free(tc->cell);
-	free(tc->undo);
-	mlw_strmap_free(&tc->paths);
-	mlw_buf_free(&tc->key);
-	mlw_buf_free(&tc->name);
-	mlw_buf_free(&tc->out);
-	mlw_buf_free(&tc->tmp);
+	tocsv_free(tc);
 	return 0;
 }
 
