@@ -524,6 +524,30 @@ canon_path(struct mlw_buf *b, const struct mlw_path *p, size_t nseg)
 	}
 }
 
+/* A temporary file in $TMPDIR (or /tmp), already unlinked so that it
+ * goes away however the program ends. A failure is fatal. */
+static FILE *
+spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct mlw_buf path = { 0 };
+	FILE *f;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	mlw_buf_adds(&path, dir);
+	mlw_buf_add(&path, "/mlw-csv.XXXXXX", 16);     /* with the NUL */
+	fd = mkstemp(path.p);
+	if (fd < 0)
+		mlw_fatal_errno("%s: cannot create a temporary file", dir);
+	unlink(path.p);
+	mlw_buf_free(&path);
+	if ((f = fdopen(fd, "w+")) == NULL)
+		mlw_fatal_errno("temporary file");
+	return f;
+}
+
 /* A value quoted for a message: at most 40 bytes, cut on a character. */
 static int
 shown(const char *s, size_t n)
@@ -900,9 +924,7 @@ spool_put(struct tojson *tj, size_t tab, const struct mlw_csv_rec *rec)
 	uint64_t line = rec->lineno;
 
 	if (tj->spool == NULL) {
-		tj->spool = tmpfile();
-		if (tj->spool == NULL)
-			mlw_fatal_errno("cannot create a temporary file");
+		tj->spool = spool_open();
 	}
 	if (tj->nfiles == 0 || tj->files[tj->nfiles - 1] != rec->file) {
 		tj->files = realloc(tj->files, (tj->nfiles + 1) *
@@ -1428,8 +1450,8 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 			    tc->why);
 			continue;
 		}
-		if (spool == NULL && (spool = tmpfile()) == NULL)
-			mlw_fatal_errno("cannot create a temporary file");
+		if (spool == NULL)
+			spool = spool_open();
 		if (nfnames == 0 || fnames[nfnames - 1] != ln.file) {
 			fnames = realloc(fnames, (nfnames + 1) * sizeof *fnames);
 			if (fnames == NULL)

@@ -323,6 +323,10 @@ mlw-csv: 1 record rejected" ]
 	[ "${stderr%%$'\n'*}" = "mlw-csv: --header: x is named twice" ]
 	run --separate-stderr mlw-csv --bogus
 	[ "$status" -eq 2 ]
+	printf 'a\n1\n' > t.csv
+	TMPDIR=$T/nodir run --separate-stderr mlw-csv t.csv
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-csv: $T/nodir: cannot create a temporary file: No such file or directory" ]
 	run --separate-stderr mlw-csv nonexistent.csv
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "mlw-csv: nonexistent.csv: No such file or directory" ]
