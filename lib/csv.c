@@ -166,7 +166,11 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		if (r->fd < 0 && !open_next(r))
 			return 0;
 		if (r->bomcheck) {
-			while (r->end - r->start < 3 && fill(r) > 0)
+			/* wait for three bytes only while they could be
+			 * a byte-order mark */
+			while (r->end - r->start < 3 &&
+			    memcmp(r->buf + r->start, "\xEF\xBB\xBF",
+			    r->end - r->start) == 0 && fill(r) > 0)
 				;
 			if (r->end - r->start >= 3 &&
 			    memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
