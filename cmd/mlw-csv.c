@@ -1,0 +1,125 @@
+/* mlw-csv: CSV (RFC 4180) to JSON Lines and back. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csv.h"
+#include "diag.h"
+#include "io.h"
+#include "opt.h"
+
+static const char usage_text[] =
+    "mlw-csv [--to-json] [--delimiter C] [--header LIST]\n"
+    "               [--types PATH=number|string|bool|json ...] [--strict]\n"
+    "               [--rejects FILE] [FILE ...]\n"
+    "       mlw-csv --to-csv [--delimiter C] [--header LIST] [--crlf]\n"
+    "               [--strict] [--rejects FILE] [FILE ...]";
+
+static char
+delimiter(const char *s)
+{
+	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 ||
+	    strcmp(s, "\t") == 0)
+		return '\t';
+	if (strlen(s) != 1 || *s == '"' || *s == '\r' || *s == '\n' ||
+	    (unsigned char)*s >= 0x80) {
+		mlw_warnx("--delimiter: expected one ASCII character other "
+		    "than a quote or a line end, or tab, found '%s'", s);
+		mlw_usage_error(usage_text);
+	}
+	return *s;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "crlf", no_argument, NULL, 'C' },
+		{ "delimiter", required_argument, NULL, 'd' },
+		{ "header", required_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "rejects", required_argument, NULL, 'R' },
+		{ "strict", no_argument, NULL, 'S' },
+		{ "to-csv", no_argument, NULL, 'c' },
+		{ "to-json", no_argument, NULL, 'j' },
+		{ "types", required_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct mlw_csv_conv cv;
+	char err[256];
+	int ch, csv = 0, r;
+
+	argv[0] = mlw_diag_init(argv[0]);
+	memset(&cv, 0, sizeof cv);
+	cv.delim = ',';
+	while ((ch = getopt_long(argc, argv, "cd:hjt:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'C':
+			cv.crlf = 1;
+			break;
+		case 'H':
+			mlw_free_list(cv.header, cv.nheader);
+			cv.header = mlw_split_list(optarg, &cv.nheader);
+			if (cv.header == NULL) {
+				mlw_warnx("--header: invalid list '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		case 'R':
+			if (mlw_rejects_open(optarg) < 0)
+				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'S':
+			mlw_set_strict(1);
+			break;
+		case 'V':
+			mlw_version();
+		case 'c':
+			csv = 1;
+			break;
+		case 'd':
+			cv.delim = delimiter(optarg);
+			break;
+		case 'h':
+			printf("usage: %s\n", usage_text);
+			mlw_out_close();
+			return 0;
+		case 'j':
+			csv = 0;
+			break;
+		case 't':
+			if (mlw_csv_type_add(&cv, optarg) < 0) {
+				mlw_warnx("--types: expected PATH=number, string, "
+				    "bool or json, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			break;
+		default:
+			mlw_usage_error(usage_text);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (csv && cv.ntypes) {
+		mlw_warnx("--types applies to --to-json only");
+		mlw_usage_error(usage_text);
+	}
+	if (!csv && cv.crlf) {
+		mlw_warnx("--crlf applies to --to-csv only");
+		mlw_usage_error(usage_text);
+	}
+
+	if (csv)
+		r = mlw_csv_to_csv(&cv, argv, argc, err, sizeof err);
+	else
+		r = mlw_csv_to_json(&cv, argv, argc, err, sizeof err);
+	if (r < 0) {
+		mlw_warnx("--header: %s", err);
+		mlw_usage_error(usage_text);
+	}
+	mlw_csv_conv_free(&cv);
+	mlw_free_list(cv.header, cv.nheader);
+	return mlw_finish();
+}

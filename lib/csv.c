@@ -1,0 +1,1585 @@
+#include "csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "json.h"
+#include "num.h"
+#include "strmap.h"
+
+#define CHUNK (256u * 1024u)
+
+/* States of the record scanner. */
+enum { S_START, S_PLAIN, S_QUOTED, S_QUOTE };
+
+struct mlw_csv_reader {
+	char *const *files;
+	int nfiles, next;
+	int fd;
+	const char *name;
+	uint64_t lineno;        /* LFs consumed in the current file */
+	int bomcheck, eof, first;
+	char delim;
+
+	char *buf;
+	size_t cap, start, end; /* unread data is buf[start, end) */
+
+	struct mlw_csv_fields fields;
+};
+
+struct mlw_csv_reader *
+mlw_csv_open(char *const *files, int n, char delim)
+{
+	struct mlw_csv_reader *r = calloc(1, sizeof *r);
+
+	if (r == NULL)
+		mlw_fatal("out of memory");
+	r->files = files;
+	r->nfiles = n;
+	r->fd = -1;
+	r->delim = delim;
+	r->cap = CHUNK * 2;
+	r->buf = malloc(r->cap + 1);
+	if (r->buf == NULL)
+		mlw_fatal("out of memory");
+	return r;
+}
+
+void
+mlw_csv_close(struct mlw_csv_reader *r)
+{
+	if (r == NULL)
+		return;
+	if (r->fd > 0)
+		close(r->fd);
+	free(r->buf);
+	mlw_csv_fields_free(&r->fields);
+	free(r);
+}
+
+void
+mlw_csv_fields_free(struct mlw_csv_fields *f)
+{
+	free(f->f);
+	free(f->off);
+	mlw_buf_free(&f->data);
+	memset(f, 0, sizeof *f);
+}
+
+static int
+open_next(struct mlw_csv_reader *r)
+{
+	for (;;) {
+		const char *f;
+
+		if (r->nfiles == 0 && r->next == 0)
+			f = "-";
+		else if (r->next < r->nfiles)
+			f = r->files[r->next];
+		else
+			return 0;
+		r->next++;
+		if (r->nfiles == 0)
+			r->nfiles = -1;
+		if (strcmp(f, "-") == 0) {
+			r->fd = 0;
+			r->name = "stdin";
+		} else {
+			mlw_out_flush();
+			r->fd = open(f, O_RDONLY);
+			r->name = f;
+			if (r->fd < 0) {
+				mlw_warn("%s", f);
+				mlw_diag_set_failed();
+				continue;
+			}
+		}
+		r->lineno = 0;
+		r->bomcheck = 1;
+		r->first = 1;
+		r->eof = 0;
+		r->start = r->end = 0;
+		return 1;
+	}
+}
+
+/* Read more bytes after buf[end]; the unread data moves to the front.
+ * Returns the bytes read, 0 at the end of the file (or on an error, which
+ * is reported and makes the exit status 2). */
+static size_t
+fill(struct mlw_csv_reader *r)
+{
+	struct pollfd pfd;
+	ssize_t n;
+
+	if (r->eof)
+		return 0;
+	if (r->start > 0) {
+		memmove(r->buf, r->buf + r->start, r->end - r->start);
+		r->end -= r->start;
+		r->start = 0;
+	}
+	if (r->cap - r->end < CHUNK) {
+		char *nb = realloc(r->buf, r->cap * 2 + 1);
+
+		if (nb == NULL)
+			mlw_fatal("out of memory");
+		r->buf = nb;
+		r->cap *= 2;
+	}
+	pfd.fd = r->fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	if (poll(&pfd, 1, 0) == 0)
+		mlw_out_flush();        /* about to wait for input */
+	for (;;) {
+		n = read(r->fd, r->buf + r->end, r->cap - r->end);
+		if (n >= 0)
+			break;
+		if (errno == EINTR || errno == EAGAIN)
+			continue;
+		mlw_warn("%s", r->name);
+		mlw_diag_set_failed();
+		n = 0;
+		break;
+	}
+	if (n == 0)
+		r->eof = 1;
+	r->end += (size_t)n;
+	return (size_t)n;
+}
+
+int
+mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
+{
+	for (;;) {
+		size_t scan = 0, nl = 0, skipped = 0, len;
+		int st = S_START, found = 0, skipping = 0;
+		char *p;
+
+		if (r->fd < 0 && !open_next(r))
+			return 0;
+		if (r->bomcheck) {
+			/* wait for three bytes only while they could be
+			 * a byte-order mark */
+			while (r->end - r->start < 3 &&
+			    memcmp(r->buf + r->start, "\xEF\xBB\xBF",
+			    r->end - r->start) == 0 && fill(r) > 0)
+				;
+			if (r->end - r->start >= 3 &&
+			    memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
+				r->start += 3;
+			r->bomcheck = 0;
+		}
+		for (;;) {
+			size_t n = r->end - r->start;
+
+			p = r->buf + r->start;
+			for (; scan < n; scan++) {
+				char c = p[scan];
+
+				if (c == '\n') {
+					if (st != S_QUOTED) {
+						found = 1;
+						break;
+					}
+					nl++;
+				} else if (c == '"') {
+					st = st == S_START ? S_QUOTED :
+					    st == S_QUOTED ? S_QUOTE :
+					    st == S_QUOTE ? S_QUOTED : st;
+				} else if (c == r->delim && st != S_QUOTED) {
+					st = S_START;
+				} else if (st != S_QUOTED) {
+					st = S_PLAIN;
+				}
+			}
+			if (found)
+				break;
+			if (!skipping && scan > MLW_CSV_RECORD_MAX) {
+				skipping = 1;
+			}
+			if (skipping) {
+				/* copy what we have to the rejects file and
+				 * forget it */
+				mlw_rejects_write(p, scan);
+				skipped += scan;
+				r->start += scan;
+				scan = 0;
+			}
+			if (fill(r) == 0)
+				break;
+		}
+		p = r->buf + r->start;
+		rec->file = r->name;
+		rec->lineno = r->lineno + 1;
+		rec->first = r->first;
+		rec->err = NULL;
+		rec->fields = &r->fields;
+		r->lineno += nl + (found ? 1 : 0);
+		if (!found && scan == 0 && !skipping) {
+			/* end of this file */
+			if (r->fd > 0)
+				close(r->fd);
+			r->fd = -1;
+			continue;
+		}
+		r->start += scan + (found ? 1 : 0);
+		if (skipping) {
+			mlw_rejects_write(p, scan);
+			mlw_rejects_write("\n", 1);
+			r->first = 0;
+			rec->raw = NULL;
+			rec->rawlen = 0;
+			snprintf(rec->errbuf, sizeof rec->errbuf,
+			    "record longer than %u bytes (%zu bytes)%s",
+			    MLW_CSV_RECORD_MAX, skipped + scan,
+			    st == S_QUOTED ? ", and a quoted field is not "
+			    "closed at the end of the file" : "");
+			rec->err = rec->errbuf;
+			return 1;
+		}
+		rec->raw = p;
+		rec->rawlen = scan;
+		len = scan;
+		if (len > 0 && p[len - 1] == '\r')
+			len--;
+		if (len == 0)
+			continue;               /* an empty line */
+		r->first = 0;
+		if (len > MLW_CSV_RECORD_MAX) {
+			snprintf(rec->errbuf, sizeof rec->errbuf,
+			    "record longer than %u bytes (%zu bytes)",
+			    MLW_CSV_RECORD_MAX, len);
+			rec->err = rec->errbuf;
+			return 1;
+		}
+		if (mlw_csv_split(p, len, r->delim, &r->fields, rec->errbuf,
+		    sizeof rec->errbuf) < 0)
+			rec->err = rec->errbuf;
+		return 1;
+	}
+}
+
+static void
+push_field(struct mlw_csv_fields *out, size_t off, int quoted)
+{
+	if (out->n == out->cap) {
+		size_t ncap = out->cap ? out->cap * 2 : 64;
+		struct mlw_csv_field *nf = realloc(out->f, ncap * sizeof *nf);
+		size_t *no = realloc(out->off, ncap * sizeof *no);
+
+		if (nf)
+			out->f = nf;
+		if (no)
+			out->off = no;
+		if (nf == NULL || no == NULL)
+			mlw_fatal("out of memory");
+		out->cap = ncap;
+	}
+	out->off[out->n] = off;
+	out->f[out->n].len = out->data.len - off;
+	out->f[out->n].quoted = quoted;
+	out->n++;
+	mlw_buf_addc(&out->data, '\0');
+}
+
+int
+mlw_csv_split(const char *s, size_t len, char delim,
+    struct mlw_csv_fields *out, char *err, size_t errcap)
+{
+	size_t i = 0, k;
+
+	out->n = 0;
+	out->data.len = 0;
+	mlw_buf_reserve(&out->data, len + 1);
+	for (;;) {
+		size_t off = out->data.len;
+		int quoted = 0;
+
+		if (i < len && s[i] == '"') {
+			quoted = 1;
+			i++;
+			for (;;) {
+				const char *q = memchr(s + i, '"', len - i);
+
+				if (q == NULL) {
+					snprintf(err, errcap, "field %zu: a quoted "
+					    "field is not closed at the end of "
+					    "the file", out->n + 1);
+					return -1;
+				}
+				mlw_buf_add(&out->data, s + i, (size_t)(q - s) - i);
+				i = (size_t)(q - s) + 1;
+				if (i < len && s[i] == '"') {
+					mlw_buf_addc(&out->data, '"');
+					i++;
+					continue;
+				}
+				break;
+			}
+			if (i < len && s[i] != delim) {
+				snprintf(err, errcap, "field %zu: text after "
+				    "the closing quote", out->n + 1);
+				return -1;
+			}
+		} else {
+			const char *d = memchr(s + i, delim, len - i);
+			size_t e = d ? (size_t)(d - s) : len;
+
+			mlw_buf_add(&out->data, s + i, e - i);
+			i = e;
+		}
+		push_field(out, off, quoted);
+		if (i < len) {          /* at a delimiter */
+			i++;
+			continue;
+		}
+		break;
+	}
+	for (k = 0; k < out->n; k++) {
+		long bad;
+
+		out->f[k].p = out->data.p + out->off[k];
+		bad = mlw_utf8_check(out->f[k].p, out->f[k].len);
+		if (bad >= 0) {
+			snprintf(err, errcap, "field %zu: invalid UTF-8 "
+			    "(byte 0x%02x)", k + 1,
+			    (unsigned char)out->f[k].p[bad]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim)
+{
+	size_t i;
+	int q = n == 0 || (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
+
+	for (i = 0; i < n && !q; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
+		    s[i] == '\r')
+			q = 1;
+	if (!q) {
+		mlw_buf_add(b, s, n);
+		return;
+	}
+	mlw_buf_reserve(b, n + 2);
+	mlw_buf_addc(b, '"');
+	for (;;) {
+		const char *e = memchr(s, '"', n);
+		size_t k = e ? (size_t)(e - s) + 1 : n;
+
+		mlw_buf_add(b, s, k);
+		if (e == NULL)
+			break;
+		mlw_buf_addc(b, '"');
+		s += k;
+		n -= k;
+	}
+	mlw_buf_addc(b, '"');
+}
+
+long
+mlw_utf8_check(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		unsigned lo = 0x80, hi = 0xBF;
+		size_t len, k;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			len = 2;
+		else if (c >= 0xE0 && c <= 0xEF) {
+			len = 3;
+			if (c == 0xE0)
+				lo = 0xA0;
+			else if (c == 0xED)
+				hi = 0x9F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			len = 4;
+			if (c == 0xF0)
+				lo = 0x90;
+			else if (c == 0xF4)
+				hi = 0x8F;
+		} else
+			return (long)i;
+		if (n - i < len)
+			return (long)i;
+		if (s[i + 1] < lo || s[i + 1] > hi)
+			return (long)i;
+		for (k = 2; k < len; k++)
+			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
+				return (long)i;
+		i += len;
+	}
+	return -1;
+}
+
+int
+mlw_csv_is_number(const char *s, size_t n)
+{
+	size_t i = 0;
+	double d;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (!(i < n && s[i] >= '0' && s[i] <= '9'))
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (!(i < n && s[i] >= '0' && s[i] <= '9'))
+			return 0;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i != n)
+		return 0;
+	return mlw_num_parse(s, n, &d) == 0;
+}
+
+void
+mlw_json_compact(struct mlw_buf *b, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	mlw_buf_reserve(b, n);
+	while (i < n) {
+		char c = s[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			i++;
+			continue;
+		}
+		if (c == '"') {
+			size_t j = i + 1;
+
+			while (j < n && s[j] != '"')
+				j += s[j] == '\\' ? 2 : 1;
+			if (j >= n)
+				j = n - 1;
+			mlw_buf_add(b, s + i, j + 1 - i);
+			i = j + 1;
+			continue;
+		}
+		b->p[b->len++] = c;
+		i++;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The conversions */
+
+#define T_AUTO MLW_CSV_AUTO
+#define T_NUMBER MLW_CSV_NUMBER
+#define T_STRING MLW_CSV_STRING
+#define T_BOOL MLW_CSV_BOOL
+#define T_JSON MLW_CSV_JSON
+
+static const char *const type_names[] = {
+	"auto", "number", "string", "bool", "json"
+};
+
+/* Write the canonical text of p (names joined by dots, dots and
+ * backslashes in names escaped) to b, emptied first. */
+static void
+canon_path(struct mlw_buf *b, const struct mlw_path *p, size_t nseg)
+{
+	size_t j, i;
+
+	b->len = 0;
+	for (j = 0; j < nseg; j++) {
+		if (j)
+			mlw_buf_addc(b, '.');
+		for (i = 0; i < p->seglen[j]; i++) {
+			if (p->seg[j][i] == '.' || p->seg[j][i] == '\\')
+				mlw_buf_addc(b, '\\');
+			mlw_buf_addc(b, p->seg[j][i]);
+		}
+	}
+}
+
+/* A temporary file in $TMPDIR (or /tmp), already unlinked so that it
+ * goes away however the program ends. A failure is fatal. */
+static FILE *
+spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct mlw_buf path = { 0 };
+	FILE *f;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	mlw_buf_adds(&path, dir);
+	mlw_buf_add(&path, "/mlw-csv.XXXXXX", 16);     /* with the NUL */
+	fd = mkstemp(path.p);
+	if (fd < 0)
+		mlw_fatal_errno("%s: cannot create a temporary file", dir);
+	unlink(path.p);
+	mlw_buf_free(&path);
+	if ((f = fdopen(fd, "w+")) == NULL)
+		mlw_fatal_errno("temporary file");
+	return f;
+}
+
+/* A value quoted for a message: at most 40 bytes, cut on a character. */
+static int
+shown(const char *s, size_t n)
+{
+	if (n <= 40)
+		return (int)n;
+	n = 40;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* ------------------------------------------------------------------ */
+/* CSV to JSON Lines */
+
+/* A column path, shared by every file's header. */
+struct colinfo {
+	int type;        /* T_AUTO unless --types named it */
+	int nonnum;      /* T_AUTO: a value that is not a number was seen */
+	int hasnum;      /* T_AUTO: a number was seen */
+	char *name;      /* canonical path text */
+};
+
+/* What writes a record: open an object, a member from a field, close. */
+enum { OP_OPEN, OP_LEAF, OP_CLOSE };
+struct op {
+	int kind;
+	size_t key, keylen;      /* the member's "name": text in keys */
+	size_t field;            /* OP_LEAF: field index in the record */
+};
+
+/* One header: its columns and the plan of the JSON object. */
+struct table {
+	size_t ncol;
+	size_t *col;             /* field index -> colinfo index */
+	struct op *ops;
+	size_t nops;
+	struct mlw_buf keys;
+	int typed;               /* every column has a type from --types */
+};
+
+struct tojson {
+	char delim;
+	struct mlw_csv_type *types;
+	size_t ntypes;
+	struct mlw_strmap paths;     /* canonical path -> colinfo index */
+	struct colinfo *cols;
+	size_t ncols, capcols;
+	struct table *tabs;
+	size_t ntabs;
+	FILE *spool;
+	const char **files;          /* file names of spooled records */
+	size_t nfiles;
+	struct mlw_buf out, tmp;
+	struct mlw_json doc;
+	struct mlw_csv_fields fields;
+};
+
+/* Node of the tree built from a header, for nesting. */
+struct node {
+	size_t name, namelen;        /* in the table's keys buffer */
+	long first, last, next;      /* children and sibling */
+	long field;                  /* field index of a leaf, -1 for objects */
+};
+
+static struct op *
+op_new(struct table *t, size_t *cap)
+{
+	if (t->nops == *cap) {
+		*cap = *cap * 2 + 16;
+		t->ops = realloc(t->ops, *cap * sizeof *t->ops);
+		if (t->ops == NULL)
+			mlw_fatal("out of memory");
+	}
+	return &t->ops[t->nops++];
+}
+
+static void
+emit_ops(struct table *t, const struct node *nd, long first, size_t *cap)
+{
+	long c;
+
+	for (c = first; c >= 0; c = nd[c].next) {
+		struct op *o = op_new(t, cap);
+
+		o->key = nd[c].name;
+		o->keylen = nd[c].namelen;
+		if (nd[c].field >= 0) {
+			o->kind = OP_LEAF;
+			o->field = (size_t)nd[c].field;
+		} else {
+			o->kind = OP_OPEN;
+			emit_ops(t, nd, nd[c].first, cap);
+			op_new(t, cap)->kind = OP_CLOSE;
+		}
+	}
+}
+
+/* Build a table from header names; 0, or -1 with why in err. */
+static int
+table_build(struct tojson *tj, struct table *t, char **names,
+    const size_t *lens, size_t n, char *err, size_t errcap)
+{
+	struct mlw_strmap prefixes;
+	struct node *nd = NULL;
+	size_t nnode = 0, capnode = 0, i, j, capops = 0;
+	long rfirst = -1, rlast = -1;
+	struct mlw_buf cb = { 0 };
+	int rc = -1;
+
+	memset(t, 0, sizeof *t);
+	memset(&prefixes, 0, sizeof prefixes);
+	t->ncol = n;
+	t->col = calloc(n ? n : 1, sizeof *t->col);
+	if (t->col == NULL)
+		mlw_fatal("out of memory");
+	t->typed = 1;
+	for (i = 0; i < n; i++) {
+		struct mlw_path p;
+		long parent = -1;
+
+		if (memchr(names[i], '\0', lens[i]) != NULL ||
+		    mlw_path_parse(&p, names[i]) < 0) {
+			snprintf(err, errcap, "column %zu: '%.*s' is not a "
+			    "path (an empty name or an empty part)", i + 1,
+			    shown(names[i], lens[i]), names[i]);
+			goto out;
+		}
+		for (j = 0; j < p.nseg; j++) {
+			long k;
+			size_t before = prefixes.n;
+
+			canon_path(&cb, &p, j + 1);
+			k = (long)mlw_strmap_add(&prefixes, cb.p, cb.len);
+			if ((size_t)k < before) {
+				/* seen: an object on the way, or a clash */
+				if (j + 1 == p.nseg || nd[k].field >= 0) {
+					snprintf(err, errcap, "column %zu: '%s' "
+					    "%s", i + 1, p.text, j + 1 == p.nseg
+					    ? nd[k].field >= 0 ?
+					    "is named twice" :
+					    "is also an object of other columns"
+					    : "is inside a column that is a value");
+					mlw_path_free(&p);
+					goto out;
+				}
+				parent = k;
+				continue;
+			}
+			if (nnode == capnode) {
+				capnode = capnode * 2 + 16;
+				nd = realloc(nd, capnode * sizeof *nd);
+				if (nd == NULL)
+					mlw_fatal("out of memory");
+			}
+			nd[k].name = t->keys.len;
+			mlw_jw_str(&t->keys, p.seg[j], p.seglen[j]);
+			mlw_buf_addc(&t->keys, ':');
+			nd[k].namelen = t->keys.len - nd[k].name;
+			nd[k].first = nd[k].last = nd[k].next = -1;
+			nd[k].field = j + 1 == p.nseg ? (long)i : -1;
+			nnode++;
+			if (parent < 0) {
+				if (rlast >= 0)
+					nd[rlast].next = k;
+				else
+					rfirst = k;
+				rlast = k;
+			} else {
+				if (nd[parent].last >= 0)
+					nd[nd[parent].last].next = k;
+				else
+					nd[parent].first = k;
+				nd[parent].last = k;
+			}
+			parent = k;
+		}
+		/* the column's shared information */
+		canon_path(&cb, &p, p.nseg);
+		{
+			size_t before = tj->paths.n, c;
+
+			c = mlw_strmap_add(&tj->paths, cb.p, cb.len);
+			if (c >= before) {
+				if (tj->ncols == tj->capcols) {
+					tj->capcols = tj->capcols * 2 + 16;
+					tj->cols = realloc(tj->cols,
+					    tj->capcols * sizeof *tj->cols);
+					if (tj->cols == NULL)
+						mlw_fatal("out of memory");
+				}
+				memset(&tj->cols[c], 0, sizeof tj->cols[c]);
+				tj->cols[c].name = tj->paths.ent[c].s;
+				for (j = 0; j < tj->ntypes; j++)
+					if (strlen(tj->types[j].path) == cb.len &&
+					    memcmp(tj->types[j].path, cb.p,
+					    cb.len) == 0) {
+						tj->cols[c].type = tj->types[j].type;
+						tj->types[j].used = 1;
+					}
+				tj->ncols++;
+			}
+			t->col[i] = c;
+			if (tj->cols[c].type == T_AUTO)
+				t->typed = 0;
+		}
+		mlw_path_free(&p);
+	}
+	emit_ops(t, nd, rfirst, &capops);
+	rc = 0;
+out:
+	free(nd);
+	mlw_buf_free(&cb);
+	mlw_strmap_free(&prefixes);
+	return rc;
+}
+
+static void
+table_free(struct table *t)
+{
+	free(t->col);
+	free(t->ops);
+	mlw_buf_free(&t->keys);
+}
+
+static int
+bool_value(const char *s, size_t n)
+{
+	if ((n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "True", 4) == 0
+	    || memcmp(s, "TRUE", 4) == 0)))
+		return 1;
+	if ((n == 5 && (memcmp(s, "false", 5) == 0 ||
+	    memcmp(s, "False", 5) == 0 || memcmp(s, "FALSE", 5) == 0)))
+		return 0;
+	return -1;
+}
+
+/* Check the fields of a data record against its table and note what they
+ * say about the columns' types; 0, or -1 when the record was rejected. */
+static int
+check_record(struct tojson *tj, const struct table *t,
+    const struct mlw_csv_rec *rec, const struct mlw_csv_fields *f)
+{
+	size_t i;
+
+	if (f->n != t->ncol) {
+		mlw_reject(rec->file, rec->lineno, rec->raw, rec->rawlen,
+		    "expected %zu fields (as the header), found %zu", t->ncol,
+		    f->n);
+		return -1;
+	}
+	for (i = 0; i < f->n; i++) {
+		const struct mlw_csv_field *v = &f->f[i];
+		struct colinfo *c = &tj->cols[t->col[i]];
+
+		if (v->len == 0)
+			continue;
+		switch (c->type) {
+		case T_AUTO:
+			break;
+		case T_NUMBER:
+			if (!mlw_csv_is_number(v->p, v->len))
+				goto bad;
+			break;
+		case T_BOOL:
+			if (bool_value(v->p, v->len) < 0)
+				goto bad;
+			break;
+		case T_JSON:
+			if (mlw_json_parse(&tj->doc, v->p, v->len) < 0) {
+				mlw_reject(rec->file, rec->lineno, rec->raw,
+				    rec->rawlen, "%s: %s", c->name,
+				    tj->doc.err);
+				return -1;
+			}
+			break;
+		}
+		continue;
+bad:
+		mlw_reject(rec->file, rec->lineno, rec->raw, rec->rawlen,
+		    "%s: expected %s, found '%.*s'", c->name,
+		    c->type == T_NUMBER ? "a number" : "true or false",
+		    shown(v->p, v->len), v->p);
+		return -1;
+	}
+	for (i = 0; i < f->n; i++) {
+		const struct mlw_csv_field *v = &f->f[i];
+		struct colinfo *c = &tj->cols[t->col[i]];
+
+		if (c->type != T_AUTO || c->nonnum || v->len == 0)
+			continue;
+		if (mlw_csv_is_number(v->p, v->len))
+			c->hasnum = 1;
+		else
+			c->nonnum = 1;
+	}
+	return 0;
+}
+
+/* Write the JSON record of fields f under table t; reject it when the line
+ * would be too long for the other tools. */
+static void
+write_record(struct tojson *tj, const struct table *t,
+    const struct mlw_csv_fields *f, const char *file, uint64_t lineno,
+    const char *raw, size_t rawlen)
+{
+	struct mlw_buf *b = &tj->out;
+	size_t k;
+
+	b->len = 0;
+	mlw_buf_addc(b, '{');
+	for (k = 0; k < t->nops; k++) {
+		const struct op *o = &t->ops[k];
+		const struct mlw_csv_field *v;
+		const struct colinfo *c;
+		int str;
+
+		if (o->kind == OP_CLOSE) {
+			mlw_buf_addc(b, '}');
+			continue;
+		}
+		mlw_jw_sep(b);
+		mlw_buf_add(b, t->keys.p + o->key, o->keylen);
+		if (o->kind == OP_OPEN) {
+			mlw_buf_addc(b, '{');
+			continue;
+		}
+		v = &f->f[o->field];
+		c = &tj->cols[t->col[o->field]];
+		str = c->type == T_STRING ||
+		    (c->type == T_AUTO && (c->nonnum || !c->hasnum));
+		if (v->len == 0 && (!v->quoted || !str)) {
+			mlw_jw_null(b);
+			continue;
+		}
+		switch (c->type) {
+		case T_AUTO:
+			if (str)
+				mlw_jw_str(b, v->p, v->len);
+			else
+				mlw_buf_add(b, v->p, v->len);
+			break;
+		case T_NUMBER:
+			mlw_buf_add(b, v->p, v->len);
+			break;
+		case T_STRING:
+			mlw_jw_str(b, v->p, v->len);
+			break;
+		case T_BOOL:
+			if (bool_value(v->p, v->len))
+				mlw_buf_add(b, "true", 4);
+			else
+				mlw_buf_add(b, "false", 5);
+			break;
+		case T_JSON:
+			mlw_json_compact(b, v->p, v->len);
+			break;
+		}
+	}
+	mlw_buf_addc(b, '}');
+	if (b->len > MLW_LINE_MAX) {
+		mlw_reject(file, lineno, raw, rawlen, "the JSON record would be "
+		    "longer than %u bytes (%zu bytes)", MLW_LINE_MAX, b->len);
+		return;
+	}
+	mlw_buf_addc(b, '\n');
+	mlw_out_write(b->p, b->len);
+}
+
+static void
+spool_put(struct tojson *tj, size_t tab, const struct mlw_csv_rec *rec)
+{
+	uint32_t h[4];
+	uint64_t line = rec->lineno;
+
+	if (tj->spool == NULL) {
+		tj->spool = spool_open();
+	}
+	if (tj->nfiles == 0 || tj->files[tj->nfiles - 1] != rec->file) {
+		tj->files = realloc(tj->files, (tj->nfiles + 1) *
+		    sizeof *tj->files);
+		if (tj->files == NULL)
+			mlw_fatal("out of memory");
+		tj->files[tj->nfiles++] = rec->file;
+	}
+	h[0] = (uint32_t)tab;
+	h[1] = (uint32_t)(tj->nfiles - 1);
+	h[2] = (uint32_t)rec->rawlen;
+	h[3] = 0;
+	if (fwrite(h, sizeof h, 1, tj->spool) != 1 ||
+	    fwrite(&line, sizeof line, 1, tj->spool) != 1 ||
+	    fwrite(rec->raw, 1, rec->rawlen, tj->spool) != rec->rawlen)
+		mlw_fatal_errno("temporary file: write error");
+}
+
+static void
+spool_replay(struct tojson *tj)
+{
+	struct mlw_buf raw = { 0 };
+	uint32_t h[4];
+	uint64_t line;
+	char err[128];
+
+	if (tj->spool == NULL)
+		return;
+	if (fflush(tj->spool) == EOF || fseek(tj->spool, 0, SEEK_SET) != 0)
+		mlw_fatal_errno("temporary file");
+	while (fread(h, sizeof h, 1, tj->spool) == 1) {
+		size_t len;
+
+		if (fread(&line, sizeof line, 1, tj->spool) != 1)
+			mlw_fatal_errno("temporary file: read error");
+		raw.len = 0;
+		mlw_buf_reserve(&raw, h[2] + 1);
+		if (fread(raw.p, 1, h[2], tj->spool) != h[2])
+			mlw_fatal_errno("temporary file: read error");
+		raw.len = len = h[2];
+		if (len > 0 && raw.p[len - 1] == '\r')
+			len--;
+		if (mlw_csv_split(raw.p, len, tj->delim, &tj->fields, err,
+		    sizeof err) < 0)
+			mlw_fatal("temporary file: damaged record");
+		write_record(tj, &tj->tabs[h[0]], &tj->fields,
+		    tj->files[h[1]], line, raw.p, raw.len);
+	}
+	if (ferror(tj->spool))
+		mlw_fatal_errno("temporary file: read error");
+	fclose(tj->spool);
+	tj->spool = NULL;
+	mlw_buf_free(&raw);
+}
+
+static void
+add_table(struct tojson *tj, struct table *t)
+{
+	tj->tabs = realloc(tj->tabs, (tj->ntabs + 1) * sizeof *tj->tabs);
+	if (tj->tabs == NULL)
+		mlw_fatal("out of memory");
+	tj->tabs[tj->ntabs++] = *t;
+}
+
+static void
+tojson_free(struct tojson *tj)
+{
+	size_t i;
+
+	for (i = 0; i < tj->ntabs; i++)
+		table_free(&tj->tabs[i]);
+	free(tj->tabs);
+	free(tj->cols);
+	free(tj->files);
+	mlw_strmap_free(&tj->paths);
+	mlw_buf_free(&tj->out);
+	mlw_buf_free(&tj->tmp);
+	mlw_json_free(&tj->doc);
+	mlw_csv_fields_free(&tj->fields);
+}
+
+static int
+to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
+    int nfiles, char *errout, size_t errcap)
+{
+	struct mlw_csv_reader *r;
+	struct mlw_csv_rec rec;
+	struct table t;
+	char err[256];
+	long cur = -1;          /* the table of the current file */
+	int skipfile = 0;
+	size_t i;
+
+	if (header) {
+		size_t *lens = calloc(nheader, sizeof *lens);
+
+		if (lens == NULL)
+			mlw_fatal("out of memory");
+		for (i = 0; i < nheader; i++)
+			lens[i] = strlen(header[i]);
+		if (table_build(tj, &t, header, lens, nheader, errout,
+		    errcap) < 0) {
+			free(lens);
+			table_free(&t);
+			tojson_free(tj);
+			return -1;
+		}
+		free(lens);
+		add_table(tj, &t);
+		cur = 0;
+	}
+	r = mlw_csv_open(files, nfiles, tj->delim);
+	while (mlw_csv_next(r, &rec)) {
+		const struct mlw_csv_fields *f = rec.fields;
+
+		if (rec.first)
+			skipfile = 0;
+		if (skipfile)
+			continue;
+		if (rec.first && !header) {
+			char **names;
+			size_t *lens;
+			int bad = 0;
+
+			if (rec.err) {
+				snprintf(err, sizeof err, "header: %s", rec.err);
+				bad = 1;
+			} else if (f->f[0].len > 0 && f->f[0].p[0] == '{' &&
+			    !f->f[0].quoted) {
+				snprintf(err, sizeof err, "the header starts "
+				    "with '{': this looks like JSON Lines "
+				    "(use --to-csv)");
+				bad = 1;
+			} else {
+				names = calloc(f->n, sizeof *names);
+				lens = calloc(f->n, sizeof *lens);
+				if (names == NULL || lens == NULL)
+					mlw_fatal("out of memory");
+				for (i = 0; i < f->n; i++) {
+					names[i] = (char *)f->f[i].p;
+					lens[i] = f->f[i].len;
+				}
+				if (table_build(tj, &t, names, lens, f->n,
+				    err + 8, sizeof err - 8) < 0) {
+					memcpy(err, "header: ", 8);
+					bad = 1;
+					table_free(&t);
+				} else {
+					add_table(tj, &t);
+					cur = (long)tj->ntabs - 1;
+				}
+				free(names);
+				free(lens);
+			}
+			if (bad) {
+				mlw_warnx("%s:%llu: %s; file skipped", rec.file,
+				    (unsigned long long)rec.lineno, err);
+				mlw_diag_set_failed();
+				skipfile = 1;
+			}
+			continue;
+		}
+		if (rec.err) {
+			mlw_reject(rec.file, rec.lineno, rec.raw, rec.rawlen,
+			    "%s", rec.err);
+			continue;
+		}
+		if (check_record(tj, &tj->tabs[cur], &rec, f) < 0)
+			continue;
+		if (tj->spool == NULL && tj->tabs[cur].typed)
+			write_record(tj, &tj->tabs[cur], f, rec.file,
+			    rec.lineno, rec.raw, rec.rawlen);
+		else
+			spool_put(tj, (size_t)cur, &rec);
+	}
+	spool_replay(tj);
+	mlw_csv_close(r);
+	for (i = 0; i < tj->ntypes; i++)
+		if (!tj->types[i].used)
+			mlw_warnx("--types: no column %s in the input",
+			    tj->types[i].path);
+	tojson_free(tj);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON Lines to CSV */
+
+struct pathent {
+	long col;                /* column of this path, -1 when none */
+	int prefix;              /* an object with columns inside */
+};
+
+struct tocsv {
+	char delim;
+	int crlf;
+	int fixed;               /* columns from --header */
+	struct mlw_strmap paths; /* canonical path -> pathent */
+	struct pathent *pe;
+	size_t cappe;
+	size_t *colpath;         /* column -> path index */
+	size_t ncol, capcol;
+	long *cell;              /* scratch: token of each column */
+	size_t capcell;
+	struct { size_t ent; int was_col; } *undo;
+	size_t nundo, capundo;
+	struct mlw_buf key, name, out, tmp;
+	char why[160];
+};
+
+static size_t
+path_add(struct tocsv *tc, const char *s, size_t len)
+{
+	size_t before = tc->paths.n, k = mlw_strmap_add(&tc->paths, s, len);
+
+	if (k >= before) {
+		if (tc->paths.n > tc->cappe) {
+			tc->cappe = tc->cappe * 2 + 64;
+			tc->pe = realloc(tc->pe, tc->cappe * sizeof *tc->pe);
+			if (tc->pe == NULL)
+				mlw_fatal("out of memory");
+		}
+		tc->pe[k].col = -1;
+		tc->pe[k].prefix = 0;
+	}
+	return k;
+}
+
+static void
+col_add(struct tocsv *tc, size_t k)
+{
+	if (tc->ncol == tc->capcol) {
+		tc->capcol = tc->capcol * 2 + 64;
+		tc->colpath = realloc(tc->colpath, tc->capcol *
+		    sizeof *tc->colpath);
+		if (tc->colpath == NULL)
+			mlw_fatal("out of memory");
+	}
+	tc->pe[k].col = (long)tc->ncol;
+	tc->colpath[tc->ncol++] = k;
+}
+
+static void
+undo_note(struct tocsv *tc, size_t ent, int was_col)
+{
+	if (tc->nundo == tc->capundo) {
+		tc->capundo = tc->capundo * 2 + 64;
+		tc->undo = realloc(tc->undo, tc->capundo * sizeof *tc->undo);
+		if (tc->undo == NULL)
+			mlw_fatal("out of memory");
+	}
+	tc->undo[tc->nundo].ent = ent;
+	tc->undo[tc->nundo].was_col = was_col;
+	tc->nundo++;
+}
+
+/*
+ * Walk the object at token obj. learn: note its leaves as columns (and its
+ * objects as prefixes), failing on a clash with what earlier records said.
+ * Otherwise: fill cell[] with the token of each column. The key buffer
+ * holds the path of obj (keylen bytes). 0, or -1 with tc->why set.
+ */
+static int
+walk(struct tocsv *tc, const struct mlw_json *doc, uint32_t obj,
+    size_t keylen, int learn)
+{
+	const struct mlw_jtok *tok = doc->tok;
+	uint32_t i, end = tok[obj].next;
+
+	for (i = obj + 1; i < end; i = tok[i + 1].next) {
+		uint32_t v = i + 1;
+		size_t n, j;
+		long k;
+		int obj_inside = tok[v].type == MLW_JOBJ && tok[v].next > v + 1;
+
+		mlw_buf_reserve(&tc->name, tok[i].len);
+		n = mlw_json_str(doc, i, tc->name.p, tok[i].len);
+		if (n == 0) {
+			snprintf(tc->why, sizeof tc->why, "a member name is "
+			    "empty; it cannot name a CSV column");
+			return -1;
+		}
+		tc->key.len = keylen;
+		if (keylen)
+			mlw_buf_addc(&tc->key, '.');
+		for (j = 0; j < n; j++) {
+			if (tc->name.p[j] == '.' || tc->name.p[j] == '\\')
+				mlw_buf_addc(&tc->key, '\\');
+			mlw_buf_addc(&tc->key, tc->name.p[j]);
+		}
+		if (learn) {
+			size_t e = path_add(tc, tc->key.p, tc->key.len);
+
+			if (obj_inside) {
+				if (tc->pe[e].col >= 0) {
+					snprintf(tc->why, sizeof tc->why, "%.*s "
+					    "is an object here but a value in "
+					    "an earlier record",
+					    shown(tc->key.p, tc->key.len),
+					    tc->key.p);
+					return -1;
+				}
+				if (!tc->pe[e].prefix) {
+					tc->pe[e].prefix = 1;
+					undo_note(tc, e, 0);
+				}
+			} else {
+				if (tc->pe[e].prefix) {
+					snprintf(tc->why, sizeof tc->why, "%.*s "
+					    "is a value here but an object in "
+					    "an earlier record",
+					    shown(tc->key.p, tc->key.len),
+					    tc->key.p);
+					return -1;
+				}
+				if (tc->pe[e].col < 0) {
+					col_add(tc, e);
+					undo_note(tc, e, 1);
+				}
+				continue;
+			}
+		} else {
+			k = mlw_strmap_find(&tc->paths, tc->key.p, tc->key.len);
+			if (k < 0)
+				continue;
+			if (tc->pe[k].col >= 0)
+				tc->cell[tc->pe[k].col] = (long)v;
+			if (!obj_inside || !tc->pe[k].prefix)
+				continue;
+		}
+		if (obj_inside && walk(tc, doc, v, tc->key.len, learn) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Forget what a rejected record taught. */
+static void
+undo(struct tocsv *tc)
+{
+	while (tc->nundo > 0) {
+		size_t e = tc->undo[--tc->nundo].ent;
+
+		if (tc->undo[tc->nundo].was_col) {
+			tc->pe[e].col = -1;
+			tc->ncol--;
+		} else
+			tc->pe[e].prefix = 0;
+	}
+}
+
+static void
+csv_end(struct tocsv *tc, struct mlw_buf *b)
+{
+	if (tc->crlf)
+		mlw_buf_addc(b, '\r');
+	mlw_buf_addc(b, '\n');
+}
+
+static void
+write_header(struct tocsv *tc)
+{
+	struct mlw_buf *b = &tc->out;
+	size_t c;
+
+	b->len = 0;
+	for (c = 0; c < tc->ncol; c++) {
+		const struct mlw_strent *e = &tc->paths.ent[tc->colpath[c]];
+
+		if (c)
+			mlw_buf_addc(b, tc->delim);
+		mlw_csv_put(b, e->s, e->len, tc->delim);
+	}
+	if (b->len > MLW_CSV_RECORD_MAX)
+		mlw_fatal("the header would be longer than %u bytes (%zu "
+		    "bytes)", MLW_CSV_RECORD_MAX, b->len);
+	if (tc->ncol == 0)
+		return;
+	csv_end(tc, b);
+	mlw_out_write(b->p, b->len);
+}
+
+/* Write the CSV record of doc (parsed from ln). */
+static void
+write_row(struct tocsv *tc, const struct mlw_json *doc, const char *file,
+    uint64_t lineno, const char *raw, size_t rawlen)
+{
+	struct mlw_buf *b = &tc->out;
+	size_t c;
+
+	if (tc->ncol == 0) {
+		mlw_reject(file, lineno, raw, rawlen, "the record has no "
+		    "member to write as a CSV column");
+		return;
+	}
+	if (tc->capcell < tc->ncol) {
+		tc->capcell = tc->ncol;
+		tc->cell = realloc(tc->cell, tc->capcell * sizeof *tc->cell);
+		if (tc->cell == NULL)
+			mlw_fatal("out of memory");
+	}
+	for (c = 0; c < tc->ncol; c++)
+		tc->cell[c] = -1;
+	tc->key.len = 0;
+	walk(tc, doc, 0, 0, 0);
+	b->len = 0;
+	for (c = 0; c < tc->ncol; c++) {
+		long i = tc->cell[c];
+		const struct mlw_jtok *t;
+
+		if (c)
+			mlw_buf_addc(b, tc->delim);
+		if (i < 0)
+			continue;
+		t = &doc->tok[i];
+		switch (t->type) {
+		case MLW_JNULL:
+			break;
+		case MLW_JSTR:
+			mlw_buf_reserve(&tc->tmp, t->len);
+			tc->tmp.len = mlw_json_str(doc, (uint32_t)i, tc->tmp.p,
+			    t->len);
+			mlw_csv_put(b, tc->tmp.p, tc->tmp.len, tc->delim);
+			break;
+		case MLW_JARR:
+		case MLW_JOBJ:
+			tc->tmp.len = 0;
+			mlw_json_compact(&tc->tmp, doc->src + t->start, t->len);
+			mlw_csv_put(b, tc->tmp.p, tc->tmp.len, tc->delim);
+			break;
+		default:        /* numbers as written, true, false */
+			mlw_csv_put(b, doc->src + t->start, t->len, tc->delim);
+		}
+	}
+	if (b->len > MLW_CSV_RECORD_MAX) {
+		mlw_reject(file, lineno, raw, rawlen, "the CSV record would be "
+		    "longer than %u bytes (%zu bytes)", MLW_CSV_RECORD_MAX,
+		    b->len);
+		return;
+	}
+	csv_end(tc, b);
+	mlw_out_write(b->p, b->len);
+}
+
+static void
+tocsv_free(struct tocsv *tc)
+{
+	free(tc->pe);
+	free(tc->colpath);
+	free(tc->cell);
+	free(tc->undo);
+	mlw_strmap_free(&tc->paths);
+	mlw_buf_free(&tc->key);
+	mlw_buf_free(&tc->name);
+	mlw_buf_free(&tc->out);
+	mlw_buf_free(&tc->tmp);
+}
+
+static int
+to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
+    int nfiles, char *errout, size_t errcap)
+{
+	struct mlw_input *in;
+	struct mlw_json doc;
+	struct mlw_line ln;
+	FILE *spool = NULL;
+	const char **fnames = NULL;
+	size_t nfnames = 0, i;
+
+	memset(&doc, 0, sizeof doc);
+	if (header) {
+		struct mlw_buf cb = { 0 };
+
+		tc->fixed = 1;
+		for (i = 0; i < nheader; i++) {
+			struct mlw_path p;
+			size_t j, e;
+
+			if (mlw_path_parse(&p, header[i]) < 0) {
+				snprintf(errout, errcap, "'%s' is not a path",
+				    header[i]);
+				mlw_buf_free(&cb);
+				tocsv_free(tc);
+				return -1;
+			}
+			for (j = 1; j < p.nseg; j++) {
+				canon_path(&cb, &p, j);
+				e = path_add(tc, cb.p, cb.len);
+				tc->pe[e].prefix = 1;
+			}
+			canon_path(&cb, &p, p.nseg);
+			e = path_add(tc, cb.p, cb.len);
+			if (tc->pe[e].col >= 0) {
+				snprintf(errout, errcap, "%s is named twice",
+				    header[i]);
+				mlw_path_free(&p);
+				mlw_buf_free(&cb);
+				tocsv_free(tc);
+				return -1;
+			}
+			col_add(tc, e);
+			mlw_path_free(&p);
+		}
+		mlw_buf_free(&cb);
+		write_header(tc);
+	}
+	in = mlw_input_new(files, nfiles);
+	while (mlw_input_next(in, &ln)) {
+		uint32_t h[2];
+		uint64_t line = ln.lineno;
+
+		if (mlw_record_parse(&doc, &ln) < 0)
+			continue;
+		if (tc->fixed) {
+			write_row(tc, &doc, ln.file, ln.lineno, ln.p, ln.rawlen);
+			continue;
+		}
+		tc->nundo = 0;
+		tc->key.len = 0;
+		if (walk(tc, &doc, 0, 0, 1) < 0) {
+			undo(tc);
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    tc->why);
+			continue;
+		}
+		if (spool == NULL)
+			spool = spool_open();
+		if (nfnames == 0 || fnames[nfnames - 1] != ln.file) {
+			fnames = realloc(fnames, (nfnames + 1) * sizeof *fnames);
+			if (fnames == NULL)
+				mlw_fatal("out of memory");
+			fnames[nfnames++] = ln.file;
+		}
+		h[0] = (uint32_t)(nfnames - 1);
+		h[1] = (uint32_t)ln.rawlen;
+		if (fwrite(h, sizeof h, 1, spool) != 1 ||
+		    fwrite(&line, sizeof line, 1, spool) != 1 ||
+		    fwrite(ln.p, 1, ln.rawlen, spool) != ln.rawlen)
+			mlw_fatal_errno("temporary file: write error");
+	}
+	if (spool) {
+		struct mlw_buf raw = { 0 };
+		uint32_t h[2];
+		uint64_t line;
+
+		write_header(tc);
+		if (fflush(spool) == EOF || fseek(spool, 0, SEEK_SET) != 0)
+			mlw_fatal_errno("temporary file");
+		while (fread(h, sizeof h, 1, spool) == 1) {
+			size_t len;
+
+			if (fread(&line, sizeof line, 1, spool) != 1)
+				mlw_fatal_errno("temporary file: read error");
+			mlw_buf_reserve(&raw, h[1] + 1);
+			if (fread(raw.p, 1, h[1], spool) != h[1])
+				mlw_fatal_errno("temporary file: read error");
+			len = h[1];
+			if (len > 0 && raw.p[len - 1] == '\r')
+				len--;
+			if (mlw_json_parse(&doc, raw.p, len) < 0)
+				mlw_fatal("temporary file: damaged record");
+			write_row(tc, &doc, fnames[h[0]], line, raw.p, h[1]);
+		}
+		if (ferror(spool))
+			mlw_fatal_errno("temporary file: read error");
+		fclose(spool);
+		mlw_buf_free(&raw);
+	}
+	mlw_input_free(in);
+	mlw_json_free(&doc);
+	free(fnames);
+	tocsv_free(tc);
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+int
+mlw_csv_type_add(struct mlw_csv_conv *cv, const char *arg)
+{
+	const char *eq = strrchr(arg, '=');
+	struct mlw_path p;
+	struct mlw_buf cb = { 0 };
+	char *path;
+	int t;
+
+	if (eq == NULL)
+		goto bad;
+	for (t = T_NUMBER; t <= T_JSON; t++)
+		if (strcmp(eq + 1, type_names[t]) == 0)
+			break;
+	if (t > T_JSON)
+		goto bad;
+	path = strndup(arg, (size_t)(eq - arg));
+	if (path == NULL)
+		mlw_fatal("out of memory");
+	if (mlw_path_parse(&p, path) < 0) {
+		free(path);
+		goto bad;
+	}
+	canon_path(&cb, &p, p.nseg);
+	mlw_buf_addc(&cb, '\0');
+	mlw_path_free(&p);
+	free(path);
+	cv->types = realloc(cv->types, (cv->ntypes + 1) * sizeof *cv->types);
+	if (cv->types == NULL)
+		mlw_fatal("out of memory");
+	cv->types[cv->ntypes].path = cb.p;
+	cv->types[cv->ntypes].type = t;
+	cv->types[cv->ntypes].used = 0;
+	cv->ntypes++;
+	return 0;
+bad:
+	return -1;
+}
+
+int
+mlw_csv_to_json(struct mlw_csv_conv *cv, char *const *files, int n,
+    char *err, size_t errcap)
+{
+	struct tojson tj;
+	int r;
+
+	memset(&tj, 0, sizeof tj);
+	tj.delim = cv->delim;
+	tj.types = cv->types;
+	tj.ntypes = cv->ntypes;
+	r = to_json(&tj, cv->header, cv->nheader, files, n, err, errcap);
+	return r;
+}
+
+int
+mlw_csv_to_csv(struct mlw_csv_conv *cv, char *const *files, int n,
+    char *err, size_t errcap)
+{
+	struct tocsv tc;
+
+	memset(&tc, 0, sizeof tc);
+	tc.delim = cv->delim;
+	tc.crlf = cv->crlf;
+	return to_csv(&tc, cv->header, cv->nheader, files, n, err, errcap);
+}
+
+void
+mlw_csv_conv_free(struct mlw_csv_conv *cv)
+{
+	size_t i;
+
+	for (i = 0; i < cv->ntypes; i++)
+		free(cv->types[i].path);
+	free(cv->types);
+	cv->types = NULL;
+	cv->ntypes = 0;
+}
