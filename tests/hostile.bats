@@ -17,7 +17,9 @@ mlw-window: 1 record rejected" ]
 @test "100,000 nested arrays are refused at depth 256, without recursion" {
 	{ head -c 100000 /dev/zero | tr '\0' '['; head -c 100000 /dev/zero | tr '\0' ']'; echo; } > deep.jsonl
 	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report" \
-	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p"; do
+	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
+	    "mlw-drift --ref $DATA/drift-ref.jsonl --method psi" "mlw-profile" \
+	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv"; do
 		run --separate-stderr $p deep.jsonl
 		[ "$status" -eq 1 ]
 		[[ "$stderr" == *"deep.jsonl:1: invalid JSON at column 257: nesting deeper than 256 levels"* ]]
@@ -83,7 +85,9 @@ mlw-psi: 2 records rejected" ]
 @test "empty input, a missing final newline and a directory, for every program" {
 	: > empty.jsonl
 	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report --format prom" \
-	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p"; do
+	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
+	    "mlw-drift --ref $DATA/drift-ref.jsonl" "mlw-profile" "mlw-detect --field x --method adwin" \
+	    "mlw-csv" "mlw-csv --to-csv"; do
 		run --separate-stderr $p empty.jsonl
 		[ "$status" -eq 0 ]
 		[ "$stderr" = "" ]
@@ -100,7 +104,8 @@ mlw-psi: 2 records rejected" ]
 	gen -n 3000 --interval 10s > log.jsonl
 	for p in "mlw-window --time ts --size 1m" "mlw-psi --ref $DATA/ref.jsonl --fields f.x" \
 	    "mlw-alert --pass --name a --when score>0.5" "mlw-metrics --task binary --label label --score score" \
-	    "mlw-report --value score"; do
+	    "mlw-report --value score" "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" \
+	    "mlw-profile --fields score" "mlw-detect --all --field score --method adwin"; do
 		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p > /dev/full"
 		[ "$status" -eq 2 ]
 		[[ "$stderr" == *"write error: No space left on device" ]]
