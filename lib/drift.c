@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "io.h"
 #include "stats.h"
 
 const struct mlw_dmethod mlw_dmethods[MLW_DM_N] = {
@@ -58,23 +59,6 @@ mlw_drift_is(int m, double stat, double p, double t)
 	default:
 		return stat >= t;
 	}
-}
-
-static void *
-grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-
-	if (n <= *cap)
-		return p;
-	ncap = *cap ? *cap : 64;
-	while (ncap < n)
-		ncap *= 2;
-	p = realloc(p, ncap * size);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	*cap = ncap;
-	return p;
 }
 
 void
@@ -159,7 +143,7 @@ mlw_sturges_edges(const double *a, size_t na, const double *b, size_t nb,
 
 		nbins = c < 1 ? 1 : c > 1e6 ? 1000000 : (size_t)c;
 	}
-	*e = grow(*e, ecap, nbins + 1, sizeof **e);
+	*e = mlw_grow(*e, ecap, nbins + 1, sizeof **e);
 	/* numpy.linspace(first, last, nbins + 1): k * step + first, the
 	 * last edge exactly last */
 	step = (last - first) / (double)nbins;
@@ -207,8 +191,8 @@ union_counts(const struct mlw_dsample *r, const struct mlw_dsample *c,
 		size_t n = r->k > c->k ? r->k : c->k;
 		const struct mlw_strent *best = NULL;
 
-		s->ca = grow(s->ca, &s->cacap, n, sizeof *s->ca);
-		s->cb = grow(s->cb, &s->cbcap, n, sizeof *s->cb);
+		s->ca = mlw_grow(s->ca, &s->cacap, n, sizeof *s->ca);
+		s->cb = mlw_grow(s->cb, &s->cbcap, n, sizeof *s->cb);
 		for (i = 0; i < n; i++) {
 			uint64_t a = i < r->k ? r->c[i] : 0;
 			uint64_t b = i < c->k ? c->c[i] : 0;
@@ -241,8 +225,8 @@ union_counts(const struct mlw_dsample *r, const struct mlw_dsample *c,
 		return k;
 	}
 	/* numeric: distinct values, ascending, so key 0 is the smallest */
-	s->ca = grow(s->ca, &s->cacap, r->n + c->n, sizeof *s->ca);
-	s->cb = grow(s->cb, &s->cbcap, r->n + c->n, sizeof *s->cb);
+	s->ca = mlw_grow(s->ca, &s->cacap, r->n + c->n, sizeof *s->ca);
+	s->cb = mlw_grow(s->cb, &s->cbcap, r->n + c->n, sizeof *s->cb);
 	i = j = 0;
 	while (i < r->n || j < c->n) {
 		double v = (j >= c->n || (i < r->n && r->x[i] <= c->x[j])) ?
@@ -276,8 +260,8 @@ binned_counts(const struct mlw_dsample *r, const struct mlw_dsample *c,
 	if (r->x == NULL || r->distinct <= 20)
 		return union_counts(r, c, s, &key0);
 	ne = mlw_sturges_edges(r->x, r->n, c->x, c->n, &s->e, &s->ecap);
-	s->ca = grow(s->ca, &s->cacap, ne, sizeof *s->ca);
-	s->cb = grow(s->cb, &s->cbcap, ne, sizeof *s->cb);
+	s->ca = mlw_grow(s->ca, &s->cacap, ne, sizeof *s->ca);
+	s->cb = mlw_grow(s->cb, &s->cbcap, ne, sizeof *s->cb);
 	hist_sorted(r->x, r->n, s->e, ne, s->ca);
 	hist_sorted(c->x, c->n, s->e, ne, s->cb);
 	return ne - 1;
@@ -324,8 +308,8 @@ binned(int m, size_t k, uint64_t rn, uint64_t cn, double js_base,
 	double *p, *q, *t, sp, sq, left, right, js;
 	size_t i;
 
-	s->a = grow(s->a, &s->acap, 2 * k, sizeof *s->a);
-	s->b = grow(s->b, &s->bcap, k, sizeof *s->b);
+	s->a = mlw_grow(s->a, &s->acap, 2 * k, sizeof *s->a);
+	s->b = mlw_grow(s->b, &s->bcap, k, sizeof *s->b);
 	p = s->a;
 	q = s->a + k;
 	t = s->b;
@@ -384,7 +368,7 @@ hellinger(const struct mlw_dsample *r, const struct mlw_dsample *c,
 		size_t nd = 0, a = 0, b = 0;
 		double *d;
 
-		s->b = grow(s->b, &s->bcap, r->n + c->n, sizeof *s->b);
+		s->b = mlw_grow(s->b, &s->bcap, r->n + c->n, sizeof *s->b);
 		d = s->b;
 		while (a < r->n || b < c->n) {
 			double v = (b >= c->n || (a < r->n && r->x[a] <= c->x[b]))
@@ -398,8 +382,8 @@ hellinger(const struct mlw_dsample *r, const struct mlw_dsample *c,
 		}
 		ne = mlw_sturges_edges(d, nd, NULL, 0, &s->e, &s->ecap);
 		k = ne - 1;
-		s->ca = grow(s->ca, &s->cacap, k, sizeof *s->ca);
-		s->cb = grow(s->cb, &s->cbcap, k, sizeof *s->cb);
+		s->ca = mlw_grow(s->ca, &s->cacap, k, sizeof *s->ca);
+		s->cb = mlw_grow(s->cb, &s->cbcap, k, sizeof *s->cb);
 		hist_sorted(r->x, r->n, s->e, ne, s->ca);
 		hist_sorted(c->x, c->n, s->e, ne, s->cb);
 		width = (s->e[k] - s->e[0]) / (double)k;
@@ -497,7 +481,7 @@ mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
 		return t;
 	case MLW_DM_TVD:
 		k = union_counts(r, c, s, &key0);
-		s->a = grow(s->a, &s->acap, k, sizeof *s->a);
+		s->a = mlw_grow(s->a, &s->acap, k, sizeof *s->a);
 		for (i = 0; i < k; i++)
 			s->a[i] = fabs((double)s->ca[i] / (double)r->total -
 			    (double)s->cb[i] / (double)c->total);
@@ -506,7 +490,7 @@ mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
 	case MLW_DM_CHISQUARE:
 		/* expected = reference counts x current size / reference size */
 		k = union_counts(r, c, s, &key0);
-		s->a = grow(s->a, &s->acap, 2 * k, sizeof *s->a);
+		s->a = mlw_grow(s->a, &s->acap, 2 * k, sizeof *s->a);
 		obs = s->a;
 		exp = s->a + k;
 		knorm = (double)c->total / (double)r->total;

@@ -480,3 +480,23 @@ mlw_read_file(const char *path, size_t *lenp)
 		*lenp = len;
 	return b;
 }
+
+void *
+mlw_grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+
+	if (n <= *cap)
+		return p;
+	ncap = *cap ? *cap : 64;
+	while (ncap < n) {
+		if (ncap > SIZE_MAX / 2 / size)
+			mlw_fatal("out of memory");
+		ncap *= 2;
+	}
+	p = realloc(p, ncap * size);
+	if (p == NULL)
+		mlw_fatal("out of memory");
+	*cap = ncap;
+	return p;
+}

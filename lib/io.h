@@ -68,4 +68,8 @@ void mlw_out_flush(void);
 /* Flush and close standard output, exiting 2 on a write error. */
 void mlw_out_close(void);
 
+/* Make room for n elements of size bytes in p (capacity *cap, doubled as
+ * needed); returns the array, perhaps moved. Out of memory is fatal. */
+void *mlw_grow(void *p, size_t *cap, size_t n, size_t size);
+
 #endif

@@ -1,0 +1,77 @@
+/* battery: mlw-drift's work per window: each field's reference sample, the
+ * window's values or counts, and the records reporting each field's method,
+ * statistic and verdict and the window's dataset verdict. */
+#ifndef MLW_BATTERY_H
+#define MLW_BATTERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "drift.h"
+#include "io.h"
+#include "json.h"
+#include "profile.h"
+#include "window.h"
+
+/* Most distinct categories one field may have, reference and current
+ * windows together. */
+#define MLW_BATTERY_MAX_CATEGORIES 100000
+
+struct mlw_bfield {
+	struct mlw_feature *f;
+	int method;               /* MLW_DM_*, MLW_DM_AUTO included */
+	double threshold;         /* NAN: the method's default */
+	struct mlw_dsample ref;
+	uint64_t *refc;           /* categorical: reference count per category */
+	/* --auto-threshold: the last window size and method, and the result */
+	uint64_t at_n;
+	int at_m;
+	double at_t;
+};
+
+struct mlw_battery {
+	/* set by the caller before mlw_battery_setup */
+	struct mlw_profile prof;  /* loaded with keep_values (and keep_order
+	                           * for autothr) */
+	int quantile;             /* --binning quantile: counts, not values */
+	int autothr;              /* --auto-threshold */
+	double share;             /* --drift-share */
+	double js_base;           /* --js-base, 0 for e */
+	/* the library's */
+	struct mlw_bfield *fl;
+	size_t nf;
+	struct mlw_pathset set;
+	long *tok, *slot;
+	double *val;
+	struct mlw_dscratch sc;
+	struct mlw_buf out;
+	double *chunk, *stats;
+	size_t chunkcap, statcap;
+	uint64_t *chunkc;
+	size_t chunkccap;
+	struct mlw_msgkind nulls, fallback;
+};
+
+/* Prepare the fields of d->prof: methods[i] (MLW_DM_*) and threshold (NAN:
+ * each method's default) for field i. Fatal when a method cannot apply to
+ * a field (numbers for a categorical field; not binned with quantile). */
+void mlw_battery_setup(struct mlw_battery *d, const int *methods,
+    double threshold);
+/* Bytes of state per window, for mlw_wtab_new, with these callbacks
+ * (arg: the battery). */
+size_t mlw_battery_state_size(const struct mlw_battery *d);
+void mlw_battery_reset(void *state, void *arg);
+void mlw_battery_destroy(void *state, void *arg);
+/* Write the window's records (one per field, then the dataset verdict) to
+ * standard output, and flush. */
+void mlw_battery_report(const struct mlw_wkey *key, void *state, void *arg);
+/* Read every field of a data record: 0, or -1 with why (room for 128
+ * bytes) when a value has the wrong type (nothing is taken then). */
+int mlw_battery_check(struct mlw_battery *d, const struct mlw_json *doc,
+    char *why);
+/* Add the values just checked to a window's state. */
+void mlw_battery_add(struct mlw_battery *d, void *state);
+void mlw_battery_free(struct mlw_battery *d);
+
+#endif
