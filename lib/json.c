@@ -101,13 +101,34 @@ hexval(unsigned c)
  * control byte or a non-ASCII byte? (The classic "has zero byte" trick.) */
 #define ONES  0x0101010101010101ULL
 #define HIGHS 0x8080808080808080ULL
-static int
-word_special(uint64_t w)
+static uint64_t
+special_mask(uint64_t w)
 {
 	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
 
-	return (((q - ONES) & ~q) | ((b - ONES) & ~b) | (w - ONES * 0x20) |
-	    w) & HIGHS ? 1 : 0;
+	/* bit 7 of a byte: a quote, a backslash, a control byte (below 0x20)
+	 * or a non-ASCII byte; borrows may flag bytes above the first true
+	 * one, never below it */
+	return (((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	    ((w - ONES * 0x20) & ~w) | w) & HIGHS;
+}
+
+/* Index (in memory order) of the first flagged byte of m, m != 0. */
+static size_t
+first_byte(uint64_t m)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (size_t)__builtin_ctzll(m) >> 3;
+#else
+	unsigned char b[8];
+	size_t n = 0;
+
+	memcpy(b, &m, 8);
+	while (!(b[n] & 0x80))
+		n++;
+	return n;
+#endif
 }
 
 /* Scan a string starting at the opening quote; returns the position after
@@ -119,11 +140,14 @@ scan_string(struct mlw_json *doc, const unsigned char *p,
 	p++;
 	for (;;) {
 		while (end - p >= 8) {
-			uint64_t w;
+			uint64_t w, m;
 
 			memcpy(&w, p, 8);
-			if (word_special(w))
+			if ((m = special_mask(w)) != 0) {
+				/* the lowest flag is exact: skip to it */
+				p += first_byte(m);
 				break;
+			}
 			p += 8;
 		}
 		while (p < end && plain[*p])
