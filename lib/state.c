@@ -194,47 +194,65 @@ mlw_xsum_value(const struct mlw_xsum *s)
 	return neg ? -v : v;
 }
 
-void
-mlw_xsum_write(struct mlw_buf *b, const struct mlw_xsum *s)
+/* The finite sum s as signed doubles, one per nonzero 32-bit digit of its
+ * magnitude, exactly: their number, or -1 when s is not finite or beyond
+ * the double range (then *neg tells its sign). */
+static int
+digits(const struct mlw_xsum *s, double *out, int *neg)
 {
 	struct mlw_xsum t = *s;
 	double v;
-	int k, neg = 0;
+	int k, n = 0;
+
+	*neg = 0;
+	carry(&t);
+	if (t.limb[L - 1] < 0) {
+		for (k = 0; k < L; k++)
+			t.limb[k] = -t.limb[k];
+		carry(&t);
+		*neg = 1;
+	}
+	for (k = 0; k < L; k++) {
+		if (t.limb[k] == 0)
+			continue;
+		v = ldexp((double)t.limb[k], 32 * k - 1074);
+		if (!isfinite(v))
+			return -1;
+		out[n++] = *neg ? -v : v;
+	}
+	return n;
+}
+
+int
+mlw_xsum_terms(const struct mlw_xsum *s, double *out)
+{
+	double v;
+	int neg;
+
+	if (nonfinite(s, &v))
+		return -1;
+	return digits(s, out, &neg);
+}
+
+void
+mlw_xsum_write(struct mlw_buf *b, const struct mlw_xsum *s)
+{
+	double v, d[L];
+	int k, n, neg;
 
 	mlw_jw_open(b, '[');
 	if (nonfinite(s, &v)) {
 		mlw_jw_sep(b);
 		mlw_buf_adds(b, isnan(v) ? "\"nan\"" : v > 0 ? "\"inf\"" :
 		    "\"-inf\"");
-		mlw_jw_close(b, ']');
-		return;
-	}
-	carry(&t);
-	if (t.limb[L - 1] < 0) {
-		for (k = 0; k < L; k++)
-			t.limb[k] = -t.limb[k];
-		carry(&t);
-		neg = 1;
-	}
-	/* sign and magnitude: each digit a double, exactly, unless the sum
-	 * is beyond the double range */
-	for (k = 0; k < L; k++)
-		if (t.limb[k] && !isfinite(ldexp((double)t.limb[k],
-		    32 * k - 1074)))
-			break;
-	if (k < L) {
+	} else if ((n = digits(s, d, &neg)) < 0) {
 		mlw_jw_sep(b);
 		mlw_buf_adds(b, neg ? "\"-inf\"" : "\"inf\"");
-		mlw_jw_close(b, ']');
-		return;
-	}
-	for (k = 0; k < L; k++) {
-		if (t.limb[k] == 0)
-			continue;
-		v = ldexp((double)t.limb[k], 32 * k - 1074);
-		mlw_jw_sep(b);
-		mlw_jw_num(b, neg ? -v : v);
-	}
+	} else
+		for (k = 0; k < n; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_num(b, d[k]);
+		}
 	mlw_jw_close(b, ']');
 }
 

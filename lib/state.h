@@ -58,6 +58,10 @@ double mlw_xsum_value(const struct mlw_xsum *s);
  * sums). A sum whose magnitude reaches 2^1024 is written as "inf" or
  * "-inf". */
 void mlw_xsum_write(struct mlw_buf *b, const struct mlw_xsum *s);
+/* Write to out (room for MLW_XSUM_LIMBS) doubles whose exact sum is s;
+ * returns their number, or -1 when s is not finite or beyond the double
+ * range. */
+int mlw_xsum_terms(const struct mlw_xsum *s, double *out);
 /* Add the array at token i (as written above) to s: 0, or -1 when it is
  * not such an array. */
 int mlw_xsum_read(struct mlw_xsum *s, const struct mlw_json *doc, long i);
