@@ -116,3 +116,25 @@ setup() {
 	[ "$status" -eq 2 ]
 	[ "${stderr_lines[0]}" = "mlw-psi: --emit-state and --merge exclude each other" ]
 }
+
+@test "the state records of mlw-psi: bin counts, missing, then the trailer" {
+	# counts per bin: tests/data/witness-psi.py's bincounts of cur_x and
+	# cur_c (whose proportions tests/mlw-psi.bats pins)
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --fields f.x,f.c --emit-state "$DATA/cur.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"mlw":"state","program":"mlw-psi","version":1,"hash":"fe9cea2c3e5d1671","feature":"f.x","counts":[0,0,0,0,0,2,1,2,3,4],"missing":0}
+{"mlw":"state","program":"mlw-psi","version":1,"hash":"fe9cea2c3e5d1671","feature":"f.c","counts":[2,2,5,3],"missing":0}
+{"mlw":"state_end","program":"mlw-psi","version":1,"hash":"fe9cea2c3e5d1671","states":2,"rejected":0}' ]
+	printf '%s\n' "$output" > s.state
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --fields f.x,f.c --merge s.state
+	[ "$output" = '{"feature":"f.x","psi":4.08249867239132,"n":12,"missing":0,"ref_n":20}
+{"feature":"f.c","psi":2.5588314042566833,"n":12,"missing":0,"ref_n":20}' ]
+}
+
+@test "a regression state merged alone gives the single pass (scikit-learn witness values)" {
+	mlw-metrics --task regression --label label --pred pred --emit-state "$DATA/metrics-reg.jsonl" > r.state
+	run --separate-stderr mlw-metrics --task regression --label label --pred pred --merge r.state
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(mlw-metrics --task regression --label label --pred pred "$DATA/metrics-reg.jsonl")" ]
+}
