@@ -37,7 +37,7 @@ setup() {
 	mlw-join --key id --labels lab.jsonl pred.jsonl > log.jsonl 2>/dev/null
 }
 
-@test "mlw-psi: 4 shards by GNU parallel, merged, equal the single pass" {
+@test "mlw-psi: 4 shards run in parallel, merged, equal the single pass" {
 	shards mlw-psi --ref ref.jsonl --fields $FIELDS
 	[ "$(wc -l < merged.out)" -eq 72 ]
 }
