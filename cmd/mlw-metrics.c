@@ -12,6 +12,7 @@
 #include "metrics.h"
 #include "num.h"
 #include "opt.h"
+#include "state.h"
 #include "strmap.h"
 #include "window.h"
 
@@ -19,7 +20,8 @@ static const char usage_text[] =
     "mlw-metrics --task binary|multiclass|regression --label PATH\n"
     "                   [--pred PATH] [--score PATH] [--threshold T]\n"
     "                   [--positive VALUE] [--by PATHS] [--auc-bins N]\n"
-    "                   [--strict] [--rejects FILE] [FILE ...]";
+    "                   [--emit-state | --merge] [--strict] [--rejects FILE]\n"
+    "                   [FILE ...]";
 
 enum { BINARY, MULTICLASS, REGRESSION };
 static const char *const tasknames[] = { "binary", "multiclass", "regression" };
@@ -41,6 +43,8 @@ struct wstate {
 
 struct ctx {
 	int task, scores, bins;
+	int emit;                /* --emit-state */
+	uint64_t hash;           /* of the options, for states */
 	const char *positive;
 	struct mlw_buf out, key;
 };
@@ -111,6 +115,26 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		struct mlw_buf *b = &c->out;
 		struct seg *s = &w->seg[i];
 
+		if (c->emit) {
+			/* one state per segment, in order of appearance */
+			mlw_state_begin(b, "mlw-metrics", c->hash, key);
+			mlw_jw_key(b, "segment");
+			mlw_jw_str(b, w->names.ent[i].s, w->names.ent[i].len);
+			mlw_jw_key(b, "n");
+			mlw_jw_uint(b, s->n);
+			if (i == 0) {
+				mlw_jw_key(b, "unlabeled");
+				mlw_jw_uint(b, w->unlabeled);
+			}
+			if (c->task == BINARY)
+				mlw_bin_state_write(b, &s->bin);
+			else if (c->task == MULTICLASS)
+				mlw_mc_state_write(b, &s->mc);
+			else
+				mlw_reg_state_write(b, &s->reg);
+			mlw_state_emit(b);
+			continue;
+		}
 		b->len = 0;
 		mlw_jw_open(b, '{');
 		mlw_wkey_write(b, key);
@@ -137,6 +161,81 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_out_flush();
 }
 
+/* --merge: add each state to its window and segment; segments keep the
+ * order in which they first appear in the states, which is the single
+ * pass's order when the shards' states are given in input order. */
+static void
+merge(struct ctx *c, struct mlw_wtab *tab, struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	struct mlw_buf name = { 0 };
+
+	memset(&doc, 0, sizeof doc);
+	mlw_state_in_init(&r, "mlw-metrics", c->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		long si = mlw_state_member(&doc, "segment");
+		long ui = mlw_state_member(&doc, "unlabeled");
+		uint64_t n, u = 0;
+		const char *why = NULL;
+		struct wstate *w;
+		struct seg *sg;
+		int rc;
+
+		if (si < 0 || doc.tok[si].type != MLW_JSTR ||
+		    mlw_state_u64(&doc, mlw_state_member(&doc, "n"), &n) < 0 ||
+		    (ui >= 0 && mlw_state_u64(&doc, ui, &u) < 0)) {
+			mlw_state_reject(&r, &ln, "expected segment, a string, n "
+			    "and unlabeled, counts");
+			continue;
+		}
+		mlw_buf_reserve(&name, doc.tok[si].len);
+		name.len = mlw_json_str(&doc, (uint32_t)si, name.p,
+		    doc.tok[si].len);
+		w = mlw_wtab_open(tab, &key);
+		segment(c, w, "all", 3);
+		sg = segment(c, w, name.p, name.len);
+		if (c->task == BINARY)
+			rc = mlw_bin_state_read(&sg->bin, &doc, &why);
+		else if (c->task == MULTICLASS)
+			rc = mlw_mc_state_read(&sg->mc, &doc, &why);
+		else
+			rc = mlw_reg_state_read(&sg->reg, &doc, &why);
+		if (rc < 0) {
+			mlw_state_reject(&r, &ln, "%s", why);
+			continue;
+		}
+		sg->n += n;
+		w->unlabeled += u;
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	mlw_buf_free(&name);
+	mlw_json_free(&doc);
+}
+
+/* What decides how records are counted: task, paths, threshold, positive
+ * class, segments and AUC bins. */
+static uint64_t
+options_hash(const struct ctx *c, const char *label, const char *pred,
+    const char *score, double threshold, char **by, size_t nby)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, (uint64_t)c->task);
+	size_t i;
+
+	h = mlw_hash_str(h, label);
+	h = mlw_hash_str(h, pred);
+	h = mlw_hash_str(h, score);
+	h = mlw_hash_double(h, threshold);
+	h = mlw_hash_str(h, c->positive);
+	h = mlw_hash_u64(h, nby);
+	for (i = 0; i < nby; i++)
+		h = mlw_hash_str(h, by[i]);
+	return mlw_hash_u64(h, (uint64_t)c->bins);
+}
+
 static void
 bad(const char *what, const char *val)
 {
@@ -150,8 +249,10 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "auc-bins", required_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "emit-state", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
 		{ "rejects", required_argument, NULL, 'R' },
@@ -169,7 +270,7 @@ main(int argc, char *argv[])
 	const char *labelarg = NULL, *predarg = NULL, *scorearg = NULL;
 	double threshold = 0.5;
 	long long ll;
-	int ch;
+	int ch, domerge = 0;
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
@@ -191,6 +292,12 @@ main(int argc, char *argv[])
 				mlw_usage_error(usage_text);
 			}
 			c.bins = (int)ll;
+			break;
+		case 'E':
+			c.emit = 1;
+			break;
+		case 'M':
+			domerge = 1;
 			break;
 		case 'P':
 			c.positive = optarg;
@@ -258,6 +365,16 @@ main(int argc, char *argv[])
 		mlw_warnx("--score and --auc-bins are for --task binary");
 		mlw_usage_error(usage_text);
 	}
+	if (c.emit && domerge) {
+		mlw_warnx("--emit-state and --merge exclude each other");
+		mlw_usage_error(usage_text);
+	}
+	if ((c.emit || domerge) && scorearg && c.bins == 0) {
+		mlw_warnx("%s with --score needs --auc-bins: the exact ROC and "
+		    "PR AUC need every score and cannot be merged",
+		    c.emit ? "--emit-state" : "--merge");
+		mlw_usage_error(usage_text);
+	}
 	if (mlw_path_parse(&label, labelarg) < 0)
 		bad("--label", labelarg);
 	if (predarg && mlw_path_parse(&pred, predarg) < 0)
@@ -275,8 +392,14 @@ main(int argc, char *argv[])
 	}
 	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
 	mlw_wtab_set_destroy(tab, destroy);
+	c.hash = options_hash(&c, labelarg, predarg, scorearg, threshold,
+	    bylist, nby);
 
 	in = mlw_input_new(argv, argc);
+	if (domerge) {
+		merge(&c, tab, in);
+		goto done;
+	}
 	while (mlw_record_next(in, &ln, &doc)) {
 		long li, pi = -1, si = -1;
 		int yl = 0, yp = 0, hs = 0;
@@ -407,7 +530,10 @@ main(int argc, char *argv[])
 		}
 	}
 	mlw_wtab_close_all(tab);
+	if (c.emit)
+		mlw_state_end("mlw-metrics", c.hash);
 
+done:
 	mlw_wtab_free(tab);
 	mlw_input_free(in);
 	mlw_json_free(&doc);

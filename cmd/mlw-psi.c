@@ -12,13 +12,15 @@
 #include "num.h"
 #include "opt.h"
 #include "profile.h"
+#include "state.h"
 #include "stats.h"
 #include "window.h"
 
 static const char usage_text[] =
     "mlw-psi --ref REF [--fields PATHS] [--categorical PATHS] [--bins N]\n"
     "               [--binning quantile|uniform] [--eps E] [--detail]\n"
-    "               [--save-ref FILE] [--strict] [--rejects FILE] [FILE ...]";
+    "               [--save-ref FILE] [--emit-state | --merge] [--strict]\n"
+    "               [--rejects FILE] [FILE ...]";
 
 struct psi {
 	struct mlw_profile prof;
@@ -26,6 +28,8 @@ struct psi {
 	size_t ncounts;          /* counts per state, missing counts included */
 	double eps;
 	int detail;
+	int emit;                /* --emit-state */
+	uint64_t hash;           /* of the profile, for states */
 	struct mlw_buf out;
 	long *bins;              /* scratch: bin of each feature */
 	long *tok;               /* scratch: token of each feature */
@@ -60,6 +64,130 @@ props(struct mlw_buf *b, const char *key, const uint64_t *c, size_t nb,
 	mlw_jw_close(b, ']');
 }
 
+/* --emit-state: one record per feature of the window: its counts per bin
+ * and its missing count. */
+static void
+emit_state(const struct mlw_wkey *key, const uint64_t *st, struct psi *ps)
+{
+	size_t i, k;
+
+	for (i = 0; i < ps->prof.nf; i++) {
+		const struct mlw_feature *f = &ps->prof.f[i];
+		const uint64_t *cur = st + ps->off[i];
+		struct mlw_buf *b = &ps->out;
+
+		mlw_state_begin(b, "mlw-psi", ps->hash, key);
+		mlw_jw_key(b, "feature");
+		mlw_jw_str(b, f->path.text, strlen(f->path.text));
+		mlw_jw_key(b, "counts");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < f->nbins; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_uint(b, cur[k]);
+		}
+		mlw_jw_close(b, ']');
+		mlw_jw_key(b, "missing");
+		mlw_jw_uint(b, cur[f->nbins]);
+		mlw_state_emit(b);
+	}
+	mlw_out_flush();
+}
+
+/* What decides how values are counted: each feature's path, kind, edges or
+ * categories, and reference counts. */
+static uint64_t
+profile_hash(const struct mlw_profile *p)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, p->nf);
+	size_t i, k;
+
+	for (i = 0; i < p->nf; i++) {
+		const struct mlw_feature *f = &p->f[i];
+
+		h = mlw_hash_str(h, f->path.text);
+		h = mlw_hash_u64(h, (uint64_t)f->categorical << 1 |
+		    (uint64_t)(f->categorical && f->numcats));
+		h = mlw_hash_u64(h, f->nbins);
+		if (f->categorical)
+			for (k = 0; k < f->cats.n; k++) {
+				h = mlw_hash_u64(h, f->cats.ent[k].len);
+				h = mlw_hash_bytes(h, f->cats.ent[k].s,
+				    f->cats.ent[k].len);
+			}
+		else
+			for (k = 0; k < f->nedges; k++)
+				h = mlw_hash_double(h, f->edges[k]);
+		for (k = 0; k < f->nbins; k++)
+			h = mlw_hash_u64(h, f->ref[k]);
+		h = mlw_hash_u64(h, f->ref_n);
+	}
+	return h;
+}
+
+/* --merge: add up the states of each window and feature, then report every
+ * window as a single pass would. */
+static void
+merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_strmap names;
+	struct mlw_buf name = { 0 };
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	uint64_t *tmp;
+	size_t i, maxb = 1;
+
+	memset(&names, 0, sizeof names);
+	memset(&doc, 0, sizeof doc);
+	for (i = 0; i < ps->prof.nf; i++) {
+		mlw_strmap_add(&names, ps->prof.f[i].path.text,
+		    strlen(ps->prof.f[i].path.text));
+		if (ps->prof.f[i].nbins > maxb)
+			maxb = ps->prof.f[i].nbins;
+	}
+	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
+		mlw_fatal("out of memory");
+	mlw_state_in_init(&r, "mlw-psi", ps->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		long fi = mlw_state_member(&doc, "feature"), k;
+		const struct mlw_feature *f;
+		uint64_t *st;
+		size_t j;
+
+		k = -1;
+		if (fi >= 0 && doc.tok[fi].type == MLW_JSTR) {
+			mlw_buf_reserve(&name, doc.tok[fi].len);
+			name.len = mlw_json_str(&doc, (uint32_t)fi, name.p,
+			    doc.tok[fi].len);
+			k = mlw_strmap_find(&names, name.p, name.len);
+		}
+		if (k < 0) {
+			mlw_state_reject(&r, &ln, "feature: expected one of the "
+			    "profile's fields");
+			continue;
+		}
+		f = &ps->prof.f[k];
+		if (mlw_state_u64s(&doc, mlw_state_member(&doc, "counts"), tmp,
+		    f->nbins) < 0 || mlw_state_u64(&doc,
+		    mlw_state_member(&doc, "missing"), &tmp[f->nbins]) < 0) {
+			mlw_state_reject(&r, &ln, "%s: expected counts, an array "
+			    "of %zu counts, and missing, a count", f->path.text,
+			    f->nbins);
+			continue;
+		}
+		st = mlw_wtab_open(tab, &key);
+		for (j = 0; j <= f->nbins; j++)
+			st[ps->off[k] + j] += tmp[j];
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	free(tmp);
+	mlw_buf_free(&name);
+	mlw_json_free(&doc);
+	mlw_strmap_free(&names);
+}
+
 static void
 report(const struct mlw_wkey *key, void *state, void *arg)
 {
@@ -67,6 +195,10 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	const uint64_t *st = state;
 	size_t i, k;
 
+	if (ps->emit) {
+		emit_state(key, st, ps);
+		return;
+	}
 	for (i = 0; i < ps->prof.nf; i++) {
 		const struct mlw_feature *f = &ps->prof.f[i];
 		const uint64_t *cur = st + ps->off[i];
@@ -146,9 +278,11 @@ main(int argc, char *argv[])
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
 		{ "detail", no_argument, NULL, 'd' },
+		{ "emit-state", no_argument, NULL, 'E' },
 		{ "eps", required_argument, NULL, 'e' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
 		{ "save-ref", required_argument, NULL, 's' },
@@ -167,7 +301,7 @@ main(int argc, char *argv[])
 	struct mlw_path *paths;
 	long long ll;
 	size_t i;
-	int ch;
+	int ch, domerge = 0;
 
 	argv[0] = mlw_diag_init(argv[0]);
 	memset(&ps, 0, sizeof ps);
@@ -191,6 +325,12 @@ main(int argc, char *argv[])
 				mlw_usage_error(usage_text);
 			}
 			po.bins_given = 1;
+			break;
+		case 'E':
+			ps.emit = 1;
+			break;
+		case 'M':
+			domerge = 1;
 			break;
 		case 'R':
 			if (mlw_rejects_open(optarg) < 0)
@@ -248,6 +388,10 @@ main(int argc, char *argv[])
 		mlw_warnx("--ref is required");
 		mlw_usage_error(usage_text);
 	}
+	if (ps.emit && domerge) {
+		mlw_warnx("--emit-state and --merge exclude each other");
+		mlw_usage_error(usage_text);
+	}
 	for (i = 0; i < po.nfields; i++) {
 		size_t j;
 
@@ -281,8 +425,13 @@ main(int argc, char *argv[])
 		ps.ncounts += ps.prof.f[i].nbins + 1;
 	}
 	tab = mlw_wtab_new(ps.ncounts * sizeof(uint64_t), reset, report, &ps);
+	ps.hash = profile_hash(&ps.prof);
 
 	in = mlw_input_new(argv, argc);
+	if (domerge) {
+		merge(&ps, tab, in);
+		goto done;
+	}
 	while (mlw_input_next(in, &ln)) {
 		char fwhy[128];
 		uint64_t *st;
@@ -311,7 +460,10 @@ main(int argc, char *argv[])
 		}
 	}
 	mlw_wtab_close_all(tab);
+	if (ps.emit)
+		mlw_state_end("mlw-psi", ps.hash);
 
+done:
 	mlw_wtab_free(tab);
 	mlw_input_free(in);
 	mlw_json_free(&doc);

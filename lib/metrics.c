@@ -50,7 +50,8 @@ void
 mlw_bin_clear(struct mlw_binacc *a)
 {
 	a->tp = a->fp = a->tn = a->fn = a->nscore = 0;
-	a->logloss = a->brier = 0;
+	mlw_xsum_clear(&a->logloss);
+	mlw_xsum_clear(&a->brier);
 	a->ns = 0;
 	if (a->bins > 0) {
 		memset(a->bpos, 0, (size_t)a->bins * sizeof *a->bpos);
@@ -87,8 +88,8 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 		double p = score < 1e-15 ? 1e-15 : score > 1 - 1e-15 ?
 		    1 - 1e-15 : score;
 
-		a->logloss -= label ? log(p) : log(1 - p);
-		a->brier += (score - label) * (score - label);
+		mlw_xsum_add(&a->logloss, -(label ? log(p) : log(1 - p)));
+		mlw_xsum_add(&a->brier, (score - label) * (score - label));
 		a->nscore++;
 	}
 	if (a->bins > 0) {
@@ -294,9 +295,117 @@ mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 		}
 		num(b, "roc_auc", auc);
 		num(b, "pr_auc", ap);
-		num(b, "log_loss", ratio(a->logloss, (double)a->nscore));
-		num(b, "brier", ratio(a->brier, (double)a->nscore));
+		num(b, "log_loss", ratio(mlw_xsum_value(&a->logloss),
+		    (double)a->nscore));
+		num(b, "brier", ratio(mlw_xsum_value(&a->brier),
+		    (double)a->nscore));
 	}
+}
+
+static void
+counts(struct mlw_buf *b, const char *k, const uint64_t *c, int n)
+{
+	int i;
+
+	mlw_jw_key(b, k);
+	mlw_jw_open(b, '[');
+	for (i = 0; i < n; i++) {
+		mlw_jw_sep(b);
+		mlw_jw_uint(b, c[i]);
+	}
+	mlw_jw_close(b, ']');
+}
+
+static void
+xsum(struct mlw_buf *b, const char *k, const struct mlw_xsum *s)
+{
+	mlw_jw_key(b, k);
+	mlw_xsum_write(b, s);
+}
+
+void
+mlw_bin_state_write(struct mlw_buf *b, const struct mlw_binacc *a)
+{
+	mlw_jw_key(b, "tp");
+	mlw_jw_uint(b, a->tp);
+	mlw_jw_key(b, "fp");
+	mlw_jw_uint(b, a->fp);
+	mlw_jw_key(b, "tn");
+	mlw_jw_uint(b, a->tn);
+	mlw_jw_key(b, "fn");
+	mlw_jw_uint(b, a->fn);
+	mlw_jw_key(b, "nscore");
+	mlw_jw_uint(b, a->nscore);
+	xsum(b, "log_loss_sum", &a->logloss);
+	xsum(b, "brier_sum", &a->brier);
+	if (a->bins > 0) {
+		counts(b, "auc_pos", a->bpos, a->bins);
+		counts(b, "auc_neg", a->bneg, a->bins);
+	}
+}
+
+static int
+get_u64(const struct mlw_json *doc, const char *k, uint64_t *v)
+{
+	uint64_t x;
+
+	if (mlw_state_u64(doc, mlw_state_member(doc, k), &x) < 0)
+		return -1;
+	*v += x;
+	return 0;
+}
+
+static int
+get_xsum(const struct mlw_json *doc, const char *k, struct mlw_xsum *s)
+{
+	return mlw_xsum_read(s, doc, mlw_state_member(doc, k));
+}
+
+int
+mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
+    const char **why)
+{
+	struct mlw_binacc t;
+	int i;
+
+	memset(&t, 0, sizeof t);
+	if (get_u64(doc, "tp", &t.tp) < 0 || get_u64(doc, "fp", &t.fp) < 0 ||
+	    get_u64(doc, "tn", &t.tn) < 0 || get_u64(doc, "fn", &t.fn) < 0 ||
+	    get_u64(doc, "nscore", &t.nscore) < 0 ||
+	    get_xsum(doc, "log_loss_sum", &t.logloss) < 0 ||
+	    get_xsum(doc, "brier_sum", &t.brier) < 0) {
+		*why = "expected the counts tp, fp, tn, fn, nscore and the sums "
+		    "log_loss_sum, brier_sum";
+		return -1;
+	}
+	if (a->bins > 0) {
+		uint64_t *c = malloc(2 * (size_t)a->bins * sizeof *c);
+
+		if (c == NULL)
+			mlw_fatal("out of memory");
+		if (mlw_state_u64s(doc, mlw_state_member(doc, "auc_pos"), c,
+		    (size_t)a->bins) < 0 || mlw_state_u64s(doc,
+		    mlw_state_member(doc, "auc_neg"), c + a->bins,
+		    (size_t)a->bins) < 0) {
+			free(c);
+			*why = "expected auc_pos and auc_neg, arrays of "
+			    "--auc-bins counts";
+			return -1;
+		}
+		for (i = 0; i < a->bins; i++) {
+			a->bpos[i] += c[i];
+			a->bneg[i] += c[a->bins + i];
+		}
+		free(c);
+	}
+	a->tp += t.tp;
+	a->fp += t.fp;
+	a->tn += t.tn;
+	a->fn += t.fn;
+	a->nscore += t.nscore;
+	mlw_xsum_merge(&a->logloss, &t.logloss);
+	mlw_xsum_merge(&a->brier, &t.brier);
+	return 0;
 }
 
 /* ---------- multiclass ---------- */
@@ -342,9 +451,9 @@ mc_class(struct mlw_mcacc *a, const char *s, size_t len)
 	return k;
 }
 
-int
-mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
-    const char *pred, size_t plen, int numeric)
+static int
+mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
+    const char *pred, size_t plen, uint64_t count)
 {
 	size_t t, p, fresh = 0;
 
@@ -353,12 +462,96 @@ mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
 	    mlw_strmap_find(&a->names, pred, plen) < 0;
 	if (a->names.n + fresh > MLW_MC_MAX)
 		return -1;
-	if (!numeric)
-		a->text = 1;
 	t = mc_class(a, label, llen);
 	p = mc_class(a, pred, plen);
-	a->cm[t * a->cap + p]++;
-	a->n++;
+	a->cm[t * a->cap + p] += count;
+	a->n += count;
+	return 0;
+}
+
+int
+mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
+    const char *pred, size_t plen, int numeric)
+{
+	if (mc_add(a, label, llen, pred, plen, 1) < 0)
+		return -1;
+	if (!numeric)
+		a->text = 1;
+	return 0;
+}
+
+void
+mlw_mc_state_write(struct mlw_buf *b, const struct mlw_mcacc *a)
+{
+	size_t i, j, k = a->names.n;
+
+	mlw_jw_key(b, "text");
+	mlw_buf_adds(b, a->text ? "true" : "false");
+	mlw_jw_key(b, "cells");
+	mlw_jw_open(b, '[');
+	for (i = 0; i < k; i++)
+		for (j = 0; j < k; j++) {
+			uint64_t c = a->cm[i * a->cap + j];
+
+			if (c == 0)
+				continue;
+			mlw_jw_sep(b);
+			mlw_jw_open(b, '[');
+			mlw_jw_sep(b);
+			mlw_jw_str(b, a->names.ent[i].s, a->names.ent[i].len);
+			mlw_jw_sep(b);
+			mlw_jw_str(b, a->names.ent[j].s, a->names.ent[j].len);
+			mlw_jw_sep(b);
+			mlw_jw_uint(b, c);
+			mlw_jw_close(b, ']');
+		}
+	mlw_jw_close(b, ']');
+}
+
+int
+mlw_mc_state_read(struct mlw_mcacc *a, const struct mlw_json *doc,
+    const char **why)
+{
+	long t = mlw_state_member(doc, "text"), c = mlw_state_member(doc, "cells");
+	static struct mlw_buf l, p;
+	uint32_t i;
+
+	*why = "expected text, true or false, and cells, an array of "
+	    "[label, prediction, count]";
+	if (t < 0 || (doc->tok[t].type != MLW_JTRUE &&
+	    doc->tok[t].type != MLW_JFALSE) || c < 0 ||
+	    doc->tok[c].type != MLW_JARR)
+		return -1;
+	/* check everything before adding anything */
+	for (i = (uint32_t)c + 1; i < doc->tok[c].next; i = doc->tok[i].next) {
+		uint32_t x = i + 1, y;
+		uint64_t n;
+
+		if (doc->tok[i].type != MLW_JARR || x >= doc->tok[i].next ||
+		    doc->tok[x].type != MLW_JSTR ||
+		    (y = doc->tok[x].next) >= doc->tok[i].next ||
+		    doc->tok[y].type != MLW_JSTR ||
+		    doc->tok[y].next >= doc->tok[i].next ||
+		    mlw_state_u64(doc, (long)doc->tok[y].next, &n) < 0 ||
+		    doc->tok[doc->tok[y].next].next != doc->tok[i].next)
+			return -1;
+	}
+	for (i = (uint32_t)c + 1; i < doc->tok[c].next; i = doc->tok[i].next) {
+		uint32_t x = i + 1, y = doc->tok[x].next;
+		uint64_t n;
+
+		mlw_buf_reserve(&l, doc->tok[x].len);
+		l.len = mlw_json_str(doc, x, l.p, doc->tok[x].len);
+		mlw_buf_reserve(&p, doc->tok[y].len);
+		p.len = mlw_json_str(doc, y, p.p, doc->tok[y].len);
+		mlw_state_u64(doc, (long)doc->tok[y].next, &n);
+		if (mc_add(a, l.p, l.len, p.p, p.len, n) < 0) {
+			*why = "more classes than mlw-metrics takes";
+			return -1;
+		}
+	}
+	if (doc->tok[t].type == MLW_JTRUE)
+		a->text = 1;
 	return 0;
 }
 
@@ -377,7 +570,8 @@ ocmp(const void *pa, const void *pb)
 	if (allnum) {
 		double x = strtod(a->s, NULL), y = strtod(b->s, NULL);
 
-		return (x > y) - (x < y);
+		if (x != y)
+			return (x > y) - (x < y);
 	}
 	r = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
 	return r ? r : (a->len > b->len) - (a->len < b->len);
@@ -462,39 +656,107 @@ mlw_reg_clear(struct mlw_regacc *a)
 void
 mlw_reg_add(struct mlw_regacc *a, double y, double p)
 {
-	double e = p - y, ae = fabs(e), d;
+	double e = p - y, ae = fabs(e);
 
 	a->n++;
-	a->sae += ae;
-	a->sse += e * e;
+	mlw_xsum_add(&a->sae, ae);
+	mlw_xsum_add(&a->sse, e * e);
 	/* scikit-learn's MAPE: |y - p| / max(|y|, machine epsilon) */
-	a->sape += ae / (fabs(y) > DBL_EPSILON ? fabs(y) : DBL_EPSILON);
-	a->se += e;
+	mlw_xsum_add(&a->sape, ae / (fabs(y) > DBL_EPSILON ? fabs(y) :
+	    DBL_EPSILON));
+	mlw_xsum_add(&a->se, e);
+	mlw_xsum_add(&a->sy, y);
+	mlw_xsum_add_product(&a->sy2, y, y);
 	if (ae > a->maxe)
 		a->maxe = ae;
-	d = y - a->ymean;
-	a->ymean += d / (double)a->n;
-	a->ym2 += d * (y - a->ymean);
+}
+
+/* The sum of squared deviations of the labels from their mean,
+ * (n*sum(y^2) - sum(y)^2) / n, the numerator computed exactly and rounded
+ * once: NaN when it cannot be. */
+static double
+label_ss(const struct mlw_regacc *a)
+{
+	static struct mlw_xsum d;
+	double y[MLW_XSUM_LIMBS], y2[MLW_XSUM_LIMBS], n = (double)a->n;
+	int ny = mlw_xsum_terms(&a->sy, y), ny2 = mlw_xsum_terms(&a->sy2, y2);
+	int i, j;
+
+	if (ny < 0 || ny2 < 0)
+		return NAN;
+	mlw_xsum_clear(&d);
+	for (i = 0; i < ny2; i++)
+		mlw_xsum_add_product(&d, n, y2[i]);
+	for (i = 0; i < ny; i++)
+		for (j = 0; j < ny; j++)
+			mlw_xsum_add_product(&d, -y[i], y[j]);
+	return mlw_xsum_value(&d) / n;
 }
 
 void
 mlw_reg_write(struct mlw_buf *b, const struct mlw_regacc *a)
 {
-	double n = (double)a->n, r2;
+	double n = (double)a->n, r2, sse = mlw_xsum_value(&a->sse), ss;
 
-	num(b, "mae", ratio(a->sae, n));
-	num(b, "mse", ratio(a->sse, n));
-	num(b, "rmse", a->n ? sqrt(a->sse / n) : NAN);
-	num(b, "mape", ratio(a->sape, n));
+	num(b, "mae", ratio(mlw_xsum_value(&a->sae), n));
+	num(b, "mse", ratio(sse, n));
+	num(b, "rmse", a->n ? sqrt(sse / n) : NAN);
+	num(b, "mape", ratio(mlw_xsum_value(&a->sape), n));
 	/* as scikit-learn with force_finite: a constant label gives 1 for a
 	 * perfect fit and 0 otherwise */
 	if (a->n == 0)
 		r2 = NAN;
-	else if (a->ym2 == 0)
-		r2 = a->sse == 0 ? 1 : 0;
+	else if ((ss = label_ss(a)) == 0)
+		r2 = sse == 0 ? 1 : 0;
 	else
-		r2 = 1 - a->sse / a->ym2;
+		r2 = 1 - sse / ss;
 	num(b, "r2", r2);
-	num(b, "mean_error", ratio(a->se, n));
+	num(b, "mean_error", ratio(mlw_xsum_value(&a->se), n));
 	num(b, "max_error", a->n ? a->maxe : NAN);
+}
+
+void
+mlw_reg_state_write(struct mlw_buf *b, const struct mlw_regacc *a)
+{
+	xsum(b, "sum_abs", &a->sae);
+	xsum(b, "sum_sq", &a->sse);
+	xsum(b, "sum_ape", &a->sape);
+	xsum(b, "sum_err", &a->se);
+	xsum(b, "sum_y", &a->sy);
+	xsum(b, "sum_y2", &a->sy2);
+	num(b, "max_abs", a->maxe);
+}
+
+int
+mlw_reg_state_read(struct mlw_regacc *a, const struct mlw_json *doc,
+    const char **why)
+{
+	static struct mlw_regacc t;
+	long m = mlw_state_member(doc, "max_abs");
+	double mx;
+
+	mlw_reg_clear(&t);
+	if (get_u64(doc, "n", &t.n) < 0 ||
+	    get_xsum(doc, "sum_abs", &t.sae) < 0 ||
+	    get_xsum(doc, "sum_sq", &t.sse) < 0 ||
+	    get_xsum(doc, "sum_ape", &t.sape) < 0 ||
+	    get_xsum(doc, "sum_err", &t.se) < 0 ||
+	    get_xsum(doc, "sum_y", &t.sy) < 0 ||
+	    get_xsum(doc, "sum_y2", &t.sy2) < 0 || m < 0 ||
+	    doc->tok[m].type != MLW_JNUM ||
+	    mlw_json_num(doc, (uint32_t)m, &mx) < 0) {
+		*why = "expected n, the sums sum_abs, sum_sq, sum_ape, sum_err, "
+		    "sum_y, sum_y2 and max_abs, a number";
+		return -1;
+	}
+	a->n += t.n;
+	mlw_xsum_merge(&a->sae, &t.sae);
+	mlw_xsum_merge(&a->sse, &t.sse);
+	mlw_xsum_merge(&a->sape, &t.sape);
+	mlw_xsum_merge(&a->se, &t.se);
+	mlw_xsum_merge(&a->sy, &t.sy);
+	mlw_xsum_merge(&a->sy2, &t.sy2);
+	if (mx > a->maxe)
+		a->maxe = mx;
+	return 0;
 }

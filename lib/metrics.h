@@ -10,6 +10,7 @@
 
 #include "json.h"
 #include "jw.h"
+#include "state.h"
 #include "strmap.h"
 
 /* The class of the label or prediction at token i of doc: 1 positive, 0
@@ -24,7 +25,8 @@ int mlw_binary_class(const char *positive, const struct mlw_json *doc,
 struct mlw_binacc {
 	uint64_t tp, fp, tn, fn;
 	uint64_t nscore;
-	double logloss, brier;   /* sums over records with a score */
+	struct mlw_xsum logloss, brier;  /* exact sums over records with a
+	                                  * score, so shards merge exactly */
 	/* scores for the AUCs: pairs kept, or counts per bin with bins > 0 */
 	double *s;
 	unsigned char *y;
@@ -41,6 +43,12 @@ void mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
     double score);
 /* Append the binary metrics as members of an open object. */
 void mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores);
+/* Append the accumulator's mergeable state (counts, exact sums, AUC bins;
+ * never the kept scores) as members of an open object; add such a state,
+ * read from the object at token 0 of doc, to a: 0, or -1 with *why. */
+void mlw_bin_state_write(struct mlw_buf *b, const struct mlw_binacc *a);
+int mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
+    const char **why);
 
 /* Area under the ROC curve of n (score, label) pairs, as sklearn's
  * roc_auc_score: the trapezoid over the distinct scores, ties counted
@@ -68,16 +76,28 @@ int mlw_mc_add(struct mlw_mcacc *a, const char *label, size_t llen,
     const char *pred, size_t plen, int numeric);
 void mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a);
 #define MLW_MC_MAX 1000
+/* State: "text" and "cells", [[label, prediction, count], ...]. */
+void mlw_mc_state_write(struct mlw_buf *b, const struct mlw_mcacc *a);
+int mlw_mc_state_read(struct mlw_mcacc *a, const struct mlw_json *doc,
+    const char **why);
 
 /* Regression. */
+/* Regression: exact sums of |e|, e^2, |e|/|y|, e, y and y^2 (y^2 exactly,
+ * as its rounded value and its error), so that the result does not depend
+ * on the order of the records and shards merge exactly. An all-zero struct
+ * is empty. */
 struct mlw_regacc {
 	uint64_t n;
-	double sae, sse, sape, se, maxe;   /* sums of |e|, e^2, |e|/|y|, e */
-	double ymean, ym2;                  /* Welford over the labels */
+	struct mlw_xsum sae, sse, sape, se, sy, sy2;
+	double maxe;
 };
 
 void mlw_reg_clear(struct mlw_regacc *a);
 void mlw_reg_add(struct mlw_regacc *a, double label, double pred);
 void mlw_reg_write(struct mlw_buf *b, const struct mlw_regacc *a);
+/* State: n and the sums (exact), max_abs. */
+void mlw_reg_state_write(struct mlw_buf *b, const struct mlw_regacc *a);
+int mlw_reg_state_read(struct mlw_regacc *a, const struct mlw_json *doc,
+    const char **why);
 
 #endif

@@ -153,8 +153,9 @@ bound(const struct mlw_json *doc, long i, char *raw, size_t *rawlen,
 	return -1;
 }
 
-int
-mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
+static int
+wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why,
+    int anymlw)
 {
 	long s = -1, e = -1, m = -1;
 	uint32_t i;
@@ -176,8 +177,10 @@ mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
 	}
 	close = m >= 0 && doc->tok[m].type == MLW_JSTR &&
 	    mlw_json_streq(doc, (uint32_t)m, "window_close", 12);
-	if (m >= 0 && !close)
+	if (m >= 0 && !close && !anymlw)
 		return MLW_WCONTROL;
+	if (anymlw)
+		close = 0;
 
 	k->has = 0;
 	k->order = k->order_end = 0;
@@ -199,6 +202,18 @@ mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
 		return -1;
 	k->has = 1;
 	return close ? MLW_WCLOSE : MLW_WREC;
+}
+
+int
+mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
+{
+	return wkey_get(doc, k, why, 0);
+}
+
+int
+mlw_wkey_read(const struct mlw_json *doc, struct mlw_wkey *k, const char **why)
+{
+	return wkey_get(doc, k, why, 1) < 0 ? -1 : 0;
 }
 
 void

@@ -69,6 +69,11 @@ enum { MLW_WREC = 0, MLW_WCLOSE = 1, MLW_WCONTROL = 2 };
  * window members. */
 int mlw_wkey_get(const struct mlw_json *doc, struct mlw_wkey *k,
     const char **why);
+/* Read the window members of any record, whatever its "mlw" member says
+ * (a state record of --merge): 0 with *k (k->has 0 when it has neither),
+ * -1 with *why for malformed window members. */
+int mlw_wkey_read(const struct mlw_json *doc, struct mlw_wkey *k,
+    const char **why);
 /* Write "window_start":S,"window_end":E (nothing for the batch). */
 void mlw_wkey_write(struct mlw_buf *b, const struct mlw_wkey *k);
 
