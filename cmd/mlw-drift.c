@@ -15,6 +15,7 @@
 #include "num.h"
 #include "opt.h"
 #include "profile.h"
+#include "state.h"
 #include "stats.h"
 #include "window.h"
 
@@ -23,7 +24,8 @@ static const char usage_text[] =
     "                 [--method auto|NAME] [--method-for PATH=NAME]...\n"
     "                 [--threshold X] [--auto-threshold] [--drift-share S]\n"
     "                 [--binning sturges|quantile] [--bins N] [--js-base B]\n"
-    "                 [--strict] [--rejects FILE] [FILE ...]";
+    "                 [--emit-state | --merge] [--strict] [--rejects FILE]\n"
+    "                 [FILE ...]";
 
 static char **
 list_opt(const char *name, const char *val, size_t *n)
@@ -72,10 +74,12 @@ main(int argc, char *argv[])
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
 		{ "drift-share", required_argument, NULL, 'D' },
+		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "js-base", required_argument, NULL, 'J' },
 		{ "method", required_argument, NULL, 'm' },
+		{ "merge", no_argument, NULL, 'G' },
 		{ "method-for", required_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
@@ -97,7 +101,7 @@ main(int argc, char *argv[])
 	int *methods;
 	long long ll;
 	double threshold = NAN;
-	int method = MLW_DM_AUTO, ch;
+	int method = MLW_DM_AUTO, ch, domerge = 0;
 
 	argv[0] = mlw_diag_init(argv[0]);
 	memset(&d, 0, sizeof d);
@@ -126,6 +130,12 @@ main(int argc, char *argv[])
 			break;
 		case 'D':
 			d.share = num_opt("--drift-share", optarg, 0, 1);
+			break;
+		case 'E':
+			d.emit = 1;
+			break;
+		case 'G':
+			domerge = 1;
 			break;
 		case 'J':
 			d.js_base = num_opt("--js-base", optarg, 0, 1e300);
@@ -195,6 +205,15 @@ main(int argc, char *argv[])
 		mlw_warnx("--ref is required");
 		mlw_usage_error(usage_text);
 	}
+	if (d.emit && domerge) {
+		mlw_warnx("--emit-state and --merge exclude each other");
+		mlw_usage_error(usage_text);
+	}
+	if ((d.emit || domerge) && !d.quantile) {
+		mlw_warnx("--emit-state and --merge need --binning quantile (the "
+		    "Sturges bins depend on every value of a window)");
+		mlw_usage_error(usage_text);
+	}
 	if (po.bins_given && !d.quantile) {
 		mlw_warnx("--bins applies to --binning quantile only");
 		mlw_usage_error(usage_text);
@@ -240,6 +259,10 @@ main(int argc, char *argv[])
 	mlw_wtab_set_destroy(tab, mlw_battery_destroy);
 
 	in = mlw_input_new(argv, argc);
+	if (domerge) {
+		mlw_battery_merge(&d, tab, in);
+		goto done;
+	}
 	while (mlw_input_next(in, &ln)) {
 		char why[128];
 
@@ -254,7 +277,10 @@ main(int argc, char *argv[])
 		mlw_battery_add(&d, mlw_wtab_open(tab, &key));
 	}
 	mlw_wtab_close_all(tab);
+	if (d.emit)
+		mlw_state_end("mlw-drift", d.hash);
 
+done:
 	mlw_wtab_free(tab);
 	mlw_input_free(in);
 	mlw_json_free(&doc);

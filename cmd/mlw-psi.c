@@ -69,59 +69,16 @@ props(struct mlw_buf *b, const char *key, const uint64_t *c, size_t nb,
 static void
 emit_state(const struct mlw_wkey *key, const uint64_t *st, struct psi *ps)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < ps->prof.nf; i++) {
 		const struct mlw_feature *f = &ps->prof.f[i];
 		const uint64_t *cur = st + ps->off[i];
-		struct mlw_buf *b = &ps->out;
 
-		mlw_state_begin(b, "mlw-psi", ps->hash, key);
-		mlw_jw_key(b, "feature");
-		mlw_jw_str(b, f->path.text, strlen(f->path.text));
-		mlw_jw_key(b, "counts");
-		mlw_jw_open(b, '[');
-		for (k = 0; k < f->nbins; k++) {
-			mlw_jw_sep(b);
-			mlw_jw_uint(b, cur[k]);
-		}
-		mlw_jw_close(b, ']');
-		mlw_jw_key(b, "missing");
-		mlw_jw_uint(b, cur[f->nbins]);
-		mlw_state_emit(b);
+		mlw_profile_state_emit(&ps->out, "mlw-psi", ps->hash, key, f,
+		    cur, f->nbins, cur[f->nbins]);
 	}
 	mlw_out_flush();
-}
-
-/* What decides how values are counted: each feature's path, kind, edges or
- * categories, and reference counts. */
-static uint64_t
-profile_hash(const struct mlw_profile *p)
-{
-	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, p->nf);
-	size_t i, k;
-
-	for (i = 0; i < p->nf; i++) {
-		const struct mlw_feature *f = &p->f[i];
-
-		h = mlw_hash_str(h, f->path.text);
-		h = mlw_hash_u64(h, (uint64_t)f->categorical << 1 |
-		    (uint64_t)(f->categorical && f->numcats));
-		h = mlw_hash_u64(h, f->nbins);
-		if (f->categorical)
-			for (k = 0; k < f->cats.n; k++) {
-				h = mlw_hash_u64(h, f->cats.ent[k].len);
-				h = mlw_hash_bytes(h, f->cats.ent[k].s,
-				    f->cats.ent[k].len);
-			}
-		else
-			for (k = 0; k < f->nedges; k++)
-				h = mlw_hash_double(h, f->edges[k]);
-		for (k = 0; k < f->nbins; k++)
-			h = mlw_hash_u64(h, f->ref[k]);
-		h = mlw_hash_u64(h, f->ref_n);
-	}
-	return h;
 }
 
 /* --merge: add up the states of each window and feature, then report every
@@ -130,62 +87,32 @@ static void
 merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 {
 	struct mlw_state_in r;
-	struct mlw_strmap names;
-	struct mlw_buf name = { 0 };
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wkey key;
-	uint64_t *tmp;
+	uint64_t *tmp, *st;
 	size_t i, maxb = 1;
+	long k;
 
-	memset(&names, 0, sizeof names);
 	memset(&doc, 0, sizeof doc);
-	for (i = 0; i < ps->prof.nf; i++) {
-		mlw_strmap_add(&names, ps->prof.f[i].path.text,
-		    strlen(ps->prof.f[i].path.text));
+	for (i = 0; i < ps->prof.nf; i++)
 		if (ps->prof.f[i].nbins > maxb)
 			maxb = ps->prof.f[i].nbins;
-	}
 	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
 		mlw_fatal("out of memory");
 	mlw_state_in_init(&r, "mlw-psi", ps->hash);
 	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
-		long fi = mlw_state_member(&doc, "feature"), k;
-		const struct mlw_feature *f;
-		uint64_t *st;
-		size_t j;
-
-		k = -1;
-		if (fi >= 0 && doc.tok[fi].type == MLW_JSTR) {
-			mlw_buf_reserve(&name, doc.tok[fi].len);
-			name.len = mlw_json_str(&doc, (uint32_t)fi, name.p,
-			    doc.tok[fi].len);
-			k = mlw_strmap_find(&names, name.p, name.len);
-		}
-		if (k < 0) {
-			mlw_state_reject(&r, &ln, "feature: expected one of the "
-			    "profile's fields");
+		if ((k = mlw_profile_state_read(&ps->prof, &r, &ln, &doc,
+		    tmp)) < 0)
 			continue;
-		}
-		f = &ps->prof.f[k];
-		if (mlw_state_u64s(&doc, mlw_state_member(&doc, "counts"), tmp,
-		    f->nbins) < 0 || mlw_state_u64(&doc,
-		    mlw_state_member(&doc, "missing"), &tmp[f->nbins]) < 0) {
-			mlw_state_reject(&r, &ln, "%s: expected counts, an array "
-			    "of %zu counts, and missing, a count", f->path.text,
-			    f->nbins);
-			continue;
-		}
 		st = mlw_wtab_open(tab, &key);
-		for (j = 0; j <= f->nbins; j++)
-			st[ps->off[k] + j] += tmp[j];
+		for (i = 0; i <= ps->prof.f[k].nbins; i++)
+			st[ps->off[k] + i] += tmp[i];
 	}
 	mlw_state_in_check(&r);
 	mlw_wtab_close_all(tab);
 	free(tmp);
-	mlw_buf_free(&name);
 	mlw_json_free(&doc);
-	mlw_strmap_free(&names);
 }
 
 static void
@@ -425,7 +352,7 @@ main(int argc, char *argv[])
 		ps.ncounts += ps.prof.f[i].nbins + 1;
 	}
 	tab = mlw_wtab_new(ps.ncounts * sizeof(uint64_t), reset, report, &ps);
-	ps.hash = profile_hash(&ps.prof);
+	ps.hash = mlw_profile_hash(&ps.prof);
 
 	in = mlw_input_new(argv, argc);
 	if (domerge) {

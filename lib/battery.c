@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "jw.h"
+#include "state.h"
 #include "stats.h"
 
 /* One field's part of a window's state. */
@@ -158,6 +159,13 @@ mlw_battery_report(const struct mlw_wkey *key, void *state, void *arg)
 	int wl = key->has ? (int)key->slen : 0;
 	const char *wn = key->has ? "window " : "batch";
 
+	if (d->emit) {
+		for (i = 0; i < d->nf; i++)
+			mlw_profile_state_emit(b, "mlw-drift", d->hash, key,
+			    d->fl[i].f, st[i].c, st[i].ccap, st[i].missing);
+		mlw_out_flush();
+		return;
+	}
 	for (i = 0; i < d->nf; i++) {
 		struct mlw_bfield *fl = &d->fl[i];
 		struct mlw_dsample cur;
@@ -400,6 +408,7 @@ mlw_battery_setup(struct mlw_battery *d, const int *methods, double threshold)
 	}
 	mlw_pathset_init(&d->set, paths, d->nf);
 	free(paths);
+	d->hash = mlw_profile_hash(&d->prof);
 }
 
 size_t
@@ -431,6 +440,50 @@ mlw_battery_add(struct mlw_battery *d, void *state)
 
 	for (i = 0; i < d->nf; i++)
 		take(d, i, NULL, -1, &st[i], &d->slot[i], &d->val[i], why);
+}
+
+void
+mlw_battery_merge(struct mlw_battery *d, struct mlw_wtab *tab,
+    struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	uint64_t *tmp;
+	size_t i, maxb = 1;
+	long k;
+
+	memset(&doc, 0, sizeof doc);
+	for (i = 0; i < d->nf; i++)
+		if (d->fl[i].f->nbins > maxb)
+			maxb = d->fl[i].f->nbins;
+	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
+		mlw_fatal("out of memory");
+	mlw_state_in_init(&r, "mlw-drift", d->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		struct mlw_bstate *st;
+		size_t nb;
+
+		if ((k = mlw_profile_state_read(&d->prof, &r, &ln, &doc,
+		    tmp)) < 0)
+			continue;
+		st = (struct mlw_bstate *)mlw_wtab_open(tab, &key) + k;
+		nb = d->fl[k].f->nbins;
+		if (nb > st->ccap) {
+			size_t old = st->ccap;
+
+			st->c = mlw_grow(st->c, &st->ccap, nb, sizeof *st->c);
+			memset(st->c + old, 0, (st->ccap - old) * sizeof *st->c);
+		}
+		for (i = 0; i < nb; i++)
+			st->c[i] += tmp[i];
+		st->missing += tmp[nb];
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	free(tmp);
+	mlw_json_free(&doc);
 }
 
 void

@@ -38,7 +38,9 @@ struct mlw_battery {
 	int autothr;              /* --auto-threshold */
 	double share;             /* --drift-share */
 	double js_base;           /* --js-base, 0 for e */
+	int emit;                 /* --emit-state (quantile binning only) */
 	/* the library's */
+	uint64_t hash;            /* of the profile, for states */
 	struct mlw_bfield *fl;
 	size_t nf;
 	struct mlw_pathset set;
@@ -72,6 +74,10 @@ int mlw_battery_check(struct mlw_battery *d, const struct mlw_json *doc,
     char *why);
 /* Add the values just checked to a window's state. */
 void mlw_battery_add(struct mlw_battery *d, void *state);
+/* --merge (quantile binning): add up the states of in, then report every
+ * window as a single pass would. */
+void mlw_battery_merge(struct mlw_battery *d, struct mlw_wtab *tab,
+    struct mlw_input *in);
 void mlw_battery_free(struct mlw_battery *d);
 
 #endif

@@ -11,6 +11,7 @@
 #include "io.h"
 #include "jw.h"
 #include "num.h"
+#include "state.h"
 #include "stats.h"
 
 #define PROFILE_TAG "psi_profile"
@@ -19,6 +20,7 @@
  * binning allocates nothing per record): mlw_jw_category, with numbers
  * only when the field takes them. Returns the length, or -1. */
 static struct mlw_buf catbuf;
+static struct mlw_buf namebuf;     /* a state's feature name */
 
 static long
 category_text(const struct mlw_json *doc, uint32_t i, int numbers)
@@ -790,5 +792,97 @@ mlw_profile_free(struct mlw_profile *p)
 	}
 	free(p->f);
 	mlw_buf_free(&catbuf);
+	mlw_buf_free(&namebuf);
 	memset(p, 0, sizeof *p);
+}
+
+/* ---------- partial states (--emit-state, --merge) ---------- */
+
+/* What decides how values are counted: each feature's path, kind, edges or
+ * categories, and reference counts. */
+uint64_t
+mlw_profile_hash(const struct mlw_profile *p)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, p->nf);
+	size_t i, k;
+
+	for (i = 0; i < p->nf; i++) {
+		const struct mlw_feature *f = &p->f[i];
+
+		h = mlw_hash_str(h, f->path.text);
+		h = mlw_hash_u64(h, (uint64_t)f->categorical << 1 |
+		    (uint64_t)(f->categorical && f->numcats));
+		h = mlw_hash_u64(h, f->nbins);
+		if (f->categorical)
+			for (k = 0; k < f->cats.n; k++) {
+				h = mlw_hash_u64(h, f->cats.ent[k].len);
+				h = mlw_hash_bytes(h, f->cats.ent[k].s,
+				    f->cats.ent[k].len);
+			}
+		else
+			for (k = 0; k < f->nedges; k++)
+				h = mlw_hash_double(h, f->edges[k]);
+		for (k = 0; k < f->nbins; k++)
+			h = mlw_hash_u64(h, f->ref[k]);
+		h = mlw_hash_u64(h, f->ref_n);
+	}
+	return h;
+}
+
+void
+mlw_profile_state_emit(struct mlw_buf *b, const char *program, uint64_t hash,
+    const struct mlw_wkey *key, const struct mlw_feature *f,
+    const uint64_t *counts, size_t ncounts, uint64_t missing)
+{
+	size_t k;
+
+	mlw_state_begin(b, program, hash, key);
+	mlw_jw_key(b, "feature");
+	mlw_jw_str(b, f->path.text, strlen(f->path.text));
+	mlw_jw_key(b, "counts");
+	mlw_jw_open(b, '[');
+	for (k = 0; k < f->nbins; k++) {
+		mlw_jw_sep(b);
+		mlw_jw_uint(b, k < ncounts ? counts[k] : 0);
+	}
+	mlw_jw_close(b, ']');
+	mlw_jw_key(b, "missing");
+	mlw_jw_uint(b, missing);
+	mlw_state_emit(b);
+}
+
+long
+mlw_profile_state_read(const struct mlw_profile *p, struct mlw_state_in *r,
+    const struct mlw_line *ln, const struct mlw_json *doc, uint64_t *counts)
+{
+	struct mlw_buf *name = &namebuf;
+	long fi = mlw_state_member(doc, "feature");
+	const struct mlw_feature *f;
+	size_t k;
+
+	if (fi < 0 || doc->tok[fi].type != MLW_JSTR)
+		k = p->nf;
+	else {
+		mlw_buf_reserve(name, doc->tok[fi].len + 1);
+		name->len = mlw_json_str(doc, (uint32_t)fi, name->p,
+		    doc->tok[fi].len);
+		for (k = 0; k < p->nf; k++)
+			if (strlen(p->f[k].path.text) == name->len &&
+			    memcmp(p->f[k].path.text, name->p, name->len) == 0)
+				break;
+	}
+	if (k == p->nf) {
+		mlw_state_reject(r, ln, "feature: expected one of the "
+		    "profile's fields");
+		return -1;
+	}
+	f = &p->f[k];
+	if (mlw_state_u64s(doc, mlw_state_member(doc, "counts"), counts,
+	    f->nbins) < 0 || mlw_state_u64(doc, mlw_state_member(doc,
+	    "missing"), &counts[f->nbins]) < 0) {
+		mlw_state_reject(r, ln, "%s: expected counts, an array of %zu "
+		    "counts, and missing, a count", f->path.text, f->nbins);
+		return -1;
+	}
+	return (long)k;
 }

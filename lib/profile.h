@@ -80,4 +80,24 @@ int mlw_feature_value(const struct mlw_feature *f, const struct mlw_json *doc,
 long mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
     long i, char *why);
 
+/* Partial states of per-bin counts (--emit-state and --merge; see
+ * state.h). The hash of everything that decides how values are counted:
+ * each feature's path, kind, edges or categories, and reference counts. */
+uint64_t mlw_profile_hash(const struct mlw_profile *p);
+struct mlw_wkey;
+struct mlw_state_in;
+struct mlw_line;
+struct mlw_buf;
+/* Write one state record: feature f's counts per bin (counts[0..ncounts),
+ * zeros beyond) and its missing count. */
+void mlw_profile_state_emit(struct mlw_buf *b, const char *program,
+    uint64_t hash, const struct mlw_wkey *key, const struct mlw_feature *f,
+    const uint64_t *counts, size_t ncounts, uint64_t missing);
+/* Read such a record: the feature's index, its nbins counts and then its
+ * missing count in counts (room for the largest nbins + 1); or -1, the
+ * record rejected. */
+long mlw_profile_state_read(const struct mlw_profile *p,
+    struct mlw_state_in *r, const struct mlw_line *ln,
+    const struct mlw_json *doc, uint64_t *counts);
+
 #endif
