@@ -54,6 +54,12 @@ mlw_feature_value(const struct mlw_feature *f, const struct mlw_json *doc,
 		}
 		return 0;
 	}
+	if (t->type == MLW_JSTR && !t->esc) {
+		/* the common case: the bytes between the quotes, uncopied */
+		*cat = doc->src + t->start + 1;
+		*catlen = t->len - 2;
+		return 0;
+	}
 	n = category_text(doc, (uint32_t)i, f->numcats);
 	if (n < 0) {
 		snprintf(why, 128, "%s: expected a category (string or "
