@@ -235,7 +235,12 @@ scan_number(struct mlw_json *doc, const unsigned char *p,
 	return p;
 }
 
-#define WS(c) ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+/* JSON's four whitespace bytes, by table: one load instead of four tests
+ * for the common case of a byte that is not one */
+static const unsigned char wstab[256] = {
+	['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1
+};
+#define WS(c) (wstab[(unsigned char)(c)])
 
 /* Room for one more token: the array starts at len/2 + 2, enough for
  * valid JSON, and grows when a bad line (say "[[[[") needs more. */
