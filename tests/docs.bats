@@ -55,3 +55,15 @@ load helpers
 	[[ "${lines[0]}" == "make demo"* ]]
 	[[ "${lines[1]}" == "make test"* ]]
 }
+
+@test "the README's drift example prints the lines the README shows" {
+	gen --reference -n 5000 > train.jsonl
+	gen -n 14400 --drift-at 7200 > predictions.jsonl
+	mlw-window --time ts --size 1h predictions.jsonl |
+	    mlw-drift --ref train.jsonl --fields features.age,features.country,score |
+	    grep '"window_start":"2026-11-01T03:00:00Z"' > got.jsonl
+	sed -n '/^## Which drift test/,/^## Profile/p' "$ROOT/README.md" |
+	    grep '^{"window_start":"2026-11-01T03:00:00Z"' > want.jsonl
+	[ -s want.jsonl ]
+	diff want.jsonl got.jsonl
+}
