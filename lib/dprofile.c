@@ -597,7 +597,17 @@ quantiles(struct mlw_dp *dp, struct acc *a, double *out)
 		return;
 	}
 	if (!a->sorted) {
+		size_t z, nneg = 0;
+
 		mlw_sort_doubles(a->vals, a->nvals);
+		/* -0 before +0 whatever order they came in (a short sort
+		 * keeps equal values in input order) */
+		for (i = 0; i < a->nvals && a->vals[i] < 0; i++)
+			;
+		for (z = i; z < a->nvals && a->vals[z] == 0; z++)
+			nneg += signbit(a->vals[z]) != 0;
+		for (; i < z; i++, nneg -= nneg > 0)
+			a->vals[i] = nneg ? -0.0 : 0.0;
 		a->sorted = 1;
 	}
 	for (i = 0; i < dp->o.nq; i++)
