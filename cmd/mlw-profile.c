@@ -13,15 +13,17 @@
 
 static const char usage_text[] =
     "mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]\n"
-    "               [--quantiles LIST] [--save FILE] [--strict]\n"
-    "               [--rejects FILE] [FILE ...]";
+    "               [--quantiles LIST] [--save FILE] [--emit-state | --merge]\n"
+    "               [--strict] [--rejects FILE] [FILE ...]";
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "merge", no_argument, NULL, 'M' },
 		{ "quantiles", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "rejects", required_argument, NULL, 'R' },
@@ -49,6 +51,12 @@ main(int argc, char *argv[])
 	while ((ch = getopt_long(argc, argv, "f:hq:r:s:t:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'E':
+			o.emit = 1;
+			break;
+		case 'M':
+			o.merge = 1;
+			break;
 		case 'R':
 			if (mlw_rejects_open(optarg) < 0)
 				mlw_fatal_errno("%s", optarg);
@@ -120,10 +128,29 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.emit && o.merge) {
+		mlw_warnx("--emit-state and --merge exclude each other");
+		mlw_usage_error(usage_text);
+	}
+	if ((o.emit || o.merge) && o.save) {
+		mlw_warnx("--save profiles one batch; it cannot be split into "
+		    "states (--emit-state, --merge)");
+		mlw_usage_error(usage_text);
+	}
+	if ((o.emit || o.merge) && o.nfields == 0) {
+		mlw_warnx("--%s needs --fields: without it the fields and "
+		    "their order depend on where each first appears in the "
+		    "whole input, which no shard knows",
+		    o.emit ? "emit-state" : "merge");
+		mlw_usage_error(usage_text);
+	}
 
 	dp = mlw_dp_new(&o);
 	in = mlw_input_new(argv, argc);
-	mlw_dp_run(dp, in);
+	if (o.merge)
+		mlw_dp_merge(dp, in);
+	else
+		mlw_dp_run(dp, in);
 	mlw_input_free(in);
 	mlw_dp_free(dp);
 	mlw_free_list(o.fields, o.nfields);

@@ -11,11 +11,13 @@
 #include "jw.h"
 #include "num.h"
 #include "sketch.h"
+#include "state.h"
 #include "stats.h"
 #include "strmap.h"
 #include "window.h"
 
 #define PSI_TAG "psi_profile"
+#define PROG "mlw-profile"
 #define PSI_BINS 10
 
 enum { T_NUM, T_STR, T_BOOL, T_OBJ, T_ARR, NT };
@@ -28,8 +30,8 @@ struct acc {
 	uint64_t nval, type[NT];
 	/* numbers */
 	uint64_t zeros;
-	double min, max, wmean, wm2;        /* Welford */
-	double sum, sumc;                   /* Neumaier's compensated sum */
+	double min, max;
+	struct mlw_xsum xs, xss;            /* exact sums of x and x^2 */
 	double *vals;                       /* exact, until MLW_DP_EXACT */
 	size_t nvals, vcap;
 	int sorted;
@@ -92,6 +94,7 @@ struct mlw_dp {
 	size_t *idx;
 	size_t idxcap;
 	struct win batch;
+	uint64_t hash;                      /* for --emit-state, --merge */
 };
 
 static void *
@@ -303,37 +306,29 @@ win_acc(struct win *w, size_t f)
 	return w->a[f];
 }
 
-static void
-add_number(struct acc *a, const struct ref *r, double x)
+/* x comes before y in the order of min and max: -0 before +0, so that
+ * the extremes do not depend on which zero came first (or on the shards). */
+static int
+before(double x, double y)
 {
-	uint64_t n = a->type[T_NUM];
-	double d;
+	return x < y || (x == y && signbit(x) && !signbit(y));
+}
 
-	if (x == 0)
-		a->zeros++;
-	if (n == 1 || x < a->min)
-		a->min = x;
-	if (n == 1 || x > a->max)
-		a->max = x;
-	{
-		double t = a->sum + x;
-
-		if (fabs(a->sum) >= fabs(x))
-			a->sumc += (a->sum - t) + x;
-		else
-			a->sumc += (x - t) + a->sum;
-		a->sum = t;
-	}
-	d = x - a->wmean;
-	a->wmean += d / (double)n;
-	a->wm2 += d * (x - a->wmean);
-	if (r && r->has_minmax && (x < r->min || x > r->max))
-		a->oor++;
+/* Keep x for the quantiles: exactly, or in the KLL sketch once
+ * MLW_DP_EXACT are kept. With --emit-state the sketch's coin flips are
+ * seeded from the kept values too, so that the shards' sketches flip
+ * independent coins (the error bound of a merged sketch needs that). */
+static void
+keep_value(struct mlw_dp *dp, struct acc *a, double x)
+{
 	if (a->kll == NULL && a->nvals == MLW_DP_EXACT) {
+		uint64_t seed = MLW_KLL_SEED;
 		size_t i;
 
+		if (dp->o.emit)
+			seed ^= mlw_hash64(a->vals, a->nvals * sizeof *a->vals);
 		a->kll = xcalloc(1, sizeof *a->kll);
-		mlw_kll_init(a->kll, MLW_KLL_K, MLW_KLL_SEED);
+		mlw_kll_init(a->kll, MLW_KLL_K, seed);
 		for (i = 0; i < a->nvals; i++)
 			mlw_kll_add(a->kll, a->vals[i]);
 		free(a->vals);
@@ -352,6 +347,24 @@ add_number(struct acc *a, const struct ref *r, double x)
 	}
 	a->vals[a->nvals++] = x;
 	a->sorted = 0;
+}
+
+static void
+add_number(struct mlw_dp *dp, struct acc *a, const struct ref *r, double x)
+{
+	uint64_t n = a->type[T_NUM];
+
+	if (x == 0)
+		a->zeros++;
+	if (n == 1 || before(x, a->min))
+		a->min = x;
+	if (n == 1 || before(a->max, x))
+		a->max = x;
+	mlw_xsum_add(&a->xs, x);
+	mlw_xsum_add_product(&a->xss, x, x);
+	if (r && r->has_minmax && (x < r->min || x > r->max))
+		a->oor++;
+	keep_value(dp, a, x);
 }
 
 static size_t *
@@ -421,15 +434,14 @@ to_sketch(struct mlw_dp *dp, struct acc *a)
 	a->cccap = a->cbytes = 0;
 }
 
+/* Count key k c times: in the exact table until it is full, then in the
+ * sketches. */
 static void
-add_category(struct mlw_dp *dp, struct acc *a, const struct ref *r,
-    const char *k, size_t len)
+count_key(struct mlw_dp *dp, struct acc *a, const char *k, size_t len,
+    uint64_t c)
 {
 	long i;
 
-	a->ncat++;
-	if (r && r->complete && mlw_strmap_find(&r->set, k + 1, len - 1) < 0)
-		a->newcat++;
 	if (a->hll == NULL) {
 		i = mlw_strmap_find(&a->cats, k, len);
 		if (i < 0 && (a->cats.n >= MLW_DP_CATS ||
@@ -446,12 +458,22 @@ add_category(struct mlw_dp *dp, struct acc *a, const struct ref *r,
 				}
 				a->cc[i] = 0;
 			}
-			a->cc[i]++;
+			a->cc[i] += c;
 			return;
 		}
 	}
 	mlw_hll_add_hash(a->hll, mlw_hash64(k, len));
-	mlw_ss_add(a->ss, k, len, 1, 0);
+	mlw_ss_add(a->ss, k, len, c, 0);
+}
+
+static void
+add_category(struct mlw_dp *dp, struct acc *a, const struct ref *r,
+    const char *k, size_t len)
+{
+	a->ncat++;
+	if (r && r->complete && mlw_strmap_find(&r->set, k + 1, len - 1) < 0)
+		a->newcat++;
+	count_key(dp, a, k, len, 1);
 }
 
 /* Add the collected values of a record to window w. */
@@ -496,7 +518,7 @@ win_add(struct mlw_dp *dp, struct win *w, const struct mlw_json *doc)
 			a->mismatch++;
 		if (ty == T_NUM) {
 			mlw_json_num(doc, t, &d);
-			add_number(a, r, d);
+			add_number(dp, a, r, d);
 		} else if (ty == T_STR || ty == T_BOOL) {
 			struct mlw_buf *k = &dp->key;
 
@@ -516,56 +538,53 @@ win_add(struct mlw_dp *dp, struct win *w, const struct mlw_json *doc)
 
 /* ---------------- statistics ---------------- */
 
-/* Neumaier's compensated sum. */
-struct ksum { double s, c; };
-
-static void
-ksum_add(struct ksum *k, double x)
-{
-	double t = k->s + x;
-
-	if (fabs(k->s) >= fabs(x))
-		k->c += (k->s - t) + x;
-	else
-		k->c += (x - t) + k->s;
-	k->s = t;
-}
-
-/* Mean and sample standard deviation: from the kept values by the
- * corrected two-pass algorithm with compensated sums; beyond them the
- * compensated running sum and Welford's M2. */
+/* Mean and sample standard deviation from exact sums, so that they do not
+ * depend on the order of the values (nor on how --merge split them): the
+ * mean is the exact sum rounded once, divided by n. Over the kept values
+ * the corrected two-pass algorithm: with d_i = x_i - mean (rounded),
+ * (sum d_i^2 - (sum d_i)^2 / n) / (n - 1), both sums exact. Beyond them the
+ * same from the exact sums of x and x^2: sum (x_i - mean)^2 =
+ * sum x_i^2 - 2 mean sum x_i + n mean^2 and sum d_i = sum x_i - n mean,
+ * each computed exactly. */
 static void
 moments(const struct acc *a, double *mean, double *sd)
 {
 	uint64_t n = a->type[T_NUM];
+	double nd = (double)n, m, e, v, t[MLW_XSUM_LIMBS];
+	struct mlw_xsum q, d;
+	size_t i;
+	int k, nt;
 
 	*sd = NAN;
-	if (a->kll == NULL) {
-		struct ksum s = { 0, 0 }, q = { 0, 0 }, e = { 0, 0 };
-		size_t i;
-		double m;
-
-		for (i = 0; i < a->nvals; i++)
-			ksum_add(&s, a->vals[i]);
-		m = (s.s + s.c) / (double)a->nvals;
-		for (i = 0; i < a->nvals; i++) {
-			double d = a->vals[i] - m;
-
-			ksum_add(&q, d * d);
-			ksum_add(&e, d);
-		}
-		*mean = m;
-		if (n >= 2) {
-			double ee = e.s + e.c, v = (q.s + q.c - ee * ee /
-			    (double)n) / (double)(n - 1);
-
-			*sd = sqrt(v > 0 ? v : 0);
-		}
+	m = mlw_xsum_value(&a->xs) / nd;
+	*mean = m;
+	if (n < 2 || !isfinite(m))
 		return;
+	if (a->kll == NULL) {
+		mlw_xsum_clear(&q);
+		mlw_xsum_clear(&d);
+		for (i = 0; i < a->nvals; i++) {
+			double di = a->vals[i] - m;
+
+			mlw_xsum_add(&q, di * di);
+			mlw_xsum_add(&d, di);
+		}
+	} else {
+		double p = m * m;
+
+		q = a->xss;
+		d = a->xs;
+		if ((nt = mlw_xsum_terms(&a->xs, t)) < 0)
+			return;
+		for (k = 0; k < nt; k++)
+			mlw_xsum_add_product(&q, -2 * m, t[k]);
+		mlw_xsum_add_product(&q, nd, p);
+		mlw_xsum_add_product(&q, nd, fma(m, m, -p));
+		mlw_xsum_add_product(&d, -nd, m);
 	}
-	*mean = (a->sum + a->sumc) / (double)n;
-	if (n >= 2)
-		*sd = sqrt(a->wm2 / (double)(n - 1));
+	e = mlw_xsum_value(&d);
+	v = (mlw_xsum_value(&q) - e * e / nd) / (nd - 1);
+	*sd = v > 0 ? sqrt(v) : v == v ? 0 : NAN;
 }
 
 static void
@@ -578,7 +597,17 @@ quantiles(struct mlw_dp *dp, struct acc *a, double *out)
 		return;
 	}
 	if (!a->sorted) {
+		size_t z, nneg = 0;
+
 		mlw_sort_doubles(a->vals, a->nvals);
+		/* -0 before +0 whatever order they came in (a short sort
+		 * keeps equal values in input order) */
+		for (i = 0; i < a->nvals && a->vals[i] < 0; i++)
+			;
+		for (z = i; z < a->nvals && a->vals[z] == 0; z++)
+			nneg += signbit(a->vals[z]) != 0;
+		for (; i < z; i++, nneg -= nneg > 0)
+			a->vals[i] = nneg ? -0.0 : 0.0;
 		a->sorted = 1;
 	}
 	for (i = 0; i < dp->o.nq; i++)
@@ -756,10 +785,18 @@ st_reset(void *state, void *arg)
 	memset(state, 0, sizeof(struct win));
 }
 
+static void emit_state(struct mlw_dp *dp, const struct mlw_wkey *key,
+    struct win *w);
+
 static void
 st_close(const struct mlw_wkey *key, void *state, void *arg)
 {
-	report(arg, key, state);
+	struct mlw_dp *dp = arg;
+
+	if (dp->o.emit)
+		emit_state(dp, key, state);
+	else
+		report(dp, key, state);
 	win_clear(state);
 }
 
@@ -830,8 +867,449 @@ mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in)
 		win_add(dp, w, &doc);
 	}
 	mlw_wtab_close_all(tab);
+	if (dp->o.emit)
+		mlw_state_end(PROG, dp->hash);
 	mlw_wtab_free(tab);
 	mlw_json_free(&doc);
+}
+
+/* ---------------- partial states (--emit-state, --merge) ---------------- */
+
+/* A state record is cut after this many bytes and continued in another
+ * record of the same window and field (the lines must stay readable). */
+#define CHUNK (MLW_LINE_MAX / 2)
+
+static void
+u64_array(struct mlw_buf *b, const char *key, const uint64_t *v, size_t n)
+{
+	size_t k;
+
+	mlw_jw_key(b, key);
+	mlw_jw_open(b, '[');
+	for (k = 0; k < n; k++) {
+		mlw_jw_sep(b);
+		mlw_jw_uint(b, v[k]);
+	}
+	mlw_jw_close(b, ']');
+}
+
+/* Start a state record of window key and field fi. */
+static void
+state_begin(struct mlw_dp *dp, const struct mlw_wkey *key, size_t fi)
+{
+	struct mlw_buf *b = &dp->out;
+
+	mlw_state_begin(b, PROG, dp->hash, key);
+	mlw_jw_key(b, "feature");
+	mlw_jw_str(b, dp->f[fi].path.text, strlen(dp->f[fi].path.text));
+}
+
+/* Before the next item of array member name: when the record is long,
+ * close it and go on in a new record of the same window and field. */
+static void
+state_room(struct mlw_dp *dp, const struct mlw_wkey *key, size_t fi,
+    const char *name)
+{
+	struct mlw_buf *b = &dp->out;
+
+	if (b->len < CHUNK)
+		return;
+	mlw_jw_close(b, ']');
+	mlw_state_emit(b);
+	state_begin(dp, key, fi);
+	mlw_jw_key(b, name);
+	mlw_jw_open(b, '[');
+}
+
+static void
+state_kll(struct mlw_buf *b, const struct mlw_kll *s)
+{
+	size_t i;
+	int h;
+
+	mlw_jw_key(b, "kll");
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "n");
+	mlw_jw_uint(b, s->n);
+	mlw_jw_key(b, "min");
+	mlw_jw_num(b, s->min);
+	mlw_jw_key(b, "max");
+	mlw_jw_num(b, s->max);
+	mlw_jw_key(b, "rng");
+	mlw_jw_uint(b, s->rng);
+	u64_array(b, "compactions", s->compactions, (size_t)s->nlev);
+	mlw_jw_key(b, "levels");
+	mlw_jw_open(b, '[');
+	for (h = 0; h < s->nlev; h++) {
+		mlw_jw_sep(b);
+		mlw_jw_open(b, '[');
+		for (i = 0; i < s->lev[h].n; i++) {
+			mlw_jw_sep(b);
+			mlw_jw_num(b, s->lev[h].v[i]);
+		}
+		mlw_jw_close(b, ']');
+	}
+	mlw_jw_close(b, ']');
+	mlw_jw_close(b, '}');
+}
+
+/* One window's states: per field one record with its counts, extremes,
+ * exact sums and sketches, and its kept values and categories, continued
+ * in more records when long. */
+static void
+emit_state(struct mlw_dp *dp, const struct mlw_wkey *key, struct win *w)
+{
+	static const char hex[] = "0123456789abcdef";
+	struct mlw_buf *b = &dp->out;
+	size_t i, k;
+
+	for (i = 0; i < dp->nf; i++) {
+		struct acc *a = i < w->nacc && w->a[i] ? w->a[i] :
+		    (struct acc *)(void *)&zero_acc;
+		uint64_t c[8];
+
+		state_begin(dp, key, i);
+		mlw_jw_key(b, "records");
+		mlw_jw_uint(b, w->nrec);
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, a->nval);
+		u64_array(b, "types", a->type, NT);
+		c[0] = a->zeros;
+		c[1] = a->mismatch;
+		c[2] = a->oor;
+		c[3] = a->newcat;
+		c[4] = a->ncat;
+		u64_array(b, "counts", c, 5);
+		if (a->type[T_NUM]) {
+			mlw_jw_key(b, "min");
+			mlw_jw_num(b, a->min);
+			mlw_jw_key(b, "max");
+			mlw_jw_num(b, a->max);
+			mlw_jw_key(b, "sum");
+			mlw_xsum_write(b, &a->xs);
+			mlw_jw_key(b, "sumsq");
+			mlw_xsum_write(b, &a->xss);
+		}
+		if (a->kll)
+			state_kll(b, a->kll);
+		if (a->hll) {
+			mlw_jw_key(b, "hll");
+			mlw_buf_reserve(b, 2 * MLW_HLL_M + 2);
+			mlw_buf_addc(b, '"');
+			for (k = 0; k < MLW_HLL_M; k++) {
+				mlw_buf_addc(b, hex[a->hll->reg[k] >> 4]);
+				mlw_buf_addc(b, hex[a->hll->reg[k] & 15]);
+			}
+			mlw_buf_addc(b, '"');
+			mlw_jw_key(b, "ss");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->ss->n; k++) {
+				const struct mlw_ss_item *it = &a->ss->item[k];
+
+				state_room(dp, key, i, "ss");
+				mlw_jw_sep(b);
+				mlw_jw_open(b, '[');
+				mlw_jw_sep(b);
+				write_key_value(b, it->s, it->len);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, it->count);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, it->err);
+				mlw_jw_close(b, ']');
+			}
+			mlw_jw_close(b, ']');
+		}
+		if (a->nvals) {
+			mlw_jw_key(b, "values");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->nvals; k++) {
+				state_room(dp, key, i, "values");
+				mlw_jw_sep(b);
+				mlw_jw_num(b, a->vals[k]);
+			}
+			mlw_jw_close(b, ']');
+		}
+		if (a->cats.n) {
+			mlw_jw_key(b, "cats");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->cats.n; k++) {
+				state_room(dp, key, i, "cats");
+				mlw_jw_sep(b);
+				mlw_jw_open(b, '[');
+				mlw_jw_sep(b);
+				write_key_value(b, a->cats.ent[k].s,
+				    a->cats.ent[k].len);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, a->cc[k]);
+				mlw_jw_close(b, ']');
+			}
+			mlw_jw_close(b, ']');
+		}
+		mlw_state_emit(b);
+	}
+	mlw_out_flush();
+}
+
+/* The key of a category value at token t ('s' and the text, or 'b' and
+ * true or false) into dp->key: 0, or -1 when t is no such value. */
+static int
+read_key(struct mlw_dp *dp, const struct mlw_json *doc, uint32_t t)
+{
+	struct mlw_buf *k = &dp->key;
+
+	k->len = 0;
+	switch (doc->tok[t].type) {
+	case MLW_JSTR:
+		mlw_buf_reserve(k, doc->tok[t].len + 1);
+		k->p[0] = 's';
+		k->len = 1 + mlw_json_str(doc, t, k->p + 1, doc->tok[t].len);
+		return 0;
+	case MLW_JTRUE:
+		mlw_buf_adds(k, "btrue");
+		return 0;
+	case MLW_JFALSE:
+		mlw_buf_adds(k, "bfalse");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+static int
+member_num(const struct mlw_json *doc, uint32_t obj, const char *name,
+    double *d)
+{
+	long t = mlw_json_member(doc, obj, name, strlen(name));
+
+	return t >= 0 && doc->tok[t].type == MLW_JNUM &&
+	    mlw_json_num(doc, (uint32_t)t, d) == 0 ? 0 : -1;
+}
+
+/* Merge the KLL sketch written at token o into a's. */
+static int
+merge_kll(struct mlw_dp *dp, struct acc *a, const struct mlw_json *doc,
+    uint32_t o)
+{
+	struct mlw_kll t;
+	long lv, cp;
+	uint32_t j, x;
+	uint64_t u;
+	double d;
+	int h, ok = 0;
+
+	(void)dp;
+	if (doc->tok[o].type != MLW_JOBJ ||
+	    mlw_state_u64(doc, mlw_json_member(doc, o, "rng", 3), &u) < 0)
+		return -1;
+	mlw_kll_init(&t, MLW_KLL_K, u);
+	lv = mlw_json_member(doc, o, "levels", 6);
+	cp = mlw_json_member(doc, o, "compactions", 11);
+	if (lv < 0 || doc->tok[lv].type != MLW_JARR || cp < 0 ||
+	    mlw_state_u64(doc, mlw_json_member(doc, o, "n", 1), &t.n) < 0 ||
+	    member_num(doc, o, "min", &t.min) < 0 ||
+	    member_num(doc, o, "max", &t.max) < 0)
+		goto out;
+	for (h = 0, j = (uint32_t)lv + 1; j < doc->tok[lv].next;
+	    j = doc->tok[j].next, h++) {
+		if (doc->tok[j].type != MLW_JARR)
+			goto out;
+		for (x = j + 1; x < doc->tok[j].next; x = doc->tok[x].next)
+			if (doc->tok[x].type != MLW_JNUM ||
+			    mlw_json_num(doc, x, &d) < 0 ||
+			    mlw_kll_load(&t, h, d) < 0)
+				goto out;
+	}
+	if (h == 0 || mlw_kll_levels(&t, h) < 0)
+		goto out;
+	if (mlw_state_u64s(doc, cp, t.compactions, (size_t)h) < 0)
+		goto out;
+	if (a->kll == NULL) {
+		size_t i;
+
+		a->kll = xcalloc(1, sizeof *a->kll);
+		mlw_kll_init(a->kll, MLW_KLL_K, MLW_KLL_SEED);
+		for (i = 0; i < a->nvals; i++)
+			mlw_kll_add(a->kll, a->vals[i]);
+		free(a->vals);
+		a->vals = NULL;
+		a->nvals = a->vcap = 0;
+	}
+	mlw_kll_merge(a->kll, &t);
+	ok = 1;
+out:
+	mlw_kll_free(&t);
+	return ok ? 0 : -1;
+}
+
+static int
+unhex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : -1;
+}
+
+/* Add one state record (a field of a window) into a. */
+static int
+merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
+    const struct mlw_json *doc, const char **why)
+{
+	long t;
+	uint32_t j;
+	double d;
+	uint64_t u, c[8], ty[NT];
+	int k;
+
+	if ((t = mlw_state_member(doc, "n")) >= 0) {
+		uint64_t had = a->type[T_NUM];
+		double mn, mx;
+
+		*why = "expected records, n, types (5 counts) and counts "
+		    "(5 counts)";
+		if (mlw_state_u64(doc, mlw_state_member(doc, "records"),
+		    &u) < 0 || mlw_state_u64(doc, t, &c[5]) < 0 ||
+		    mlw_state_u64s(doc, mlw_state_member(doc, "types"), ty,
+		    NT) < 0 || mlw_state_u64s(doc, mlw_state_member(doc,
+		    "counts"), c, 5) < 0)
+			return -1;
+		if (fi == 0)
+			w->nrec += u;
+		if (ty[T_NUM]) {
+			*why = "expected min, max, sum and sumsq";
+			if (member_num(doc, 0, "min", &mn) < 0 ||
+			    member_num(doc, 0, "max", &mx) < 0 ||
+			    mlw_xsum_read(&a->xs, doc,
+			    mlw_state_member(doc, "sum")) < 0 ||
+			    mlw_xsum_read(&a->xss, doc,
+			    mlw_state_member(doc, "sumsq")) < 0)
+				return -1;
+			if (had == 0 || before(mn, a->min))
+				a->min = mn;
+			if (had == 0 || before(a->max, mx))
+				a->max = mx;
+		}
+		a->nval += c[5];
+		for (k = 0; k < NT; k++)
+			a->type[k] += ty[k];
+		a->zeros += c[0];
+		a->mismatch += c[1];
+		a->oor += c[2];
+		a->newcat += c[3];
+		a->ncat += c[4];
+		if ((t = mlw_state_member(doc, "kll")) >= 0) {
+			*why = "kll: expected a sketch";
+			if (merge_kll(dp, a, doc, (uint32_t)t) < 0)
+				return -1;
+		}
+		if ((t = mlw_state_member(doc, "hll")) >= 0) {
+			struct mlw_hll h;
+			const char *p = doc->src + doc->tok[t].start;
+			size_t i;
+
+			*why = "hll: expected 16384 registers in hexadecimal";
+			if (doc->tok[t].type != MLW_JSTR ||
+			    doc->tok[t].len != 2 * MLW_HLL_M + 2)
+				return -1;
+			for (i = 0; i < MLW_HLL_M; i++) {
+				int hi = unhex(p[1 + 2 * i]), lo = unhex(p[2 + 2 * i]);
+
+				if (hi < 0 || lo < 0)
+					return -1;
+				h.reg[i] = (uint8_t)(hi << 4 | lo);
+			}
+			if (a->hll == NULL)
+				to_sketch(dp, a);
+			mlw_hll_merge(a->hll, &h);
+		}
+	}
+	if ((t = mlw_state_member(doc, "values")) >= 0) {
+		*why = "values: expected an array of numbers";
+		if (doc->tok[t].type != MLW_JARR)
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			if (doc->tok[j].type != MLW_JNUM ||
+			    mlw_json_num(doc, j, &d) < 0)
+				return -1;
+			keep_value(dp, a, d);
+		}
+	}
+	if ((t = mlw_state_member(doc, "cats")) >= 0 ||
+	    (t = mlw_state_member(doc, "ss")) >= 0) {
+		int ss = mlw_json_streq(doc, (uint32_t)t - 1, "ss", 2);
+
+		*why = ss ? "ss: expected [value, count, error] triples" :
+		    "cats: expected [value, count] pairs";
+		if (doc->tok[t].type != MLW_JARR || (ss && a->hll == NULL))
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			uint32_t v = j + 1;
+
+			if (doc->tok[j].type != MLW_JARR || v >= doc->tok[j].next ||
+			    read_key(dp, doc, v) < 0 ||
+			    mlw_state_u64(doc, doc->tok[v].next, &c[0]) < 0 ||
+			    doc->tok[v].next >= doc->tok[j].next)
+				return -1;
+			if (ss) {
+				uint32_t e = doc->tok[doc->tok[v].next].next;
+
+				if (e >= doc->tok[j].next ||
+				    mlw_state_u64(doc, e, &c[1]) < 0)
+					return -1;
+				mlw_ss_add(a->ss, dp->key.p, dp->key.len, c[0],
+				    c[1]);
+			} else
+				count_key(dp, a, dp->key.p, dp->key.len, c[0]);
+		}
+	}
+	return 0;
+}
+
+void
+mlw_dp_merge(struct mlw_dp *dp, struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	struct mlw_wtab *tab;
+	char *name = NULL;
+	size_t ncap = 0;
+
+	memset(&doc, 0, sizeof doc);
+	tab = mlw_wtab_new(sizeof(struct win), st_reset, st_close, dp);
+	mlw_wtab_set_destroy(tab, st_destroy);
+	mlw_state_in_init(&r, PROG, dp->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		long fe = mlw_state_member(&doc, "feature"), fi = -1;
+		const char *why;
+		struct win *w;
+
+		if (fe >= 0 && doc.tok[fe].type == MLW_JSTR) {
+			if (doc.tok[fe].len > ncap) {
+				ncap = doc.tok[fe].len;
+				name = xrealloc(name, ncap);
+			}
+			fi = mlw_strmap_find(&dp->names, name,
+			    mlw_json_str(&doc, (uint32_t)fe, name,
+			    doc.tok[fe].len));
+		}
+		if (fi < 0) {
+			mlw_state_reject(&r, &ln, "feature: expected one of the "
+			    "--fields");
+			continue;
+		}
+		w = mlw_wtab_open(tab, &key);
+		if (merge_record(dp, w, (size_t)fi, win_acc(w, (size_t)fi),
+		    &doc, &why) < 0)
+			mlw_state_reject(&r, &ln, "%s: %s", dp->f[fi].path.text,
+			    why);
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	mlw_wtab_free(tab);
+	mlw_json_free(&doc);
+	free(name);
 }
 
 /* A categorical psi line's categories: the distinct texts of the held keys
@@ -1185,6 +1663,7 @@ load_records(struct mlw_dp *dp, struct mlw_input *in, struct mlw_line *first)
 	size_t i, cap = 0, k;
 
 	o.ref = o.save = NULL;
+	o.emit = o.merge = 0;
 	sub = mlw_dp_new(&o);
 	run_batch(sub, in, first);
 	dp->ref_records = sub->batch.nrec;
@@ -1252,6 +1731,44 @@ done:
 
 /* ---------------- set up ---------------- */
 
+/* What decides how values are counted, for the states: the fields, and
+ * everything the reference says about them. */
+static uint64_t
+dp_hash(const struct mlw_dp *dp)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, dp->nf);
+	size_t i, k;
+	int t;
+
+	for (i = 0; i < dp->nf; i++)
+		h = mlw_hash_str(h, dp->f[i].path.text);
+	h = mlw_hash_u64(h, (uint64_t)dp->has_ref);
+	h = mlw_hash_u64(h, dp->ref_records);
+	for (i = 0; i < dp->nf; i++) {
+		const struct ref *r = dp->f[i].ref;
+
+		if (r == NULL)
+			continue;
+		h = mlw_hash_u64(h, r == &dp->absent);
+		h = mlw_hash_u64(h, r->records);
+		h = mlw_hash_u64(h, r->missing);
+		for (t = 0; t < NT; t++)
+			h = mlw_hash_u64(h, (uint64_t)r->seen[t]);
+		h = mlw_hash_u64(h, (uint64_t)r->has_minmax);
+		if (r->has_minmax) {
+			h = mlw_hash_double(h, r->min);
+			h = mlw_hash_double(h, r->max);
+		}
+		h = mlw_hash_u64(h, (uint64_t)r->complete);
+		h = mlw_hash_u64(h, r->set.n);
+		for (k = 0; k < r->set.n; k++) {
+			h = mlw_hash_u64(h, r->set.ent[k].len);
+			h = mlw_hash_bytes(h, r->set.ent[k].s, r->set.ent[k].len);
+		}
+	}
+	return h;
+}
+
 struct mlw_dp *
 mlw_dp_new(const struct mlw_dp_opts *o)
 {
@@ -1279,6 +1796,8 @@ mlw_dp_new(const struct mlw_dp_opts *o)
 			field_of(dp, t);
 			free(t);
 		}
+	if (o->emit || o->merge)
+		dp->hash = dp_hash(dp);
 	return dp;
 }
 

@@ -40,6 +40,8 @@ struct mlw_dp_opts {
 	size_t nq;
 	const char *ref;            /* reference path, or NULL */
 	const char *save;           /* write the batch profile here */
+	int emit;                   /* --emit-state: states, not results */
+	int merge;                  /* --merge: read states */
 };
 
 /* Set up: load the reference when o->ref (a saved profile, its first
@@ -47,9 +49,15 @@ struct mlw_dp_opts {
  * records profiled as one batch). Fatal on a bad reference. */
 struct mlw_dp *mlw_dp_new(const struct mlw_dp_opts *o);
 /* Consume every record of in: per window (as mlw-psi, window.h) or, when
- * saving, as one batch; write one result record per window and field. */
+ * saving, as one batch; write one result record per window and field, or
+ * with o->emit the window's partial states (state.h) and the trailer. */
 void mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in);
 void mlw_dp_free(struct mlw_dp *dp);
+/* --merge: read the states of in (written by mlw_dp_run with o->emit, with
+ * the same fields and reference), add them up per window and field, and
+ * write the records one pass over all the data would write. Exits 2,
+ * writing nothing, when a state is rejected or missing (state.h). */
+void mlw_dp_merge(struct mlw_dp *dp, struct mlw_input *in);
 
 /* The member name of quantile q: "p" and 100 q, with "_" for the decimal
  * point and at least two digits (0.01 -> p01, 0.5 -> p50, 0.999 ->

@@ -152,6 +152,28 @@ mlw_kll_add(struct mlw_kll *s, double x)
 		kll_compress(s);
 }
 
+int
+mlw_kll_load(struct mlw_kll *s, int h, double x)
+{
+	if (h < 0 || h >= MLW_KLL_MAXLEVEL)
+		return -1;
+	while (s->nlev <= h)
+		kll_grow(s);
+	lev_push(s, h, x);
+	s->size++;
+	return 0;
+}
+
+int
+mlw_kll_levels(struct mlw_kll *s, int nlev)
+{
+	if (nlev > MLW_KLL_MAXLEVEL)
+		return -1;
+	while (s->nlev < nlev)
+		kll_grow(s);
+	return 0;
+}
+
 void
 mlw_kll_merge(struct mlw_kll *a, const struct mlw_kll *b)
 {

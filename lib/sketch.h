@@ -37,6 +37,14 @@ struct mlw_kll {
 void mlw_kll_init(struct mlw_kll *s, int k, uint64_t seed);
 void mlw_kll_free(struct mlw_kll *s);
 void mlw_kll_add(struct mlw_kll *s, double x);
+/* Rebuild a written-out sketch: hold x at level h (weight 2^h), adding
+ * levels up to h as needed, without compacting; 0, or -1 when h is not a
+ * level (h < 0 or h >= MLW_KLL_MAXLEVEL). The caller then sets n, min,
+ * max, compactions and rng as they were. */
+int mlw_kll_load(struct mlw_kll *s, int h, double x);
+/* Use at least nlev levels (as the written-out sketch did, its top ones
+ * perhaps empty): 0, or -1 when nlev > MLW_KLL_MAXLEVEL. */
+int mlw_kll_levels(struct mlw_kll *s, int nlev);
 /* Add b's items into a (a's seed continues); b is unchanged. */
 void mlw_kll_merge(struct mlw_kll *a, const struct mlw_kll *b);
 /* Approximate q-quantile: the smallest retained item whose cumulative

@@ -166,3 +166,13 @@ mlw-profile: 2 records rejected" ] || { echo "$stderr"; false; }
 	[ "$status" -eq 0 ]
 	[ "$output" = "mlw-profile 0.1.0" ]
 }
+
+@test "-0 and 0 give the same min, max and quantiles in either order (so that shards merge)" {
+	printf '{"x":0}\n{"x":-0}\n{"x":1}\n' > a.jsonl
+	printf '{"x":-0}\n{"x":0}\n{"x":1}\n' > b.jsonl
+	run --separate-stderr mlw-profile --fields x --quantiles 0,0.5 --top 0 a.jsonl
+	[ "$status" -eq 0 ]
+	# mean 1/3, std sqrt(1/3): python3 -c "import numpy as np; x = np.array([0, -0.0, 1]); print(repr(x.mean()), repr(x.std(ddof=1)))"
+	[ "$output" = '{"feature":"x","count":3,"missing":0,"missing_share":0,"n_number":3,"n_string":0,"n_bool":0,"n_object":0,"n_array":0,"min":-0,"max":1,"mean":0.3333333333333333,"std":0.5773502691896258,"zeros":2,"p00":0,"p50":0,"quantiles_exact":true,"quantile_rank_error":0,"distinct":null,"distinct_exact":true,"top":[],"top_exact":true}' ]
+	[ "$output" = "$(mlw-profile --fields x --quantiles 0,0.5 --top 0 b.jsonl)" ]
+}

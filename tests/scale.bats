@@ -138,3 +138,147 @@ setup() {
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(mlw-metrics --task regression --label label --pred pred "$DATA/metrics-reg.jsonl")" ]
 }
+
+# ---- mlw-profile ----
+PFIELDS=features.age,features.income,features.tenure,features.country,features.device,features.premium,score,label,id
+
+@test "mlw-profile: 4 shards run in parallel, merged, equal the single pass" {
+	shards mlw-profile --fields $PFIELDS
+	[ "$(wc -l < merged.out)" -eq 108 ]
+	# id has 3600 distinct strings a window: the exact tables merge too
+	grep -q '"feature":"id","count":3600,.*"distinct":3600,"distinct_exact":true' merged.out
+}
+
+@test "mlw-profile --ref: the reference checks merge, shards in any order" {
+	shards mlw-profile --ref ref.jsonl --fields $PFIELDS --top 3
+	grep -q '"new_categories":3600,' merged.out
+	mlw-profile --ref ref.jsonl --fields $PFIELDS --top 3 --merge state.xac state.xad state.xaa state.xab > any.out
+	cmp single.out any.out
+	# --top and --quantiles act on the output only: the merge may change them
+	mlw-profile --ref ref.jsonl --fields $PFIELDS --top 1 --quantiles 0.5 --merge state.x?? > top1.out
+	mlw-window --time ts --size 1h log.jsonl | mlw-profile --ref ref.jsonl --fields $PFIELDS --top 1 --quantiles 0.5 > top1.single
+	cmp top1.single top1.out
+}
+
+@test "mlw-profile: a saved profile as the reference; the batch (no windows)" {
+	mlw-profile --save prof.jsonl ref.jsonl > /dev/null
+	rm -f x?? b.*
+	split -n l/4 log.jsonl x
+	for x in x??; do mlw-profile --ref prof.jsonl --fields $PFIELDS --emit-state $x > b.$x; done
+	mlw-profile --ref prof.jsonl --fields $PFIELDS --merge b.x?? > merged.out
+	mlw-profile --ref prof.jsonl --fields $PFIELDS log.jsonl > single.out
+	cmp single.out merged.out
+	[ "$(wc -l < merged.out)" -eq 9 ]
+}
+
+@test "mlw-profile: 100,000 values, the exact limit, in long states continued over several lines" {
+	# 25000 numbers and distinct strings of 19 characters a shard: more
+	# than the 512 KiB a state line holds before it is continued
+	awk 'BEGIN { srand(5); for (i = 0; i < 100000; i++) printf "{\"u\":%.17g,\"w\":\"%d:%.17g\"}\n", rand(), i, rand() }' > u.jsonl
+	rm -f x?? u.x??
+	split -n l/4 u.jsonl x
+	for x in x??; do mlw-profile --fields u,w --emit-state $x > u.$x; done
+	[ "$(grep -c "\"feature\":\"w\"" u.xaa)" -ge 2 ]
+	mlw-profile --fields u,w --merge u.x?? > merged.out
+	mlw-profile --fields u,w u.jsonl > single.out
+	cmp single.out merged.out
+	grep -q '"quantiles_exact":true' merged.out
+	grep -q '"distinct":100000,"distinct_exact":true' merged.out
+}
+
+@test "mlw-profile: beyond the exact sizes, merged sketches stay within their bounds" {
+	# 480000 records in 4 shards of 120000: x has more than 100000
+	# numbers in each shard (KLL there), s more than 100000 distinct
+	# strings (HyperLogLog and SpaceSaving there)
+	# y (in 4 records of 5) has fewer than 100000 numbers in each shard,
+	# more in all: the merge itself moves them to a sketch
+	awk 'BEGIN { srand(3); for (i = 0; i < 480000; i++) printf "{\"x\":%.6f,\"s\":\"v%d\"%s}\n", rand() * rand() * 1000 - 100, int(rand() ^ 3 * 1000000), i % 5 ? ",\"y\":" i % 1000 : "" }' > big.jsonl
+	rm -f x?? big.x??
+	split -n l/4 big.jsonl x
+	for x in x??; do mlw-profile --fields x,s,y --emit-state $x > big.$x; done
+	mlw-profile --fields x,s,y --merge big.x?? > merged.out
+	mlw-profile --fields x,s,y big.jsonl > single.out
+	# exact sums, extremes, counts and HyperLogLog registers merge exactly:
+	# everything but the quantiles, their error and the top counts is the
+	# single pass's, byte for byte
+	strip() { sed -e 's/"p[0-9_]*":[^,]*,//g' -e 's/"quantile_rank_error":[^,]*,//' -e 's/"top":\[[^]]*\]//' "$1"; }
+	[ "$(strip single.out)" = "$(strip merged.out)" ]
+	grep -q '"quantiles_exact":false' merged.out
+	grep -q '"distinct_exact":false,"top":\[{' merged.out
+	# each merged quantile's true rank is within quantile_rank_error * n of
+	# q n (the KLL bound, at 99% each)
+	x=$(grep '"feature":"x"' merged.out)
+	eps=$(printf '%s\n' "$x" | sed 's/.*"quantile_rank_error":\([^,]*\),.*/\1/')
+	for q in 01:0.01 05:0.05 25:0.25 50:0.5 75:0.75 95:0.95 99:0.99; do
+		v=$(printf '%s\n' "$x" | sed "s/.*\"p${q%%:*}\":\([^,]*\),.*/\1/")
+		awk -v v="$v" -v q="${q#*:}" -v eps="$eps" -F'[:,]' '
+			{ x = $2 + 0; lo += x < v + 0; hi += x <= v + 0; n++ }
+			END { if (!(lo - eps * n <= q * n && q * n <= hi + eps * n)) {
+				printf "p%s=%s: rank %d..%d, want %g +- %g\n", q, v, lo, hi, q * n, eps * n; exit 1 } }' big.jsonl
+	done
+	# each merged top count is within 2 N / 1000 of the true count
+	# (N = 480000 strings: 960)
+	grep '"feature":"s"' merged.out | grep -o '{"value":"[^"]*","count":[0-9]*}' |
+	    sed 's/{"value":"\(.*\)","count":\(.*\)}/\1 \2/' > top.txt
+	[ "$(wc -l < top.txt)" -eq 5 ]
+	sed 's/.*"s":"\([^"]*\)".*/\1/' big.jsonl | sort | uniq -c > true.txt
+	awk 'NR == FNR { t[$2] = $1; next } { d = $2 - t[$1]; if (d < 0) d = -d; if (d > 960) { print $1, $2, t[$1]; bad = 1 } } END { exit bad }' true.txt top.txt
+}
+
+@test "mlw-profile --merge: a state of another program, or of another reference, is rejected" {
+	mlw-window --time ts --size 1h log.jsonl | mlw-psi --ref ref.jsonl --fields score --emit-state > p.state
+	run --separate-stderr mlw-profile --fields score --merge p.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = 'mlw-profile: p.state:1: a state of "mlw-psi", not of mlw-profile' ]
+	[ "${stderr_lines[-1]}" = "mlw-profile: 13 state records rejected: the merged results would not be exact; nothing written" ]
+	gen -n 5000 --reference --seed 8 > ref2.jsonl
+	mlw-window --time ts --size 1h log.jsonl | mlw-profile --ref ref2.jsonl --fields score --emit-state > r2.state
+	run --separate-stderr mlw-profile --ref ref.jsonl --fields score --merge r2.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[[ "${stderr_lines[0]}" == "mlw-profile: r2.state:1: state made with another reference or other options (hash \""*'", this run'"'"'s is "'*'")' ]]
+	# without --ref, or with other --fields, the hash differs too
+	run --separate-stderr mlw-profile --fields score --merge r2.state
+	[ "$status" -eq 2 ]
+	run --separate-stderr mlw-profile --ref ref2.jsonl --fields score,label --merge r2.state
+	[ "$status" -eq 2 ]
+}
+
+@test "mlw-profile --merge: a truncated state file is refused" {
+	mlw-window --time ts --size 1h log.jsonl | mlw-profile --fields score,id --emit-state > s.state
+	head -c 3000 s.state > cut.state
+	run --separate-stderr mlw-profile --fields score,id --merge cut.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[[ "${stderr_lines[0]}" == "mlw-profile: cut.state:1: "* ]]
+	head -n 5 s.state > short.state
+	tail -n 1 s.state >> short.state
+	run --separate-stderr mlw-profile --fields score,id --merge short.state
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: read 5 state records but the state_end records announce 24: a state file is truncated or missing; nothing written" ]
+	head -n 24 s.state > notrailer.state
+	run --separate-stderr mlw-profile --fields score,id --merge notrailer.state
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: no state_end record: the states are truncated or not from mlw-profile --emit-state; nothing written" ]
+}
+
+@test "mlw-profile: --emit-state and --merge need --fields, exclude each other and --save" {
+	run --separate-stderr mlw-profile --emit-state log.jsonl
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mlw-profile: --emit-state needs --fields: without it the fields and their order depend on where each first appears in the whole input, which no shard knows" ]
+	run --separate-stderr mlw-profile --fields score --emit-state --merge
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mlw-profile: --emit-state and --merge exclude each other" ]
+	run --separate-stderr mlw-profile --fields score --emit-state --save p.prof log.jsonl
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mlw-profile: --save profiles one batch; it cannot be split into states (--emit-state, --merge)" ]
+}
+
+@test "mlw-profile: the state records, merged alone, give the single pass (NumPy witness values)" {
+	mlw-profile --fields x,c --emit-state "$DATA/profile-cur.jsonl" > one.state
+	run --separate-stderr mlw-profile --fields x,c --merge one.state
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(mlw-profile --fields x,c "$DATA/profile-cur.jsonl")" ]
+}

@@ -102,6 +102,71 @@ kll_check(const char *name, double *x, int merge)
 	mlw_kll_free(&t);
 }
 
+/* A sketch rebuilt from its levels, as mlw-profile --merge reads a state:
+ * it must answer as the original. */
+static void
+kll_copy(struct mlw_kll *d, const struct mlw_kll *s)
+{
+	size_t i;
+	int h;
+
+	mlw_kll_init(d, MLW_KLL_K, s->rng);
+	mlw_kll_levels(d, s->nlev);
+	for (h = 0; h < s->nlev; h++) {
+		for (i = 0; i < s->lev[h].n; i++)
+			mlw_kll_load(d, h, s->lev[h].v[i]);
+		d->compactions[h] = s->compactions[h];
+	}
+	d->n = s->n;
+	d->min = s->min;
+	d->max = s->max;
+}
+
+/* 4 shards of contiguous quarters, each with its own seed (as
+ * mlw-profile --emit-state seeds them), written out, rebuilt and merged:
+ * every quantile within the merged sketch's bound. */
+static void
+kll_shards(const char *name, double *x)
+{
+	static const double q[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
+	struct mlw_kll m, s, c;
+	double out[7], bound, worst = 0;
+	size_t i;
+	int k, bad = 0;
+
+	mlw_kll_init(&m, MLW_KLL_K, MLW_KLL_SEED);
+	for (k = 0; k < 4; k++) {
+		mlw_kll_init(&s, MLW_KLL_K, MLW_KLL_SEED ^ mlw_hash64(&k,
+		    sizeof k));
+		for (i = (size_t)k * (N / 4); i < (size_t)(k + 1) * (N / 4); i++)
+			mlw_kll_add(&s, x[i]);
+		kll_copy(&c, &s);
+		ok(c.nlev == s.nlev && c.size == s.size && c.maxsize ==
+		    s.maxsize, "%s: shard %d rebuilt with its levels", name, k);
+		mlw_kll_merge(&m, &c);
+		mlw_kll_free(&s);
+		mlw_kll_free(&c);
+	}
+	ok(m.n == N, "%s: 4 merged shards counted every value", name);
+	mlw_kll_quantiles(&m, q, 7, out);
+	mlw_sort_doubles(x, N);
+	bound = mlw_kll_error_bound(&m, 0.01);
+	for (i = 0; i < 7; i++) {
+		double e = rank_err(x, N, out[i], q[i]);
+
+		if (e > worst)
+			worst = e;
+		if (e > bound)
+			bad = 1;
+	}
+	printf("# %s: 4 shards merged: bound %.5f, worst rank error %.6f\n",
+	    name, bound, worst);
+	ok(!bad && bound > 0 && bound < 0.02, "%s: 4 merged shards: every "
+	    "rank error <= the merged bound %.5f", name, bound);
+	ok(m.size < 3 * MLW_KLL_K + 64, "%s: merged memory bounded", name);
+	mlw_kll_free(&m);
+}
+
 static int
 u64cmp(const void *a, const void *b)
 {
@@ -128,6 +193,12 @@ main(void)
 	for (i = 0; i < N; i++)
 		x[i] = unif();
 	kll_check("uniform", x, 0);
+	for (i = 0; i < N; i++)
+		x[i] = unif();
+	kll_shards("uniform", x);
+	for (i = 0; i < N; i++)         /* shards of different ranges */
+		x[i] = (double)(i / (N / 4)) + unif() * unif();
+	kll_shards("shifted", x);
 	for (i = 0; i < N; i++)
 		x[i] = exp(6 * unif()) * (rnd() & 1 ? 1 : -1);
 	kll_check("heavy tails", x, 0);
@@ -248,6 +319,76 @@ main(void)
 	mlw_ss_free(&ss);
 	mlw_ss_free(&s1);
 	mlw_ss_free(&s2);
+
+	/* mlw-profile --merge beyond the exact sizes: 4 shards (each its own
+	 * Zipf-like mix, so that a value heavy in one is light in another)
+	 * merged one after the other into an empty summary: every held count
+	 * within 2 N / m of the true one, every value above 2 N / m held; and
+	 * the merged HyperLogLog registers are those of one pass */
+	{
+		struct mlw_ss sh[4], mg;
+		struct mlw_hll hs[4], hm;
+		size_t k, *idx;
+		int good = 1, heavy = 1;
+		uint64_t lim = 2 * (N / 1000);
+
+		mlw_ss_init(&mg, 1000);
+		mlw_hll_init(&h);
+		mlw_hll_init(&hm);
+		for (k = 0; k < 4; k++) {
+			mlw_ss_init(&sh[k], 1000);
+			mlw_hll_init(&hs[k]);
+		}
+		for (i = 0; i < N; i++) {
+			double u = unif();
+
+			k = i / (N / 4);
+			ids[i] = ((uint64_t)(1.0 / (u * u + 1e-9)) + 37 * k) %
+			    100000;
+			j = (size_t)snprintf(buf, sizeof buf, "%llu",
+			    (unsigned long long)ids[i]);
+			mlw_ss_add(&sh[k], buf, j, 1, 0);
+			mlw_hll_add_hash(&hs[k], mlw_hash64(buf, j));
+			mlw_hll_add_hash(&h, mlw_hash64(buf, j));
+		}
+		for (k = 0; k < 4; k++) {
+			mlw_ss_merge(&mg, &sh[k]);
+			mlw_hll_merge(&hm, &hs[k]);
+			mlw_ss_free(&sh[k]);
+		}
+		ok(memcmp(hm.reg, h.reg, sizeof h.reg) == 0, "HLL: 4 merged "
+		    "shards have the registers of one pass");
+		qsort(ids, N, sizeof *ids, u64cmp);
+		for (i = 0; i < N; i = j) {
+			uint64_t c;
+			int found = 0;
+
+			for (j = i; j < N && ids[j] == ids[i]; j++)
+				;
+			c = j - i;
+			nd = (size_t)snprintf(buf, sizeof buf, "%llu",
+			    (unsigned long long)ids[i]);
+			for (k = 0; k < mg.n; k++)
+				if (mg.item[k].len == nd &&
+				    memcmp(mg.item[k].s, buf, nd) == 0) {
+					found = 1;
+					if (mg.item[k].count > c + lim ||
+					    mg.item[k].count + lim < c)
+						good = 0;
+				}
+			if (!found && c > lim)
+				heavy = 0;
+		}
+		ok(good, "SpaceSaving: 4 merged shards: every held count "
+		    "within 2 N/m of the true one");
+		ok(heavy, "SpaceSaving: 4 merged shards: every value with "
+		    "count > 2 N/m is held");
+		idx = malloc(mg.n * sizeof *idx);
+		ok(idx && mlw_ss_sorted(&mg, idx) == mg.n, "merged summary "
+		    "sorted");
+		free(idx);
+		mlw_ss_free(&mg);
+	}
 	free(x);
 	free(ids);
 	return done_testing();
