@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "io.h"
+#include "mlflow.h"
 #include "num.h"
 #include "opt.h"
 #include "runs.h"

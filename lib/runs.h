@@ -50,6 +50,7 @@ struct mlw_rsort {
  * err then holds the reason. */
 int mlw_rwhere_compile(struct mlw_rwhere *w, const char *src, char *err,
     size_t errlen);
+/* Free what w holds (compiled or not) and zero it. */
 void mlw_rwhere_free(struct mlw_rwhere *w);
 
 /* Parse a sort spec into s: a field, in MLflow's syntax or as a path,
@@ -57,6 +58,7 @@ void mlw_rwhere_free(struct mlw_rwhere *w);
  * case), as MLflow's order_by. 0, or -1 when it does not name one field
  * (s is then left without a path to free). */
 int mlw_rsort_parse(struct mlw_rsort *s, const char *spec);
+/* Free the path of s (parsed without error). */
 void mlw_rsort_free(struct mlw_rsort *s);
 
 /* Summarize every run of rs into sel (zeroed by the caller), with the
@@ -78,6 +80,7 @@ struct mlw_ritem *mlw_rsel_find(const struct mlw_rsel *sel, const char *arg,
  * none has a value. */
 struct mlw_ritem *mlw_rsel_best(const struct mlw_rsel *sel,
     const char *metric, int dir);
+/* Free the summaries and the selection, and zero sel. */
 void mlw_rsel_free(struct mlw_rsel *sel);
 
 /* Write n runs to standard output: their summary records as JSON lines,
