@@ -11,25 +11,7 @@
 #include "diag.h"
 #include "io.h"
 #include "num.h"
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xrealloc(NULL, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
+#include "xalloc.h"
 
 static void
 set_str(char **dst, char *s)
@@ -46,7 +28,7 @@ static char *
 path_join(const char *a, const char *b)
 {
 	size_t na = strlen(a), nb = strlen(b);
-	char *p = xrealloc(NULL, na + nb + 2);
+	char *p = mlw_xrealloc(NULL, na + nb + 2);
 
 	memcpy(p, a, na);
 	p[na] = '/';
@@ -75,7 +57,7 @@ yaml_get(const char *y, const char *key)
 				n--;
 			if (n >= 2 && (v[0] == '\'' || v[0] == '"') &&
 			    v[n - 1] == v[0]) {
-				char *s = xrealloc(NULL, n), q = v[0];
+				char *s = mlw_xrealloc(NULL, n), q = v[0];
 				size_t i, k = 0;
 
 				for (i = 1; i + 1 < n; i++) {
@@ -93,7 +75,7 @@ yaml_get(const char *y, const char *key)
 			if (n == 0 || (n == 4 && strncmp(v, "null", 4) == 0) ||
 			    (n == 1 && *v == '~'))
 				return NULL;
-			return xstrndup(v, n);
+			return mlw_xstrndup(v, n);
 		}
 		p = e ? e + 1 : NULL;
 	}
@@ -138,8 +120,8 @@ walk_files(const char *dir, const char *prefix,
 	while ((de = readdir(dp)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		names = xrealloc(names, (n + 1) * sizeof *names);
-		names[n++] = xstrndup(de->d_name, strlen(de->d_name));
+		names = mlw_xrealloc(names, (n + 1) * sizeof *names);
+		names[n++] = mlw_xstrndup(de->d_name, strlen(de->d_name));
 	}
 	closedir(dp);
 	if (n > 1)
@@ -147,7 +129,7 @@ walk_files(const char *dir, const char *prefix,
 	for (i = 0; i < n; i++) {
 		char *p = path_join(dir, names[i]);
 		char *k = *prefix ? path_join(prefix, names[i]) :
-		    xstrndup(names[i], strlen(names[i]));
+		    mlw_xstrndup(names[i], strlen(names[i]));
 
 		if (is_dir(p))
 			walk_files(p, k, fn, arg);
@@ -276,7 +258,7 @@ mlf_run(struct mlw_runs *rs, const char *rdir, const char *expname)
 	r = mlw_runs_get(rs, id, strlen(id));
 	free(id);
 	if (expname)
-		set_str(&r->experiment, xstrndup(expname, strlen(expname)));
+		set_str(&r->experiment, mlw_xstrndup(expname, strlen(expname)));
 	set_str(&r->run_name, yaml_get(meta, "run_name"));
 	set_str(&r->user, yaml_get(meta, "user_id"));
 	s = yaml_get(meta, "start_time");
@@ -289,11 +271,11 @@ mlf_run(struct mlw_runs *rs, const char *rdir, const char *expname)
 	free(s);
 	s = yaml_get(meta, "status");
 	if (s && mlw_int_strict(s, 1, 5, &st) == 0)
-		set_str(&r->status, xstrndup(statuses[st], strlen(statuses[st])));
+		set_str(&r->status, mlw_xstrndup(statuses[st], strlen(statuses[st])));
 	else if (s && (strcmp(s, "FINISHED") == 0 || strcmp(s, "FAILED") == 0 ||
 	    strcmp(s, "KILLED") == 0 || strcmp(s, "RUNNING") == 0 ||
 	    strcmp(s, "SCHEDULED") == 0))
-		set_str(&r->status, xstrndup(s, strlen(s)));
+		set_str(&r->status, mlw_xstrndup(s, strlen(s)));
 	free(s);
 	/* a RUNNING run has no end record: leave status to the reader */
 	if (r->status && strcmp(r->status, "RUNNING") == 0) {
@@ -318,7 +300,7 @@ mlf_run(struct mlw_runs *rs, const char *rdir, const char *expname)
 		long t = mlw_strmap_find(&r->tags.keys, "mlflow.runName", 14);
 
 		if (t >= 0)
-			r->run_name = xstrndup(r->tags.val[t],
+			r->run_name = mlw_xstrndup(r->tags.val[t],
 			    strlen(r->tags.val[t]));
 	}
 }

@@ -10,26 +10,7 @@
 #include "io.h"
 #include "strmap.h"
 #include "times.h"
-
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
+#include "xalloc.h"
 
 /* ---- selecting and sorting ---- */
 
@@ -56,7 +37,7 @@ int
 mlw_rsort_parse(struct mlw_rsort *s, const char *spec)
 {
 	struct mlw_filter f;
-	char *copy = xstrdup(spec), *fp = copy, err[256];
+	char *copy = mlw_xstrdup(spec), *fp = copy, err[256];
 	size_t fl;
 	int rc;
 
@@ -97,8 +78,8 @@ mlw_rsel_build(struct mlw_rsel *sel, const struct mlw_runs *rs,
 
 	memset(&edoc, 0, sizeof edoc);
 	sel->rs = rs;
-	sel->all = xcalloc(rs->n, sizeof *sel->all);
-	sel->sel = xcalloc(rs->n, sizeof *sel->sel);
+	sel->all = mlw_xcalloc(rs->n, sizeof *sel->all);
+	sel->sel = mlw_xcalloc(rs->n, sizeof *sel->sel);
 	sel->nsel = 0;
 	for (i = 0; i < rs->n; i++) {
 		struct mlw_ritem *it = &sel->all[i];
@@ -252,7 +233,7 @@ leaves_add(struct leaves *l, const char *name, long tok)
 		if (l->name == NULL || l->tok == NULL)
 			mlw_fatal("out of memory");
 	}
-	l->name[l->n] = xstrdup(name);
+	l->name[l->n] = mlw_xstrdup(name);
 	l->tok[l->n++] = tok;
 }
 
@@ -309,7 +290,7 @@ static void
 grid_build(struct grid *g, struct mlw_ritem *const *it, size_t n,
     int (*keep)(const char *))
 {
-	struct leaves *lv = xcalloc(n, sizeof *lv);
+	struct leaves *lv = mlw_xcalloc(n, sizeof *lv);
 	size_t i, c;
 
 	memset(g, 0, sizeof *g);
@@ -321,9 +302,9 @@ grid_build(struct grid *g, struct mlw_ritem *const *it, size_t n,
 				mlw_strmap_add(&g->cols, lv[i].name[c],
 				    strlen(lv[i].name[c]));
 	}
-	g->at = xcalloc(n, sizeof *g->at);
+	g->at = mlw_xcalloc(n, sizeof *g->at);
 	for (i = 0; i < n; i++) {
-		g->at[i] = xcalloc(g->cols.n, sizeof **g->at);
+		g->at[i] = mlw_xcalloc(g->cols.n, sizeof **g->at);
 		for (c = 0; c < g->cols.n; c++)
 			g->at[i][c] = -1;
 		for (c = 0; c < lv[i].n; c++) {
@@ -377,7 +358,7 @@ cell_text(const struct mlw_json *d, long i, size_t max)
 static void
 text_table(char **cell, size_t rows, size_t ncols, const size_t *minw)
 {
-	size_t *w = xcalloc(ncols, sizeof *w), r, c, k;
+	size_t *w = mlw_xcalloc(ncols, sizeof *w), r, c, k;
 	struct mlw_buf line = { 0 };
 
 	for (c = 0; c < ncols; c++)
@@ -421,12 +402,12 @@ records_table(struct mlw_ritem *const *it, size_t n,
 	grid_build(&g, it, n, keep);
 	nc = g.cols.n;
 	if (nc > 0) {
-		cell = xcalloc((n + 1) * nc, sizeof *cell);
+		cell = mlw_xcalloc((n + 1) * nc, sizeof *cell);
 		for (c = 0; c < nc; c++) {
 			size_t max = strcmp(g.cols.ent[c].s, "run_id") == 0 ?
 			    8 : (size_t)-1;
 
-			cell[c] = xstrdup(g.cols.ent[c].s);
+			cell[c] = mlw_xstrdup(g.cols.ent[c].s);
 			for (i = 0; i < n; i++)
 				cell[(i + 1) * nc + c] = cell_text(&it[i]->doc,
 				    g.at[i][c], max);
@@ -491,9 +472,9 @@ mlw_runs_show(const struct mlw_ritem *it, int format)
 		return;
 	}
 	flatten(&it->doc, 0, "", &l);
-	cell = xcalloc(2 * l.n, sizeof *cell);
+	cell = mlw_xcalloc(2 * l.n, sizeof *cell);
 	for (i = 0; i < l.n; i++) {
-		cell[2 * i] = xstrdup(l.name[i]);
+		cell[2 * i] = mlw_xstrdup(l.name[i]);
 		cell[2 * i + 1] = cell_text(&it->doc, l.tok[i], (size_t)-1);
 	}
 	text_table(cell, l.n, 2, minw);
@@ -571,11 +552,11 @@ mlw_runs_compare(struct mlw_ritem *const *it, size_t n, int only_changed,
 	grid_build(&g, it, n, compare_field);
 	if (format == MLW_RFMT_TABLE) {
 		/* a row per field: "* name" (or "  name"), a value per run */
-		cell = xcalloc((g.cols.n + 1) * nc, sizeof *cell);
-		minw = xcalloc(nc, sizeof *minw);
-		cell[0] = xstrdup("  field");
+		cell = mlw_xcalloc((g.cols.n + 1) * nc, sizeof *cell);
+		minw = mlw_xcalloc(nc, sizeof *minw);
+		cell[0] = mlw_xstrdup("  field");
 		for (i = 0; i < n; i++) {
-			cell[1 + i] = xstrdup(it[i]->run->run_id);
+			cell[1 + i] = mlw_xstrdup(it[i]->run->run_id);
 			if (strlen(cell[1 + i]) > 8)
 				cell[1 + i][8] = '\0';
 			minw[1 + i] = 8;
@@ -598,7 +579,7 @@ mlw_runs_compare(struct mlw_ritem *const *it, size_t n, int only_changed,
 		b.len = 0;
 		mlw_buf_adds(&b, changed ? "* " : "  ");
 		mlw_buf_add(&b, g.cols.ent[f].s, g.cols.ent[f].len + 1);
-		cell[(f + 1) * nc] = xstrdup(b.p);
+		cell[(f + 1) * nc] = mlw_xstrdup(b.p);
 		for (i = 0; i < n; i++)
 			cell[(f + 1) * nc + 1 + i] = cell_text(&it[i]->doc,
 			    g.at[i][f], (size_t)-1);
@@ -702,8 +683,8 @@ mlw_runs_history(const struct mlw_run *r, char *const *names, int nnames,
 		}
 	if (nh)
 		qsort(h, nh, sizeof *h, by_step);
-	it = xcalloc(nh, sizeof *it);
-	ip = xcalloc(nh, sizeof *ip);
+	it = mlw_xcalloc(nh, sizeof *it);
+	ip = mlw_xcalloc(nh, sizeof *ip);
 	for (i = 0; i < nh; i++) {
 		history_record(&b, r, &h[i]);
 		if (format != MLW_RFMT_TABLE) {

@@ -16,25 +16,7 @@
 #include "json.h"
 #include "num.h"
 #include "times.h"
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *p = xrealloc(NULL, n + 1);
-
-	memcpy(p, s, n);
-	p[n] = '\0';
-	return p;
-}
+#include "xalloc.h"
 
 /* ---- appending ---- */
 
@@ -188,11 +170,11 @@ mlw_runs_get(struct mlw_runs *rs, const char *id, size_t len)
 		return rs->run[i];
 	if (rs->n == rs->cap) {
 		rs->cap = rs->cap ? 2 * rs->cap : 16;
-		rs->run = xrealloc(rs->run, rs->cap * sizeof *rs->run);
+		rs->run = mlw_xrealloc(rs->run, rs->cap * sizeof *rs->run);
 	}
-	r = xrealloc(NULL, sizeof *r);
+	r = mlw_xrealloc(NULL, sizeof *r);
 	memset(r, 0, sizeof *r);
-	r->run_id = xstrndup(id, len);
+	r->run_id = mlw_xstrndup(id, len);
 	r->git_dirty = -1;
 	rs->run[rs->n++] = r;
 	return r;
@@ -205,11 +187,11 @@ mlw_kvs_set(struct mlw_kvs *kv, const char *k, size_t klen, const char *v,
 	size_t n = kv->keys.n, i = mlw_strmap_add(&kv->keys, k, klen);
 
 	if (kv->keys.n > n) {
-		kv->val = xrealloc(kv->val, kv->keys.n * sizeof *kv->val);
+		kv->val = mlw_xrealloc(kv->val, kv->keys.n * sizeof *kv->val);
 		kv->val[i] = NULL;
 	}
 	free(kv->val[i]);
-	kv->val[i] = xstrndup(v, vlen);
+	kv->val[i] = mlw_xstrndup(v, vlen);
 }
 
 static void
@@ -231,14 +213,14 @@ mlw_run_add_point(struct mlw_runs *rs, struct mlw_run *r, const char *k,
 	struct mlw_tmetric *m;
 
 	if (r->mkeys.n > had) {
-		r->metric = xrealloc(r->metric, r->mkeys.n * sizeof *r->metric);
+		r->metric = mlw_xrealloc(r->metric, r->mkeys.n * sizeof *r->metric);
 		memset(&r->metric[i], 0, sizeof *r->metric);
-		r->metric[i].key = xstrndup(k, klen);
+		r->metric[i].key = mlw_xstrndup(k, klen);
 	}
 	m = &r->metric[i];
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 8;
-		m->pt = xrealloc(m->pt, m->cap * sizeof *m->pt);
+		m->pt = mlw_xrealloc(m->pt, m->cap * sizeof *m->pt);
 	}
 	m->pt[m->n].step = step;
 	m->pt[m->n].ts = ts;
@@ -296,7 +278,7 @@ str_member(const struct mlw_json *d, const char *name, const char **bad)
 		*bad = name;
 		return NULL;
 	}
-	s = xrealloc(NULL, d->tok[i].len + 1);
+	s = mlw_xrealloc(NULL, d->tok[i].len + 1);
 	n = mlw_json_str(d, (uint32_t)i, s, d->tok[i].len);
 	s[n] = '\0';
 	return s;
@@ -366,10 +348,10 @@ kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
 		size_t kn, vn;
 		struct mlw_buf nb = { 0 };
 
-		k = xrealloc(NULL, kt->len + 1);
+		k = mlw_xrealloc(NULL, kt->len + 1);
 		kn = mlw_json_str(d, i, k, kt->len);
 		if (vt->type == MLW_JSTR) {
-			v = xrealloc(NULL, vt->len + 1);
+			v = mlw_xrealloc(NULL, vt->len + 1);
 			vn = mlw_json_str(d, i + 1, v, vt->len);
 		} else if (mlw_jw_category(&nb, d, (long)i + 1) == 0) {
 			v = nb.p;
@@ -434,7 +416,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 			long y = mlw_json_member(d, (uint32_t)g, "dirty", 5);
 
 			if (c >= 0 && d->tok[c].type == MLW_JSTR)
-				set_str(&r->git_commit, xstrndup(d->src +
+				set_str(&r->git_commit, mlw_xstrndup(d->src +
 				    d->tok[c].start + 1, d->tok[c].len - 2));
 			if (y >= 0 && (d->tok[y].type == MLW_JTRUE ||
 			    d->tok[y].type == MLW_JFALSE))
@@ -442,7 +424,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		}
 		g = mlw_json_member(d, 0, "command", 7);
 		if (!mlw_json_missing(d, g) && d->tok[g].type == MLW_JARR)
-			set_str(&r->command, xstrndup(d->src + d->tok[g].start,
+			set_str(&r->command, mlw_xstrndup(d->src + d->tok[g].start,
 			    d->tok[g].len));
 		kv_member(d, "params", &r->params, &bad);
 		kv_member(d, "tags", &r->tags, &bad);
@@ -469,7 +451,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		time_member(d, "timestamp", &ts, &bad);
 		if (bad)
 			break;
-		key = xrealloc(NULL, d->tok[k].len + 1);
+		key = mlw_xrealloc(NULL, d->tok[k].len + 1);
 		kn = mlw_json_str(d, (uint32_t)k, key, d->tok[k].len);
 		mlw_run_add_point(rs, r, key, kn, step, ts, v);
 		free(key);
@@ -815,11 +797,11 @@ add_alias(struct mlw_filter *f, int like, const char *path, size_t plen,
 {
 	struct mlw_falias *a;
 
-	f->a = xrealloc(f->a, (f->n + 1) * sizeof *f->a);
+	f->a = mlw_xrealloc(f->a, (f->n + 1) * sizeof *f->a);
 	a = &f->a[f->n];
 	a->like = like;
-	a->path = xstrndup(path, plen);
-	a->pat = pat ? xstrndup(pat, patlen) : NULL;
+	a->path = mlw_xstrndup(path, plen);
+	a->pat = pat ? mlw_xstrndup(pat, patlen) : NULL;
 	return f->n++;
 }
 
