@@ -1,6 +1,7 @@
 /* track: the experiment-tracking store of mlw-track and mlw-runs: its
- * records, appending to it safely from many processes, reading it (or an
- * MLflow file store) into runs, run ids, and the run summary record. */
+ * records, appending to it safely from many processes, reading it into
+ * runs (mlflow.h reads an MLflow file store into the same runs), run ids,
+ * the run summary record, and filters in MLflow's search syntax. */
 #ifndef MLW_TRACK_H
 #define MLW_TRACK_H
 
@@ -84,13 +85,18 @@ void mlw_trec_end(struct mlw_buf *b);
  * be read (reported). */
 int mlw_store_read(struct mlw_runs *rs, const char *path);
 
-/* Read an MLflow file store (mlruns/: EXP/meta.yaml, EXP/RUN/meta.yaml,
- * EXP/RUN/{params,tags,metrics}/KEY) into rs. Deleted experiments and runs
- * (lifecycle_stage: deleted, .trash) are left out. Runs are in order of
- * start time, then id. Problems are reported and the item skipped.
- * 0, or -1 when dir cannot be read. */
-int mlw_mlflow_read(struct mlw_runs *rs, const char *dir);
-
+/* Building runs in memory (for readers of other stores, see mlflow.h). */
+/* The run of id (len bytes) in rs, added (empty, git_dirty -1) when new. */
+struct mlw_run *mlw_runs_get(struct mlw_runs *rs, const char *id, size_t len);
+/* Set key k (klen bytes) of kv to a copy of v (vlen bytes); a later value
+ * wins. */
+void mlw_kvs_set(struct mlw_kvs *kv, const char *k, size_t klen,
+    const char *v, size_t vlen);
+/* Add a point (step, ts ns, value v; NaN for none) to metric k (klen
+ * bytes) of r, numbered in rs's order of appearance. */
+void mlw_run_add_point(struct mlw_runs *rs, struct mlw_run *r, const char *k,
+    size_t klen, int64_t step, int64_t ts, double v);
+/* Free every run of rs and empty it. */
 void mlw_runs_free(struct mlw_runs *rs);
 
 /* Index of the run named by arg: its whole id, a unique id prefix (as git
@@ -143,6 +149,7 @@ struct mlw_filter {
  * case) become aliases. 0, or -1 with err set (IN, IS, a bad LIKE). */
 int mlw_filter_translate(const char *src, struct mlw_filter *f, char *err,
     size_t errlen);
+/* Free what f holds and zero it. */
 void mlw_filter_free(struct mlw_filter *f);
 
 /* Write to b (emptied first) the record of doc (an object at token 0) with

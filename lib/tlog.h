@@ -1,0 +1,88 @@
+/* tlog: writing a run into the experiment-tracking store (track.h): its
+ * run_start record, what a command prints as JSON lines turned into
+ * metric, param and tag records, and its run_end record. The logger of
+ * mlw-track. */
+#ifndef MLW_TLOG_H
+#define MLW_TLOG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "json.h"
+#include "jw.h"
+#include "strmap.h"
+#include "track.h"
+#include "wrap.h"
+
+/* What the run_start record says beyond the machine it runs on. */
+struct mlw_tstart {
+	const char *experiment;
+	const char *run_name;            /* or NULL */
+	int64_t start;                   /* ns */
+	char *const *argv;               /* the command, or NULL (filter) */
+	size_t argc;
+	char *const *params, *const *tags;      /* KEY=VALUE strings */
+	size_t nparams, ntags;
+};
+
+/* The logger of one run. */
+struct mlw_tlog {
+	int fd;                  /* the store */
+	const char *store;       /* its name in messages */
+	const char *id;          /* the run */
+	const char *src;         /* name of the input in messages */
+	char *const *param_fields, *const *tag_fields;
+	size_t nparam_fields, ntag_fields;
+	int write_failed;
+	struct mlw_buf rec;      /* the records of one line */
+	struct mlw_buf one;      /* scratch */
+	struct mlw_buf key;      /* a member name */
+	struct mlw_json doc;
+	struct mlw_strmap counters;
+	int64_t *counter;        /* next step per metric */
+	struct mlw_msgkind badstep, nonfinite, notjson, longline, werr;
+};
+
+/* Now, in ns since the epoch, to the millisecond (as MLflow's times). */
+int64_t mlw_tlog_now(void);
+
+/* Write to b (emptied first) the run_start record of run id: experiment,
+ * run_name, start_time, host, user ($USER, else the password entry), cwd,
+ * pid, git {commit, dirty} (when the working directory is in a git
+ * checkout with a commit), command (a JSON array), params and tags
+ * (objects; a later KEY wins in readers). Members unknown are left out. */
+void mlw_tlog_run_start(struct mlw_buf *b, const char *id,
+    const struct mlw_tstart *s);
+/* Write to b (emptied first) the run_end record of run id, which started
+ * at start and ends now (end, ns) as w says: status (mlw_wrap_status),
+ * end_time, duration (s), exit_code (when the command exited), signal and
+ * signal_name (when it has one). */
+void mlw_tlog_run_end(struct mlw_buf *b, const char *id,
+    const struct mlw_wrap *w, int64_t start, int64_t end);
+
+/* Start logging run id into the store open at fd (named store in
+ * messages); src names the lines in messages; members named in
+ * param_fields (numbers or strings) and tag_fields (strings) are logged
+ * as params and tags. The strings and lists are borrowed. */
+void mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
+    const char *id, const char *src, char *const *param_fields,
+    size_t nparam_fields, char *const *tag_fields, size_t ntag_fields);
+/* A mlw_wrap_line_fn, arg a struct mlw_tlog: log one line. A line that is
+ * a JSON object (after blanks; NaN, Infinity and -Infinity accepted as
+ * Python writes them, logged as null) gives a record per member: a param
+ * or tag when its name is listed, else a metric for every number, at the
+ * line's "step" (a whole number; otherwise counted per metric from 0) and
+ * the time now. Other lines are passed over; a line that starts with {
+ * but is not JSON, a bad step, a non-finite value and an over-long line
+ * (line NULL) are reported (limited, see mlw_msg). The records of a line
+ * are appended as one write. */
+void mlw_tlog_line(void *t, char *line, size_t n, uint64_t lineno);
+/* Append whole records to the store (mlw_store_append); a failure is
+ * reported, counted and remembered in write_failed. */
+void mlw_tlog_write(struct mlw_tlog *t, const char *p, size_t n);
+/* Close the store (a failure is reported unless a write failed before) and
+ * free t. 0, or -1 when a write or the close failed. */
+int mlw_tlog_close(struct mlw_tlog *t);
+
+#endif
