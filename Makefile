@@ -40,33 +40,36 @@ $(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libmlw.a $(HDRS)
 
 units: $(UNITS)
 
-# Fuzz targets (scripts/fuzz/fuzz_*.c). Replay drivers build with any
-# compiler and run the seed corpus in the test suite; make fuzz runs each
-# target under libFuzzer (clang) for FUZZ_SECONDS.
-FUZZ = json scalars expr rules
+# Fuzz targets. FUZZ: scripts/fuzz/fuzz_NAME.c, parsers and readers;
+# FUZZ_PROGS: every program's whole main loop (scripts/fuzz/fuzz_prog.c
+# with cmd/PROG.c; its command lines are in scripts/fuzz/progargs.h). All
+# link scripts/fuzz/harness.c with -Wl,--wrap=exit, which turns exit()
+# into a return so that mlw_fatal can be fuzzed. Replay drivers build with
+# any compiler and replay the corpus (scripts/fuzz/corpus/TARGET) in the
+# test suite; make fuzz runs each target (or FUZZ_TARGETS) under libFuzzer
+# (clang) for FUZZ_SECONDS, with leak detection off (see harness.h).
+FUZZ = json scalars expr rules profile state
+FUZZ_PROGS = $(PROGS)
+FUZZ_TARGETS ?= $(FUZZ) $(FUZZ_PROGS)
 FUZZ_SECONDS ?= 60
-REPLAYS = $(FUZZ:%=$(BUILD)/fuzz/%-replay)
+FUZZ_LIB = scripts/fuzz/harness.c scripts/fuzz/replay.c scripts/fuzz/harness.h
+FUZZ_DEFS = -DMLW_FUZZ_FIXTURES='"$(CURDIR)/scripts/fuzz/fixtures"'
+REPLAYS = $(FUZZ:%=$(BUILD)/fuzz/%-replay) $(FUZZ_PROGS:%=$(BUILD)/fuzz/%-replay)
 
-$(BUILD)/fuzz/%-replay: scripts/fuzz/fuzz_%.c scripts/fuzz/replay.c $(BUILD)/libmlw.a $(HDRS)
+$(BUILD)/fuzz/%-replay: scripts/fuzz/fuzz_%.c $(FUZZ_LIB) $(BUILD)/libmlw.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ scripts/fuzz/fuzz_$*.c scripts/fuzz/replay.c $(BUILD)/libmlw.a $(LDLIBS)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ scripts/fuzz/fuzz_$*.c scripts/fuzz/harness.c scripts/fuzz/replay.c $(BUILD)/libmlw.a -Wl,--wrap=exit $(LDLIBS)
+
+$(BUILD)/fuzz/mlw-%-replay: cmd/mlw-%.c scripts/fuzz/fuzz_prog.c scripts/fuzz/progargs.h $(FUZZ_LIB) $(BUILD)/libmlw.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -Dmain=mlw_prog_main -c -o $(BUILD)/fuzz/mlw-$*.o cmd/mlw-$*.c
+	$(CC) $(WARN) $(CFLAGS) -Ilib $(FUZZ_DEFS) -DMLW_FUZZ_PROG='"mlw-$*"' -o $@ $(BUILD)/fuzz/mlw-$*.o scripts/fuzz/fuzz_prog.c scripts/fuzz/harness.c scripts/fuzz/replay.c $(BUILD)/libmlw.a -Wl,--wrap=exit $(LDLIBS)
 
 fuzz-replay: $(REPLAYS)
 
 fuzz:
-	@mkdir -p build-fuzz
-	@for t in $(FUZZ); do \
-	    clang $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined \
-	        -fno-sanitize-recover=all -Ilib \
-	        -o build-fuzz/$$t scripts/fuzz/fuzz_$$t.c lib/*.c -lm || exit 2; \
-	    mkdir -p build-fuzz/corpus-$$t; rm -f build-fuzz/crash-$$t-*; \
-	    cp scripts/fuzz/corpus/$$t/* build-fuzz/corpus-$$t/; \
-	    echo "== fuzz $$t for $(FUZZ_SECONDS)s"; \
-	    build-fuzz/$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	        -artifact_prefix=build-fuzz/crash-$$t- -print_final_stats=1 \
-	        build-fuzz/corpus-$$t 2>&1 | grep -E '^(stat::number_of_executed_units|==|SUMMARY|artifact)' ; \
-	    if ls build-fuzz/crash-$$t-* >/dev/null 2>&1; then \
-	        echo "fuzz $$t: crash, see build-fuzz/crash-$$t-*"; exit 1; fi; \
+	@for t in $(FUZZ_TARGETS); do \
+	    sh scripts/fuzz/fuzz-one $$t $(FUZZ_SECONDS) || exit $$?; \
 	done
 
 # make test: unit tests and bats suites, one summary line at the end.

@@ -198,3 +198,25 @@ mlw_finish(void)
 		return MLW_EXIT_FATAL;
 	return nrejected ? MLW_EXIT_REJECTS : MLW_EXIT_OK;
 }
+
+void
+mlw_diag_reset(void)
+{
+	size_t i;
+
+	progname = "mlw";
+	failed = 0;
+	strict = 0;
+	if (rejf)
+		fclose(rejf);
+	rejf = NULL;
+	rejpath = NULL;
+	nrejected = 0;
+	for (i = 0; i < nkinds; i++) {
+		kinds[i]->n = 0;
+		kinds[i]->registered = 0;
+	}
+	nkinds = 0;
+	rejkind.n = 0;
+	rejkind.registered = 0;
+}

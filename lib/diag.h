@@ -62,4 +62,11 @@ uint64_t mlw_rejected(void);
  * return the exit status the program should end with. */
 int mlw_finish(void);
 
+/* For fuzz targets only (scripts/fuzz), which run a program's main many
+ * times in one process: forget everything the last run left here (the
+ * failed flag, strict mode, the reject count, the rejects file, which is
+ * closed, and the counts of every kind of limited message), as if the
+ * process had just started. Programs never call it. */
+void mlw_diag_reset(void);
+
 #endif

@@ -27,9 +27,13 @@ struct mlw_input {
 	int64_t idle_ns;
 	void (*idle_cb)(void *);
 	void *idle_arg;
+
+	struct mlw_input *live; /* the next reader not yet freed */
 };
 
 static int stdout_setup;
+static int stdout_closed;
+static struct mlw_input *live;  /* readers not yet freed, for mlw_io_reset */
 static char outbuf[1u << 16];
 
 static void
@@ -71,6 +75,7 @@ mlw_out_close(void)
 	out_setup();
 	if (fflush(stdout) == EOF || ferror(stdout))
 		out_failed();
+	stdout_closed = 1;
 	if (fclose(stdout) == EOF)
 		out_failed();
 }
@@ -90,6 +95,8 @@ mlw_input_new(char *const *files, int n)
 	if (in->buf == NULL)
 		mlw_fatal("out of memory");
 	out_setup();
+	in->live = live;
+	live = in;
 	return in;
 }
 
@@ -105,8 +112,15 @@ mlw_input_set_idle(struct mlw_input *in, int64_t idle_ns,
 void
 mlw_input_free(struct mlw_input *in)
 {
+	struct mlw_input **pp;
+
 	if (in == NULL)
 		return;
+	for (pp = &live; *pp; pp = &(*pp)->live)
+		if (*pp == in) {
+			*pp = in->live;
+			break;
+		}
 	if (in->fd > 0)
 		close(in->fd);
 	free(in->buf);
@@ -499,4 +513,15 @@ mlw_grow(void *p, size_t *cap, size_t n, size_t size)
 		mlw_fatal("out of memory");
 	*cap = ncap;
 	return p;
+
+int
+mlw_io_reset(void)
+{
+	int closed = stdout_closed;
+
+	while (live)
+		mlw_input_free(live);
+	stdout_setup = 0;
+	stdout_closed = 0;
+	return closed;
 }

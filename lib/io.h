@@ -72,4 +72,13 @@ void mlw_out_close(void);
  * needed); returns the array, perhaps moved. Out of memory is fatal. */
 void *mlw_grow(void *p, size_t *cap, size_t n, size_t size);
 
+/* For fuzz targets only (scripts/fuzz), which run a program's main many
+ * times in one process: free every reader that a run left open (it ended
+ * in exit(), not mlw_input_free()) and forget the setup of standard output,
+ * so that the next mlw_out_* call sets its buffer up again. Returns 1 when
+ * mlw_out_close() has closed stdout since the last reset (the caller must
+ * then give the process a new stdout before the next run), else 0.
+ * Programs never call it. */
+int mlw_io_reset(void);
+
 #endif

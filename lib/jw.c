@@ -29,6 +29,8 @@ mlw_buf_reserve(struct mlw_buf *b, size_t extra)
 void
 mlw_buf_add(struct mlw_buf *b, const void *p, size_t n)
 {
+	if (n == 0)
+		return;         /* b->p may still be NULL: no NULL + 0 */
 	mlw_buf_reserve(b, n);
 	memcpy(b->p + b->len, p, n);
 	b->len += n;

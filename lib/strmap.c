@@ -32,7 +32,7 @@ lookup(const struct mlw_strmap *m, const char *s, size_t len, uint64_t h,
 			return -1;
 		}
 		if (m->ent[e - 1].hash == h && m->ent[e - 1].len == len &&
-		    memcmp(m->ent[e - 1].s, s, len) == 0)
+		    (len == 0 || memcmp(m->ent[e - 1].s, s, len) == 0))
 			return (long)e - 1;
 	}
 }
@@ -93,7 +93,8 @@ mlw_strmap_add(struct mlw_strmap *m, const char *s, size_t len)
 	e->s = malloc(len + 1);
 	if (e->s == NULL)
 		mlw_fatal("out of memory");
-	memcpy(e->s, s, len);
+	if (len)        /* s may be NULL when len is 0 */
+		memcpy(e->s, s, len);
 	e->s[len] = '\0';
 	e->len = len;
 	e->hash = h;

@@ -129,3 +129,14 @@ mlw-psi: 2 records rejected" ]
 	[ "$stderr" = "mlw-alert: torn.jsonl:1: invalid state file: not a JSON object (remove it to start afresh)" ]
 	[ "$(wc -c < torn.jsonl)" -eq 30 ]
 }
+
+@test "regression (fuzz): a member with an empty name is a series, not undefined behaviour" {
+	# found by the mlw-report fuzz target: an empty value name went to
+	# mlw_buf_add and mlw_strmap_add as (NULL, 0), which UBSan rejects;
+	# scripts/fuzz/corpus/mlw-report/crash-empty-member-name*
+	printf '{"":1}\n' > in.jsonl
+	run --separate-stderr mlw-report in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(printf '\n\nwindow          \nall      1.0000 ')" ]
+}

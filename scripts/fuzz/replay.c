@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -37,6 +38,7 @@ int
 main(int argc, char *argv[])
 {
 	int i, bad = 0, count = 0;
+	int out = dup(1);       /* a target may point fd 1 at /dev/null */
 
 	for (i = 1; i < argc; i++) {
 		struct stat st;
@@ -61,6 +63,8 @@ main(int argc, char *argv[])
 			count++;
 		}
 	}
-	printf("%s: %d inputs replayed\n", argv[0], count);
+	if (out < 0)
+		out = 1;
+	dprintf(out, "%s: %d inputs replayed\n", argv[0], count);
 	return bad;
 }

@@ -1,0 +1,71 @@
+/* progargs: the command lines under which fuzz_prog.c runs each program.
+ *
+ * One line per command line: the program, then its arguments as words
+ * separated by blanks ('single quotes' group). @IN is the file that holds
+ * the fuzz input; @NAME is the file NAME in the target's temporary
+ * directory: a fixture from scripts/fuzz/fixtures/ (copied afresh before
+ * every run, so a state file starts each run the same), or else an output
+ * file, removed after every run. The first byte of a fuzz input chooses
+ * the command line (byte % number of lines for the program); the rest is
+ * the input.
+ *
+ * A program with no line here runs as "PROG @IN" and "PROG --strict @IN";
+ * give it a few realistic lines (its required options, the defaults, the
+ * options that change the main loop, --strict and --rejects) when it lands
+ * in cmd/. */
+
+static const struct progargs {
+	const char *prog, *args;
+} progargs[] = {
+	{ "mlw-alert", "--name d --when 'psi > 0.2' --by feature --now 2026-11-01T00:00:00Z @IN" },
+	{ "mlw-alert", "--rules @rules --state @state.jsonl --now 2026-11-01T05:00:00Z @IN" },
+	{ "mlw-alert", "--rules @rules --format alertmanager --pass --time ts --repeat 1h --now 2026-11-01T00:00:00Z @IN" },
+	{ "mlw-alert", "--name d --when 'psi > 0.2' --for 2 --keep-firing-for 1h --clear 'psi < 0.1' --summary 'PSI {psi:.3f} of {feature}' --label team=ml --strict --time ts @IN" },
+	{ "mlw-alert", "--rules @IN --now 2026-11-01T00:00:00Z @psi-out.jsonl" },
+	{ "mlw-alert", "--rules @rules --state @IN --now 2026-11-01T05:00:00Z @psi-out.jsonl" },
+	{ "mlw-alert", "--name d --when 'psi > 0.2 and n >= 10' --by feature,window_start --rejects @out-rej --now 2026-11-01T00:00:00Z --state @out-state @IN" },
+
+	{ "mlw-bias", "--group f.g --label y --pred p @IN" },
+	{ "mlw-bias", "--group f.g --label y --score s --threshold 0.7 --reference-group B @IN" },
+	{ "mlw-bias", "--group g --label y --pred p --positive yes --strict @IN" },
+	{ "mlw-bias", "--group features.country --label label --pred prediction --rejects @out-rej @IN" },
+
+	{ "mlw-join", "--key id --labels @labels.jsonl @IN" },
+	{ "mlw-join", "--key id --labels @labels.jsonl --label-field label --as y --unmatched @out-unmatched @IN" },
+	{ "mlw-join", "--key id --labels @IN @preds.jsonl" },
+	{ "mlw-join", "--key id --labels @IN --strict --rejects @out-rej @preds.jsonl" },
+
+	{ "mlw-metrics", "--task binary --label label --score score @IN" },
+	{ "mlw-metrics", "--task binary --label y --pred p --by g --positive yes @IN" },
+	{ "mlw-metrics", "--task multiclass --label label --pred pred @IN" },
+	{ "mlw-metrics", "--task regression --label label --pred pred --by window_start @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --threshold 0.3 --auc-bins 10 --strict @IN" },
+
+	{ "mlw-profile", "@IN" },
+	{ "mlw-profile", "--top 3 --quantiles 0.1,0.5,0.9 --rejects @out-rej @IN" },
+	{ "mlw-profile", "--ref @ref.jsonl @IN" },
+	{ "mlw-profile", "--ref @dprof.jsonl --strict @IN" },
+	{ "mlw-profile", "--ref @IN @ref.jsonl" },
+	{ "mlw-profile", "--save @out-prof --fields f.x,f.c @IN" },
+
+	{ "mlw-psi", "--ref @ref.jsonl @IN" },
+	{ "mlw-psi", "--ref @prof.jsonl --detail @IN" },
+	{ "mlw-psi", "--ref @gref.jsonl --bins 4 --binning uniform --categorical features.country,features.device --detail @IN" },
+	{ "mlw-psi", "--ref @ref.jsonl --strict --rejects @out-rej @IN" },
+	{ "mlw-psi", "--ref @IN --fields f.x,f.c @ref.jsonl" },
+	{ "mlw-psi", "--ref @IN --save-ref @out-prof" },
+
+	{ "mlw-report", "@IN" },
+	{ "mlw-report", "--format markdown @IN" },
+	{ "mlw-report", "--format html --title T<&> @IN" },
+	{ "mlw-report", "--format prom --threshold 0.2 @IN" },
+	{ "mlw-report", "--value psi --series feature --strict @IN" },
+	{ "mlw-report", "-o @out-report --rejects @out-rej @IN" },
+
+	{ "mlw-window", "--time ts --size 1h @IN" },
+	{ "mlw-window", "--time ts --size 10m --slide 5m --lateness 1m --late @out-late @IN" },
+	{ "mlw-window", "--count 3 @IN" },
+	{ "mlw-window", "--count 4 --slide 2 --strict @IN" },
+	{ "mlw-window", "--time t --size 1s --time-unit ms --rejects @out-rej @IN" },
+	{ "mlw-window", "--time ts --size 1h --idle 1s @IN" },
+};
