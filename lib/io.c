@@ -513,6 +513,7 @@ mlw_grow(void *p, size_t *cap, size_t n, size_t size)
 		mlw_fatal("out of memory");
 	*cap = ncap;
 	return p;
+}
 
 int
 mlw_io_reset(void)
