@@ -497,10 +497,13 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	if (rulesfile) {
-		char *text = mlw_read_file(rulesfile, NULL);
+		size_t tlen;
+		char *text = mlw_read_file(rulesfile, &tlen);
 
 		if (text == NULL)
 			mlw_fatal_errno("%s", rulesfile);
+		if (strlen(text) != tlen)
+			mlw_fatal("%s: contains a NUL byte", rulesfile);
 		if (mlw_rules_parse(text, rulesfile, &c.rules, &c.nrules, err,
 		    sizeof err) < 0)
 			mlw_fatal("%s", err);

@@ -461,6 +461,15 @@ mlw_state_load(struct mlw_alerts *a, const char *path,
 			return;
 		mlw_fatal_errno("%s", path);
 	}
+	if (strlen(text) != len) {
+		/* a NUL byte would end the text early: never a silent reset */
+		char *nul = text + strlen(text);
+		uint64_t at = 1;
+
+		for (p = text; p < nul; p++)
+			at += *p == '\n';
+		bad_state(path, at, "contains a NUL byte");
+	}
 	memset(&doc, 0, sizeof doc);
 	for (p = text; *p;) {
 		char *eol = strchr(p, '\n');

@@ -580,6 +580,9 @@ load_saved(struct mlw_profile *p, const struct mlw_profile_opts *o,
 		if (mlw_path_parse(&f->path, name) < 0)
 			bad_profile(ln, "invalid feature path");
 		free(name);
+		for (k = 0; k < p->nf; k++)
+			if (strcmp(p->f[k].path.text, f->path.text) == 0)
+				bad_profile(ln, "repeated feature");
 		p->nf++;
 		counts = num_array(doc, ct, &nc, ln, "expected counts");
 		if (mlw_json_streq(doc, (uint32_t)ty, "numeric", 7)) {

@@ -140,3 +140,26 @@ mlw-psi: 2 records rejected" ]
 	[ "$stderr" = "" ]
 	[ "$output" = "$(printf '\n\nwindow          \nall      1.0000 ')" ]
 }
+
+@test "regression: a NUL byte in a state or rules file is an error, not a silent reset" {
+	printf '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","psi":0.3}\n' > in.jsonl
+	printf 'rule r\n  when psi > 0.2\n' > rules
+	mlw-alert --state st.jsonl --rules rules in.jsonl > /dev/null
+	{ printf '\0'; cat st.jsonl; } > nul.jsonl
+	run --separate-stderr mlw-alert --state nul.jsonl --rules rules in.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"nul.jsonl:1: invalid state file: contains a NUL byte"* ]]
+	printf 'rule r\n\0  when psi > 0.2\n' > nulrules
+	run --separate-stderr mlw-alert --rules nulrules in.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: nulrules: contains a NUL byte" ]
+}
+
+@test "regression: a saved profile that repeats a feature is refused" {
+	printf '%s\n' '{"mlw":"psi_profile","version":1,"records":2}' \
+	    '{"feature":"x","type":"numeric","n":2,"missing":0,"edges":[1],"counts":[1,1]}' \
+	    '{"feature":"x","type":"categorical","n":2,"missing":0,"categories":["a"],"counts":[2,0]}' > rep.jsonl
+	run --separate-stderr mlw-psi --ref rep.jsonl /dev/null
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-psi: rep.jsonl:3: invalid profile: repeated feature" ]
+}
