@@ -368,15 +368,15 @@ main(int argc, char *argv[])
 		{ "name", required_argument, NULL, 'n' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "pass", no_argument, NULL, 'p' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "repeat", required_argument, NULL, 'P' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "severity", required_argument, NULL, 's' },
 		{ "state", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, 'X' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "summary", required_argument, NULL, 'm' },
 		{ "time", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ "when", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -407,6 +407,8 @@ main(int argc, char *argv[])
 	c.exec_timeout = 10 * MLW_NS_PER_SEC;
 	while ((ch = getopt_long(argc, argv, "b:c:e:f:hk:l:m:n:pr:s:t:w:",
 	    longopts, NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'E':
 			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0 ||
@@ -441,17 +443,8 @@ main(int argc, char *argv[])
 				mlw_usage_error(usage_text);
 			}
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
 		case 'S':
 			statefile = optarg;
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'b': case 'c': case 'f': case 'k': case 'l': case 'm':
 		case 's': case 'w':

@@ -226,11 +226,11 @@ main(int argc, char *argv[])
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
 		{ "reference-group", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "score", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, 'X' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx c;
@@ -259,13 +259,11 @@ main(int argc, char *argv[])
 	c.one.what = "windows with one group";
 	while ((ch = getopt_long(argc, argv, "g:hl:p:r:s:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'P':
 			positive = optarg;
-			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
 			break;
 		case 'T':
 			if (mlw_num_strict(optarg, &threshold) < 0) {
@@ -274,11 +272,6 @@ main(int argc, char *argv[])
 				mlw_usage_error(usage_text);
 			}
 			thrgiven = 1;
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'g':
 			c.group = optarg;

@@ -39,12 +39,12 @@ main(int argc, char *argv[])
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "header", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "rejects", required_argument, NULL, 'R' },
-		{ "strict", no_argument, NULL, 'S' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "to-csv", no_argument, NULL, 'c' },
 		{ "to-json", no_argument, NULL, 'j' },
 		{ "types", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mlw_csv_conv cv;
@@ -55,27 +55,16 @@ main(int argc, char *argv[])
 	memset(&cv, 0, sizeof cv);
 	cv.delim = ',';
 	while ((ch = getopt_long(argc, argv, "cd:hjt:", longopts, NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'C':
 			cv.crlf = 1;
 			break;
 		case 'H':
-			mlw_free_list(cv.header, cv.nheader);
-			cv.header = mlw_split_list(optarg, &cv.nheader);
-			if (cv.header == NULL) {
-				mlw_warnx("--header: invalid list '%s'", optarg);
-				mlw_usage_error(usage_text);
-			}
+			cv.header = mlw_list_opt("--header", optarg, cv.header,
+			    &cv.nheader, usage_text);
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'S':
-			mlw_set_strict(1);
-			break;
-		case 'V':
-			mlw_version();
 		case 'c':
 			csv = 1;
 			break;

@@ -216,29 +216,22 @@ main(int argc, char *argv[])
 			{ "field", required_argument, NULL, 'f' },
 			{ "help", no_argument, NULL, 'h' },
 			{ "method", required_argument, NULL, 'm' },
-			{ "rejects", required_argument, NULL, 'R' },
-			{ "strict", no_argument, NULL, 'X' },
-			{ "version", no_argument, NULL, 'V' },
+			{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
+			{ "strict", no_argument, NULL, MLW_OPT_STRICT },
+			{ "version", no_argument, NULL, MLW_OPT_VERSION },
 			{ NULL, 0, NULL, 0 }
 		};
 		memcpy(longopts + NMOPTS, fixed, sizeof fixed);
 	}
 	while ((ch = getopt_long(argc, argv, "ab:f:hm:", longopts, NULL)) !=
 	    -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		if (ch >= MOPT_BASE && ch < MOPT_BASE + (int)NMOPTS) {
 			given[ch - MOPT_BASE] = optarg ? optarg : "";
 			continue;
 		}
 		switch (ch) {
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
-			break;
 		case 'a':
 			all = 1;
 			break;

@@ -27,18 +27,6 @@ static const char usage_text[] =
     "                 [--emit-state | --merge] [--strict] [--rejects FILE]\n"
     "                 [FILE ...]";
 
-static char **
-list_opt(const char *name, const char *val, size_t *n)
-{
-	char **l = mlw_split_list(val, n);
-
-	if (l == NULL) {
-		mlw_warnx("%s: invalid list '%s'", name, val);
-		mlw_usage_error(usage_text);
-	}
-	return l;
-}
-
 static int
 method_opt(const char *opt, const char *name)
 {
@@ -82,10 +70,10 @@ main(int argc, char *argv[])
 		{ "merge", no_argument, NULL, 'G' },
 		{ "method-for", required_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, 'R' },
-		{ "strict", no_argument, NULL, 'S' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mlw_battery d;
@@ -99,7 +87,6 @@ main(int argc, char *argv[])
 	char **mfor = NULL;
 	size_t nmfor = 0, i, j;
 	int *methods;
-	long long ll;
 	double threshold = NAN;
 	int method = MLW_DM_AUTO, ch, domerge = 0;
 
@@ -113,6 +100,8 @@ main(int argc, char *argv[])
 	po.keep_values = 1;
 	while ((ch = getopt_long(argc, argv, "b:c:f:hm:r:t:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'A':
 			d.autothr = 1;
@@ -157,30 +146,16 @@ main(int argc, char *argv[])
 			}
 			method_opt("--method-for", strrchr(optarg, '=') + 1);
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'S':
-			mlw_set_strict(1);
-			break;
-		case 'V':
-			mlw_version();
 		case 'b':
-			if (mlw_int_strict(optarg, 2, 1000, &ll) < 0) {
-				mlw_warnx("--bins: expected a whole number from "
-				    "2 to 1000, found '%s'", optarg);
-				mlw_usage_error(usage_text);
-			}
-			po.bins = (int)ll;
-			po.bins_given = 1;
+			mlw_profile_opt_bins(&po, optarg, usage_text);
 			break;
 		case 'c':
-			po.categorical = list_opt("--categorical", optarg,
-			    &po.ncategorical);
+			po.categorical = mlw_list_opt("--categorical", optarg,
+			    po.categorical, &po.ncategorical, usage_text);
 			break;
 		case 'f':
-			po.fields = list_opt("--fields", optarg, &po.nfields);
+			po.fields = mlw_list_opt("--fields", optarg,
+			    po.fields, &po.nfields, usage_text);
 			break;
 		case 'h':
 			printf("usage: %s\n", usage_text);
@@ -218,13 +193,7 @@ main(int argc, char *argv[])
 		mlw_warnx("--bins applies to --binning quantile only");
 		mlw_usage_error(usage_text);
 	}
-	for (i = 0; i < po.nfields; i++)
-		for (j = 0; j < i; j++)
-			if (strcmp(po.fields[i], po.fields[j]) == 0) {
-				mlw_warnx("--fields: %s is given twice",
-				    po.fields[i]);
-				mlw_usage_error(usage_text);
-			}
+	mlw_profile_opts_check(&po, usage_text);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */
 

@@ -247,10 +247,10 @@ main(int argc, char *argv[])
 		{ "key", required_argument, NULL, 'k' },
 		{ "label-field", required_argument, NULL, 'F' },
 		{ "labels", required_argument, NULL, 'l' },
-		{ "rejects", required_argument, NULL, 'R' },
-		{ "strict", no_argument, NULL, 'S' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "unmatched", required_argument, NULL, 'U' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct join j;
@@ -271,6 +271,8 @@ main(int argc, char *argv[])
 	memset(&out, 0, sizeof out);
 	memset(&member, 0, sizeof member);
 	while ((ch = getopt_long(argc, argv, "hk:l:", longopts, NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'A':
 			name = optarg;
@@ -278,20 +280,11 @@ main(int argc, char *argv[])
 		case 'F':
 			fieldarg = optarg;
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'S':
-			mlw_set_strict(1);
-			break;
 		case 'U':
 			upath = optarg;
 			if ((uf = fopen(optarg, "a")) == NULL)
 				mlw_fatal_errno("%s", optarg);
 			break;
-		case 'V':
-			mlw_version();
 		case 'h':
 			printf("usage: %s\n", usage_text);
 			mlw_out_close();

@@ -255,12 +255,12 @@ main(int argc, char *argv[])
 		{ "merge", no_argument, NULL, 'M' },
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "score", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, 'X' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "task", required_argument, NULL, 't' },
 		{ "threshold", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx c;
@@ -284,6 +284,8 @@ main(int argc, char *argv[])
 	c.task = -1;
 	while ((ch = getopt_long(argc, argv, "b:hl:p:s:t:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'A':
 			if (mlw_int_strict(optarg, 2, 1000000, &ll) < 0) {
@@ -302,21 +304,12 @@ main(int argc, char *argv[])
 		case 'P':
 			c.positive = optarg;
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
 		case 'T':
 			if (mlw_num_strict(optarg, &threshold) < 0) {
 				mlw_warnx("--threshold: expected a number, found "
 				    "'%s'", optarg);
 				mlw_usage_error(usage_text);
 			}
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'b':
 			mlw_free_list(bylist, nby);

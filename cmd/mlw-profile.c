@@ -26,11 +26,11 @@ main(int argc, char *argv[])
 		{ "merge", no_argument, NULL, 'M' },
 		{ "quantiles", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "save", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, 'S' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "top", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const double defq[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
@@ -50,6 +50,8 @@ main(int argc, char *argv[])
 	o.nq = sizeof defq / sizeof defq[0];
 	while ((ch = getopt_long(argc, argv, "f:hq:r:s:t:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'E':
 			o.emit = 1;
@@ -57,22 +59,9 @@ main(int argc, char *argv[])
 		case 'M':
 			o.merge = 1;
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'S':
-			mlw_set_strict(1);
-			break;
-		case 'V':
-			mlw_version();
 		case 'f':
-			mlw_free_list(o.fields, o.nfields);
-			o.fields = mlw_split_list(optarg, &o.nfields);
-			if (o.fields == NULL) {
-				mlw_warnx("--fields: invalid list '%s'", optarg);
-				mlw_usage_error(usage_text);
-			}
+			o.fields = mlw_list_opt("--fields", optarg, o.fields,
+			    &o.nfields, usage_text);
 			break;
 		case 'h':
 			printf("usage: %s\n", usage_text);

@@ -185,18 +185,6 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_out_flush();
 }
 
-static char **
-list_opt(const char *name, const char *val, size_t *n)
-{
-	char **l = mlw_split_list(val, n);
-
-	if (l == NULL) {
-		mlw_warnx("%s: invalid list '%s'", name, val);
-		mlw_usage_error(usage_text);
-	}
-	return l;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -211,10 +199,10 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "save-ref", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, 'S' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct psi ps;
@@ -226,7 +214,6 @@ main(int argc, char *argv[])
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
 	struct mlw_path *paths;
-	long long ll;
 	size_t i;
 	int ch, domerge = 0;
 
@@ -240,6 +227,8 @@ main(int argc, char *argv[])
 	po.binning = MLW_BINNING_QUANTILE;
 	while ((ch = getopt_long(argc, argv, "b:c:de:f:hr:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'B':
 			if (strcmp(optarg, "quantile") == 0)
@@ -259,27 +248,12 @@ main(int argc, char *argv[])
 		case 'M':
 			domerge = 1;
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'S':
-			mlw_set_strict(1);
-			break;
-		case 'V':
-			mlw_version();
 		case 'b':
-			if (mlw_int_strict(optarg, 2, 1000, &ll) < 0) {
-				mlw_warnx("--bins: expected a whole number from "
-				    "2 to 1000, found '%s'", optarg);
-				mlw_usage_error(usage_text);
-			}
-			po.bins = (int)ll;
-			po.bins_given = 1;
+			mlw_profile_opt_bins(&po, optarg, usage_text);
 			break;
 		case 'c':
-			po.categorical = list_opt("--categorical", optarg,
-			    &po.ncategorical);
+			po.categorical = mlw_list_opt("--categorical", optarg,
+			    po.categorical, &po.ncategorical, usage_text);
 			break;
 		case 'd':
 			ps.detail = 1;
@@ -293,7 +267,8 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'f':
-			po.fields = list_opt("--fields", optarg, &po.nfields);
+			po.fields = mlw_list_opt("--fields", optarg,
+			    po.fields, &po.nfields, usage_text);
 			break;
 		case 'h':
 			printf("usage: %s\n", usage_text);
@@ -319,16 +294,7 @@ main(int argc, char *argv[])
 		mlw_warnx("--emit-state and --merge exclude each other");
 		mlw_usage_error(usage_text);
 	}
-	for (i = 0; i < po.nfields; i++) {
-		size_t j;
-
-		for (j = 0; j < i; j++)
-			if (strcmp(po.fields[i], po.fields[j]) == 0) {
-				mlw_warnx("--fields: %s is given twice",
-				    po.fields[i]);
-				mlw_usage_error(usage_text);
-			}
-	}
+	mlw_profile_opts_check(&po, usage_text);
 
 	mlw_profile_load(&ps.prof, ref, &po);
 	if (save) {

@@ -26,13 +26,13 @@ main(int argc, char *argv[])
 		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "series", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, 'X' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 't' },
 		{ "value", required_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct mlw_msgkind unknown = { "records of unknown shape", 0, 0 };
@@ -52,11 +52,9 @@ main(int argc, char *argv[])
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "f:ho:s:t:v:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
 		case 'T':
 			if (mlw_num_strict(optarg, &o.threshold) < 0) {
 				mlw_warnx("--threshold: expected a number, found "
@@ -64,11 +62,6 @@ main(int argc, char *argv[])
 				mlw_usage_error(usage_text);
 			}
 			o.has_threshold = 1;
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'f':
 			if (strcmp(optarg, "table") == 0)
@@ -93,11 +86,8 @@ main(int argc, char *argv[])
 			outpath = optarg;
 			break;
 		case 's':
-			mlw_free_list(o.series, o.nseries);
-			if ((o.series = mlw_split_list(optarg, &o.nseries)) == NULL) {
-				mlw_warnx("--series: invalid list '%s'", optarg);
-				mlw_usage_error(usage_text);
-			}
+			o.series = mlw_list_opt("--series", optarg, o.series,
+			    &o.nseries, usage_text);
 			break;
 		case 't':
 			o.title = optarg;

@@ -83,12 +83,12 @@ main(int argc, char *argv[])
 		{ "min", no_argument, NULL, 'm' },
 		{ "mlflow", required_argument, NULL, 'F' },
 		{ "only-changed", no_argument, NULL, 'c' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "sort", required_argument, NULL, 's' },
 		{ "stale", required_argument, NULL, 'S' },
 		{ "store", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, 'X' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ "where", required_argument, NULL, 'w' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -112,6 +112,8 @@ main(int argc, char *argv[])
 	memset(&sel, 0, sizeof sel);
 	while ((ch = getopt_long(argc, argv, "f:hl:s:w:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'F':
 			mlflow = optarg;
@@ -119,19 +121,10 @@ main(int argc, char *argv[])
 		case 'M':
 			dir = 1;
 			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
-				mlw_fatal_errno("%s", optarg);
-			break;
 		case 'S':
 			if (mlw_duration_parse(optarg, &stale) < 0 || stale <= 0)
 				usage_bad("--stale", "a positive duration such "
 				    "as 1h", optarg);
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'a':
 			all_stats = 1;

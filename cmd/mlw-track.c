@@ -28,12 +28,10 @@ struct list {
 static void
 fields_opt(struct list *l, const char *opt, const char *arg)
 {
-	mlw_free_list(l->v, l->n);
-	l->v = mlw_split_list(arg, &l->n);
-	if (l->v == NULL) {
-		mlw_warnx("--%s: invalid list '%s'", opt, arg);
-		mlw_usage_error(usage_text);
-	}
+	char name[64];
+
+	snprintf(name, sizeof name, "--%s", opt);
+	l->v = mlw_list_opt(name, arg, l->v, &l->n, usage_text);
 }
 
 /* --param, --tag: KEY=VALUE, added to the list. */
@@ -72,7 +70,7 @@ main(int argc, char *argv[])
 		{ "store", required_argument, NULL, 's' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "tag-fields", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct list params = { 0 }, tags = { 0 }, pfields = { 0 }, tfields = { 0 };
@@ -88,6 +86,8 @@ main(int argc, char *argv[])
 	memset(&st, 0, sizeof st);
 	while ((ch = getopt_long(argc, argv, "+e:hn:p:s:t:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'P':
 			fields_opt(&pfields, "param-fields", optarg);
@@ -95,8 +95,6 @@ main(int argc, char *argv[])
 		case 'T':
 			fields_opt(&tfields, "tag-fields", optarg);
 			break;
-		case 'V':
-			mlw_version();
 		case 'e':
 			st.experiment = optarg;
 			break;

@@ -138,13 +138,13 @@ main(int argc, char *argv[])
 		{ "idle", required_argument, NULL, 'i' },
 		{ "late", required_argument, NULL, 'L' },
 		{ "lateness", required_argument, NULL, 'l' },
-		{ "rejects", required_argument, NULL, 'R' },
+		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "size", required_argument, NULL, 's' },
 		{ "slide", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, 'X' },
+		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "time", required_argument, NULL, 't' },
 		{ "time-unit", required_argument, NULL, 'U' },
-		{ "version", no_argument, NULL, 'V' },
+		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct win w;
@@ -166,14 +166,12 @@ main(int argc, char *argv[])
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "c:hi:l:s:t:", longopts,
 	    NULL)) != -1) {
+		if (mlw_common_opt(ch, optarg))
+			continue;
 		switch (ch) {
 		case 'L':
 			w.latepath = optarg;
 			if ((w.late = fopen(optarg, "a")) == NULL)
-				mlw_fatal_errno("%s", optarg);
-			break;
-		case 'R':
-			if (mlw_rejects_open(optarg) < 0)
 				mlw_fatal_errno("%s", optarg);
 			break;
 		case 'S':
@@ -190,11 +188,6 @@ main(int argc, char *argv[])
 				    "'%s'", optarg);
 				mlw_usage_error(usage_text);
 			}
-			break;
-		case 'V':
-			mlw_version();
-		case 'X':
-			mlw_set_strict(1);
 			break;
 		case 'c':
 			if (mlw_int_strict(optarg, 1, INT64_MAX / 4, &ll) < 0) {

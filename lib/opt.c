@@ -69,3 +69,37 @@ mlw_free_list(char **list, size_t n)
 		free(list[i]);
 	free(list);
 }
+
+int
+mlw_common_opt(int ch, const char *arg)
+{
+	switch (ch) {
+	case MLW_OPT_REJECTS:
+		if (mlw_rejects_open(arg) < 0)
+			mlw_fatal_errno("%s", arg);
+		return 1;
+	case MLW_OPT_STRICT:
+		mlw_set_strict(1);
+		return 1;
+	case MLW_OPT_VERSION:
+		mlw_version();
+	default:
+		return 0;
+	}
+}
+
+char **
+mlw_list_opt(const char *opt, const char *arg, char **old, size_t *n,
+    const char *usage)
+{
+	char **l;
+
+	mlw_free_list(old, *n);
+	l = mlw_split_list(arg, n);
+
+	if (l == NULL) {
+		mlw_warnx("%s: invalid list '%s'", opt, arg);
+		mlw_usage_error(usage);
+	}
+	return l;
+}

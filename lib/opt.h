@@ -17,4 +17,16 @@ _Noreturn void mlw_version(void);
 char **mlw_split_list(const char *s, size_t *n);
 void mlw_free_list(char **list, size_t n);
 
+/* The options every program has, as getopt_long values (far above any
+ * character): --rejects FILE, --strict, --version. */
+enum { MLW_OPT_REJECTS = 0x1000, MLW_OPT_STRICT, MLW_OPT_VERSION };
+/* Handle ch when it is one of them (--version exits): 1, else 0. Call it
+ * first in the option loop: if (mlw_common_opt(ch, optarg)) continue; */
+int mlw_common_opt(int ch, const char *arg);
+/* A comma-separated list option (mlw_split_list) replacing old (of *n
+ * entries, freed; NULL for none: the last one given wins), or a usage
+ * error that names the option. */
+char **mlw_list_opt(const char *opt, const char *arg, char **old, size_t *n,
+    const char *usage);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "io.h"
+#include "opt.h"
 #include "jw.h"
 #include "num.h"
 #include "state.h"
@@ -99,6 +100,35 @@ in_list(char **list, size_t n, const char *s)
 		if (strcmp(list[i], s) == 0)
 			return 1;
 	return 0;
+}
+
+void
+mlw_profile_opt_bins(struct mlw_profile_opts *po, const char *arg,
+    const char *usage)
+{
+	long long ll;
+
+	if (mlw_int_strict(arg, 2, 1000, &ll) < 0) {
+		mlw_warnx("--bins: expected a whole number from 2 to 1000, "
+		    "found '%s'", arg);
+		mlw_usage_error(usage);
+	}
+	po->bins = (int)ll;
+	po->bins_given = 1;
+}
+
+void
+mlw_profile_opts_check(const struct mlw_profile_opts *po, const char *usage)
+{
+	size_t i, j;
+
+	for (i = 0; i < po->nfields; i++)
+		for (j = 0; j < i; j++)
+			if (strcmp(po->fields[i], po->fields[j]) == 0) {
+				mlw_warnx("--fields: %s is given twice",
+				    po->fields[i]);
+				mlw_usage_error(usage);
+			}
 }
 
 /* ---------- building from reference records ---------- */

@@ -58,6 +58,14 @@ struct mlw_profile_opts {
 	int keep_order;           /* and the values in reference order */
 };
 
+/* Command-line helpers shared by the programs that take a reference:
+ * --bins N (a whole number from 2 to 1000) into po, and the check that no
+ * field is named twice in --fields; both a usage error otherwise. */
+void mlw_profile_opt_bins(struct mlw_profile_opts *po, const char *arg,
+    const char *usage);
+void mlw_profile_opts_check(const struct mlw_profile_opts *po,
+    const char *usage);
+
 /* Load path: a saved profile (its first record is {"mlw":"psi_profile",..})
  * or JSON Lines reference records. Bad reference records are rejected as
  * input records are; a bad profile or an unusable field is fatal. */
