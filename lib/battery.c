@@ -310,7 +310,7 @@ setup_field(struct mlw_battery *d, struct mlw_bfield *fl, struct mlw_feature *f,
 		r->x = f->vals;
 		r->n = f->nvals;
 		r->total = f->nvals;
-		r->std = mlw_np_std(f->vals, f->nvals);
+		r->std = sqrt(mlw_np_var(f->vals, f->nvals, NULL));   /* np.std */
 		r->distinct = mlw_distinct(f->vals, f->nvals);
 	}
 }

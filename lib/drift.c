@@ -99,25 +99,6 @@ mlw_distinct_union(const double *a, size_t na, const double *b, size_t nb)
 	return d;
 }
 
-double
-mlw_np_std(const double *x, size_t n)
-{
-	double *d, mean, v;
-	size_t i;
-
-	if (n == 0)
-		return NAN;
-	mean = mlw_np_sum(x, n) / (double)n;
-	d = malloc(n * sizeof *d);
-	if (d == NULL)
-		mlw_fatal("out of memory");
-	for (i = 0; i < n; i++)
-		d[i] = (x[i] - mean) * (x[i] - mean);
-	v = mlw_np_sum(d, n) / (double)n;
-	free(d);
-	return sqrt(v);
-}
-
 size_t
 mlw_sturges_edges(const double *a, size_t na, const double *b, size_t nb,
     double **e, size_t *ecap)

@@ -62,8 +62,6 @@ size_t mlw_distinct_union(const double *a, size_t na, const double *b,
     size_t nb);
 /* Distinct values of one sorted sample. */
 size_t mlw_distinct(const double *x, size_t n);
-/* Population standard deviation as numpy.std computes it. */
-double mlw_np_std(const double *x, size_t n);
 
 /* The method Evidently's defaults pick: with a reference of at most 1000
  * values, z (at most 2 distinct values in both samples), chisquare (3 to

@@ -198,3 +198,25 @@ mlw_np_sum(const double *x, size_t n)
 		r += pairwise(x + i, n - i < 8192 ? n - i : 8192);
 	return r;
 }
+
+double
+mlw_np_var(const double *x, size_t n, double *mean)
+{
+	double *d, m, v;
+	size_t i;
+
+	m = mlw_np_sum(x, n) / (double)n;
+	d = malloc(n * sizeof *d);
+	if (d == NULL)
+		mlw_fatal("out of memory");
+	for (i = 0; i < n; i++) {
+		double t = x[i] - m;
+
+		d[i] = t * t;
+	}
+	v = mlw_np_sum(d, n) / (double)n;
+	free(d);
+	if (mean)
+		*mean = m;
+	return v;
+}

@@ -18,6 +18,10 @@ double mlw_quantile_sorted(const double *x, size_t n, double q);
  * sums agree with NumPy's to the last bit. */
 double mlw_np_sum(const double *x, size_t n);
 
+/* numpy.var(x) (ddof 0, n >= 1) with numpy's sums: mean((x - m)^2), m the
+ * mean, stored in *mean unless mean is NULL. */
+double mlw_np_var(const double *x, size_t n, double *mean);
+
 /* Sort x[0..n) ascending. */
 void mlw_sort_doubles(double *x, size_t n);
 

@@ -1086,25 +1086,10 @@ mlw_mannwhitneyu_alt(const double *a, size_t na, const double *b, size_t nb,
 
 /* mean and variance (ddof=1) as NumPy and scipy's _var compute them:
  * pairwise sums, var = mean((x - mean)^2) * (n / (n - 1)). */
-static int
+static void
 mean_var(const double *x, size_t n, double *mean, double *var)
 {
-	double *d = malloc(n * sizeof *d), m, ss;
-	size_t i;
-
-	if (!d)
-		return -1;
-	m = mlw_np_sum(x, n) / n;
-	for (i = 0; i < n; i++) {
-		double t = x[i] - m;
-
-		d[i] = t * t;
-	}
-	ss = mlw_np_sum(d, n) / n;
-	free(d);
-	*mean = m;
-	*var = ss * ((double)n / (double)(n - 1));
-	return 0;
+	*var = mlw_np_var(x, n, mean) * ((double)n / (double)(n - 1));
 }
 
 struct mlw_test
@@ -1117,8 +1102,8 @@ mlw_ttest_ind(const double *a, size_t na, const double *b, size_t nb,
 
 	if (na == 0 || nb == 0)
 		return NAN2;
-	if (mean_var(a, na, &m1, &v1) || mean_var(b, nb, &m2, &v2))
-		return NAN2;
+	mean_var(a, na, &m1, &v1);
+	mean_var(b, nb, &m2, &v2);
 	if (equal_var) {
 		double svar;
 

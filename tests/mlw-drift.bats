@@ -123,6 +123,8 @@ witness() {
 @test "a field with no values in a window is null with a message; the others go on" {
 	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' '{"x":3,"c":"a"}' > ref.jsonl
 	printf '%s\n' '{"x":null,"c":"a"}' '{"c":"b"}' > cur.jsonl
+	# NumPy: r, c = [2, 1], [1, 1]; 0.5 * np.sum(np.abs(r/r.sum() - c/c.sum()))
+	# = 0.16666666666666666 (tvd of c)
 	run --separate-stderr mlw-drift --ref ref.jsonl --method-for x=psi --method-for c=tvd cur.jsonl
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = '{"feature":"x","method":"psi","statistic":null,"p_value":null,"threshold":0.1,"drift":null,"n":0,"missing":2,"ref_n":3}' ]
@@ -134,6 +136,9 @@ witness() {
 @test "--threshold and --drift-share move the verdicts" {
 	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' '{"x":3,"c":"a"}' > ref.jsonl
 	printf '%s\n' '{"x":1,"c":"a"}' '{"x":3,"c":"b"}' > cur.jsonl
+	# NumPy, as above: x over the values 1, 2, 3: r = [1, 1, 1], c = [1, 0, 1]
+	# gives 0.33333333333333337; c: r = [2, 1], c = [1, 1] gives
+	# 0.16666666666666666
 	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd --threshold 0.2 cur.jsonl
 	[ "${lines[0]}" = '{"feature":"x","method":"tvd","statistic":0.33333333333333337,"p_value":null,"threshold":0.2,"drift":true,"n":2,"missing":0,"ref_n":3}' ]
 	[ "${lines[1]}" = '{"feature":"c","method":"tvd","statistic":0.16666666666666666,"p_value":null,"threshold":0.2,"drift":false,"n":2,"missing":0,"ref_n":3}' ]
@@ -145,6 +150,8 @@ witness() {
 @test "--js-base 2 divides the divergence by ln 2: at most 1" {
 	printf '%s\n' '{"c":"a"}' '{"c":"a"}' > ref.jsonl
 	printf '%s\n' '{"c":"b"}' > cur.jsonl
+	# disjoint samples: sqrt((ln 2 + ln 2) / 2) = math.sqrt(math.log(2)) =
+	# 0.8325546111576977 in Python; in base 2, exactly 1
 	run --separate-stderr mlw-drift --ref ref.jsonl --method jensenshannon cur.jsonl
 	[[ "${lines[0]}" == *'"statistic":0.8325546111576977,'* ]]
 	run --separate-stderr mlw-drift --ref ref.jsonl --method jensenshannon --js-base 2 cur.jsonl
@@ -210,6 +217,7 @@ witness() {
 @test "a value of the wrong type rejects the record with file and line" {
 	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' > ref.jsonl
 	printf '%s\n' '{"x":1,"c":"a"}' '{"x":"two","c":"b"}' '{"x":3,"c":{}}' > cur.jsonl
+	# tvd of x over 1, 2: r = [1, 1], c = [1, 0]: 0.5 in NumPy, as by hand
 	run --separate-stderr mlw-drift --ref ref.jsonl --method tvd --rejects rej.jsonl cur.jsonl
 	[ "$status" -eq 1 ]
 	[ "${lines[0]}" = '{"feature":"x","method":"tvd","statistic":0.5,"p_value":null,"threshold":0.1,"drift":true,"n":1,"missing":0,"ref_n":2}' ]
