@@ -1,4 +1,5 @@
 #include "dprofile.h"
+#include "profile.h"
 
 #include <fcntl.h>
 #include <math.h>
@@ -16,7 +17,7 @@
 #include "strmap.h"
 #include "window.h"
 
-#define PSI_TAG "psi_profile"
+#define PSI_TAG MLW_PROFILE_TAG
 #define PROG "mlw-profile"
 #define PSI_BINS 10
 
@@ -1696,33 +1697,15 @@ load_records(struct mlw_dp *dp, struct mlw_input *in, struct mlw_line *first)
 static void
 load_ref(struct mlw_dp *dp, const char *path)
 {
-	char *files[1];
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
-	int fd;
 
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		mlw_fatal_errno("%s", path);
-	close(fd);
-	files[0] = (char *)path;
-	in = mlw_input_new(files, 1);
 	memset(&doc, 0, sizeof doc);
-	if (!mlw_input_next(in, &ln))
-		mlw_fatal("%s: reference is empty", path);
-	if (mlw_json_parse(&doc, ln.p, ln.len) == 0 &&
-	    doc.tok[0].type == MLW_JOBJ) {
-		long t = mlw_json_member(&doc, 0, "mlw", 3);
-
-		if (t >= 0 && mlw_json_streq(&doc, (uint32_t)t, PSI_TAG,
-		    strlen(PSI_TAG))) {
-			load_saved(dp, in, &doc, &ln);
-			goto done;
-		}
-	}
-	load_records(dp, in, &ln);
-done:
+	if (mlw_ref_open(path, &in, &ln, &doc))
+		load_saved(dp, in, &doc, &ln);
+	else
+		load_records(dp, in, &ln);
 	mlw_json_free(&doc);
 	mlw_input_free(in);
 	dp->has_ref = 1;

@@ -15,7 +15,7 @@
 #include "state.h"
 #include "stats.h"
 
-#define PROFILE_TAG "psi_profile"
+#define PROFILE_TAG MLW_PROFILE_TAG
 
 /* The category text of a scalar, in a buffer reused call after call (so
  * binning allocates nothing per record): mlw_jw_category, with numbers
@@ -700,41 +700,47 @@ load_saved(struct mlw_profile *p, const struct mlw_profile_opts *o,
 	}
 }
 
-void
-mlw_profile_load(struct mlw_profile *p, const char *path,
-    const struct mlw_profile_opts *o)
+int
+mlw_ref_open(const char *path, struct mlw_input **in, struct mlw_line *first,
+    struct mlw_json *doc)
 {
 	char *files[1];
-	struct mlw_input *in;
-	struct mlw_line ln;
-	struct mlw_json doc;
 	int fd;
+	long t;
 
-	memset(p, 0, sizeof *p);
-	p->binning = o->binning;
-	p->bins = o->bins;
 	/* a missing reference is fatal, not one bad file among many */
 	fd = open(path, O_RDONLY);
 	if (fd < 0)
 		mlw_fatal_errno("%s", path);
 	close(fd);
 	files[0] = (char *)path;
-	in = mlw_input_new(files, 1);
-	memset(&doc, 0, sizeof doc);
-	if (!mlw_input_next(in, &ln))
+	*in = mlw_input_new(files, 1);
+	if (!mlw_input_next(*in, first))
 		mlw_fatal("%s: reference is empty", path);
-	if (mlw_json_parse(&doc, ln.p, ln.len) == 0 &&
-	    doc.tok[0].type == MLW_JOBJ) {
-		long t = mlw_json_member(&doc, 0, "mlw", 3);
+	if (mlw_json_parse(doc, first->p, first->len) < 0 ||
+	    doc->tok[0].type != MLW_JOBJ)
+		return 0;
+	t = mlw_json_member(doc, 0, "mlw", 3);
+	return t >= 0 && mlw_json_streq(doc, (uint32_t)t, PROFILE_TAG,
+	    strlen(PROFILE_TAG));
+}
 
-		if (t >= 0 && mlw_json_streq(&doc, (uint32_t)t, PROFILE_TAG,
-		    strlen(PROFILE_TAG))) {
-			load_saved(p, o, in, &doc, &ln);
-			goto done;
-		}
-	}
-	build(p, path, o, in, &ln);
-done:
+void
+mlw_profile_load(struct mlw_profile *p, const char *path,
+    const struct mlw_profile_opts *o)
+{
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+
+	memset(p, 0, sizeof *p);
+	memset(&doc, 0, sizeof doc);
+	p->binning = o->binning;
+	p->bins = o->bins;
+	if (mlw_ref_open(path, &in, &ln, &doc))
+		load_saved(p, o, in, &doc, &ln);
+	else
+		build(p, path, o, in, &ln);
 	if (p->nf == 0)
 		mlw_fatal("%s: no fields to compare", path);
 	mlw_json_free(&doc);

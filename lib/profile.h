@@ -66,6 +66,16 @@ void mlw_profile_opt_bins(struct mlw_profile_opts *po, const char *arg,
 void mlw_profile_opts_check(const struct mlw_profile_opts *po,
     const char *usage);
 
+/* Open the reference path (missing or empty: fatal) and read its first
+ * line into *first; 1 when that line begins a saved profile
+ * ({"mlw":"psi_profile",...}, parsed into doc), else 0 (reference records;
+ * doc then holds nothing). The caller frees in and doc. */
+#define MLW_PROFILE_TAG "psi_profile"
+struct mlw_input;
+struct mlw_line;
+int mlw_ref_open(const char *path, struct mlw_input **in,
+    struct mlw_line *first, struct mlw_json *doc);
+
 /* Load path: a saved profile (its first record is {"mlw":"psi_profile",..})
  * or JSON Lines reference records. Bad reference records are rejected as
  * input records are; a bad profile or an unusable field is fatal. */
