@@ -476,6 +476,22 @@ clip01(double p)
 	return p < 0 ? 0 : p > 1 ? 1 : p;
 }
 
+/* t = a b for m x m matrices (row-major), summed in index order. */
+static void
+matmul(const double *a, const double *b, double *t, int m)
+{
+	int i, j, l;
+
+	for (i = 0; i < m; i++)
+		for (j = 0; j < m; j++) {
+			double s = 0;
+
+			for (l = 0; l < m; l++)
+				s += a[(size_t)i * m + l] * b[(size_t)l * m + j];
+			t[(size_t)i * m + j] = s;
+		}
+}
+
 /* Durbin's matrix (Marsaglia, Tsang & Wang 2003): P(D_n < d) is
  * n!/n^n times the (k,k) entry of H^n, d = (k - h)/n. Scaled powers keep
  * the entries in range; the exponent is tracked apart. */
@@ -484,7 +500,7 @@ kolmogn_dmtw(int n, double d)
 {
 	const double ep = 0x1p128, em = 0x1p-128;
 	double nd = n * d, h, *H, *P, *T, *v, *w, fac, tt, p;
-	int k, m, i, j, l, nn, expnt = 0, hexp = 0;
+	int k, m, i, j, nn, expnt = 0, hexp = 0;
 
 	if (d >= 1)
 		return 1;
@@ -519,29 +535,13 @@ kolmogn_dmtw(int n, double d)
 		P[(size_t)i * m + i] = 1;
 	for (nn = n; nn > 0; nn /= 2) {
 		if (nn % 2) {
-			for (i = 0; i < m; i++)
-				for (j = 0; j < m; j++) {
-					double s = 0;
-
-					for (l = 0; l < m; l++)
-						s += P[(size_t)i * m + l] *
-						    H[(size_t)l * m + j];
-					T[(size_t)i * m + j] = s;
-				}
+			matmul(P, H, T, m);
 			memcpy(P, T, (size_t)m * m * sizeof *P);
 			expnt += hexp;
 		}
 		if (nn / 2 == 0)
 			break;
-		for (i = 0; i < m; i++)
-			for (j = 0; j < m; j++) {
-				double s = 0;
-
-				for (l = 0; l < m; l++)
-					s += H[(size_t)i * m + l] *
-					    H[(size_t)l * m + j];
-				T[(size_t)i * m + j] = s;
-			}
+		matmul(H, H, T, m);
 		memcpy(H, T, (size_t)m * m * sizeof *H);
 		hexp *= 2;
 		if (fabs(H[(size_t)(k - 1) * m + k - 1]) > ep) {
