@@ -7,8 +7,11 @@
  * chooses one of the program's command lines in progargs.h, the rest is
  * written to a file that the command line reads (@IN). The fixtures the
  * command lines name come from scripts/fuzz/fixtures (MLW_FUZZ_FIXTURES,
- * set by the Makefile). Leak detection must be off (harness.h). */
+ * set by the Makefile). A word <@NAME makes the file NAME the program's
+ * standard input (else it is /dev/null). Leak detection must be off
+ * (harness.h). */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +40,7 @@ struct cmdline {
 	char *argv[MAXARGS + 1];
 	const char *out[MAXARGS];       /* output files to remove */
 	int nout;
+	const char *in;                 /* standard input, or NULL */
 };
 
 static struct cmdline lines[MAXLINES];
@@ -121,7 +125,11 @@ add_line(const char *args)
 		w[k] = '\0';
 		if (c->argc == MAXARGS)
 			abort();
-		if (w[0] == '@') {
+		if (w[0] == '<' && w[1] == '@') {
+			const char *name = strcmp(w, "<@IN") == 0 ? "in" : w + 2;
+
+			c->in = strdup(mlw_fuzz_path(0, name));
+		} else if (w[0] == '@') {
 			const char *name = strcmp(w, "@IN") == 0 ? "in" : w + 1;
 			const char *p = mlw_fuzz_path(0, name);
 
@@ -134,11 +142,26 @@ add_line(const char *args)
 	c->argv[c->argc] = NULL;
 }
 
+/* Standard input is /dev/null, unless a command line says <@NAME. */
+static void
+stdin_null(void)
+{
+	int fd = open("/dev/null", O_RDONLY);
+
+	if (fd < 0 || dup2(fd, 0) < 0) {
+		perror("/dev/null");
+		abort();
+	}
+	close(fd);
+	clearerr(stdin);
+}
+
 static void
 init(void)
 {
 	size_t i;
 
+	stdin_null();
 	load_fixtures();
 	for (i = 0; i < sizeof progargs / sizeof progargs[0]; i++)
 		if (strcmp(progargs[i].prog, MLW_FUZZ_PROG) == 0 &&
@@ -158,6 +181,15 @@ call_main(void *arg)
 
 	/* main may change argv (argv[0], getopt's permutation) */
 	memcpy(argv, c->argv, sizeof argv);
+	if (c->in != NULL) {
+		int fd = open(c->in, O_RDONLY);
+
+		if (fd < 0 || dup2(fd, 0) < 0) {
+			perror(c->in);
+			abort();
+		}
+		close(fd);
+	}
 	return mlw_prog_main(c->argc, argv);
 }
 
@@ -177,6 +209,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mlw_fuzz_write(fix[i].name, fix[i].text, fix[i].len);
 	mlw_fuzz_write("in", size ? data + 1 : data, size ? size - 1 : 0);
 	mlw_fuzz_run(call_main, (void *)c);
+	if (c->in != NULL)
+		stdin_null();
 	for (i = 0; i < c->nout; i++)
 		unlink(c->out[i]);
 	return 0;

@@ -5,7 +5,8 @@
  * the fuzz input; @NAME is the file NAME in the target's temporary
  * directory: a fixture from scripts/fuzz/fixtures/ (copied afresh before
  * every run, so a state file starts each run the same), or else an output
- * file, removed after every run. The first byte of a fuzz input chooses
+ * file, removed after every run; <@IN or <@NAME makes that file standard
+ * input, which is otherwise /dev/null. The first byte of a fuzz input chooses
  * the command line (byte % number of lines for the program); the rest is
  * the input.
  *
@@ -40,6 +41,8 @@ static const struct progargs {
 	{ "mlw-metrics", "--task multiclass --label label --pred pred @IN" },
 	{ "mlw-metrics", "--task regression --label label --pred pred --by window_start @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --threshold 0.3 --auc-bins 10 --strict @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --emit-state @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --merge @IN" },
 
 	{ "mlw-profile", "@IN" },
 	{ "mlw-profile", "--top 3 --quantiles 0.1,0.5,0.9 --rejects @out-rej @IN" },
@@ -47,6 +50,8 @@ static const struct progargs {
 	{ "mlw-profile", "--ref @dprof.jsonl --strict @IN" },
 	{ "mlw-profile", "--ref @IN @ref.jsonl" },
 	{ "mlw-profile", "--save @out-prof --fields f.x,f.c @IN" },
+	{ "mlw-profile", "--fields f.x,f.c --emit-state @IN" },
+	{ "mlw-profile", "--fields f.x,f.c --merge @IN" },
 
 	{ "mlw-psi", "--ref @ref.jsonl @IN" },
 	{ "mlw-psi", "--ref @prof.jsonl --detail @IN" },
@@ -54,6 +59,8 @@ static const struct progargs {
 	{ "mlw-psi", "--ref @ref.jsonl --strict --rejects @out-rej @IN" },
 	{ "mlw-psi", "--ref @IN --fields f.x,f.c @ref.jsonl" },
 	{ "mlw-psi", "--ref @IN --save-ref @out-prof" },
+	{ "mlw-psi", "--ref @ref.jsonl --emit-state @IN" },
+	{ "mlw-psi", "--ref @ref.jsonl --merge @IN" },
 
 	{ "mlw-report", "@IN" },
 	{ "mlw-report", "--format markdown @IN" },
@@ -68,4 +75,49 @@ static const struct progargs {
 	{ "mlw-window", "--count 4 --slide 2 --strict @IN" },
 	{ "mlw-window", "--time t --size 1s --time-unit ms --rejects @out-rej @IN" },
 	{ "mlw-window", "--time ts --size 1h --idle 1s @IN" },
+
+	{ "mlw-csv", "@IN" },
+	{ "mlw-csv", "--strict @IN" },
+	{ "mlw-csv", "--delimiter ; --header a,b.c,d,e --types a=string --types d=json @IN" },
+	{ "mlw-csv", "--delimiter tab --types b=bool --rejects @out-rej @IN" },
+	{ "mlw-csv", "--to-csv @IN" },
+	{ "mlw-csv", "--to-csv --crlf --delimiter \\t --header f.x,f.c --strict @IN" },
+
+	{ "mlw-detect", "--field x --method page-hinkley @IN" },
+	{ "mlw-detect", "--field x --method page-hinkley --mode both --threshold 5 --alpha 0.99 --by k --all @IN" },
+	{ "mlw-detect", "--field x --method cusum --k 0.5 --h 4 --by k @IN" },
+	{ "mlw-detect", "--field x --method adwin --delta 0.01 --clock 1 --max-buckets 3 --all @IN" },
+	{ "mlw-detect", "--field x --method ddm --warm-start 10 @IN" },
+	{ "mlw-detect", "--field x --method eddm --strict @IN" },
+	{ "mlw-detect", "--field x --method hddm-a --two-sided --rejects @out-rej @IN" },
+	{ "mlw-detect", "--field x --method hddm-w --lambda 0.1 --by k @IN" },
+	{ "mlw-detect", "--field x --method kswin --window-size 30 --stat-size 10 --seed 1 --alpha 0.01 @IN" },
+
+	{ "mlw-drift", "--ref @ref.jsonl @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method auto --categorical f.c --drift-share 0.3 --strict @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method ks --method-for f.x=anderson --method-for f.c=jensenshannon --js-base 2 @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method cramer_von_mises --method-for f.x=energy --method-for f.c=chisquare @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method mannwhitney --method-for f.c=fisher_exact --categorical f.c @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method-for f.x=ttest --method-for f.c=z --auto-threshold --rejects @out-rej @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method-for f.x=wasserstein --method-for f.c=tvd --threshold 0.5 @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method-for f.x=hellinger --method-for f.c=kl @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --binning quantile --bins 4 --emit-state @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --binning quantile --merge @IN" },
+	{ "mlw-drift", "--ref @prof.jsonl --binning quantile --method psi @IN" },
+	{ "mlw-drift", "--ref @IN @ref.jsonl" },
+	{ "mlw-drift", "--ref @IN --binning quantile @ref.jsonl" },
+
+	{ "mlw-runs", "--store @IN" },
+	{ "mlw-runs", "--store @IN --where 'metrics.loss < 0.5 and params.lr = \"0.01\"' --sort -metrics.acc --limit 5 --format table" },
+	{ "mlw-runs", "--store @IN --all-stats --stale 1h --strict" },
+	{ "mlw-runs", "--store @IN --rejects @out-rej --format table" },
+	{ "mlw-runs", "--store @IN show 1ac7" },
+	{ "mlw-runs", "--store @IN compare --only-changed 1ac7 af77" },
+	{ "mlw-runs", "--store @IN history r1 loss acc" },
+	{ "mlw-runs", "--store @IN best loss --max" },
+	{ "mlw-runs", "--store @IN --where 'metrics.acc >= 0.6 AND tags.team = \"ml\"' history af77 --format table" },
+
+	{ "mlw-track", "--store @store.jsonl <@IN" },
+	{ "mlw-track", "--store @out-store --experiment x --run-name y --param a=1 --tag t=2 --param-fields lr,model --tag-fields git <@IN" },
+	{ "mlw-track", "--store @IN" },
 };
