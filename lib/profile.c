@@ -750,12 +750,9 @@ mlw_profile_load(struct mlw_profile *p, const char *path,
 void
 mlw_profile_save(const struct mlw_profile *p, const char *path)
 {
-	FILE *fp = fopen(path, "w");
 	struct mlw_buf b = { 0 };
 	size_t i, k;
 
-	if (fp == NULL)
-		mlw_fatal_errno("%s", path);
 	mlw_jw_open(&b, '{');
 	mlw_jw_key(&b, "mlw");
 	mlw_jw_str(&b, PROFILE_TAG, strlen(PROFILE_TAG));
@@ -815,8 +812,9 @@ mlw_profile_save(const struct mlw_profile *p, const char *path)
 		mlw_jw_close(&b, '}');
 		mlw_buf_addc(&b, '\n');
 	}
-	if (fwrite(b.p, 1, b.len, fp) != b.len || fflush(fp) == EOF ||
-	    ferror(fp) || fclose(fp) == EOF)
+	/* a new file renamed over the old one: a kill or a full disk
+	 * leaves the old profile whole */
+	if (mlw_write_atomic(path, b.p, b.len) < 0)
 		mlw_fatal_errno("%s: write error", path);
 	mlw_buf_free(&b);
 }

@@ -163,3 +163,87 @@ mlw-psi: 2 records rejected" ]
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "mlw-psi: rep.jsonl:3: invalid profile: repeated feature" ]
 }
+
+@test "an unreadable file among readable ones: named, exit 2, and every other record still counted" {
+	gen -n 300 --interval 10s > a.jsonl
+	gen -n 300 --interval 10s --start 2026-11-01T01:00:00Z > b.jsonl
+	for p in "mlw-window --time ts --size 1m" "mlw-psi --ref $DATA/ref.jsonl --fields f.x" \
+	    "mlw-report --value score" "mlw-alert --pass --time ts --name a --when score>0.5" \
+	    "mlw-metrics --task binary --label label --score score" \
+	    "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" "mlw-profile --fields score" \
+	    "mlw-detect --all --field score --method adwin" "mlw-csv --to-csv" \
+	    "mlw-bias --group features.country --label label --pred prediction" \
+	    "mlw-join --key id --labels a.jsonl"; do
+		$p a.jsonl b.jsonl > all.out
+		run --separate-stderr $p a.jsonl nosuch.jsonl b.jsonl
+		[ "$status" -eq 2 ]
+		[ "${stderr%%$'\n'*}" = "${p%% *}: nosuch.jsonl: No such file or directory" ]
+		[ "$output" = "$(cat all.out)" ]
+	done
+}
+
+@test "profiles, states and reports are replaced whole: a kill or a full disk leaves the old file" {
+	# Each is written to a new file and renamed over the old one, so a
+	# hard link to the old file keeps the old bytes (a rewrite in place
+	# would change them, and a kill in the middle would tear them).
+	gen -n 200 --interval 1m > log.jsonl
+	mlw-psi --ref log.jsonl --fields score --save-ref prof.jsonl
+	cp prof.jsonl prof.old && ln prof.jsonl prof.link
+	mlw-psi --ref "$DATA/ref.jsonl" --fields f.x --save-ref prof.jsonl
+	cmp prof.link prof.old
+	! cmp -s prof.jsonl prof.old
+	mlw-profile --fields score --save dprof.jsonl log.jsonl > /dev/null
+	cp dprof.jsonl dprof.old && ln dprof.jsonl dprof.link
+	mlw-profile --fields features.age --save dprof.jsonl log.jsonl > /dev/null
+	cmp dprof.link dprof.old
+	! cmp -s dprof.jsonl dprof.old
+	mlw-window --time ts --size 1h log.jsonl | mlw-psi --ref log.jsonl --fields score > psi.jsonl
+	mlw-alert --state st.jsonl --name d --when 'psi >= 0' --by feature psi.jsonl > /dev/null
+	cp st.jsonl st.old && ln st.jsonl st.link
+	mlw-alert --state st.jsonl --name d --when 'psi >= 0' --by feature psi.jsonl > /dev/null
+	cmp st.link st.old
+	mlw-report -o r.html --format html psi.jsonl
+	cp r.html r.old && ln r.html r.link
+	mlw-report -o r.html --format markdown psi.jsonl
+	cmp r.link r.old
+	! cmp -s r.html r.old
+}
+
+@test "SIGKILL during mlw-track's store writes: the store stays readable, nothing written before is lost" {
+	mlw-track --store s.jsonl --run-name first -- "$DATA/track-train.sh" > /dev/null 2>&1
+	for i in $(seq 1 20000); do echo "{\"loss\":$i,\"acc\":0.5}"; done > metrics.txt
+	for k in 1 2 3 4 5 6; do
+		cp s.jsonl before.jsonl
+		mlw-track --store s.jsonl --run-name "killed$k" < metrics.txt > /dev/null &
+		pid=$!
+		sleep "0.0${k}5"
+		kill -9 "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		# append-only: what was there before is there still, byte for byte
+		cmp -n "$(wc -c < before.jsonl)" before.jsonl s.jsonl
+		run --separate-stderr mlw-runs --store s.jsonl --where "run_name = 'first'"
+		[ "$status" -eq 0 ]
+		[[ "$output" == *'"status":"FINISHED"'* ]]
+		# every run that started is listed (a header, then a row each)
+		run --separate-stderr mlw-runs --store s.jsonl --format table
+		[ "$status" -eq 0 ]
+		[ "${#lines[@]}" -eq "$(($(grep -c '"mlw":"run_start"' s.jsonl) + 1))" ]
+	done
+}
+
+@test "states and profiles from a newer format are a clear error, never read as something else" {
+	mlw-psi --ref "$DATA/ref.jsonl" --emit-state "$DATA/ref.jsonl" | sed 's/"version":1/"version":2/' > v2.state
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --merge v2.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "${stderr_lines[0]}" = "mlw-psi: v2.state:1: state version 2; this mlw-psi reads version 1" ]
+	[ "${stderr_lines[3]}" = "mlw-psi: 3 state records rejected: the merged results would not be exact; nothing written" ]
+	mlw-psi --ref "$DATA/ref.jsonl" --save-ref prof.jsonl
+	sed '1s/"version":1/"version":2/' prof.jsonl > v2.prof
+	for p in "mlw-psi --ref v2.prof" "mlw-drift --binning quantile --ref v2.prof"; do
+		run --separate-stderr $p "$DATA/ref.jsonl"
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[ "$stderr" = "${p%% *}: v2.prof:1: invalid profile: expected version 1" ]
+	done
+}
