@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "json.h"
+#include "utf8.h"
 #include "num.h"
 #include "strmap.h"
 
@@ -386,49 +387,6 @@ mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim)
 		n -= k;
 	}
 	mlw_buf_addc(b, '"');
-}
-
-long
-mlw_utf8_check(const char *str, size_t n)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned c = s[i];
-		unsigned lo = 0x80, hi = 0xBF;
-		size_t len, k;
-
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xC2 && c <= 0xDF)
-			len = 2;
-		else if (c >= 0xE0 && c <= 0xEF) {
-			len = 3;
-			if (c == 0xE0)
-				lo = 0xA0;
-			else if (c == 0xED)
-				hi = 0x9F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			len = 4;
-			if (c == 0xF0)
-				lo = 0x90;
-			else if (c == 0xF4)
-				hi = 0x8F;
-		} else
-			return (long)i;
-		if (n - i < len)
-			return (long)i;
-		if (s[i + 1] < lo || s[i + 1] > hi)
-			return (long)i;
-		for (k = 2; k < len; k++)
-			if (s[i + k] < 0x80 || s[i + k] > 0xBF)
-				return (long)i;
-		i += len;
-	}
-	return -1;
 }
 
 int

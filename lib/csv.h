@@ -76,10 +76,6 @@ void mlw_csv_fields_free(struct mlw_csv_fields *f);
  * (so that "" reads back as the empty string, not as a missing value). */
 void mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim);
 
-/* Offset of the first byte of s (n bytes) that is not part of valid UTF-8
- * (no overlong forms, surrogates, or code points above U+10FFFF), or -1. */
-long mlw_utf8_check(const char *s, size_t n);
-
 /* True when s (n bytes) is a JSON number (RFC 8259 syntax) whose value,
  * as strtod reads it, is finite. */
 int mlw_csv_is_number(const char *s, size_t n);

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "num.h"
+#include "utf8.h"
 
 /* 1 for bytes that may appear unescaped in a string and need no check. */
 static unsigned char plain[256];
@@ -50,40 +51,6 @@ fail(struct mlw_json *doc, const unsigned char *p, const char *what)
 	snprintf(doc->err, sizeof doc->err,
 	    "invalid JSON at column %zu: %s, found %s", col, what, found);
 	return -1;
-}
-
-/* Length of the UTF-8 sequence at p (lead byte >= 0x80), or 0 if invalid. */
-static size_t
-utf8_len(const unsigned char *p, const unsigned char *end)
-{
-	unsigned c = p[0];
-	size_t n, i;
-	unsigned lo = 0x80, hi = 0xBF;
-
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0;
-		else if (c == 0xED)
-			hi = 0x9F;
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90;
-		else if (c == 0xF4)
-			hi = 0x8F;
-	} else
-		return 0;
-	if ((size_t)(end - p) < n)
-		return 0;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
 }
 
 static int
@@ -186,7 +153,7 @@ scan_string(struct mlw_json *doc, const unsigned char *p,
 			fail(doc, p, "control character in string (must be escaped)");
 			return NULL;
 		} else {
-			size_t n = utf8_len(p, end);
+			size_t n = mlw_utf8_len(p, end);
 
 			if (n == 0) {
 				fail(doc, p, "invalid UTF-8 in string");
@@ -436,26 +403,6 @@ mlw_json_free(struct mlw_json *doc)
 	doc->cap = doc->ntok = 0;
 }
 
-static void
-put_utf8(char *out, size_t *n, unsigned cp)
-{
-	if (cp < 0x80)
-		out[(*n)++] = (char)cp;
-	else if (cp < 0x800) {
-		out[(*n)++] = (char)(0xC0 | (cp >> 6));
-		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		out[(*n)++] = (char)(0xE0 | (cp >> 12));
-		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	} else {
-		out[(*n)++] = (char)(0xF0 | (cp >> 18));
-		out[(*n)++] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		out[(*n)++] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		out[(*n)++] = (char)(0x80 | (cp & 0x3F));
-	}
-}
-
 static unsigned
 hex4(const char *p)
 {
@@ -507,7 +454,7 @@ mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out, size_t cap)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
 				cp = 0xFFFD;
-			put_utf8(out, &n, cp);
+			n += mlw_utf8_put(out + n, cp);
 			continue;
 		}
 		default: out[n++] = p[1]; break;

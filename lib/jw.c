@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "num.h"
 #include "times.h"
+#include "utf8.h"
 
 void
 mlw_buf_reserve(struct mlw_buf *b, size_t extra)
@@ -88,17 +89,29 @@ void
 mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *u = (const unsigned char *)s;
 	size_t i, run = 0;
 
 	mlw_buf_reserve(b, n + 2);
 	b->p[b->len++] = '"';
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned char c = u[i];
 		char e[6];
-		size_t el = 2;
+		size_t el = 2, k;
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
 			continue;
+		if (c >= 0x80) {
+			if ((k = mlw_utf8_len(u + i, u + n)) != 0) {
+				i += k - 1;
+				continue;
+			}
+			/* not UTF-8 (an argument, a file name): U+FFFD */
+			mlw_buf_add(b, s + run, i - run);
+			run = i + 1;
+			mlw_buf_add(b, "\xEF\xBF\xBD", 3);
+			continue;
+		}
 		mlw_buf_add(b, s + run, i - run);
 		run = i + 1;
 		e[0] = '\\';

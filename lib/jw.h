@@ -28,7 +28,9 @@ void mlw_jw_key(struct mlw_buf *b, const char *key);
 /* Before an array element: a comma unless it is the first. */
 void mlw_jw_sep(struct mlw_buf *b);
 
-/* A JSON string of s (n bytes of valid UTF-8), escaped. */
+/* A JSON string of s (n bytes), escaped. A byte that is not part of
+ * valid UTF-8 (text from an argument, a file name, an MLflow file) is
+ * written as U+FFFD, so the output is always valid JSON. */
 void mlw_jw_str(struct mlw_buf *b, const char *s, size_t n);
 /* x in shortest round-trip form, or null when x is NaN or infinite.
  * Returns 0, or -1 when null was written. */

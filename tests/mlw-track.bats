@@ -175,3 +175,19 @@ mlw-runs: 1 record rejected" ]
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-track: --param: expected KEY=VALUE, found 'novalue'" ]
 }
+
+@test "regression: arguments and a directory that are not UTF-8 still make a store that reads back" {
+	# the run name, params, tags, experiment and the working directory are
+	# bytes from outside JSON; each byte that is not UTF-8 is stored as
+	# U+FFFD (before, the record was invalid JSON and mlw-runs rejected it)
+	mkdir "d$(printf '\377')"
+	(cd d* && echo '{"loss":1}' | mlw-track --store ../s.jsonl --param "lr=$(printf '\376')" \
+	    --tag "t=$(printf '\303')" --run-name "n$(printf '\377')" --experiment "e$(printf '\355\240\200')" > /dev/null)
+	run --separate-stderr mlw-runs --store s.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	r=$'\xef\xbf\xbd'
+	[[ "$output" == *"\"experiment\":\"e$r$r$r\",\"run_name\":\"n$r\","* ]]
+	[[ "$output" == *"/d$r\","* ]]
+	[[ "$output" == *"\"params\":{\"lr\":\"$r\"},\"tags\":{\"t\":\"$r\"},"* ]]
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "utf8.h"
 #include "tap.h"
 
 static struct mlw_csv_fields F;

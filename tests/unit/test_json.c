@@ -144,6 +144,22 @@ main(void)
 		mlw_buf_addc(&b, '\0');
 		is_str(b.p, "\"a\\\"\\\\\\n\\u0001\xc3\xa9\"", "string escaping");
 		b.len = 0;
+		/* bytes that are not UTF-8 (an argument, a file name) become
+		 * U+FFFD, one per byte, so the output is valid JSON: a lone
+		 * continuation byte, a truncated sequence at the end, an
+		 * overlong form, a surrogate, and a 4-byte form above U+10FFFF
+		 * (the validity rules of RFC 3629, section 4) */
+		mlw_jw_str(&b, "\x80" "a\xc3\xa9\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xe2\x82", 15);
+		mlw_buf_addc(&b, '\0');
+		is_str(b.p, "\"\xef\xbf\xbd" "a\xc3\xa9\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+		    "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\"",
+		    "invalid UTF-8 written as U+FFFD per byte");
+		b.len = 0;
+		mlw_jw_str(&b, "\xf0\x9f\x98\x80", 4);
+		mlw_buf_addc(&b, '\0');
+		is_str(b.p, "\"\xf0\x9f\x98\x80\"", "a 4-byte character kept");
+		b.len = 0;
 		ok(mlw_jw_num(&b, NAN) < 0 && b.len == 4 &&
 		    memcmp(b.p, "null", 4) == 0, "NaN is written as null");
 		b.len = 0;
