@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "io.h"
 #include "num.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 static void
@@ -36,58 +37,192 @@ path_join(const char *a, const char *b)
 	return p;
 }
 
-/* The value of key in a flat YAML mapping ("key: value" lines, values
- * plain or quoted); NULL when absent, empty, or null. */
+/* One line of y from p: its length without the LF and trailing CR. */
+static size_t
+line_len(const char *p, const char **next)
+{
+	const char *e = strchr(p, '\n');
+	size_t n = e ? (size_t)(e - p) : strlen(p);
+
+	*next = e ? e + 1 : NULL;
+	return n;
+}
+
+static int
+hexdigits(const char *p, size_t n, unsigned *cp)
+{
+	size_t i;
+
+	*cp = 0;
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)p[i], d;
+
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+			d = (c | 0x20) - 'a' + 10;
+		else
+			return -1;
+		*cp = *cp << 4 | d;
+	}
+	return 0;
+}
+
+/* The text of a YAML scalar t (n bytes, already folded) as a string: a
+ * 'single-quoted' one with '' for ', a "double-quoted" one with YAML's
+ * escapes (PyYAML writes \t, \xNN, \uNNNN, \UNNNNNNNN ...; a code point
+ * that cannot be in a C string, NUL or a surrogate, becomes U+FFFD), or a
+ * plain one as it is. NULL for an empty or null plain scalar. */
+static char *
+yaml_scalar(const char *t, size_t n)
+{
+	char q, *s;
+	size_t i, k = 0;
+
+	if (n < 2 || (t[0] != '\'' && t[0] != '"') || t[n - 1] != t[0]) {
+		if (n == 0 || (n == 4 && strncmp(t, "null", 4) == 0) ||
+		    (n == 1 && *t == '~'))
+			return NULL;
+		return mlw_xstrndup(t, n);
+	}
+	q = t[0];
+	s = mlw_xrealloc(NULL, 4 * n + 1);      /* \xNN: 4 bytes, 3 at most */
+	for (i = 1; i + 1 < n; i++) {
+		unsigned cp;
+		size_t h;
+
+		if (q == '\'' && t[i] == '\'' && t[i + 1] == '\'') {
+			s[k++] = t[i++];
+			continue;
+		}
+		if (q == '\'' || t[i] != '\\' || i + 2 >= n) {
+			s[k++] = t[i];
+			continue;
+		}
+		switch (t[++i]) {
+		case '0': cp = 0; break;
+		case 'a': cp = 7; break;
+		case 'b': cp = 8; break;
+		case 't': case '\t': cp = 9; break;
+		case 'n': cp = 10; break;
+		case 'v': cp = 11; break;
+		case 'f': cp = 12; break;
+		case 'r': cp = 13; break;
+		case 'e': cp = 27; break;
+		case 'N': cp = 0x85; break;
+		case '_': cp = 0xA0; break;
+		case 'L': cp = 0x2028; break;
+		case 'P': cp = 0x2029; break;
+		case 'x': case 'u': case 'U':
+			h = t[i] == 'x' ? 2 : t[i] == 'u' ? 4 : 8;
+			if (i + h + 1 < n && hexdigits(t + i + 1, h, &cp) == 0) {
+				i += h;
+				break;
+			}
+			/* FALLTHROUGH */
+		default:        /* \\ \" \/ \ and the unknown: the character */
+			cp = (unsigned char)t[i];
+			if (cp >= 0x80) {
+				s[k++] = t[i];
+				continue;
+			}
+		}
+		if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			cp = 0xFFFD;
+		k += mlw_utf8_put(s + k, cp);
+	}
+	s[k] = '\0';
+	return s;
+}
+
+/* Whether the line at p continues the value before it: it is indented,
+ * or blank and followed, after more blank lines, by an indented one. */
+static int
+continues(const char *p)
+{
+	const char *q = p;
+
+	if (p == NULL)
+		return 0;
+	while (*q == ' ' || *q == '\t' || *q == '\r' || *q == '\n') {
+		if (*q == '\n')
+			p = q + 1;      /* the start of the next line */
+		q++;
+	}
+	return *q != '\0' && p != q;   /* text, after indentation */
+}
+
+/* The value of key in a flat YAML mapping as PyYAML's safe_dump writes
+ * MLflow's meta.yaml: "key: value" lines, the value plain or quoted, and
+ * a long value folded onto the indented lines that follow (a line break
+ * read as a space, an empty line as a line break). NULL when absent,
+ * empty, or null. */
 static char *
 yaml_get(const char *y, const char *key)
 {
 	size_t kn = strlen(key);
-	const char *p = y;
+	const char *p = y, *next;
 
-	while (p && *p) {
-		const char *e = strchr(p, '\n'), *v;
-		size_t n = e ? (size_t)(e - p) : strlen(p);
+	for (; p && *p; p = next) {
+		size_t n = line_len(p, &next);
+		const char *v = p + kn + 1;
+		struct mlw_buf t = { 0 };
+		size_t breaks = 0;
+		char *s;
 
-		if (n > kn && strncmp(p, key, kn) == 0 && p[kn] == ':') {
-			v = p + kn + 1;
-			while (v < p + n && (*v == ' ' || *v == '\t'))
+		if (n <= kn || strncmp(p, key, kn) != 0 || p[kn] != ':')
+			continue;
+		n -= kn + 1;
+		for (;;) {
+			while (n && (*v == ' ' || *v == '\t')) {
 				v++;
-			n = (size_t)(p + n - v);
+				n--;
+			}
 			while (n && (v[n - 1] == ' ' || v[n - 1] == '\r'))
 				n--;
-			if (n >= 2 && (v[0] == '\'' || v[0] == '"') &&
-			    v[n - 1] == v[0]) {
-				char *s = mlw_xrealloc(NULL, n), q = v[0];
-				size_t i, k = 0;
-
-				for (i = 1; i + 1 < n; i++) {
-					if (q == '\'' && v[i] == '\'' &&
-					    v[i + 1] == '\'')
-						i++;
-					else if (q == '"' && v[i] == '\\' &&
-					    i + 2 < n)
-						i++;
-					s[k++] = v[i];
-				}
-				s[k] = '\0';
-				return s;
+			if (n == 0) {
+				if (t.len)
+					breaks++;       /* an empty line */
+			} else {
+				if (t.len == 0)
+					;               /* the first line */
+				else if (breaks)
+					for (; breaks; breaks--)
+						mlw_buf_addc(&t, '\n');
+				else if (t.p[0] == '"' && t.p[t.len - 1] == '\\')
+					t.len--;        /* an escaped line break */
+				else
+					mlw_buf_addc(&t, ' ');
+				mlw_buf_add(&t, v, n);
 			}
-			if (n == 0 || (n == 4 && strncmp(v, "null", 4) == 0) ||
-			    (n == 1 && *v == '~'))
-				return NULL;
-			return mlw_xstrndup(v, n);
+			if (!continues(next))
+				break;
+			v = next;
+			n = line_len(v, &next);
 		}
-		p = e ? e + 1 : NULL;
+		s = yaml_scalar(t.p ? t.p : "", t.len);
+		mlw_buf_free(&t);
+		return s;
 	}
 	return NULL;
 }
 
+/* The whole of a small file as a string; NULL (errno set) when it cannot
+ * be read, or (rejected, errno 0) when it holds a NUL byte. */
 static char *
 read_small(const char *path)
 {
 	size_t n;
+	char *s = mlw_read_file(path, &n);
 
-	return mlw_read_file(path, &n);
+	if (s && memchr(s, '\0', n) != NULL) {
+		mlw_reject(NULL, 0, NULL, 0, "%s: contains a NUL byte; skipped",
+		    path);
+		free(s);
+		errno = 0;
+		return NULL;
+	}
+	return s;
 }
 
 static int
@@ -155,7 +290,8 @@ mlf_kv(const char *path, const char *key, void *arg)
 	char *v = read_small(path);
 
 	if (v == NULL) {
-		mlw_warn("%s", path);
+		if (errno)
+			mlw_warn("%s", path);
 		return;
 	}
 	mlw_kvs_set(c->kv, key, strlen(key), v, strlen(v));
@@ -165,24 +301,28 @@ mlf_kv(const char *path, const char *key, void *arg)
 static void
 mlf_metric(const char *path, const char *key, void *arg)
 {
-	static struct mlw_msgkind bad = { "bad MLflow metric lines", 0, 0 };
 	static struct mlw_msgkind nonfinite = { "non-finite MLflow metric "
 	    "values", 0, 0 };
 	struct mlf_ctx *c = arg;
-	char *buf = read_small(path), *p, *save = NULL;
+	char *buf = read_small(path), *p, *next;
 	uint64_t lineno = 0;
 
 	if (buf == NULL) {
-		mlw_warn("%s", path);
+		if (errno)
+			mlw_warn("%s", path);
 		return;
 	}
-	for (p = strtok_r(buf, "\n", &save); p; p = strtok_r(NULL, "\n",
-	    &save)) {
-		char *e1, *e2, *e3;
+	for (p = buf; *p; p = next) {
+		char *e1, *e2, *e3, *nl = strchr(p, '\n');
 		long long ts, step = 0;
 		double v;
 
+		next = nl ? nl + 1 : p + strlen(p);
+		if (nl)
+			*nl = '\0';
 		lineno++;
+		if (*p == '\0' || (*p == '\r' && p[1] == '\0'))
+			continue;       /* an empty line */
 		errno = 0;
 		ts = strtoll(p, &e1, 10);
 		if (e1 == p || *e1 != ' ' || errno)
@@ -191,6 +331,7 @@ mlf_metric(const char *path, const char *key, void *arg)
 		if (e2 == e1 + 1)
 			goto bad;
 		if (*e2 == ' ') {
+			errno = 0;
 			step = strtoll(e2 + 1, &e3, 10);
 			if (e3 == e2 + 1 || errno)
 				goto bad;
@@ -209,8 +350,8 @@ mlf_metric(const char *path, const char *key, void *arg)
 		    (int64_t)ts * 1000000, v);
 		continue;
 bad:
-		mlw_msg(&bad, path, lineno, "expected 'timestamp value [step]'"
-		    "; line skipped");
+		mlw_reject(path, lineno, p, strlen(p), "expected 'timestamp "
+		    "value [step]'; line skipped");
 	}
 	free(buf);
 }

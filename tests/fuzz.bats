@@ -2,9 +2,10 @@
 # The fuzz corpus (scripts/fuzz/corpus: seeds and every input that once
 # crashed) replays through each fuzz target without a crash; under make
 # check-asan the replay runs with ASan and UBSan. The targets are the
-# parsers (json scalars expr rules), the profile and state readers, and
-# every program's main loop (one replay driver per cmd/*.c, built by make
-# fuzz-replay; a program without a corpus of its own replays corpus/records).
+# parsers (json scalars expr rules), the profile, state and MLflow store
+# readers, and every program's main loop (one replay driver per cmd/*.c,
+# built by make fuzz-replay; a program without a corpus of its own replays
+# corpus/records).
 
 load helpers
 
@@ -26,9 +27,10 @@ replay() {
 	done
 }
 
-@test "the fuzz corpus replays cleanly through the profile and state readers" {
+@test "the fuzz corpus replays cleanly through the profile, state and MLflow store readers" {
 	replay profile
 	replay state
+	replay mlflow
 }
 
 @test "the fuzz corpus replays cleanly through every program's main loop" {

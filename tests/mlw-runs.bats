@@ -244,3 +244,41 @@ val/loss  2     2023-11-14T22:13:22Z  0.55' ]
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "mlw-runs: missing.jsonl: No such file or directory" ]
 }
+
+@test "--mlflow: run names as PyYAML writes them (folded, quoted, escaped) read back exactly" {
+	# tests/data/mlflow-yaml and the expected names were made by
+	# tests/data/mlflow-yaml-witness.py (PyYAML 6.0, as MLflow writes
+	# meta.yaml, with and without allow_unicode; each checked by
+	# yaml.safe_load); run_name and user_id hold the same text.
+	run --separate-stderr mlw-runs --mlflow "$DATA/mlflow-yaml"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 39 ]
+	sed -E 's/^(\{"run_id":"[0-9a-f]+"),"experiment":"Default",("run_name":.*),"status":.*/\1,\2}/' <<<"$output" | sort > got
+	sort "$DATA/mlflow-yaml-names.jsonl" | cmp - got
+	sed -E 's/^(\{"run_id":"[0-9a-f]+"),.*,"user":(.*)\}$/\1,"run_name":\2}/' <<<"$output" | sort > got
+	sort "$DATA/mlflow-yaml-names.jsonl" | cmp - got
+}
+
+@test "regression: --mlflow files that are not UTF-8 text, with NUL bytes or bad lines" {
+	# Found by the mlflow fuzz target's review: a param that was not UTF-8
+	# made mlw-runs fail with an internal error, a NUL byte cut a value
+	# short silently, and a blank line in a metric file shifted the line
+	# numbers of the messages after it.
+	cp -r "$MLRUNS" m
+	r=m/0/a1b2c3d4e5f60718293a4b5c6d7e8f90
+	printf 'ab\377c' > $r/params/lr
+	printf 'x\0y' > $r/params/model
+	printf '1700000002000 0.8 2\n\nbad line\n1700000003000 0.9 3\n' > $r/metrics/acc
+	run --separate-stderr mlw-runs --mlflow m --rejects rej show a1b2
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "mlw-runs: m/0/b0c1d2e3f405162738495a6b7c8d9eaf/metrics/rmse:2: rmse: value is not a finite number; shown as null
+mlw-runs: m/0/a1b2c3d4e5f60718293a4b5c6d7e8f90/params/model: contains a NUL byte; skipped
+mlw-runs: m/0/a1b2c3d4e5f60718293a4b5c6d7e8f90/metrics/acc:3: expected 'timestamp value [step]'; line skipped
+mlw-runs: 2 records rejected" ]
+	[ "$(cat rej)" = "bad line" ]
+	[[ "$output" == *'"params":{"lr":"ab'$'\xef\xbf\xbd''c"},'* ]]
+	[[ "$output" == *'"metrics":{"acc":0.9,'* ]]
+	run --separate-stderr mlw-runs --mlflow m --strict
+	[ "$status" -eq 2 ]
+}
