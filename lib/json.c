@@ -427,24 +427,28 @@ mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out, size_t cap)
 		memcpy(out, p, len);
 		return len;
 	}
-	while (p < end && n + 4 <= cap) {
+	while (p < end) {
+		char u[4];
+		size_t k = 1;
+
 		if (*p != '\\') {
+			if (n == cap)
+				break;
 			out[n++] = *p++;
 			continue;
 		}
 		switch (p[1]) {
-		case 'b': out[n++] = '\b'; break;
-		case 'f': out[n++] = '\f'; break;
-		case 'n': out[n++] = '\n'; break;
-		case 'r': out[n++] = '\r'; break;
-		case 't': out[n++] = '\t'; break;
+		case 'b': u[0] = '\b'; break;
+		case 'f': u[0] = '\f'; break;
+		case 'n': u[0] = '\n'; break;
+		case 'r': u[0] = '\r'; break;
+		case 't': u[0] = '\t'; break;
 		case 'u': {
 			unsigned cp = hex4(p + 2);
 
-			p += 6;
-			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 6 &&
-			    p[0] == '\\' && p[1] == 'u') {
-				unsigned lo = hex4(p + 2);
+			if (cp >= 0xD800 && cp <= 0xDBFF && end - p >= 12 &&
+			    p[6] == '\\' && p[7] == 'u') {
+				unsigned lo = hex4(p + 8);
 
 				if (lo >= 0xDC00 && lo <= 0xDFFF) {
 					cp = 0x10000 + ((cp - 0xD800) << 10) +
@@ -454,11 +458,16 @@ mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out, size_t cap)
 			}
 			if (cp >= 0xD800 && cp <= 0xDFFF)
 				cp = 0xFFFD;
-			n += mlw_utf8_put(out + n, cp);
-			continue;
+			k = mlw_utf8_put(u, cp);
+			p += 4;
+			break;
 		}
-		default: out[n++] = p[1]; break;
+		default: u[0] = p[1]; break;
 		}
+		if (n + k > cap)
+			break;          /* no room for the whole character */
+		memcpy(out + n, u, k);
+		n += k;
 		p += 2;
 	}
 	return n;

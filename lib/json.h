@@ -72,9 +72,10 @@ long mlw_json_member(const struct mlw_json *doc, uint32_t obj,
 /* True when i < 0 or the token is null: the conventions' "missing". */
 int mlw_json_missing(const struct mlw_json *doc, long i);
 
-/* Decode string token i into out (at most cap bytes; strings are never
- * longer decoded than raw). Returns the decoded length. Lone surrogates in
- * \u escapes decode to U+FFFD. */
+/* Decode string token i into out: as much of it as fits in cap bytes
+ * (strings are never longer decoded than raw, so t->len - 2 bytes always
+ * hold it whole), never part of an escaped character. Returns the decoded
+ * length. Lone surrogates in \u escapes decode to U+FFFD. */
 size_t mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out,
     size_t cap);
 /* Compare string token i with name (len bytes) after decoding. */

@@ -188,3 +188,16 @@ mlw_psi{segment="eu"} 0.2' ]
 	run --separate-stderr mlw-report --format markdown in.jsonl
 	[ "${lines[3]}" = "| all | 100.0 | 1e+06 |" ]
 }
+
+@test "regression: a series name with an escape is written whole, and escaped for each format" {
+	# the name '<b>"x";' (escaped in JSON as \") lost its last bytes
+	printf '%s\n' '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"<b>\"x\";","psi":0.3}' > in.jsonl
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[2]}" = 'mlw_psi{feature="<b>\"x\";"} 0.3' ]
+	run --separate-stderr mlw-report --format markdown in.jsonl
+	[ "${lines[1]}" = '| window | \<b\>"x"; |' ]
+	run --separate-stderr mlw-report --format html in.jsonl
+	[[ "$output" == *'<th>&lt;b&gt;&quot;x&quot;;</th>'* ]]
+	[[ "$output" != *'<b>"x"'* ]]
+}

@@ -144,6 +144,31 @@ main(void)
 		mlw_buf_addc(&b, '\0');
 		is_str(b.p, "\"a\\\"\\\\\\n\\u0001\xc3\xa9\"", "string escaping");
 		b.len = 0;
+		/* regression: a string with an escape decoded into a buffer of
+		 * exactly its decoded length lost its last 3 bytes (the loop
+		 * kept room for a 4-byte character at every step), so
+		 * mlw-report wrote the series "a\"b;" as "a\"b" */
+		{
+			struct mlw_json d = { 0 };
+			char o[16];
+
+			ok(mlw_json_parse(&d, "\"a\\\"b;\"", 7) == 0,
+			    "parse a string with an escape");
+			ok(mlw_json_str(&d, 0, o, 4) == 4 &&
+			    memcmp(o, "a\"b;", 4) == 0, "decoded whole at cap = length");
+			ok(mlw_json_str(&d, 0, o, 3) == 3 &&
+			    memcmp(o, "a\"b", 3) == 0, "cut at cap");
+			ok(mlw_json_parse(&d, "\"x\\u00e9\\ud83d\\ude00\"", 21) == 0,
+			    "parse \\u escapes");
+			ok(mlw_json_str(&d, 0, o, 7) == 7 &&
+			    memcmp(o, "x\xc3\xa9\xf0\x9f\x98\x80", 7) == 0,
+			    "escapes decoded whole at cap = length");
+			ok(mlw_json_str(&d, 0, o, 6) == 3,
+			    "never part of an escaped character");
+			ok(mlw_json_str(&d, 0, o, 2) == 1,
+			    "never part of an escaped character (2)");
+			mlw_json_free(&d);
+		}
 		/* bytes that are not UTF-8 (an argument, a file name) become
 		 * U+FFFD, one per byte, so the output is valid JSON: a lone
 		 * continuation byte, a truncated sequence at the end, an
