@@ -47,6 +47,7 @@ struct arec {
 struct mlw_report {
 	struct mlw_report_opts o;
 	struct mlw_path *spath;  /* --series */
+	unsigned char *sfound;   /* spath[i] was in a record */
 	struct mlw_path vpath;
 	struct mlw_strmap wmap, smap, fields;
 	struct win *win;
@@ -114,7 +115,8 @@ mlw_report_new(const struct mlw_report_opts *o)
 		mlw_fatal("--value: invalid field path '%s'", o->value);
 	if (o->nseries) {
 		r->spath = calloc(o->nseries, sizeof *r->spath);
-		if (r->spath == NULL)
+		r->sfound = calloc(o->nseries, 1);
+		if (r->spath == NULL || r->sfound == NULL)
 			mlw_fatal("out of memory");
 		for (i = 0; i < o->nseries; i++)
 			if (mlw_path_parse(&r->spath[i], o->series[i]) < 0)
@@ -323,6 +325,8 @@ windone:
 			}
 			if (mlw_json_missing(doc, s))
 				continue;
+			if (r->spath)
+				r->sfound[k] = 1;
 			lk = realloc(lk, (nl + 1) * sizeof *lk);
 			lv = realloc(lv, (nl + 1) * sizeof *lv);
 			if (lk == NULL || lv == NULL)
@@ -1552,7 +1556,14 @@ void
 mlw_report_render(struct mlw_report *r, int format, struct mlw_buf *b)
 {
 	double *g;
+	size_t i;
 
+	/* a --series field in no record is most likely a typo: all the
+	 * records fell into fewer series than asked for */
+	for (i = 0; r->spath && r->nser && i < r->o.nseries; i++)
+		if (!r->sfound[i])
+			mlw_warnx("--series: no record has the field '%s'",
+			    r->o.series[i]);
 	name_series(r);
 	g = build_grid(r);
 	build_alerting(r);
@@ -1616,6 +1627,7 @@ mlw_report_free(struct mlw_report *r)
 		for (i = 0; i < r->o.nseries; i++)
 			mlw_path_free(&r->spath[i]);
 	free(r->spath);
+	free(r->sfound);
 	if (r->o.value)
 		mlw_path_free(&r->vpath);
 	free(r->win);

@@ -201,3 +201,15 @@ mlw_psi{segment="eu"} 0.2' ]
 	[[ "$output" == *'<th>&lt;b&gt;&quot;x&quot;;</th>'* ]]
 	[[ "$output" != *'<b>"x"'* ]]
 }
+
+@test "a --series field that no record has is reported, not silently merged into one series" {
+	printf '%s\n' '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","psi":0.3}' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"b","psi":0.1}' > in.jsonl
+	run --separate-stderr mlw-report --format prom --series featur in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-report: --series: no record has the field 'featur'" ]
+	[ "${lines[2]}" = "mlw_psi 0.1" ]
+	run --separate-stderr mlw-report --format prom --series feature in.jsonl
+	[ "$stderr" = "" ]
+	[ "${#lines[@]}" -eq 4 ]
+}
