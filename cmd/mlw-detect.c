@@ -1,6 +1,7 @@
 /* mlw-detect: online change detection over a field of a live stream, with
  * River's detectors (lib/detect.h), one per --by key. */
 #include <getopt.h>
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,7 +151,8 @@ apply(struct mlw_det_opts *o, size_t i, const char *arg)
 }
 
 /* Append to b the key part of the --by value at token i: a type letter,
- * then strings decoded, numbers in shortest form, other values raw; NUL. */
+ * then strings decoded behind their length (they may hold NUL bytes),
+ * numbers in shortest form, other values raw; NUL. */
 static void
 key_part(struct mlw_buf *b, const struct mlw_json *doc, long i)
 {
@@ -160,9 +162,16 @@ key_part(struct mlw_buf *b, const struct mlw_json *doc, long i)
 	if (mlw_json_missing(doc, i)) {
 		mlw_buf_addc(b, 'm');
 	} else if ((t = &doc->tok[i])->type == MLW_JSTR) {
+		uint32_t n;
+		size_t at;
+
 		mlw_buf_addc(b, 's');
-		mlw_buf_reserve(b, t->len);
-		b->len += mlw_json_str(doc, (uint32_t)i, b->p + b->len, t->len);
+		mlw_buf_reserve(b, sizeof n + t->len);
+		at = b->len;
+		n = (uint32_t)mlw_json_str(doc, (uint32_t)i,
+		    b->p + at + sizeof n, t->len);
+		memcpy(b->p + at, &n, sizeof n);
+		b->len += sizeof n + n;
 	} else if (t->type == MLW_JNUM &&
 	    mlw_json_num(doc, (uint32_t)i, &d) == 0) {
 		mlw_buf_addc(b, 'n');
@@ -336,6 +345,13 @@ main(int argc, char *argv[])
 		else {
 			skipped++;
 			goto pass;
+		}
+		if (!binary && fabs(x) > MLW_DET_MAX) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: %.*s is beyond the detectors' range (at most "
+			    "1e100 in magnitude)", fieldarg, (int)t->len,
+			    doc.src + t->start);
+			continue;
 		}
 		if (binary && x != 0 && x != 1) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,

@@ -13,6 +13,12 @@ enum mlw_det_method {
 	MLW_DET_NMETHODS
 };
 
+/* The largest magnitude of a value the detectors take: beyond it, the
+ * running sums and squares of River's update rules could overflow to
+ * infinity and leave a detector dead for good (a mean of NaN compares
+ * false forever). mlw-detect rejects such values. */
+#define MLW_DET_MAX 1e100
+
 /* What one update found. */
 enum mlw_det_result { MLW_DET_NONE, MLW_DET_WARNING, MLW_DET_DRIFT };
 

@@ -122,7 +122,9 @@ mlw_sturges_edges(const double *a, size_t na, const double *b, size_t nb,
 	if (width != 0) {
 		double c = ceil((last - first) / width);
 
-		nbins = c < 1 ? 1 : c > 1e6 ? 1000000 : (size_t)c;
+		/* a span beyond the largest double makes c NaN (numpy fails
+		 * there); callers check mlw_span_finite first */
+		nbins = !(c >= 1) ? 1 : c > 1e6 ? 1000000 : (size_t)c;
 	}
 	*e = mlw_grow(*e, ecap, nbins + 1, sizeof **e);
 	/* numpy.linspace(first, last, nbins + 1): k * step + first, the
@@ -407,6 +409,21 @@ mlw_drift_auto(const struct mlw_dsample *ref, const struct mlw_dsample *cur)
 	return nv <= 5 ? MLW_DM_JS : MLW_DM_WASSERSTEIN;
 }
 
+/* Whether the values of both numeric samples (sorted) span a finite
+ * range, which binning them needs: -1e308 and 1e308 do not. */
+static int
+span_finite(const struct mlw_dsample *r, const struct mlw_dsample *c)
+{
+	double lo = r->n ? r->x[0] : c->x[0];
+	double hi = r->n ? r->x[r->n - 1] : c->x[c->n - 1];
+
+	if (c->n && c->x[0] < lo)
+		lo = c->x[0];
+	if (c->n && c->x[c->n - 1] > hi)
+		hi = c->x[c->n - 1];
+	return isfinite(hi - lo);
+}
+
 struct mlw_test
 mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
     double js_base, struct mlw_dscratch *s, const char **why)
@@ -423,6 +440,13 @@ mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
 	}
 	if (mlw_dmethods[m].numeric && r->x == NULL) {
 		*why = "needs numeric values";
+		return t;
+	}
+	if (r->x && (m == MLW_DM_HELLINGER || ((m == MLW_DM_PSI ||
+	    m == MLW_DM_KL || m == MLW_DM_JS) && r->distinct > 20)) &&
+	    !span_finite(r, c)) {
+		*why = "the values span more than the largest number, so they "
+		    "cannot be binned";
 		return t;
 	}
 	switch (m) {

@@ -308,3 +308,27 @@ $(record bits.jsonl 1024 '"change":"drift","method":"hddm-w","index":1024,"stati
 	wait "$det"
 	[ "$output" = "$(record part.jsonl 1023 '"change":"drift","method":"adwin","index":1023,"statistic":0.1889796551339269')" ]
 }
+
+@test "regression: values beyond 1e100 are rejected, so that they cannot leave a detector dead" {
+	# 1e308 then -1e308 made Page-Hinkley's and CUSUM's mean NaN (and
+	# ADWIN's variance infinite) for good: the step after went unseen
+	{ printf '{"x":1e308}\n{"x":-1e308}\n'; for i in $(seq 1 200); do echo '{"x":0}'; done
+	  for i in $(seq 1 200); do echo '{"x":100}'; done; } > in.jsonl
+	for m in page-hinkley cusum adwin; do
+		run --separate-stderr mlw-detect --field x --method $m in.jsonl
+		[ "$status" -eq 1 ]
+		[ "${stderr_lines[0]}" = "mlw-detect: in.jsonl:1: x: 1e308 is beyond the detectors' range (at most 1e100 in magnitude)" ]
+		[ "${stderr_lines[2]}" = "mlw-detect: 2 records rejected" ]
+		[ "${#lines[@]}" -ge 1 ]
+		[[ "${lines[0]}" == *'"change":"drift"'* ]]
+	done
+}
+
+@test "regression: --by keys that differ only around a NUL byte are different keys" {
+	# the key parts were joined with NUL, so ("x\0y", "z") and ("x", "y\0z")
+	# shared one detector
+	printf '{"a":"x\\u0000sy","b":"z","v":1}\n{"a":"x","b":"y\\u0000sz","v":5}\n' > in.jsonl
+	run --separate-stderr mlw-detect --field v --method cusum --warmup 1 --by a,b in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}

@@ -286,3 +286,19 @@ mlw-drift: 2 records rejected" ]
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "mlw-drift: --emit-state and --merge need --binning quantile (the Sturges bins depend on every value of a window)"* ]]
 }
+
+@test "regression: values spanning more than the largest number are a null statistic, not 'out of memory'" {
+	# numpy fails on these (the Sturges bin count is NaN); mlw-drift cast
+	# the NaN to size_t and asked for 2^63 edges
+	printf '{"x":-1e308}\n{"x":1e308}\n{"x":3}\n' > r.jsonl
+	printf '{"x":1}\n{"x":2}\n' > c.jsonl
+	run --separate-stderr mlw-drift --ref r.jsonl --method hellinger c.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-drift: batch: x: hellinger: the values span more than the largest number, so they cannot be binned; statistic is null" ]
+	[ "${lines[0]}" = '{"feature":"x","method":"hellinger","statistic":null,"p_value":null,"threshold":0.1,"drift":null,"n":2,"missing":0,"ref_n":3}' ]
+	# the tests that do not bin still run
+	run --separate-stderr mlw-drift --ref r.jsonl --method ks c.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[[ "${lines[0]}" == *'"statistic":0.6666666666666666,"p_value":0.6,'* ]]
+}
