@@ -1100,7 +1100,7 @@ merge_kll(struct mlw_dp *dp, struct acc *a, const struct mlw_json *doc,
 
 	(void)dp;
 	if (doc->tok[o].type != MLW_JOBJ ||
-	    mlw_state_u64(doc, mlw_json_member(doc, o, "rng", 3), &u) < 0)
+	    mlw_state_word(doc, mlw_json_member(doc, o, "rng", 3), &u) < 0)
 		return -1;
 	mlw_kll_init(&t, MLW_KLL_K, u);
 	lv = mlw_json_member(doc, o, "levels", 6);
@@ -1157,7 +1157,7 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 	long t;
 	uint32_t j;
 	double d;
-	uint64_t u, c[8], ty[NT];
+	uint64_t u, c[8], ty[NT], tsum, nnum = UINT64_MAX, nv = 0;
 	int k;
 
 	if ((t = mlw_state_member(doc, "n")) >= 0) {
@@ -1172,6 +1172,12 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 		    NT) < 0 || mlw_state_u64s(doc, mlw_state_member(doc,
 		    "counts"), c, 5) < 0)
 			return -1;
+		*why = "n is more than records, or types do not add up to n";
+		for (k = 0, tsum = 0; k < NT; k++)
+			tsum += ty[k];
+		if (c[5] > u || tsum != c[5])
+			return -1;
+		nnum = ty[T_NUM];
 		if (fi == 0)
 			w->nrec += u;
 		if (ty[T_NUM]) {
@@ -1232,7 +1238,11 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 			    mlw_json_num(doc, j, &d) < 0)
 				return -1;
 			keep_value(dp, a, d);
+			nv++;
 		}
+		*why = "values: expected as many as types counts numbers";
+		if (nnum != UINT64_MAX && nv != nnum)
+			return -1;
 	}
 	if ((t = mlw_state_member(doc, "cats")) >= 0 ||
 	    (t = mlw_state_member(doc, "ss")) >= 0) {

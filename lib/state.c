@@ -403,8 +403,8 @@ mlw_state_member(const struct mlw_json *doc, const char *name)
 	return mlw_json_member(doc, 0, name, strlen(name));
 }
 
-int
-mlw_state_u64(const struct mlw_json *doc, long i, uint64_t *v)
+static int
+whole(const struct mlw_json *doc, long i, uint64_t max, uint64_t *v)
 {
 	const char *p;
 	uint32_t n, j;
@@ -417,12 +417,24 @@ mlw_state_u64(const struct mlw_json *doc, long i, uint64_t *v)
 	for (j = 0; j < n; j++) {
 		unsigned d = (unsigned char)p[j] - '0';
 
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
+		if (d > 9 || x > (max - d) / 10)
 			return -1;
 		x = x * 10 + d;
 	}
 	*v = x;
 	return 0;
+}
+
+int
+mlw_state_u64(const struct mlw_json *doc, long i, uint64_t *v)
+{
+	return whole(doc, i, MLW_STATE_COUNT_MAX, v);
+}
+
+int
+mlw_state_word(const struct mlw_json *doc, long i, uint64_t *v)
+{
+	return whole(doc, i, UINT64_MAX, v);
 }
 
 int

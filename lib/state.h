@@ -118,10 +118,16 @@ void mlw_state_reject(struct mlw_state_in *r, const struct mlw_line *ln,
 void mlw_state_in_check(const struct mlw_state_in *r);
 
 /* Member helpers: the token of member name of the top-level object, or
- * -1; a JSON whole number 0 <= v < 2^64 (no fraction or exponent): 0 or
- * -1; an array of exactly n such numbers into out: 0 or -1. */
+ * -1; a count, a JSON whole number 0 <= v <= 2^53 (no fraction or
+ * exponent; exact as a double, and so far from 2^64 that no merge of real
+ * shards can wrap around): 0 or -1; an array of exactly n such numbers
+ * into out: 0 or -1. */
+#define MLW_STATE_COUNT_MAX 9007199254740992ULL        /* 2^53 */
 long mlw_state_member(const struct mlw_json *doc, const char *name);
 int mlw_state_u64(const struct mlw_json *doc, long i, uint64_t *v);
+/* A JSON whole number 0 <= v < 2^64 that is not a count (a generator's
+ * state): 0 or -1. */
+int mlw_state_word(const struct mlw_json *doc, long i, uint64_t *v);
 int mlw_state_u64s(const struct mlw_json *doc, long i, uint64_t *out,
     size_t n);
 

@@ -282,3 +282,24 @@ PFIELDS=features.age,features.income,features.tenure,features.country,features.d
 	[ "$stderr" = "" ]
 	[ "$output" = "$(mlw-profile --fields x,c "$DATA/profile-cur.jsonl")" ]
 }
+
+@test "regression: a count above 2^53 or a self-contradicting profile state is refused, never wrapped" {
+	# a count of 2^64-1 was accepted and wrapped around when added
+	mlw-psi --ref "$DATA/ref.jsonl" --emit-state "$DATA/ref.jsonl" > a.state
+	sed 's/"counts":\[[0-9]*,/"counts":[18446744073709551615,/' a.state > huge.state
+	run --separate-stderr mlw-psi --ref "$DATA/ref.jsonl" --merge huge.state a.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[[ "${stderr_lines[0]}" == "mlw-psi: huge.state:1: f.x: expected counts"* ]]
+	# mlw-profile: 3 kept values for 2 numbers
+	printf '{"x":0}\n{"x":5}\n' > in.jsonl
+	mlw-profile --fields x --emit-state in.jsonl > p.state
+	sed 's/"values":\[0,5\]/"values":[0,5,1e9]/' p.state > bad.state
+	run --separate-stderr mlw-profile --fields x --merge p.state bad.state
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mlw-profile: bad.state:1: x: values: expected as many as types counts numbers" ]
+	sed 's/"types":\[2,/"types":[3,/' p.state > bad.state
+	run --separate-stderr mlw-profile --fields x --merge p.state bad.state
+	[ "$status" -eq 2 ]
+	[ "${stderr_lines[0]}" = "mlw-profile: bad.state:1: x: n is more than records, or types do not add up to n" ]
+}
