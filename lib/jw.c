@@ -85,21 +85,21 @@ mlw_jw_key(struct mlw_buf *b, const char *key)
 	mlw_buf_addc(b, ':');
 }
 
-void
-mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
+/* s escaped as in a JSON string: control characters as \n, \t, \u0000
+ * ...; with json, also '"' and '\\'; bytes that are not UTF-8 as U+FFFD. */
+static void
+put_text(struct mlw_buf *b, const char *s, size_t n, int json)
 {
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i, run = 0;
 
-	mlw_buf_reserve(b, n + 2);
-	b->p[b->len++] = '"';
 	for (i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		char e[6];
 		size_t el = 2, k;
 
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+		if (c >= 0x20 && c < 0x7F && (!json || (c != '"' && c != '\\')))
 			continue;
 		if (c >= 0x80) {
 			if ((k = mlw_utf8_len(u + i, u + n)) != 0) {
@@ -112,6 +112,8 @@ mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
 			mlw_buf_add(b, "\xEF\xBF\xBD", 3);
 			continue;
 		}
+		if (c == 0x7F && json)
+			continue;       /* DEL needs no escape in JSON */
 		mlw_buf_add(b, s + run, i - run);
 		run = i + 1;
 		e[0] = '\\';
@@ -132,7 +134,21 @@ mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
 		mlw_buf_add(b, e, el);
 	}
 	mlw_buf_add(b, s + run, n - run);
+}
+
+void
+mlw_jw_str(struct mlw_buf *b, const char *s, size_t n)
+{
+	mlw_buf_reserve(b, n + 2);
+	b->p[b->len++] = '"';
+	put_text(b, s, n, 1);
 	mlw_buf_addc(b, '"');
+}
+
+void
+mlw_jw_cell(struct mlw_buf *b, const char *s, size_t n)
+{
+	put_text(b, s, n, 0);
 }
 
 int

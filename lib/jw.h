@@ -32,6 +32,11 @@ void mlw_jw_sep(struct mlw_buf *b);
  * valid UTF-8 (text from an argument, a file name, an MLflow file) is
  * written as U+FFFD, so the output is always valid JSON. */
 void mlw_jw_str(struct mlw_buf *b, const char *s, size_t n);
+/* Text for a cell of a terminal table: s (n bytes) as it is, but control
+ * characters (a line feed, a tab, NUL, DEL ...) written as their JSON
+ * escapes (\n, \t, \u0000, \u007f), so that a cell stays on its line, and
+ * bytes that are not UTF-8 as U+FFFD. */
+void mlw_jw_cell(struct mlw_buf *b, const char *s, size_t n);
 /* x in shortest round-trip form, or null when x is NaN or infinite.
  * Returns 0, or -1 when null was written. */
 int mlw_jw_num(struct mlw_buf *b, double x);

@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "diag.h"
+#include "jw.h"
 #include "num.h"
 #include "times.h"
+#include "utf8.h"
 
 struct win {
 	char *start, *end;       /* raw JSON, NULL for the batch */
@@ -134,11 +136,27 @@ scalar_text(const struct mlw_json *doc, long i)
 	double d;
 
 	if (t->type == MLW_JSTR) {
-		char *s = calloc(1, t->len);
+		char *s = calloc(1, t->len), *z;
+		size_t n;
 
 		if (s == NULL)
 			mlw_fatal("out of memory");
-		mlw_json_str(doc, (uint32_t)i, s, t->len - 1);
+		n = mlw_json_str(doc, (uint32_t)i, s, t->len - 1);
+		/* a NUL (\u0000) would end the C string: each becomes
+		 * U+FFFD */
+		if ((z = memchr(s, '\0', n)) != NULL) {
+			struct mlw_buf b = { 0 };
+			size_t k;
+
+			for (k = 0; k < n; k++)
+				if (s[k])
+					mlw_buf_addc(&b, s[k]);
+				else
+					mlw_buf_adds(&b, "\xEF\xBF\xBD");
+			mlw_buf_addc(&b, '\0');
+			free(s);
+			s = b.p;
+		}
 		return s;
 	}
 	if (t->type == MLW_JNUM && mlw_json_num(doc, (uint32_t)i, &d) == 0) {
@@ -651,13 +669,18 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t wcol = 6, i, j, first = 0;
 	size_t *cw = calloc(r->nser + 1, sizeof *cw);
+	size_t *nw = calloc(r->nser + 1, sizeof *nw);
+	struct mlw_buf *nm = calloc(r->nser + 1, sizeof *nm);
 	int marks_over = 0, marks_alert = 0;
 	char lab[64], v[48];
 
-	if (cw == NULL)
+	if (cw == NULL || nw == NULL || nm == NULL)
 		mlw_fatal("out of memory");
 	for (j = 0; j < r->nser; j++) {
-		cw[j] = strlen(r->ser[j].name);
+		/* a name's control characters escaped: one line per row */
+		mlw_jw_cell(&nm[j], r->ser[j].name, strlen(r->ser[j].name));
+		nw[j] = mlw_utf8_width(nm[j].p, nm[j].len);
+		cw[j] = nw[j];
 		for (i = 0; i < r->nwin; i++) {
 			fmt_read(g[i * r->nser + j], v, sizeof v);
 			if (strlen(v) + 1 > cw[j])
@@ -684,8 +707,8 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "window");
 		pad(b, wcol - 6);
 		for (j = first; j < last; j++) {
-			pad(b, 2 + cw[j] - strlen(r->ser[j].name));
-			mlw_buf_adds(b, r->ser[j].name);
+			pad(b, 2 + cw[j] - nw[j]);
+			mlw_buf_add(b, nm[j].p, nm[j].len);
 			mlw_buf_addc(b, ' ');
 		}
 		mlw_buf_addc(b, '\n');
@@ -743,20 +766,24 @@ render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			mlw_buf_addc(b, ' ');
 			mlw_buf_adds(b, a->status);
 			pad(b, a->status[0] == 'f' ? 3 : 1);
-			mlw_buf_adds(b, a->name);
+			mlw_jw_cell(b, a->name, strlen(a->name));
 			for (j = 0; j < a->nl; j++) {
 				mlw_buf_addc(b, ' ');
-				mlw_buf_adds(b, a->lk[j]);
+				mlw_jw_cell(b, a->lk[j], strlen(a->lk[j]));
 				mlw_buf_addc(b, '=');
-				mlw_buf_adds(b, a->lv[j]);
+				mlw_jw_cell(b, a->lv[j], strlen(a->lv[j]));
 			}
 			if (a->summary) {
 				mlw_buf_adds(b, ": ");
-				mlw_buf_adds(b, a->summary);
+				mlw_jw_cell(b, a->summary, strlen(a->summary));
 			}
 			mlw_buf_addc(b, '\n');
 		}
 	}
+	for (j = 0; j < r->nser; j++)
+		mlw_buf_free(&nm[j]);
+	free(nm);
+	free(nw);
 	free(cw);
 }
 

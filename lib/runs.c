@@ -7,9 +7,11 @@
 #include <strings.h>
 
 #include "diag.h"
+#include "jw.h"
 #include "io.h"
 #include "strmap.h"
 #include "times.h"
+#include "utf8.h"
 #include "xalloc.h"
 
 /* ---- selecting and sorting ---- */
@@ -331,25 +333,32 @@ grid_free(struct grid *g)
 	memset(g, 0, sizeof *g);
 }
 
-/* A scalar as table text, a fresh string: strings as they are, numbers in
- * shortest form, missing as "-"; at most max bytes of it. */
+/* A scalar as table text, a fresh string: strings as they are (control
+ * characters escaped, so that a value cannot start a line of its own),
+ * numbers in shortest form, missing as "-"; at most max bytes of it. */
 static char *
 cell_text(const struct mlw_json *d, long i, size_t max)
 {
-	struct mlw_buf b = { 0 };
+	struct mlw_buf b = { 0 }, t = { 0 };
 
 	if (mlw_json_missing(d, i))
 		mlw_buf_adds(&b, "-");
 	else if (d->tok[i].type == MLW_JSTR || d->tok[i].type == MLW_JNUM ||
-	    d->tok[i].type == MLW_JTRUE || d->tok[i].type == MLW_JFALSE)
-		mlw_jw_category(&b, d, i);
-	else
+	    d->tok[i].type == MLW_JTRUE || d->tok[i].type == MLW_JFALSE) {
+		mlw_jw_category(&t, d, i);
+		mlw_jw_cell(&b, t.p, t.len);
+		mlw_buf_free(&t);
+	} else
 		mlw_buf_add(&b, d->src + d->tok[i].start, d->tok[i].len);
 	if (b.len > max)
 		b.len = max;
 	mlw_buf_addc(&b, '\0');
 	return b.p;
 }
+
+#define CONTROLS "\001\002\003\004\005\006\007\010\011\012\013\014\015" \
+    "\016\017\020\021\022\023\024\025\026\027\030\031\032\033\034\035\036" \
+    "\037\177"
 
 /* Write rows of ncols cells (cell[r * ncols + c]; a row whose first cell
  * is NULL is left out) as aligned text: cells two spaces apart, each but
@@ -363,10 +372,23 @@ text_table(char **cell, size_t rows, size_t ncols, const size_t *minw)
 
 	for (c = 0; c < ncols; c++)
 		w[c] = minw ? minw[c] : 0;
+	/* names too may hold control characters: a cell stays on its line */
+	for (r = 0; r < rows * ncols; r++)
+		if (cell[r] && strpbrk(cell[r], CONTROLS)) {
+			struct mlw_buf t = { 0 };
+
+			mlw_jw_cell(&t, cell[r], strlen(cell[r]));
+			mlw_buf_addc(&t, '\0');
+			free(cell[r]);
+			cell[r] = t.p;
+		}
 	for (r = 0; r < rows; r++)
-		for (c = 0; c < ncols && cell[r * ncols]; c++)
-			if (strlen(cell[r * ncols + c]) > w[c])
-				w[c] = strlen(cell[r * ncols + c]);
+		for (c = 0; c < ncols && cell[r * ncols]; c++) {
+			const char *s = cell[r * ncols + c];
+
+			if (mlw_utf8_width(s, strlen(s)) > w[c])
+				w[c] = mlw_utf8_width(s, strlen(s));
+		}
 	for (r = 0; r < rows; r++) {
 		if (cell[r * ncols] == NULL)
 			continue;
@@ -377,7 +399,8 @@ text_table(char **cell, size_t rows, size_t ncols, const size_t *minw)
 			if (c)
 				mlw_buf_adds(&line, "  ");
 			mlw_buf_adds(&line, s);
-			for (k = strlen(s); k < w[c] && c + 1 < ncols; k++)
+			for (k = mlw_utf8_width(s, strlen(s));
+			    k < w[c] && c + 1 < ncols; k++)
 				mlw_buf_addc(&line, ' ');
 		}
 		mlw_buf_addc(&line, '\n');

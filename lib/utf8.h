@@ -57,6 +57,18 @@ mlw_utf8_check(const char *str, size_t n)
 	return -1;
 }
 
+/* The number of characters in s (n bytes of UTF-8), for lining up
+ * columns: the bytes that do not continue a character. */
+static inline size_t
+mlw_utf8_width(const char *s, size_t n)
+{
+	size_t i, w = 0;
+
+	for (i = 0; i < n; i++)
+		w += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return w;
+}
+
 /* Write code point cp (at most U+10FFFF, not a surrogate) to out as
  * UTF-8; returns the number of bytes (1 to 4). */
 static inline size_t

@@ -213,3 +213,15 @@ mlw_psi{segment="eu"} 0.2' ]
 	[ "$stderr" = "" ]
 	[ "${#lines[@]}" -eq 4 ]
 }
+
+@test "regression: control characters and NUL in a series name stay inside the table cell" {
+	# a line feed broke the table's header across lines, and \u0000 cut
+	# the name (a C string) short in every format
+	printf '%s\n' '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a\nb\u0000c","psi":0.3}' > in.jsonl
+	run --separate-stderr mlw-report in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = "window$(printf '%13s' '')a\\nb"$'\xef\xbf\xbd'"c " ]
+	[ "${lines[2]}" = "2026-11-01 00:00   0.3000 " ]
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[ "${lines[2]}" = 'mlw_psi{feature="a\nb'$'\xef\xbf\xbd''c"} 0.3' ]
+}

@@ -48,6 +48,18 @@ mlw-runs: 1 record rejected' ]
 }
 
 # values from tests/data/track-witness.py
+@test "regression: a table cell cannot start a line of its own, and columns line up by characters" {
+	# a run name holding a line feed printed a line that looked like
+	# another run; widths counted bytes, so 'é' misaligned the columns
+	printf '%s\n' '{"mlw":"run_start","run_id":"aaaa1111","experiment":"E","run_name":"evil\nbbbb2222  fake  FINISHED","start_time":"2026-01-01T00:00:00Z"}' \
+	    '{"mlw":"run_start","run_id":"cccc3333","experiment":"E","run_name":"é\tx","start_time":"2026-01-01T00:00:00Z"}' > s.jsonl
+	run --separate-stderr mlw-runs --store s.jsonl --format table
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "${lines[1]}" = 'aaaa1111  evil\nbbbb2222  fake  FINISHED  RUNNING  2026-01-01T00:00:00Z' ]
+	[ "${lines[2]}" = "cccc3333  é\\tx$(printf '%28s' '')RUNNING  2026-01-01T00:00:00Z" ]
+}
+
 @test "--mlflow: an MLflow file store read as runs (deleted runs left out)" {
 	run --separate-stderr mlw-runs --mlflow "$MLRUNS"
 	[ "$status" -eq 0 ]
