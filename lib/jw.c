@@ -94,6 +94,8 @@ put_text(struct mlw_buf *b, const char *s, size_t n, int json)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i, run = 0;
 
+	if (n == 0)
+		return;         /* s may be NULL: an empty buffer's text */
 	for (i = 0; i < n; i++) {
 		unsigned char c = u[i];
 		char e[6];
