@@ -348,10 +348,8 @@ instkey(struct mlw_buf *b, const struct mlw_rule *r, char *const *val)
 
 	b->len = 0;
 	mlw_buf_adds(b, r->name);
-	for (i = 0; i < r->nby; i++) {
-		mlw_buf_addc(b, '\x1f');
-		mlw_buf_adds(b, val[i]);
-	}
+	for (i = 0; i < r->nby; i++)    /* quoted: no value can hold a */
+		mlw_jw_str(b, val[i], strlen(val[i]));  /* separator */
 }
 
 struct mlw_ainst *

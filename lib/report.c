@@ -351,10 +351,9 @@ windone:
 				mlw_fatal("out of memory");
 			lk[nl] = xstrndup(fname, strlen(fname));
 			lv[nl] = scalar_text(doc, s);
-			mlw_buf_addc(&key, '\x1f');
-			mlw_buf_adds(&key, fname);
-			mlw_buf_addc(&key, '=');
-			mlw_buf_adds(&key, lv[nl]);
+			/* quoted: no name or value can hold a separator */
+			mlw_jw_str(&key, fname, strlen(fname));
+			mlw_jw_str(&key, lv[nl], strlen(lv[nl]));
 			nl++;
 		}
 		si = mlw_strmap_add(&r->smap, key.p, key.len);

@@ -303,3 +303,20 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	run --separate-stderr mlw-alert --state empty.jsonl --name d --when 'psi > 0.2' in.jsonl
 	[ "$status" -eq 0 ]
 }
+
+@test "regression: --by values holding NUL or the key separator are distinct alerts" {
+	# by values were joined with \x1f into the instance key and kept as C
+	# strings, so ("a\u001fb","c") and ("a","b\u001fc") were one alert,
+	# and "a\u0000x" was cut to "a"
+	printf '%s\n' '{"f":"a\u0000x","g":"c","x":2}' '{"f":"a","g":"c","x":2}' \
+	    '{"f":"a\u001fb","g":"c","x":2}' '{"f":"a","g":"b\u001fc","x":2}' > in.jsonl
+	run --separate-stderr mlw-alert --name d --when 'x > 1' --by f,g --now 2026-11-01T00:00:00Z --state st.jsonl in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	[[ "${lines[0]}" == *'"labels":{"f":"a'$'\xef\xbf\xbd''x","g":"c"}'* ]]
+	[[ "${lines[3]}" == *'"labels":{"f":"a","g":"b\u001fc"}'* ]]
+	# the state keeps them apart too: nothing fires again
+	run --separate-stderr mlw-alert --name d --when 'x > 1' --by f,g --now 2026-11-01T00:00:00Z --state st.jsonl in.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+}

@@ -225,3 +225,11 @@ mlw_psi{segment="eu"} 0.2' ]
 	run --separate-stderr mlw-report --format prom in.jsonl
 	[ "${lines[2]}" = 'mlw_psi{feature="a\nb'$'\xef\xbf\xbd''c"} 0.3' ]
 }
+
+@test "regression: series whose values hold the key separator are distinct series" {
+	printf '%s\n' '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a\u001fb","segment":"c","psi":0.1}' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","segment":"b\u001fc","psi":0.2}' > in.jsonl
+	run --separate-stderr mlw-report --format prom in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+}
