@@ -222,6 +222,7 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		rec->lineno = r->lineno + 1;
 		rec->first = r->first;
 		rec->err = NULL;
+		rec->blank = 0;
 		rec->fields = &r->fields;
 		r->lineno += nl + (found ? 1 : 0);
 		if (!found && scan == 0 && !skipping) {
@@ -251,8 +252,15 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		len = scan;
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
-		if (len == 0)
-			continue;               /* an empty line */
+		if (len == 0) {
+			/* an empty line: one empty field, which only the
+			 * caller, knowing the header, can take or skip; it
+			 * does not end the lines before a header */
+			rec->blank = 1;
+			mlw_csv_split(p, 0, r->delim, &r->fields, rec->errbuf,
+			    sizeof rec->errbuf);
+			return 1;
+		}
 		r->first = 0;
 		if (len > MLW_CSV_RECORD_MAX) {
 			snprintf(rec->errbuf, sizeof rec->errbuf,
@@ -1005,6 +1013,13 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		if (rec.first)
 			skipfile = 0;
 		if (skipfile)
+			continue;
+		/* RFC 4180 makes every line a record: with one column, an
+		 * empty line is a record whose cell is empty; with more it
+		 * cannot be a row, and is skipped as are those before a
+		 * header */
+		if (rec.blank && ((rec.first && !header) ||
+		    tj->tabs[cur].ncol != 1))
 			continue;
 		if (rec.first && !header) {
 			char **names;

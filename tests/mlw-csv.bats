@@ -30,6 +30,48 @@ load helpers
 	done
 }
 
+@test "one column: a blank line after the header is a record with a null cell" {
+	# regression: --to-csv wrote an empty line for a one-column null and the
+	# reader skipped it as blank, so the record vanished in a round trip.
+	# By hand: RFC 4180 makes every line a record; man/mlw-csv.1, Reading CSV.
+	printf '%s\n' '{"a":1}' '{"a":null}' '{"a":3}' > t.jsonl
+	run --separate-stderr mlw-csv --to-csv t.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = 'a
+1
+
+3' ]
+	mlw-csv --to-csv t.jsonl | mlw-csv > back.jsonl
+	cmp t.jsonl back.jsonl
+	mlw-csv --to-csv --crlf t.jsonl | mlw-csv | cmp - t.jsonl
+	mlw-csv --to-csv -d tab t.jsonl | mlw-csv -d tab | cmp - t.jsonl
+	# CRLF, TAB, --header, a blank line before the header (skipped), a
+	# blank last line, and a single final line end (no extra record)
+	printf '\r\na\r\n1\r\n\r\n3\r\n\r\n' > crlf.csv
+	run --separate-stderr mlw-csv -d tab crlf.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"a":1}
+{"a":null}
+{"a":3}
+{"a":null}' ]
+	printf 'a\n1\n' > one.csv
+	run --separate-stderr mlw-csv one.csv
+	[ "$output" = '{"a":1}' ]
+	printf '\nx\n' > h.csv
+	run --separate-stderr mlw-csv --header a h.csv
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"a":null}
+{"a":"x"}' ]
+	# two columns: a blank line is not a row, and stays skipped
+	printf 'a,b\n1,2\n\n3,4\n' > two.csv
+	run --separate-stderr mlw-csv one.csv two.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"a":1}
+{"a":1,"b":2}
+{"a":3,"b":4}' ]
+}
+
 @test "empty last field, empty file, header only, BOM only: no records, exit 0" {
 	printf 'a,b,c\n1,2,\n' > last.csv
 	run --separate-stderr mlw-csv last.csv
