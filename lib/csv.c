@@ -755,6 +755,29 @@ bool_value(const char *s, size_t n)
 	return -1;
 }
 
+/* Reject the record when the JSON value just parsed into tj->doc holds a
+ * number that strtod makes infinite: it could only be printed as one.
+ * 0, or -1 when the record was rejected. */
+static int
+json_inf(struct tojson *tj, const struct mlw_csv_rec *rec, const char *col)
+{
+	const struct mlw_json *d = &tj->doc;
+	uint32_t i;
+	double x;
+
+	for (i = 0; i < d->ntok; i++) {
+		const struct mlw_jtok *t = &d->tok[i];
+
+		if (t->type != MLW_JNUM || mlw_json_num(d, i, &x) == 0)
+			continue;
+		mlw_reject(rec->file, rec->lineno, rec->raw, rec->rawlen,
+		    "%s: expected a finite number, found '%.*s'", col,
+		    shown(d->src + t->start, t->len), d->src + t->start);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check the fields of a data record against its table and note what they
  * say about the columns' types; 0, or -1 when the record was rejected. */
 static int
@@ -793,6 +816,8 @@ check_record(struct tojson *tj, const struct table *t,
 				    tj->doc.err);
 				return -1;
 			}
+			if (json_inf(tj, rec, c->name) < 0)
+				return -1;
 			break;
 		}
 		continue;
