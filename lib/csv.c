@@ -371,7 +371,10 @@ void
 mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim)
 {
 	size_t i;
-	int q = n == 0 || (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
+	/* a leading { too: the reader takes a header that begins with an
+	 * unquoted { for JSON Lines given by mistake */
+	int q = n == 0 || s[0] == '{' ||
+	    (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
 
 	for (i = 0; i < n && !q; i++)
 		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||

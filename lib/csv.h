@@ -77,8 +77,9 @@ int mlw_csv_split(const char *s, size_t len, char delim,
 void mlw_csv_fields_free(struct mlw_csv_fields *f);
 
 /* Append the field s (n bytes) to b, quoted when it holds the delimiter, a
- * quote, CR or LF, or starts with a byte-order mark, and always when empty
- * (so that "" reads back as the empty string, not as a missing value). */
+ * quote, CR or LF, or starts with a byte-order mark or '{' (which the
+ * reader refuses at the start of a header), and always when empty (so that
+ * "" reads back as the empty string, not as a missing value). */
 void mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim);
 
 /* True when s (n bytes) is a JSON number (RFC 8259 syntax) whose value,

@@ -198,6 +198,24 @@ mlw-csv: empty.csv:1: header: column 2: '' is not a path (an empty name or an em
 	[ "$stderr" = "mlw-csv: x.jsonl:1: the header starts with '{': this looks like JSON Lines (use --to-csv); file skipped" ]
 }
 
+@test "--to-csv quotes a cell that begins with '{', so a first column named {a reads back" {
+	# regression: --to-csv wrote the header {a unquoted, and reading it
+	# back refused the file as JSON Lines given as CSV (exit 2).
+	# By hand: RFC 4180 quoting; man/mlw-csv.1, Writing CSV.
+	printf '%s\n' '{"{a":1,"b":"{x","c":{}}' > t.jsonl
+	run --separate-stderr mlw-csv --to-csv t.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = '"{a",b,c
+1,"{x","{}"' ]
+	mlw-csv --to-csv t.jsonl > t.csv
+	run --separate-stderr mlw-csv t.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"{a":1,"b":"{x","c":"{}"}' ]
+	run --separate-stderr mlw-csv --types c=json t.csv
+	[ "$output" = '{"{a":1,"b":"{x","c":{}}' ]
+}
+
 @test "ragged rows are rejected with the physical line of their first line" {
 	printf 'a,b\n1,"two\nlines"\n2\n3,4,5\n"x\ny",6\n7,8\n' > t.csv
 	run --separate-stderr mlw-csv --rejects rej.csv t.csv
