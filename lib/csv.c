@@ -222,6 +222,7 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		rec->lineno = r->lineno + 1;
 		rec->first = r->first;
 		rec->err = NULL;
+		rec->blank = 0;
 		rec->fields = &r->fields;
 		r->lineno += nl + (found ? 1 : 0);
 		if (!found && scan == 0 && !skipping) {
@@ -251,8 +252,15 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		len = scan;
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
-		if (len == 0)
-			continue;               /* an empty line */
+		if (len == 0) {
+			/* an empty line: one empty field, which only the
+			 * caller, knowing the header, can take or skip; it
+			 * does not end the lines before a header */
+			rec->blank = 1;
+			mlw_csv_split(p, 0, r->delim, &r->fields, rec->errbuf,
+			    sizeof rec->errbuf);
+			return 1;
+		}
 		r->first = 0;
 		if (len > MLW_CSV_RECORD_MAX) {
 			snprintf(rec->errbuf, sizeof rec->errbuf,
@@ -363,7 +371,10 @@ void
 mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim)
 {
 	size_t i;
-	int q = n == 0 || (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
+	/* a leading { too: the reader takes a header that begins with an
+	 * unquoted { for JSON Lines given by mistake */
+	int q = n == 0 || s[0] == '{' ||
+	    (n >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
 
 	for (i = 0; i < n && !q; i++)
 		if (s[i] == delim || s[i] == '"' || s[i] == '\n' ||
@@ -747,6 +758,29 @@ bool_value(const char *s, size_t n)
 	return -1;
 }
 
+/* Reject the record when the JSON value just parsed into tj->doc holds a
+ * number that strtod makes infinite: it could only be printed as one.
+ * 0, or -1 when the record was rejected. */
+static int
+json_inf(struct tojson *tj, const struct mlw_csv_rec *rec, const char *col)
+{
+	const struct mlw_json *d = &tj->doc;
+	uint32_t i;
+	double x;
+
+	for (i = 0; i < d->ntok; i++) {
+		const struct mlw_jtok *t = &d->tok[i];
+
+		if (t->type != MLW_JNUM || mlw_json_num(d, i, &x) == 0)
+			continue;
+		mlw_reject(rec->file, rec->lineno, rec->raw, rec->rawlen,
+		    "%s: expected a finite number, found '%.*s'", col,
+		    shown(d->src + t->start, t->len), d->src + t->start);
+		return -1;
+	}
+	return 0;
+}
+
 /* Check the fields of a data record against its table and note what they
  * say about the columns' types; 0, or -1 when the record was rejected. */
 static int
@@ -785,6 +819,8 @@ check_record(struct tojson *tj, const struct table *t,
 				    tj->doc.err);
 				return -1;
 			}
+			if (json_inf(tj, rec, c->name) < 0)
+				return -1;
 			break;
 		}
 		continue;
@@ -1005,6 +1041,13 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		if (rec.first)
 			skipfile = 0;
 		if (skipfile)
+			continue;
+		/* RFC 4180 makes every line a record: with one column, an
+		 * empty line is a record whose cell is empty; with more it
+		 * cannot be a row, and is skipped as are those before a
+		 * header */
+		if (rec.blank && ((rec.first && !header) ||
+		    tj->tabs[cur].ncol != 1))
 			continue;
 		if (rec.first && !header) {
 			char **names;

@@ -40,7 +40,10 @@ struct mlw_csv_rec {
 	size_t rawlen;
 	const char *file;    /* file name for messages ("stdin" for -) */
 	uint64_t lineno;     /* physical line of the record's first line */
-	int first;           /* the first record of its file */
+	int first;           /* the first record of its file (still set on
+	                      * empty lines before it) */
+	int blank;           /* an empty line, given as one empty unquoted
+	                      * field */
 	const char *err;     /* NULL, or why the record cannot be used */
 	char errbuf[128];
 	struct mlw_csv_fields *fields;  /* when err is NULL */
@@ -55,8 +58,10 @@ struct mlw_csv_reader *mlw_csv_open(char *const *files, int n, char delim);
 
 /* The next record: 1 with rec filled, or 0 at the end of all input.
  * Records end at an LF outside quotes (a CR before it is removed); a UTF-8
- * byte-order mark at the start of a file is removed; empty lines are
- * skipped. A record longer than MLW_CSV_RECORD_MAX, a quote left open at the
+ * byte-order mark at the start of a file is removed; an empty line
+ * (nothing, or a CR alone, before its LF) is given with blank set, for the
+ * caller to take as a record or skip (it is a record of a one-column file
+ * only). A record longer than MLW_CSV_RECORD_MAX, a quote left open at the
  * end of a file, text after a closing quote, and invalid UTF-8 give the
  * record with err set (the caller rejects it). Standard output is flushed
  * before any read that could block. The record stays valid until the next
@@ -72,8 +77,9 @@ int mlw_csv_split(const char *s, size_t len, char delim,
 void mlw_csv_fields_free(struct mlw_csv_fields *f);
 
 /* Append the field s (n bytes) to b, quoted when it holds the delimiter, a
- * quote, CR or LF, or starts with a byte-order mark, and always when empty
- * (so that "" reads back as the empty string, not as a missing value). */
+ * quote, CR or LF, or starts with a byte-order mark or '{' (which the
+ * reader refuses at the start of a header), and always when empty (so that
+ * "" reads back as the empty string, not as a missing value). */
 void mlw_csv_put(struct mlw_buf *b, const char *s, size_t n, char delim);
 
 /* True when s (n bytes) is a JSON number (RFC 8259 syntax) whose value,

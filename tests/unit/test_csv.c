@@ -132,6 +132,8 @@ main(void)
 	ok(put_is(" a ", 3, " a "), "spaces not quoted");
 	ok(put_is("\xEF\xBB\xBFx", 4, "\"\xEF\xBB\xBFx\""),
 	    "a leading byte-order mark is quoted");
+	ok(put_is("{a", 2, "\"{a\""), "a leading { is quoted (not JSON Lines)");
+	ok(put_is("a{", 2, "a{"), "a { further on is not");
 
 	ok(compact_is("[1, {\"a\" : \"b c\\\" d\"} ]",
 	    "[1,{\"a\":\"b c\\\" d\"}]"), "compact JSON keeps strings");
