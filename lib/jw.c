@@ -223,7 +223,7 @@ mlw_jw_category(struct mlw_buf *b, const struct mlw_json *doc, long i)
 	case MLW_JNUM:
 		if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
 			return -1;
-		mlw_jw_num(b, d);
+		mlw_jw_num(b, d == 0 ? 0.0 : d);       /* -0 is the class 0 */
 		return 0;
 	case MLW_JTRUE:
 		mlw_buf_adds(b, "true");

@@ -84,9 +84,10 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 	if (!has_score)
 		return;
 	{
-		/* log loss with the score clipped to [1e-15, 1 - 1e-15] */
-		double p = score < 1e-15 ? 1e-15 : score > 1 - 1e-15 ?
-		    1 - 1e-15 : score;
+		/* log loss with the score clipped to [eps, 1 - eps], eps
+		 * the machine epsilon: scikit-learn 1.2's eps="auto" */
+		double p = score < DBL_EPSILON ? DBL_EPSILON :
+		    score > 1 - DBL_EPSILON ? 1 - DBL_EPSILON : score;
 
 		mlw_xsum_add(&a->logloss, -(label ? log(p) : log(1 - p)));
 		mlw_xsum_add(&a->brier, (score - label) * (score - label));

@@ -120,3 +120,28 @@ load helpers
 	    mlw-metrics --task binary --label label --score score > inline.jsonl
 	[ "$(sed -n 1p inline.jsonl | sed 's/"unlabeled":0,//')" = "$(sed 's/"unlabeled":180,//' <<<"${lines[0]}")" ]
 }
+
+@test "regression: log loss clips scores at the machine epsilon, as scikit-learn 1.2 does" {
+	# expected values: sklearn 1.2.1 metrics.log_loss([1,0],[0.0,0.0]),
+	# log_loss([1,0,1],[0.0,1.0,0.3]) and log_loss([1,0],[1e-17,0.5])
+	# (eps='auto', the machine epsilon); mlw clipped at 1e-15 before
+	printf '%s\n' '{"y":1,"s":0}' '{"y":0,"s":0}' > a.jsonl
+	printf '%s\n' '{"y":1,"s":0}' '{"y":0,"s":1}' '{"y":1,"s":0.3}' > b.jsonl
+	printf '%s\n' '{"y":1,"s":1e-17}' '{"y":0,"s":0.5}' > c.jsonl
+	for f in a:18.021826694558577 b:24.430426527520083 c:18.36840028483855; do
+		run --separate-stderr mlw-metrics --task binary --label y --score s "${f%%:*}.jsonl"
+		[[ "$output" == *"\"log_loss\":${f#*:},"* ]]
+	done
+}
+
+@test "regression: -0 is the class 0, in labels, predictions and segments" {
+	# sklearn accuracy_score([-0.0, 0, 1], [0, -0.0, 1]) is 1.0
+	printf '%s\n' '{"y":-0,"p":0,"g":-0}' '{"y":0,"p":-0.0,"g":0}' '{"y":1,"p":1,"g":0}' > in.jsonl
+	run --separate-stderr mlw-metrics --task multiclass --label y --pred p in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"accuracy":1,'* ]]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by g in.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[1]}" == *'"segment":"g=0","task":"binary","n":3,'* ]]
+}
