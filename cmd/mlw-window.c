@@ -303,6 +303,15 @@ main(int argc, char *argv[])
 				why = "expected an RFC 3339 string or a number "
 				    "of seconds";
 			}
+			/* every window of t lies in [t - size, t + size]: its
+			 * bounds must be times the next program can read */
+			if (r == 0 && !w.count &&
+			    (!mlw_time_in_range(t - w.clock.size) ||
+			    !mlw_time_in_range(t + w.clock.size))) {
+				r = -1;
+				why = "its window would reach outside the years "
+				    "1824 to 2115";
+			}
 			if (r < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: %s, found %.*s", timefield, why,

@@ -42,8 +42,8 @@ civil_from_days(int64_t z, int64_t *y, int *m, int *d)
 /* The accepted range: [1824-01-01T00:00:00Z, 2116-01-01T00:00:00Z), inside
  * +-MLW_TIME_LIMIT, so that every accepted time formats with a year from
  * 1824 to 2115 and reads back. */
-static int
-in_range(int64_t ns)
+int
+mlw_time_in_range(int64_t ns)
 {
 	static const int64_t lo = INT64_C(-4607366400) * MLW_NS_PER_SEC;
 	static const int64_t hi = INT64_C(4607280000) * MLW_NS_PER_SEC;
@@ -140,7 +140,7 @@ mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why)
 		return -1;
 	}
 	*ns = t * MLW_NS_PER_SEC + frac;
-	if (!in_range(*ns)) {
+	if (!mlw_time_in_range(*ns)) {
 		*why = "year out of the supported range 1824-2115";
 		return -1;
 	}
@@ -181,7 +181,7 @@ mlw_time_from_number(const char *s, size_t len, int64_t unit_ns, int64_t *ns,
 		int64_t v = ip * unit_ns + frac;
 
 		*ns = neg ? -v : v;
-		return in_range(*ns) ? 0 : -1;
+		return mlw_time_in_range(*ns) ? 0 : -1;
 	}
 	/* exponent form: go through the double */
 	if (mlw_num_parse(s, len, &d) < 0)
@@ -190,7 +190,7 @@ mlw_time_from_number(const char *s, size_t len, int64_t unit_ns, int64_t *ns,
 	if (!(d >= -(double)MLW_TIME_LIMIT && d <= (double)MLW_TIME_LIMIT))
 		return -1;
 	*ns = (int64_t)llround(d);
-	return in_range(*ns) ? 0 : -1;
+	return mlw_time_in_range(*ns) ? 0 : -1;
 }
 
 size_t

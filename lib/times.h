@@ -12,6 +12,9 @@
 #define MLW_NS_PER_SEC INT64_C(1000000000)
 #define MLW_TIME_LIMIT (INT64_C(1) << 62)
 #define MLW_DURATION_LIMIT (INT64_C(1) << 61)
+/* Whether ns is in the range of times that format with a year from 1824
+ * to 2115 and so read back: [1824-01-01T00:00:00Z, 2116-01-01T00:00:00Z). */
+int mlw_time_in_range(int64_t ns);
 /* Longest text mlw_time_format() writes, with its NUL. */
 #define MLW_TIME_MAX 40
 

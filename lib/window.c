@@ -133,11 +133,13 @@ bound(const struct mlw_json *doc, long i, char *raw, size_t *rawlen,
 	memcpy(raw, doc->src + t->start, t->len);
 	*rawlen = t->len;
 	if (t->type == MLW_JSTR) {
-		if (t->esc || mlw_time_parse(doc->src + t->start + 1, t->len - 2,
-		    order, why) < 0) {
+		if (t->esc) {
 			*why = "window bound is not an RFC 3339 time";
 			return -1;
 		}
+		if (mlw_time_parse(doc->src + t->start + 1, t->len - 2,
+		    order, why) < 0)
+			return -1;      /* why says what is wrong with it */
 		return 0;
 	}
 	if (t->type == MLW_JNUM) {

@@ -297,8 +297,9 @@ mlw-window: 1 record between windows, in none" ]
 	[ "$status" -eq 1 ]
 	[ "$stderr" = 'mlw-window: in.jsonl:1: t: time out of range, found 9223372039
 mlw-window: in.jsonl:2: t: year out of the supported range 1824-2115, found "1678-01-01T00:00:00Z"
-mlw-window: 2 records rejected' ]
-	[ "$(grep -c window_close <<<"$output")" -eq 2 ]
+mlw-window: in.jsonl:4: t: its window would reach outside the years 1824 to 2115, found "2115-06-01T00:00:00Z"
+mlw-window: 3 records rejected' ]
+	[ "$(grep -c window_close <<<"$output")" -eq 1 ]
 	run --separate-stderr mlw-window --time t --size 4000w in.jsonl
 	[ "$status" -eq 2 ]
 }
@@ -319,4 +320,19 @@ mlw-window: 2 records rejected' ]
 	run --separate-stderr "$(command -v mlw-window)" --bogus
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-window: unrecognized option '--bogus'" ]
+}
+
+@test "regression: a record whose window would reach past 2115 is rejected here, not by the next program" {
+	# mlw-window wrote window_end 2116-01-02, which no program reads back
+	printf '%s\n' '{"ts":"2115-12-31T23:59:59Z","y":1,"p":1}' '{"ts":"2115-06-01T00:00:00Z","y":1,"p":1}' > in.jsonl
+	run --separate-stderr mlw-window --time ts --size 1w in.jsonl
+	[ "$status" -eq 1 ]
+	[ "${stderr_lines[0]}" = 'mlw-window: in.jsonl:1: ts: its window would reach outside the years 1824 to 2115, found "2115-12-31T23:59:59Z"' ]
+	mlw-window --time ts --size 1w in.jsonl 2>/dev/null | mlw-metrics --task binary --label y --pred p > out.jsonl
+	[ "$(grep -c '"window_start":"2115-05-30T00:00:00Z"' out.jsonl)" -eq 1 ]
+	run --separate-stderr mlw-window --time ts --size 5d <<<'{"ts":"1824-01-02T00:00:00Z"}'
+	[ "$status" -eq 1 ]
+	# a bound that cannot be read says why
+	run --separate-stderr mlw-metrics --task binary --label y --pred p <<<'{"window_start":"2116-01-01T00:00:00Z","window_end":"2116-01-02T00:00:00Z","y":1,"p":1}'
+	[ "${stderr_lines[0]}" = "mlw-metrics: stdin:1: year out of the supported range 1824-2115" ]
 }
