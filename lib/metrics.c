@@ -707,8 +707,11 @@ mlw_reg_write(struct mlw_buf *b, const struct mlw_regacc *a)
 	 * perfect fit and 0 otherwise */
 	if (a->n == 0)
 		r2 = NAN;
+	else if (sse == 0)
+		r2 = 1;         /* a perfect fit, even when the labels' spread
+				 * is too large for a double */
 	else if ((ss = label_ss(a)) == 0)
-		r2 = sse == 0 ? 1 : 0;
+		r2 = 0;
 	else
 		r2 = 1 - sse / ss;
 	num(b, "r2", r2);

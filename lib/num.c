@@ -109,7 +109,8 @@ mlw_num_strict(const char *s, double *out)
 	char *e;
 	double d;
 
-	if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '\n')
+	if (*s == '\0' || *s == ' ' || *s == '\t' || *s == '\n' ||
+	    strpbrk(s, "xX") != NULL)  /* decimal only: strtod reads hex */
 		return -1;
 	errno = 0;
 	d = strtod(s, &e);

@@ -16,7 +16,8 @@ int mlw_num_parse(const char *s, size_t len, double *out);
  * integers print without a fraction). x must be finite. Returns the length. */
 size_t mlw_num_format(double x, char *buf);
 
-/* Parse a whole string as a finite double (for option values); 0 or -1. */
+/* Parse a whole string as a finite decimal double (for option values;
+ * not hexadecimal); 0 or -1. */
 int mlw_num_strict(const char *s, double *out);
 /* Parse a whole string as a decimal integer in [lo, hi]; 0 or -1. */
 int mlw_int_strict(const char *s, long long lo, long long hi, long long *out);

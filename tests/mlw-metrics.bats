@@ -145,3 +145,20 @@ load helpers
 	[ "${#lines[@]}" -eq 2 ]
 	[[ "${lines[1]}" == *'"segment":"g=0","task":"binary","n":3,'* ]]
 }
+
+@test "regression: a perfect fit has r2 1 even when the labels' spread overflows a double" {
+	# sklearn 1.2.1 r2_score([1e300, -1e300, 1], [1e300, -1e300, 1]) is 1.0
+	printf '%s\n' '{"y":1e300,"p":1e300}' '{"y":-1e300,"p":-1e300}' '{"y":1,"p":1}' > in.jsonl
+	run --separate-stderr mlw-metrics --task regression --label y --pred p in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"mse":0,'* ]]
+	[[ "$output" == *'"r2":1,'* ]]
+}
+
+@test "--positive 1.0 matches the numbers 1 and 1.0 and the string \"1.0\"; hexadecimal is not a number" {
+	printf '%s\n' '{"y":1,"p":1}' '{"y":"1.0","p":0}' '{"y":1.0,"p":1}' '{"y":0,"p":0}' '{"y":"1","p":0}' > in.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive 1.0 in.jsonl
+	[[ "$output" == *'"positives":3,'* ]]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive 0x1 in.jsonl
+	[[ "$output" == *'"positives":0,'* ]]
+}
