@@ -16,14 +16,61 @@
 #include "json.h"
 #include "num.h"
 #include "times.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 /* ---- appending ---- */
 
 int
+mlw_store_openx(const char *path, const char **why)
+{
+	struct stat st;
+	int fd, fl;
+
+	*why = NULL;
+	/* O_NONBLOCK: opening a FIFO must not wait for a reader; it is
+	 * refused below, before anything is written to it */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY,
+	    0666);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* a regular file, or a character device that is not a terminal
+	 * (/dev/null): what else is written to can block or drop records,
+	 * and a store must read back */
+	if (S_ISFIFO(st.st_mode))
+		*why = "not a regular file (a FIFO)";
+	else if (S_ISSOCK(st.st_mode))
+		*why = "not a regular file (a socket)";
+	else if (S_ISBLK(st.st_mode))
+		*why = "not a regular file (a block device)";
+	else if (S_ISCHR(st.st_mode) && isatty(fd))
+		*why = "not a regular file (a terminal)";
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		*why = "not a regular file";
+	if (*why != NULL || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = *why ? EINVAL : e;
+		return -1;
+	}
+	return fd;
+}
+
+int
 mlw_store_open(const char *path)
 {
-	return open(path, O_RDWR | O_APPEND | O_CREAT, 0666);
+	const char *why;
+
+	return mlw_store_openx(path, &why);
 }
 
 static int
@@ -37,8 +84,12 @@ lock(int fd, short type)
 	fl.l_start = 0;
 	fl.l_len = 0;
 	while (fcntl(fd, F_SETLKW, &fl) < 0) {
-		if (errno == EINTR)
+		/* waiting for another writer: a SIGTERM or SIGINT caught
+		 * (mlw_wrap_start) ends the wait */
+		if (errno == EINTR && !mlw_wrap_received())
 			continue;
+		if (errno == EINTR)
+			return -1;
 		/* a file system without locks: O_APPEND alone still keeps
 		 * each write whole on a local file system */
 		if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL)
@@ -74,7 +125,7 @@ mlw_store_append(int fd, const char *p, size_t len)
 		ssize_t k = write(fd, w, n);
 
 		if (k < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !mlw_wrap_received())
 				continue;
 			rc = -1;
 			e = errno;
