@@ -167,6 +167,41 @@ mlw-runs: 1 record rejected" ]
 	[ "$stderr" = "mlw-track: /nonexistent/dir/s.jsonl: No such file or directory" ]
 }
 
+@test "regression: a store that is not a regular file is refused before the command runs" {
+	# a FIFO store was opened without blocking, then mlw-track blocked
+	# for ever once its buffer was full, deaf to SIGTERM
+	mkfifo ff
+	run -2 --separate-stderr timeout -k 2 10 mlw-track --store ff -- sh -c 'echo ran'
+	[ "$output" = "" ]
+	[ "$stderr" = "mlw-track: ff: not a regular file (a FIFO)" ]
+	run -2 --separate-stderr timeout -k 2 10 mlw-track --store ff < /dev/null
+	[ "$stderr" = "mlw-track: ff: not a regular file (a FIFO)" ]
+	# a character device that is not a terminal is written to
+	run -0 --separate-stderr mlw-track --store /dev/null -- sh -c 'echo "{\"a\":1}"'
+	[ "$output" = '{"a":1}' ]
+}
+
+@test "regression: SIGTERM ends mlw-track while its standard output is full" {
+	# a write to a pipe nobody reads was retried after the signal, for ever
+	mkfifo p
+	run --separate-stderr timeout -k 2 20 bash -c 'exec 3<>p; mlw-track --store s.jsonl -- yes "{\"a\":1}" > p & p=$!
+		while ! grep -q "\"a\"" s.jsonl 2>/dev/null; do sleep 0.05; done; sleep 0.3
+		kill -TERM $p; wait $p; echo "status $?"'
+	[ "$output" = "status 143" ]
+	run sh -c 'tail -n 1 s.jsonl | grep -o "\"status\":\"[A-Z]*\".*"'
+	[[ "$output" == '"status":"KILLED",'*'"signal":15,"signal_name":"SIGTERM"}' ]]
+}
+
+@test "regression: a closed standard output loses no line already read" {
+	# the chunk whose write to the closed pipe failed was not logged
+	mlw-track --store s.jsonl -- sh -c 'echo "{\"a\":1}"; sleep 0.5; echo "{\"a\":2}"; echo "{\"a\":3}"; sleep 0.5; exit 0' | head -1
+	[ "$(grep -c '"mlw":"metric"' s.jsonl)" -eq 3 ]
+	grep -q '"key":"a","value":3,"step":2,' s.jsonl
+	# filter mode goes on logging its input to the end
+	(echo '{"a":1}'; sleep 0.5; echo '{"a":2}'; echo '{"a":3}') | mlw-track --store f.jsonl | head -1
+	[ "$(grep -c '"mlw":"metric"' f.jsonl)" -eq 3 ]
+}
+
 @test "usage errors exit 2; --help and --version" {
 	run mlw-track --help
 	[ "$status" -eq 0 ]
