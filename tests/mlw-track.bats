@@ -202,6 +202,26 @@ mlw-runs: 1 record rejected" ]
 	[ "$(grep -c '"mlw":"metric"' f.jsonl)" -eq 3 ]
 }
 
+@test "regression: NaN and infinities are never stored as numbers; 1Infinity is not JSON" {
+	# the tokens were replaced by 0 and spaces: a NaN step was step 0, a
+	# NaN param "0", -NaN the metric -0, and 1Infinity the metric 10
+	printf '%s\n' '{"step":NaN,"loss":1}' '{"lr":NaN,"acc":-NaN,"x":1Infinity}' \
+	    '{"lr":-Infinity,"acc":-NaN,"x":Infinity, "y": 1e999,"s":"NaN","step":2}' '{"a":NaNx}' > in.txt
+	run -0 --separate-stderr mlw-track --store s.jsonl --param-fields lr < in.txt
+	[ "$stderr" = "mlw-track: stdin:1: step: expected a whole number; steps counted per metric instead
+mlw-track: stdin:2: invalid JSON at column 27: expected ',' or '}' after an object member, found 'I'; line not logged
+mlw-track: stdin:3: lr: value is not a finite number; param not logged
+mlw-track: stdin:3: acc: value is not a finite number; logged as null
+mlw-track: stdin:3: x: value is not a finite number; logged as null
+mlw-track: stdin:3: y: value is not a finite number; logged as null
+mlw-track: stdin:4: invalid JSON at column 6: expected a value, found 'N'; line not logged" ]
+	run sh -c "grep '\"mlw\":\"metric' s.jsonl | sed -E 's/.*\"key\"/\"key\"/; s/,\"timestamp\".*//'"
+	[ "$output" = '"key":"loss","value":1,"step":0
+"key":"acc","value":null,"step":2
+"key":"x","value":null,"step":2
+"key":"y","value":null,"step":2' ]
+}
+
 @test "usage errors exit 2; --help and --version" {
 	run mlw-track --help
 	[ "$status" -eq 0 ]
