@@ -379,6 +379,29 @@ set_str(char **dst, char *s)
 	}
 }
 
+/* Check object member name as string params or tags (kv_member):
+ * absent, or an object of strings, numbers, true or false; else its name
+ * in *bad. */
+static void
+kv_check(const struct mlw_json *d, const char *name, const char **bad)
+{
+	long o = mlw_json_member(d, 0, name, strlen(name));
+	struct mlw_buf nb = { 0 };
+	uint32_t i;
+
+	if (mlw_json_missing(d, o))
+		return;
+	if (d->tok[o].type != MLW_JOBJ) {
+		*bad = name;
+		return;
+	}
+	for (i = (uint32_t)o + 1; i < d->tok[o].next; i = d->tok[i + 1].next)
+		if (d->tok[i + 1].type != MLW_JSTR &&
+		    mlw_jw_category(&nb, d, (long)i + 1) < 0)
+			*bad = name;
+	mlw_buf_free(&nb);
+}
+
 /* The members of object member name as string params or tags. */
 static void
 kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
@@ -446,21 +469,42 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 	    d->tok[ii].len > sizeof idb || d->tok[ii].len <= 2)
 		return "run_id: expected a string";
 	idn = mlw_json_str(d, (uint32_t)ii, idb, sizeof idb);
-	r = mlw_runs_get(rs, idb, idn);
+	/* the record is checked whole first, then applied: a rejected one
+	 * changes nothing, not even the list of runs */
 	switch (kind) {
 	case 0: {               /* run_start */
-		long long v;
+		static const char *const strs[] = { "experiment", "run_name",
+		    "host", "user", "cwd" };
+		char *sv[5];
+		int64_t start = 0;
+		long long pid = 0;
+		int has_start, has_pid;
+		size_t j;
 		long g;
 
-		set_str(&r->experiment, str_member(d, "experiment", &bad));
-		set_str(&r->run_name, str_member(d, "run_name", &bad));
-		set_str(&r->host, str_member(d, "host", &bad));
-		set_str(&r->user, str_member(d, "user", &bad));
-		set_str(&r->cwd, str_member(d, "cwd", &bad));
-		if (time_member(d, "start_time", &r->start, &bad))
+		for (j = 0; j < 5; j++)
+			sv[j] = str_member(d, strs[j], &bad);
+		has_start = time_member(d, "start_time", &start, &bad);
+		has_pid = int_member(d, "pid", &pid, &bad);
+		kv_check(d, "params", &bad);
+		kv_check(d, "tags", &bad);
+		if (bad) {
+			for (j = 0; j < 5; j++)
+				free(sv[j]);
+			break;
+		}
+		r = mlw_runs_get(rs, idb, idn);
+		set_str(&r->experiment, sv[0]);
+		set_str(&r->run_name, sv[1]);
+		set_str(&r->host, sv[2]);
+		set_str(&r->user, sv[3]);
+		set_str(&r->cwd, sv[4]);
+		if (has_start) {
+			r->start = start;
 			r->has_start = 1;
-		if (int_member(d, "pid", &v, &bad))
-			r->pid = v;
+		}
+		if (has_pid)
+			r->pid = pid;
 		g = mlw_json_member(d, 0, "git", 3);
 		if (!mlw_json_missing(d, g) && d->tok[g].type == MLW_JOBJ) {
 			long c = mlw_json_member(d, (uint32_t)g, "commit", 6);
@@ -502,6 +546,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		time_member(d, "timestamp", &ts, &bad);
 		if (bad)
 			break;
+		r = mlw_runs_get(rs, idb, idn);
 		key = mlw_xrealloc(NULL, d->tok[k].len + 1);
 		kn = mlw_json_str(d, (uint32_t)k, key, d->tok[k].len);
 		mlw_run_add_point(rs, r, key, kn, step, ts, v);
@@ -512,31 +557,45 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		char *key = str_member(d, "key", &bad);
 		char *val = str_member(d, "value", &bad);
 
-		if (key && val && !bad)
+		if (key && val && !bad) {
+			r = mlw_runs_get(rs, idb, idn);
 			mlw_kvs_set(kind == 2 ? &r->params : &r->tags, key,
 			    strlen(key), val, strlen(val));
-		else if (!bad)
+		} else if (!bad)
 			bad = key ? "value" : "key";
 		free(key);
 		free(val);
 		break;
 	}
 	default: {              /* run_end */
-		long long v;
+		char *status = str_member(d, "status", &bad);
+		int64_t end = 0;
+		long long code = 0, sig = 0;
+		int has_end, has_exit, has_sig;
 
-		set_str(&r->status, str_member(d, "status", &bad));
-		if (time_member(d, "end_time", &r->end, &bad))
+		has_end = time_member(d, "end_time", &end, &bad);
+		has_exit = int_member(d, "exit_code", &code, &bad);
+		has_sig = int_member(d, "signal", &sig, &bad);
+		if (status == NULL && !bad)
+			bad = "status";
+		if (bad) {
+			free(status);
+			break;
+		}
+		r = mlw_runs_get(rs, idb, idn);
+		set_str(&r->status, status);
+		if (has_end) {
+			r->end = end;
 			r->has_end = 1;
-		if (int_member(d, "exit_code", &v, &bad)) {
-			r->exit_code = v;
+		}
+		if (has_exit) {
+			r->exit_code = code;
 			r->has_exit = 1;
 		}
-		if (int_member(d, "signal", &v, &bad)) {
-			r->signal = v;
+		if (has_sig) {
+			r->signal = sig;
 			r->has_signal = 1;
 		}
-		if (r->status == NULL && !bad)
-			bad = "status";
 		break;
 	}
 	}
