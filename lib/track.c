@@ -769,6 +769,30 @@ mkey(struct mlw_buf *b, const struct mlw_tmetric *m, const char *suffix)
 	mlw_buf_free(&t);
 }
 
+/* 1 when NAME.suffix, a statistic of metric m, is also the name of a
+ * metric of r: the statistic is then left out, with one message per name
+ * (the run's own metric keeps the name). */
+static int
+stat_clash(const struct mlw_run *r, const struct mlw_tmetric *m,
+    const char *suffix)
+{
+	static struct mlw_strmap told;
+	struct mlw_buf t = { 0 };
+	int clash;
+
+	mlw_buf_adds(&t, m->key);
+	mlw_buf_adds(&t, suffix);
+	clash = mlw_strmap_find(&r->mkeys, t.p, t.len) >= 0;
+	if (clash && mlw_strmap_find(&told, t.p, t.len) < 0) {
+		mlw_strmap_add(&told, t.p, t.len);
+		mlw_warnx("--all-stats: %.*s is a metric: the statistic %s "
+		    "of metric %s left out", (int)t.len, t.p, suffix + 1,
+		    m->key);
+	}
+	mlw_buf_free(&t);
+	return clash;
+}
+
 void
 mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
     int64_t now, int64_t stale_ns)
@@ -846,20 +870,28 @@ mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
 				if (m->pt[k].value > hi)
 					hi = m->pt[k].value;
 			}
-		mkey(b, m, ".min");
-		if (nv)
-			mlw_jw_num(b, lo);
-		else
-			mlw_jw_null(b);
-		mkey(b, m, ".max");
-		if (nv)
-			mlw_jw_num(b, hi);
-		else
-			mlw_jw_null(b);
-		mkey(b, m, ".step");
-		mlw_jw_int(b, last->step);
-		mkey(b, m, ".count");
-		mlw_jw_uint(b, m->n);
+		if (!stat_clash(r, m, ".min")) {
+			mkey(b, m, ".min");
+			if (nv)
+				mlw_jw_num(b, lo);
+			else
+				mlw_jw_null(b);
+		}
+		if (!stat_clash(r, m, ".max")) {
+			mkey(b, m, ".max");
+			if (nv)
+				mlw_jw_num(b, hi);
+			else
+				mlw_jw_null(b);
+		}
+		if (!stat_clash(r, m, ".step")) {
+			mkey(b, m, ".step");
+			mlw_jw_int(b, last->step);
+		}
+		if (!stat_clash(r, m, ".count")) {
+			mkey(b, m, ".count");
+			mlw_jw_uint(b, m->n);
+		}
 	}
 	mlw_jw_close(b, '}');
 done:

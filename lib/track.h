@@ -126,7 +126,9 @@ const struct mlw_point *mlw_metric_last(const struct mlw_tmetric *m);
  * run_name, status, start_time, end_time, duration, exit_code, signal,
  * host, user, cwd, pid, git, command, params, tags, metrics. With
  * all_stats, metrics also has NAME.min, NAME.max, NAME.step and
- * NAME.count. Members unknown for the run are left out. */
+ * NAME.count, except a statistic whose name is that of a metric of the
+ * run (left out, with one message per name and process). Members unknown
+ * for the run are left out. */
 void mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r,
     int all_stats, int64_t now, int64_t stale_ns);
 

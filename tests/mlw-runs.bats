@@ -306,3 +306,20 @@ mlw-runs: s.jsonl:6: end_time: wrong type or value
 mlw-runs: s.jsonl:7: step: wrong type or value
 mlw-runs: 7 records rejected" ]
 }
+
+@test "regression: --all-stats leaves out a statistic named as a metric, with one message" {
+	# metrics loss and loss.min made the member "loss.min" twice, and the
+	# table showed the statistic in place of the metric
+	for r in 0123456789abcdef0123456789abcdef 0123456789abcdef0123456789abcde0; do
+		printf '%s\n' '{"mlw":"metric","run_id":"'$r'","key":"loss","value":1,"step":0}' \
+		    '{"mlw":"metric","run_id":"'$r'","key":"loss","value":2,"step":1}' \
+		    '{"mlw":"metric","run_id":"'$r'","key":"loss.min","value":5,"step":0}'
+	done > s.jsonl
+	run -0 --separate-stderr mlw-runs --store s.jsonl --all-stats --limit 1
+	[ "$output" = '{"run_id":"0123456789abcdef0123456789abcdef","status":"RUNNING","metrics":{"loss":2,"loss.max":2,"loss.step":1,"loss.count":2,"loss.min":5,"loss.min.min":5,"loss.min.max":5,"loss.min.step":0,"loss.min.count":1}}' ]
+	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
+	run -0 --separate-stderr mlw-runs --store s.jsonl --all-stats --format table
+	[ "${lines[0]}" = "run_id    status   metrics.loss  metrics.loss.max  metrics.loss.step  metrics.loss.count  metrics.loss.min  metrics.loss.min.min  metrics.loss.min.max  metrics.loss.min.step  metrics.loss.min.count" ]
+	[ "${lines[1]}" = "01234567  RUNNING  2             2                 1                  2                   5                 5                     5                     0                      1" ]
+	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
+}
