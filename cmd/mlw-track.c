@@ -78,7 +78,7 @@ main(int argc, char *argv[])
 	struct mlw_tlog t;
 	struct mlw_wrap w;
 	struct mlw_buf b = { 0 };
-	const char *store = NULL, *env[5];
+	const char *store = NULL, *env[5], *why;
 	char id[MLW_RUN_ID_LEN + 1];
 	int ch, fd, filter, failed, rc;
 
@@ -127,8 +127,11 @@ main(int argc, char *argv[])
 		st.run_name = strrchr(argv[0], '/');
 		st.run_name = st.run_name ? st.run_name + 1 : argv[0];
 	}
-	if ((fd = mlw_store_open(store)) < 0)
+	if ((fd = mlw_store_openx(store, &why)) < 0) {
+		if (why)
+			mlw_fatal("%s: %s", store, why);
 		mlw_fatal_errno("%s", store);
+	}
 
 	/* the run starts */
 	mlw_run_id_new(id);

@@ -217,15 +217,26 @@ mlw_tlog_close(struct mlw_tlog *t)
 	return t->write_failed ? -1 : 0;
 }
 
-/* Replace the non-JSON tokens NaN, Infinity and -Infinity (as Python's
- * json module writes them) outside strings by a 0 padded with spaces, of
- * the same length, so the line parses and offsets stay. 1 if any. */
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Replace the non-JSON tokens NaN, -NaN, Infinity and -Infinity (as
+ * Python's json module writes them) where a value stands (after : , or
+ * [ and before , } ] or the end, outside strings) by a 0 padded with
+ * spaces, of the same length, so the line parses and offsets stay;
+ * nonfinite() finds them again in the original. Text such as 1Infinity
+ * or NaNx is left as it is: not JSON. 1 if any. */
 static int
 patch_nonfinite(char *s, size_t n)
 {
-	static const char *const w[] = { "-Infinity", "Infinity", "NaN" };
-	size_t i = 0, k;
+	static const char *const w[] = { "-Infinity", "Infinity", "-NaN",
+	    "NaN" };
+	size_t i = 0, j, k, l;
 	int in = 0, any = 0;
+	char prev = '\0';     /* the last character outside blanks */
 
 	while (i < n) {
 		if (in) {
@@ -238,24 +249,47 @@ patch_nonfinite(char *s, size_t n)
 		}
 		if (s[i] == '"') {
 			in = 1;
+			prev = '"';
 			i++;
 			continue;
 		}
-		for (k = 0; k < 3; k++) {
-			size_t l = strlen(w[k]);
-
-			if (n - i >= l && memcmp(s + i, w[k], l) == 0) {
+		if (blank(s[i])) {
+			i++;
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			l = strlen(w[k]);
+			if (n - i >= l && memcmp(s + i, w[k], l) == 0)
+				break;
+		}
+		if (k < 4 && (prev == ':' || prev == ',' || prev == '[')) {
+			for (j = i + l; j < n && blank(s[j]); j++)
+				;
+			if (j == n || s[j] == ',' || s[j] == '}' ||
+			    s[j] == ']') {
 				s[i] = '0';
 				memset(s + i + 1, ' ', l - 1);
 				i += l;
+				prev = '0';
 				any = 1;
-				break;
+				continue;
 			}
 		}
-		if (k == 3)
-			i++;
+		prev = s[i++];
 	}
 	return any;
+}
+
+/* 1 when the value token at off was a NaN or an infinity patched by
+ * patch_nonfinite() in orig (the line before; NULL: none was). */
+static int
+nonfinite(const char *orig, size_t n, uint32_t off)
+{
+	if (orig == NULL || off >= n)
+		return 0;
+	if (orig[off] == '-' && off + 1 < n)
+		off++;
+	return orig[off] == 'N' || orig[off] == 'I';
 }
 
 static int64_t *
@@ -305,14 +339,16 @@ rec_end(struct mlw_tlog *t)
 /* The step of the line: 1 with *step set, or 0 (none, or a bad one,
  * reported). */
 static int
-line_step(struct mlw_tlog *t, long si, uint64_t lineno, int64_t *step)
+line_step(struct mlw_tlog *t, long si, const char *orig, size_t n,
+    uint64_t lineno, int64_t *step)
 {
 	const struct mlw_json *d = &t->doc;
 	double x;
 
 	if (mlw_json_missing(d, si))
 		return 0;
-	if (d->tok[si].type == MLW_JNUM && mlw_json_num(d, (uint32_t)si,
+	if (d->tok[si].type == MLW_JNUM && !nonfinite(orig, n,
+	    d->tok[si].start) && mlw_json_num(d, (uint32_t)si,
 	    &x) == 0 && x == floor(x) && fabs(x) <= 9007199254740992.0) {
 		*step = (int64_t)x;
 		return 1;
@@ -322,16 +358,16 @@ line_step(struct mlw_tlog *t, long si, uint64_t lineno, int64_t *step)
 	return 0;
 }
 
-/* Log the members of the object parsed in t->doc; orig: the line before
- * patch_nonfinite(), or NULL. */
+/* Log the members of the object parsed in t->doc; orig: the line (n
+ * bytes) before patch_nonfinite(), or NULL. */
 static void
-log_members(struct mlw_tlog *t, const char *line, const char *orig,
+log_members(struct mlw_tlog *t, const char *orig, size_t n,
     uint64_t lineno)
 {
 	struct mlw_json *d = &t->doc;
 	long si = mlw_json_member(d, 0, "step", 4);
 	int64_t step = 0, ts = mlw_tlog_now();
-	int has_step = line_step(t, si, lineno, &step);
+	int has_step = line_step(t, si, orig, n, lineno, &step);
 	uint32_t i;
 
 	t->rec.len = 0;
@@ -347,6 +383,13 @@ log_members(struct mlw_tlog *t, const char *line, const char *orig,
 		key[kn] = '\0';
 		if ((vt->type == MLW_JNUM || vt->type == MLW_JSTR) &&
 		    in_list(t->param_fields, t->nparam_fields, key, kn)) {
+			if (vt->type == MLW_JNUM && (nonfinite(orig, n,
+			    vt->start) || mlw_json_num(d, i + 1, &v) < 0)) {
+				mlw_msg(&t->nonfinite, t->src, lineno,
+				    "%s: value is not a finite number; param "
+				    "not logged", key);
+				continue;
+			}
 			rec_begin(t, "param", key, kn);
 			if (vt->type == MLW_JSTR)
 				mlw_jw_raw(&t->one, d, i + 1);
@@ -360,8 +403,7 @@ log_members(struct mlw_tlog *t, const char *line, const char *orig,
 			if ((long)i == si - 1)
 				continue;       /* the step itself */
 			rec_begin(t, "metric", key, kn);
-			if ((orig && line[vt->start] == '0' && vt->len == 1 &&
-			    orig[vt->start] != '0') ||
+			if (nonfinite(orig, n, vt->start) ||
 			    mlw_json_num(d, i + 1, &v) < 0 ||
 			    mlw_jw_num(&t->one, v) < 0) {
 				if (t->one.p[t->one.len - 1] != 'l')
@@ -424,7 +466,7 @@ mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
 		}
 	}
 	if (d->tok[0].type == MLW_JOBJ)
-		log_members(t, line, orig, lineno);
+		log_members(t, orig, n, lineno);
 	if (orig) {
 		memcpy(line, orig, n);
 		free(orig);

@@ -69,8 +69,9 @@ void mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
     const char *id, const char *src, char *const *param_fields,
     size_t nparam_fields, char *const *tag_fields, size_t ntag_fields);
 /* A mlw_wrap_line_fn, arg a struct mlw_tlog: log one line. A line that is
- * a JSON object (after blanks; NaN, Infinity and -Infinity accepted as
- * Python writes them, logged as null) gives a record per member: a param
+ * a JSON object (after blanks; NaN, -NaN, Infinity and -Infinity
+ * accepted where a value stands, as Python writes them: a metric logged
+ * as null, a param left out, a step bad; all reported) gives a record per member: a param
  * or tag when its name is listed, else a metric for every number, at the
  * line's "step" (a whole number; otherwise counted per metric from 0) and
  * the time now. Other lines are passed over; a line that starts with {

@@ -16,14 +16,61 @@
 #include "json.h"
 #include "num.h"
 #include "times.h"
+#include "wrap.h"
 #include "xalloc.h"
 
 /* ---- appending ---- */
 
 int
+mlw_store_openx(const char *path, const char **why)
+{
+	struct stat st;
+	int fd, fl;
+
+	*why = NULL;
+	/* O_NONBLOCK: opening a FIFO must not wait for a reader; it is
+	 * refused below, before anything is written to it */
+	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_NONBLOCK | O_NOCTTY,
+	    0666);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	/* a regular file, or a character device that is not a terminal
+	 * (/dev/null): what else is written to can block or drop records,
+	 * and a store must read back */
+	if (S_ISFIFO(st.st_mode))
+		*why = "not a regular file (a FIFO)";
+	else if (S_ISSOCK(st.st_mode))
+		*why = "not a regular file (a socket)";
+	else if (S_ISBLK(st.st_mode))
+		*why = "not a regular file (a block device)";
+	else if (S_ISCHR(st.st_mode) && isatty(fd))
+		*why = "not a regular file (a terminal)";
+	else if (!S_ISREG(st.st_mode) && !S_ISCHR(st.st_mode))
+		*why = "not a regular file";
+	if (*why != NULL || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = *why ? EINVAL : e;
+		return -1;
+	}
+	return fd;
+}
+
+int
 mlw_store_open(const char *path)
 {
-	return open(path, O_RDWR | O_APPEND | O_CREAT, 0666);
+	const char *why;
+
+	return mlw_store_openx(path, &why);
 }
 
 static int
@@ -37,8 +84,12 @@ lock(int fd, short type)
 	fl.l_start = 0;
 	fl.l_len = 0;
 	while (fcntl(fd, F_SETLKW, &fl) < 0) {
-		if (errno == EINTR)
+		/* waiting for another writer: a SIGTERM or SIGINT caught
+		 * (mlw_wrap_start) ends the wait */
+		if (errno == EINTR && !mlw_wrap_received())
 			continue;
+		if (errno == EINTR)
+			return -1;
 		/* a file system without locks: O_APPEND alone still keeps
 		 * each write whole on a local file system */
 		if (errno == ENOLCK || errno == EOPNOTSUPP || errno == EINVAL)
@@ -74,7 +125,7 @@ mlw_store_append(int fd, const char *p, size_t len)
 		ssize_t k = write(fd, w, n);
 
 		if (k < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !mlw_wrap_received())
 				continue;
 			rc = -1;
 			e = errno;
@@ -328,6 +379,29 @@ set_str(char **dst, char *s)
 	}
 }
 
+/* Check object member name as string params or tags (kv_member):
+ * absent, or an object of strings, numbers, true or false; else its name
+ * in *bad. */
+static void
+kv_check(const struct mlw_json *d, const char *name, const char **bad)
+{
+	long o = mlw_json_member(d, 0, name, strlen(name));
+	struct mlw_buf nb = { 0 };
+	uint32_t i;
+
+	if (mlw_json_missing(d, o))
+		return;
+	if (d->tok[o].type != MLW_JOBJ) {
+		*bad = name;
+		return;
+	}
+	for (i = (uint32_t)o + 1; i < d->tok[o].next; i = d->tok[i + 1].next)
+		if (d->tok[i + 1].type != MLW_JSTR &&
+		    mlw_jw_category(&nb, d, (long)i + 1) < 0)
+			*bad = name;
+	mlw_buf_free(&nb);
+}
+
 /* The members of object member name as string params or tags. */
 static void
 kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
@@ -395,21 +469,42 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 	    d->tok[ii].len > sizeof idb || d->tok[ii].len <= 2)
 		return "run_id: expected a string";
 	idn = mlw_json_str(d, (uint32_t)ii, idb, sizeof idb);
-	r = mlw_runs_get(rs, idb, idn);
+	/* the record is checked whole first, then applied: a rejected one
+	 * changes nothing, not even the list of runs */
 	switch (kind) {
 	case 0: {               /* run_start */
-		long long v;
+		static const char *const strs[] = { "experiment", "run_name",
+		    "host", "user", "cwd" };
+		char *sv[5];
+		int64_t start = 0;
+		long long pid = 0;
+		int has_start, has_pid;
+		size_t j;
 		long g;
 
-		set_str(&r->experiment, str_member(d, "experiment", &bad));
-		set_str(&r->run_name, str_member(d, "run_name", &bad));
-		set_str(&r->host, str_member(d, "host", &bad));
-		set_str(&r->user, str_member(d, "user", &bad));
-		set_str(&r->cwd, str_member(d, "cwd", &bad));
-		if (time_member(d, "start_time", &r->start, &bad))
+		for (j = 0; j < 5; j++)
+			sv[j] = str_member(d, strs[j], &bad);
+		has_start = time_member(d, "start_time", &start, &bad);
+		has_pid = int_member(d, "pid", &pid, &bad);
+		kv_check(d, "params", &bad);
+		kv_check(d, "tags", &bad);
+		if (bad) {
+			for (j = 0; j < 5; j++)
+				free(sv[j]);
+			break;
+		}
+		r = mlw_runs_get(rs, idb, idn);
+		set_str(&r->experiment, sv[0]);
+		set_str(&r->run_name, sv[1]);
+		set_str(&r->host, sv[2]);
+		set_str(&r->user, sv[3]);
+		set_str(&r->cwd, sv[4]);
+		if (has_start) {
+			r->start = start;
 			r->has_start = 1;
-		if (int_member(d, "pid", &v, &bad))
-			r->pid = v;
+		}
+		if (has_pid)
+			r->pid = pid;
 		g = mlw_json_member(d, 0, "git", 3);
 		if (!mlw_json_missing(d, g) && d->tok[g].type == MLW_JOBJ) {
 			long c = mlw_json_member(d, (uint32_t)g, "commit", 6);
@@ -451,6 +546,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		time_member(d, "timestamp", &ts, &bad);
 		if (bad)
 			break;
+		r = mlw_runs_get(rs, idb, idn);
 		key = mlw_xrealloc(NULL, d->tok[k].len + 1);
 		kn = mlw_json_str(d, (uint32_t)k, key, d->tok[k].len);
 		mlw_run_add_point(rs, r, key, kn, step, ts, v);
@@ -461,31 +557,45 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		char *key = str_member(d, "key", &bad);
 		char *val = str_member(d, "value", &bad);
 
-		if (key && val && !bad)
+		if (key && val && !bad) {
+			r = mlw_runs_get(rs, idb, idn);
 			mlw_kvs_set(kind == 2 ? &r->params : &r->tags, key,
 			    strlen(key), val, strlen(val));
-		else if (!bad)
+		} else if (!bad)
 			bad = key ? "value" : "key";
 		free(key);
 		free(val);
 		break;
 	}
 	default: {              /* run_end */
-		long long v;
+		char *status = str_member(d, "status", &bad);
+		int64_t end = 0;
+		long long code = 0, sig = 0;
+		int has_end, has_exit, has_sig;
 
-		set_str(&r->status, str_member(d, "status", &bad));
-		if (time_member(d, "end_time", &r->end, &bad))
+		has_end = time_member(d, "end_time", &end, &bad);
+		has_exit = int_member(d, "exit_code", &code, &bad);
+		has_sig = int_member(d, "signal", &sig, &bad);
+		if (status == NULL && !bad)
+			bad = "status";
+		if (bad) {
+			free(status);
+			break;
+		}
+		r = mlw_runs_get(rs, idb, idn);
+		set_str(&r->status, status);
+		if (has_end) {
+			r->end = end;
 			r->has_end = 1;
-		if (int_member(d, "exit_code", &v, &bad)) {
-			r->exit_code = v;
+		}
+		if (has_exit) {
+			r->exit_code = code;
 			r->has_exit = 1;
 		}
-		if (int_member(d, "signal", &v, &bad)) {
-			r->signal = v;
+		if (has_sig) {
+			r->signal = sig;
 			r->has_signal = 1;
 		}
-		if (r->status == NULL && !bad)
-			bad = "status";
 		break;
 	}
 	}
@@ -659,6 +769,30 @@ mkey(struct mlw_buf *b, const struct mlw_tmetric *m, const char *suffix)
 	mlw_buf_free(&t);
 }
 
+/* 1 when NAME.suffix, a statistic of metric m, is also the name of a
+ * metric of r: the statistic is then left out, with one message per name
+ * (the run's own metric keeps the name). */
+static int
+stat_clash(const struct mlw_run *r, const struct mlw_tmetric *m,
+    const char *suffix)
+{
+	static struct mlw_strmap told;
+	struct mlw_buf t = { 0 };
+	int clash;
+
+	mlw_buf_adds(&t, m->key);
+	mlw_buf_adds(&t, suffix);
+	clash = mlw_strmap_find(&r->mkeys, t.p, t.len) >= 0;
+	if (clash && mlw_strmap_find(&told, t.p, t.len) < 0) {
+		mlw_strmap_add(&told, t.p, t.len);
+		mlw_warnx("--all-stats: %.*s is a metric: the statistic %s "
+		    "of metric %s left out", (int)t.len, t.p, suffix + 1,
+		    m->key);
+	}
+	mlw_buf_free(&t);
+	return clash;
+}
+
 void
 mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
     int64_t now, int64_t stale_ns)
@@ -736,20 +870,28 @@ mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
 				if (m->pt[k].value > hi)
 					hi = m->pt[k].value;
 			}
-		mkey(b, m, ".min");
-		if (nv)
-			mlw_jw_num(b, lo);
-		else
-			mlw_jw_null(b);
-		mkey(b, m, ".max");
-		if (nv)
-			mlw_jw_num(b, hi);
-		else
-			mlw_jw_null(b);
-		mkey(b, m, ".step");
-		mlw_jw_int(b, last->step);
-		mkey(b, m, ".count");
-		mlw_jw_uint(b, m->n);
+		if (!stat_clash(r, m, ".min")) {
+			mkey(b, m, ".min");
+			if (nv)
+				mlw_jw_num(b, lo);
+			else
+				mlw_jw_null(b);
+		}
+		if (!stat_clash(r, m, ".max")) {
+			mkey(b, m, ".max");
+			if (nv)
+				mlw_jw_num(b, hi);
+			else
+				mlw_jw_null(b);
+		}
+		if (!stat_clash(r, m, ".step")) {
+			mkey(b, m, ".step");
+			mlw_jw_int(b, last->step);
+		}
+		if (!stat_clash(r, m, ".count")) {
+			mkey(b, m, ".count");
+			mlw_jw_uint(b, m->n);
+		}
 	}
 	mlw_jw_close(b, '}');
 done:

@@ -58,14 +58,21 @@ struct mlw_runs {
 	size_t seq;
 };
 
-/* Open (creating it, mode 0666 less the umask) a store for appending.
- * Returns a descriptor, or -1 with errno set. */
+/* Open (creating it, mode 0666 less the umask) a store for appending,
+ * without blocking (a FIFO). A store is a regular file, or a character
+ * device that is not a terminal (/dev/null): anything else (a FIFO, a
+ * socket, a block device, a terminal) is refused. Returns a descriptor,
+ * or -1: with errno set and *why NULL, or with *why the reason the file
+ * is refused (errno EINVAL). */
+int mlw_store_openx(const char *path, const char **why);
+/* mlw_store_openx() without the reason. */
 int mlw_store_open(const char *path);
 /* Append len bytes (whole lines, each ending in LF) to the store as one
  * write(2) under an exclusive fcntl lock of the whole file, so that lines
  * written by concurrent processes never interleave. When the file does not
  * end with a LF (a torn last line), a LF is written first so the new
- * records stay whole. 0, or -1 with errno set. */
+ * records stay whole. 0, or -1 with errno set (EINTR: a write or the
+ * wait for the lock was interrupted by a signal mlw_wrap_received()). */
 int mlw_store_append(int fd, const char *p, size_t len);
 
 /* Write a fresh run id (MLW_RUN_ID_LEN hex digits and a NUL) to out: from
@@ -119,7 +126,9 @@ const struct mlw_point *mlw_metric_last(const struct mlw_tmetric *m);
  * run_name, status, start_time, end_time, duration, exit_code, signal,
  * host, user, cwd, pid, git, command, params, tags, metrics. With
  * all_stats, metrics also has NAME.min, NAME.max, NAME.step and
- * NAME.count. Members unknown for the run are left out. */
+ * NAME.count, except a statistic whose name is that of a metric of the
+ * run (left out, with one message per name and process). Members unknown
+ * for the run are left out. */
 void mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r,
     int all_stats, int64_t now, int64_t stale_ns);
 

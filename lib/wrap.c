@@ -1,6 +1,8 @@
 #include "wrap.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,8 +91,10 @@ mlw_wrap_start(struct mlw_wrap *w, char *const argv[], int close_fd,
 		child = w->pid;
 		close(fds[1]);
 		w->fd = fds[0];
-		signal(SIGPIPE, SIG_IGN);
 	}
+	/* a closed standard output is an EPIPE (mlw_wrap_pump), not the
+	 * end: the lines read are logged, and the run ended */
+	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_signal;
 	sa.sa_flags = SA_SIGINFO;
@@ -107,15 +111,31 @@ mlw_wrap_start(struct mlw_wrap *w, char *const argv[], int close_fd,
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-/* Write all of p to fd; 0, or -1 (errno set). */
+/* Write all of p to fd; 0, or -1 (errno set). A reader that does not
+ * read (a full pipe) is waited for until a signal is caught (-1, EINTR):
+ * poll() first, then at most PIPE_BUF bytes, so that no write blocks
+ * for ever once a signal has come. */
 static int
 write_all(int fd, const char *p, size_t n)
 {
 	while (n > 0) {
-		ssize_t k = write(fd, p, n);
+		struct pollfd pf;
+		ssize_t k;
+		int r;
 
+		pf.fd = fd;
+		pf.events = POLLOUT;
+		pf.revents = 0;
+		while ((r = poll(&pf, 1, got_signal ? 0 : 200)) == 0 ||
+		    (r < 0 && errno == EINTR)) {
+			if (got_signal) {
+				errno = EINTR;
+				return -1;
+			}
+		}
+		k = write(fd, p, n < PIPE_BUF ? n : PIPE_BUF);
 		if (k < 0) {
-			if (errno == EINTR)
+			if (errno == EINTR && !got_signal)
 				continue;
 			return -1;
 		}
@@ -131,7 +151,7 @@ mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
 	char buf[65536];
 	struct mlw_buf line = { 0 };
 	uint64_t lineno = 0;
-	int passing = 1, skipping = 0, filter = w->pid < 0;
+	int passing = 1, skipping = 0, stop = 0, filter = w->pid < 0;
 
 	for (;;) {
 		ssize_t k = read(w->fd, buf, sizeof buf);
@@ -149,13 +169,13 @@ mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
 		if (k == 0)
 			break;
 		if (passing && write_all(1, buf, (size_t)k) < 0) {
-			if (errno != EPIPE)
+			if (errno != EPIPE && errno != EINTR)
 				mlw_warn("standard output: write error");
 			passing = 0;
-			if (!filter) {
-				/* as if COMMAND wrote to the closed pipe */
-				break;
-			}
+			/* as if COMMAND wrote to the closed pipe: it stops
+			 * after the lines read so far are logged */
+			if (!filter)
+				stop = 1;
 		}
 		for (p = buf, e = buf + k; p < e;) {
 			char *nl = memchr(p, '\n', (size_t)(e - p));
@@ -177,7 +197,7 @@ mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
 			line.len = 0;
 			p = nl + 1;
 		}
-		if (filter && got_signal)
+		if (stop || (filter && got_signal))
 			break;
 	}
 	if (line.len && !skipping)

@@ -294,3 +294,44 @@ mlw-runs: 2 records rejected" ]
 	run --separate-stderr mlw-runs --mlflow m --strict
 	[ "$status" -eq 2 ]
 }
+
+@test "regression: a rejected store record changes nothing, and makes no run" {
+	# the run was made, and the members read before the bad one applied,
+	# before the record was checked: phantom runs, a run_end's exit code
+	# and a run_start's experiment from records reported as rejected
+	printf '%s\n' '{"mlw":"run_end","run_id":"a1","status":7,"exit_code":3}' \
+	    '{"mlw":"run_start","run_id":"a2","pid":"oops","experiment":"e"}' \
+	    '{"mlw":"param","run_id":"a3","key":"k","value":1}' \
+	    '{"mlw":"metric","run_id":"a4","key":5,"value":1}' \
+	    '{"mlw":"run_start","run_id":"b1","experiment":"e","params":{"a":[1]}}' \
+	    '{"mlw":"run_end","run_id":"b1","status":"FINISHED","exit_code":0,"end_time":"x"}' \
+	    '{"mlw":"metric","run_id":"b1","key":"m","value":1,"step":"s"}' \
+	    '{"mlw":"tag","run_id":"b1","key":"t","value":"v"}' > s.jsonl
+	run -1 --separate-stderr mlw-runs --store s.jsonl
+	[ "$output" = '{"run_id":"b1","status":"RUNNING","tags":{"t":"v"}}' ]
+	[ "$stderr" = "mlw-runs: s.jsonl:1: status: wrong type or value
+mlw-runs: s.jsonl:2: pid: wrong type or value
+mlw-runs: s.jsonl:3: value: wrong type or value
+mlw-runs: s.jsonl:4: key: expected a string
+mlw-runs: s.jsonl:5: params: wrong type or value
+mlw-runs: s.jsonl:6: end_time: wrong type or value
+mlw-runs: s.jsonl:7: step: wrong type or value
+mlw-runs: 7 records rejected" ]
+}
+
+@test "regression: --all-stats leaves out a statistic named as a metric, with one message" {
+	# metrics loss and loss.min made the member "loss.min" twice, and the
+	# table showed the statistic in place of the metric
+	for r in 0123456789abcdef0123456789abcdef 0123456789abcdef0123456789abcde0; do
+		printf '%s\n' '{"mlw":"metric","run_id":"'$r'","key":"loss","value":1,"step":0}' \
+		    '{"mlw":"metric","run_id":"'$r'","key":"loss","value":2,"step":1}' \
+		    '{"mlw":"metric","run_id":"'$r'","key":"loss.min","value":5,"step":0}'
+	done > s.jsonl
+	run -0 --separate-stderr mlw-runs --store s.jsonl --all-stats --limit 1
+	[ "$output" = '{"run_id":"0123456789abcdef0123456789abcdef","status":"RUNNING","metrics":{"loss":2,"loss.max":2,"loss.step":1,"loss.count":2,"loss.min":5,"loss.min.min":5,"loss.min.max":5,"loss.min.step":0,"loss.min.count":1}}' ]
+	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
+	run -0 --separate-stderr mlw-runs --store s.jsonl --all-stats --format table
+	[ "${lines[0]}" = "run_id    status   metrics.loss  metrics.loss.max  metrics.loss.step  metrics.loss.count  metrics.loss.min  metrics.loss.min.min  metrics.loss.min.max  metrics.loss.min.step  metrics.loss.min.count" ]
+	[ "${lines[1]}" = "01234567  RUNNING  2             2                 1                  2                   5                 5                     5                     0                      1" ]
+	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
+}

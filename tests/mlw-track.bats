@@ -167,6 +167,63 @@ mlw-runs: 1 record rejected" ]
 	[ "$stderr" = "mlw-track: /nonexistent/dir/s.jsonl: No such file or directory" ]
 }
 
+@test "regression: a store that is not a regular file is refused before the command runs" {
+	# a FIFO store was opened without blocking, then mlw-track blocked
+	# for ever once its buffer was full, deaf to SIGTERM
+	mkfifo ff
+	run -2 --separate-stderr timeout -k 2 10 mlw-track --store ff -- sh -c 'echo ran'
+	[ "$output" = "" ]
+	[ "$stderr" = "mlw-track: ff: not a regular file (a FIFO)" ]
+	run -2 --separate-stderr timeout -k 2 10 mlw-track --store ff < /dev/null
+	[ "$stderr" = "mlw-track: ff: not a regular file (a FIFO)" ]
+	# a character device that is not a terminal is written to
+	run -0 --separate-stderr mlw-track --store /dev/null -- sh -c 'echo "{\"a\":1}"'
+	[ "$output" = '{"a":1}' ]
+}
+
+@test "regression: SIGTERM ends mlw-track while its standard output is full" {
+	# a write to a pipe nobody reads was retried after the signal, for ever
+	mkfifo p
+	run --separate-stderr timeout -k 2 20 bash -c 'exec 3<>p; mlw-track --store s.jsonl -- yes "{\"a\":1}" > p & p=$!
+		while ! grep -q "\"a\"" s.jsonl 2>/dev/null; do sleep 0.05; done; sleep 0.3
+		kill -TERM $p; wait $p; echo "status $?"'
+	[ "$output" = "status 143" ]
+	run sh -c 'tail -n 1 s.jsonl | grep -o "\"status\":\"[A-Z]*\".*"'
+	[[ "$output" == '"status":"KILLED",'*'"signal":15,"signal_name":"SIGTERM"}' ]]
+}
+
+@test "regression: a closed standard output loses no line already read" {
+	# the chunk whose write to the closed pipe failed was not logged
+	# (one write: a line not yet read when the write fails is not logged,
+	# as the command would have died writing it without mlw-track)
+	mlw-track --store s.jsonl -- sh -c 'echo "{\"a\":1}"; sleep 0.5; printf "{\"a\":2}\n{\"a\":3}\n"; sleep 0.5; exit 0' | head -1
+	[ "$(grep -c '"mlw":"metric"' s.jsonl)" -eq 3 ]
+	grep -q '"key":"a","value":3,"step":2,' s.jsonl
+	# filter mode goes on logging its input to the end
+	(echo '{"a":1}'; sleep 0.5; echo '{"a":2}'; echo '{"a":3}') | mlw-track --store f.jsonl | head -1
+	[ "$(grep -c '"mlw":"metric"' f.jsonl)" -eq 3 ]
+}
+
+@test "regression: NaN and infinities are never stored as numbers; 1Infinity is not JSON" {
+	# the tokens were replaced by 0 and spaces: a NaN step was step 0, a
+	# NaN param "0", -NaN the metric -0, and 1Infinity the metric 10
+	printf '%s\n' '{"step":NaN,"loss":1}' '{"lr":NaN,"acc":-NaN,"x":1Infinity}' \
+	    '{"lr":-Infinity,"acc":-NaN,"x":Infinity, "y": 1e999,"s":"NaN","step":2}' '{"a":NaNx}' > in.txt
+	run -0 --separate-stderr mlw-track --store s.jsonl --param-fields lr < in.txt
+	[ "$stderr" = "mlw-track: stdin:1: step: expected a whole number; steps counted per metric instead
+mlw-track: stdin:2: invalid JSON at column 27: expected ',' or '}' after an object member, found 'I'; line not logged
+mlw-track: stdin:3: lr: value is not a finite number; param not logged
+mlw-track: stdin:3: acc: value is not a finite number; logged as null
+mlw-track: stdin:3: x: value is not a finite number; logged as null
+mlw-track: stdin:3: y: value is not a finite number; logged as null
+mlw-track: stdin:4: invalid JSON at column 6: expected a value, found 'N'; line not logged" ]
+	run sh -c "grep '\"mlw\":\"metric' s.jsonl | sed -E 's/.*\"key\"/\"key\"/; s/,\"timestamp\".*//'"
+	[ "$output" = '"key":"loss","value":1,"step":0
+"key":"acc","value":null,"step":2
+"key":"x","value":null,"step":2
+"key":"y","value":null,"step":2' ]
+}
+
 @test "usage errors exit 2; --help and --version" {
 	run mlw-track --help
 	[ "$status" -eq 0 ]
