@@ -314,13 +314,37 @@ mlw_runs_free(struct mlw_runs *rs)
 
 /* ---- reading a store ---- */
 
+/* String token i decoded, NUL-terminated, its length in *len: a NUL
+ * (\u0000) would cut the C string short, so it becomes U+FFFD. */
+static char *
+decoded(const struct mlw_json *d, uint32_t i, size_t *len)
+{
+	char *s = mlw_xrealloc(NULL, (size_t)d->tok[i].len + 1);
+	size_t n = mlw_json_str(d, i, s, d->tok[i].len), k;
+	struct mlw_buf b = { 0 };
+
+	if (memchr(s, '\0', n) == NULL) {
+		s[n] = '\0';
+		*len = n;
+		return s;
+	}
+	for (k = 0; k < n; k++)
+		if (s[k])
+			mlw_buf_addc(&b, s[k]);
+		else
+			mlw_buf_adds(&b, "\xEF\xBF\xBD");
+	mlw_buf_addc(&b, '\0');
+	free(s);
+	*len = b.len - 1;
+	return b.p;
+}
+
 /* A decoded string member, or NULL (absent, null); -2 in *bad when present
  * but not a string. */
 static char *
 str_member(const struct mlw_json *d, const char *name, const char **bad)
 {
 	long i = mlw_json_member(d, 0, name, strlen(name));
-	char *s;
 	size_t n;
 
 	if (mlw_json_missing(d, i))
@@ -329,10 +353,7 @@ str_member(const struct mlw_json *d, const char *name, const char **bad)
 		*bad = name;
 		return NULL;
 	}
-	s = mlw_xrealloc(NULL, d->tok[i].len + 1);
-	n = mlw_json_str(d, (uint32_t)i, s, d->tok[i].len);
-	s[n] = '\0';
-	return s;
+	return decoded(d, (uint32_t)i, &n);
 }
 
 static int
@@ -418,16 +439,14 @@ kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
 		return;
 	}
 	for (i = (uint32_t)o + 1; i < d->tok[o].next; i = d->tok[i + 1].next) {
-		const struct mlw_jtok *kt = &d->tok[i], *vt = &d->tok[i + 1];
+		const struct mlw_jtok *vt = &d->tok[i + 1];
 		size_t kn, vn;
 		struct mlw_buf nb = { 0 };
 
-		k = mlw_xrealloc(NULL, kt->len + 1);
-		kn = mlw_json_str(d, i, k, kt->len);
-		if (vt->type == MLW_JSTR) {
-			v = mlw_xrealloc(NULL, vt->len + 1);
-			vn = mlw_json_str(d, i + 1, v, vt->len);
-		} else if (mlw_jw_category(&nb, d, (long)i + 1) == 0) {
+		k = decoded(d, i, &kn);
+		if (vt->type == MLW_JSTR)
+			v = decoded(d, i + 1, &vn);
+		else if (mlw_jw_category(&nb, d, (long)i + 1) == 0) {
 			v = nb.p;
 			vn = nb.len;
 			nb.p = NULL;
@@ -547,8 +566,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		if (bad)
 			break;
 		r = mlw_runs_get(rs, idb, idn);
-		key = mlw_xrealloc(NULL, d->tok[k].len + 1);
-		kn = mlw_json_str(d, (uint32_t)k, key, d->tok[k].len);
+		key = decoded(d, (uint32_t)k, &kn);
 		mlw_run_add_point(rs, r, key, kn, step, ts, v);
 		free(key);
 		break;

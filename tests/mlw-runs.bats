@@ -335,3 +335,12 @@ mlw-runs: 7 records rejected" ]
 	[ "${lines[1]}" = "01234567  RUNNING  2             2                 1                  2                   5                 5                     5                     0                      1" ]
 	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
 }
+
+@test "regression: a NUL (\\u0000) in a stored name or value is U+FFFD, not the end of it" {
+	printf '%s\n' '{"mlw":"run_start","run_id":"cccc3333","experiment":"E","run_name":"é\u0000hidden","start_time":"2026-01-01T00:00:00Z","params":{"a\u0000b":"x\u0000y"}}' > s.jsonl
+	run --separate-stderr mlw-runs --store s.jsonl
+	[ "$status" -eq 0 ]
+	r=$'\xef\xbf\xbd'
+	[[ "$output" == *"\"run_name\":\"é${r}hidden\","* ]]
+	[[ "$output" == *"\"params\":{\"a${r}b\":\"x${r}y\"}"* ]]
+}
