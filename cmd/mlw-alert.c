@@ -71,24 +71,11 @@ label_value(struct mlw_buf *b, const struct mlw_json *doc, long i)
 	if (!mlw_json_missing(doc, i)) {
 		t = &doc->tok[i];
 		if (t->type == MLW_JSTR) {
-			size_t at = b->len, k, n;
+			size_t n;
+			char *s = mlw_json_cstr(doc, (uint32_t)i, &n);
 
-			mlw_buf_reserve(b, t->len);
-			n = mlw_json_str(doc, (uint32_t)i, b->p + at, t->len - 1);
-			b->len += n;
-			/* a NUL (\u0000) would end the label: U+FFFD */
-			for (k = at; k < at + n; k++)
-				if (b->p[k] == '\0') {
-					b->p[k] = (char)0xEF;
-					mlw_buf_reserve(b, 2);
-					memmove(b->p + k + 3, b->p + k + 1,
-					    b->len - k - 1);
-					b->p[k + 1] = (char)0xBF;
-					b->p[k + 2] = (char)0xBD;
-					b->len += 2;
-					n += 2;
-					k += 2;
-				}
+			mlw_buf_add(b, s, n);
+			free(s);
 		} else if (t->type == MLW_JNUM &&
 		    mlw_json_num(doc, (uint32_t)i, &d) == 0)
 			mlw_jw_num(b, d);

@@ -473,6 +473,38 @@ mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out, size_t cap)
 	return n;
 }
 
+char *
+mlw_json_cstr(const struct mlw_json *doc, uint32_t i, size_t *len)
+{
+	size_t cap = doc->tok[i].len, n, z = 0, k, j;
+	char *s = malloc(cap + 1), *t;
+
+	if (s == NULL)
+		mlw_fatal("out of memory");
+	n = mlw_json_str(doc, i, s, cap);
+	for (k = 0; k < n; k++)
+		z += s[k] == '\0';
+	if (z == 0) {
+		s[n] = '\0';
+		*len = n;
+		return s;
+	}
+	/* each NUL becomes U+FFFD, 3 bytes */
+	if ((t = malloc(n + 2 * z + 1)) == NULL)
+		mlw_fatal("out of memory");
+	for (k = j = 0; k < n; k++)
+		if (s[k])
+			t[j++] = s[k];
+		else {
+			memcpy(t + j, "\xEF\xBF\xBD", 3);
+			j += 3;
+		}
+	t[j] = '\0';
+	free(s);
+	*len = j;
+	return t;
+}
+
 int
 mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
     size_t len)

@@ -78,6 +78,9 @@ int mlw_json_missing(const struct mlw_json *doc, long i);
  * length. Lone surrogates in \u escapes decode to U+FFFD. */
 size_t mlw_json_str(const struct mlw_json *doc, uint32_t i, char *out,
     size_t cap);
+/* String token i decoded into a new C string (free it), its length in
+ * *len: a NUL (\u0000), which would end a C string, becomes U+FFFD. */
+char *mlw_json_cstr(const struct mlw_json *doc, uint32_t i, size_t *len);
 /* Compare string token i with name (len bytes) after decoding. */
 int mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
     size_t len);

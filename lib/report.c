@@ -136,28 +136,9 @@ scalar_text(const struct mlw_json *doc, long i)
 	double d;
 
 	if (t->type == MLW_JSTR) {
-		char *s = calloc(1, t->len), *z;
 		size_t n;
 
-		if (s == NULL)
-			mlw_fatal("out of memory");
-		n = mlw_json_str(doc, (uint32_t)i, s, t->len - 1);
-		/* a NUL (\u0000) would end the C string: each becomes
-		 * U+FFFD */
-		if ((z = memchr(s, '\0', n)) != NULL) {
-			struct mlw_buf b = { 0 };
-			size_t k;
-
-			for (k = 0; k < n; k++)
-				if (s[k])
-					mlw_buf_addc(&b, s[k]);
-				else
-					mlw_buf_adds(&b, "\xEF\xBF\xBD");
-			mlw_buf_addc(&b, '\0');
-			free(s);
-			s = b.p;
-		}
-		return s;
+		return mlw_json_cstr(doc, (uint32_t)i, &n);
 	}
 	if (t->type == MLW_JNUM && mlw_json_num(doc, (uint32_t)i, &d) == 0) {
 		char *s = malloc(MLW_NUM_MAX);

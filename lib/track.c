@@ -314,31 +314,6 @@ mlw_runs_free(struct mlw_runs *rs)
 
 /* ---- reading a store ---- */
 
-/* String token i decoded, NUL-terminated, its length in *len: a NUL
- * (\u0000) would cut the C string short, so it becomes U+FFFD. */
-static char *
-decoded(const struct mlw_json *d, uint32_t i, size_t *len)
-{
-	char *s = mlw_xrealloc(NULL, (size_t)d->tok[i].len + 1);
-	size_t n = mlw_json_str(d, i, s, d->tok[i].len), k;
-	struct mlw_buf b = { 0 };
-
-	if (memchr(s, '\0', n) == NULL) {
-		s[n] = '\0';
-		*len = n;
-		return s;
-	}
-	for (k = 0; k < n; k++)
-		if (s[k])
-			mlw_buf_addc(&b, s[k]);
-		else
-			mlw_buf_adds(&b, "\xEF\xBF\xBD");
-	mlw_buf_addc(&b, '\0');
-	free(s);
-	*len = b.len - 1;
-	return b.p;
-}
-
 /* A decoded string member, or NULL (absent, null); -2 in *bad when present
  * but not a string. */
 static char *
@@ -353,7 +328,7 @@ str_member(const struct mlw_json *d, const char *name, const char **bad)
 		*bad = name;
 		return NULL;
 	}
-	return decoded(d, (uint32_t)i, &n);
+	return mlw_json_cstr(d, (uint32_t)i, &n);
 }
 
 static int
@@ -443,9 +418,9 @@ kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
 		size_t kn, vn;
 		struct mlw_buf nb = { 0 };
 
-		k = decoded(d, i, &kn);
+		k = mlw_json_cstr(d, i, &kn);
 		if (vt->type == MLW_JSTR)
-			v = decoded(d, i + 1, &vn);
+			v = mlw_json_cstr(d, i + 1, &vn);
 		else if (mlw_jw_category(&nb, d, (long)i + 1) == 0) {
 			v = nb.p;
 			vn = nb.len;
@@ -566,7 +541,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 		if (bad)
 			break;
 		r = mlw_runs_get(rs, idb, idn);
-		key = decoded(d, (uint32_t)k, &kn);
+		key = mlw_json_cstr(d, (uint32_t)k, &kn);
 		mlw_run_add_point(rs, r, key, kn, step, ts, v);
 		free(key);
 		break;
@@ -890,17 +865,11 @@ mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
 			}
 		if (!stat_clash(r, m, ".min")) {
 			mkey(b, m, ".min");
-			if (nv)
-				mlw_jw_num(b, lo);
-			else
-				mlw_jw_null(b);
+			mlw_jw_num(b, nv ? lo : NAN);  /* null without values */
 		}
 		if (!stat_clash(r, m, ".max")) {
 			mkey(b, m, ".max");
-			if (nv)
-				mlw_jw_num(b, hi);
-			else
-				mlw_jw_null(b);
+			mlw_jw_num(b, nv ? hi : NAN);  /* null without values */
 		}
 		if (!stat_clash(r, m, ".step")) {
 			mkey(b, m, ".step");
