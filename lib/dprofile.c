@@ -406,7 +406,8 @@ cats_sorted(struct mlw_dp *dp, const struct acc *a)
 	for (i = 0; i < a->cats.n; i++)
 		idx[i] = i;
 	sort_acc = a;
-	qsort(idx, a->cats.n, sizeof *idx, cat_cmp);
+	if (a->cats.n > 1)
+		qsort(idx, a->cats.n, sizeof *idx, cat_cmp);
 	return idx;
 }
 

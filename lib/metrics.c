@@ -147,7 +147,8 @@ sorted(const double *s, const unsigned char *y, size_t n)
 		p[i].s = s[i];
 		p[i].y = y[i];
 	}
-	qsort(p, n, sizeof *p, pcmp);
+	if (n > 1)
+		qsort(p, n, sizeof *p, pcmp);
 	return p;
 }
 
@@ -590,7 +591,8 @@ mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a)
 	for (i = 0; i < k; i++)
 		ord[i] = i;
 	order_names = &a->names;
-	qsort(ord, k, sizeof *ord, ocmp);
+	if (k > 1)
+		qsort(ord, k, sizeof *ord, ocmp);
 	/* per class precision, recall, F1; 0 where undefined, as
 	 * scikit-learn's zero_division default does inside averages */
 	for (i = 0; i < k; i++) {

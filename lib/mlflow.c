@@ -513,7 +513,8 @@ mlw_mlflow_read(struct mlw_runs *rs, const char *dir)
 		free(edir);
 	}
 	closedir(dp);
-	qsort(rs->run, rs->n, sizeof *rs->run, by_start);
+	if (rs->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(rs->run, rs->n, sizeof *rs->run, by_start);
 	/* the id map follows the new order */
 	mlw_strmap_free(&rs->ids);
 	memset(&rs->ids, 0, sizeof rs->ids);

@@ -462,7 +462,8 @@ build_grid(struct mlw_report *r)
 	for (i = 0; i < r->nwin; i++)
 		r->order[i] = i;
 	sort_r = r;
-	qsort(r->order, r->nwin, sizeof *r->order, wcmp);
+	if (r->nwin > 1)
+		qsort(r->order, r->nwin, sizeof *r->order, wcmp);
 	return g;
 }
 

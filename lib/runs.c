@@ -165,7 +165,8 @@ void
 mlw_rsel_sort(struct mlw_rsel *sel, const struct mlw_rsort *s)
 {
 	sort_by = s;
-	qsort(sel->sel, sel->nsel, sizeof *sel->sel, by_field);
+	if (sel->nsel > 1)
+		qsort(sel->sel, sel->nsel, sizeof *sel->sel, by_field);
 	sort_by = NULL;
 }
 

@@ -227,7 +227,8 @@ mlw_kll_quantiles(struct mlw_kll *s, const double *q, size_t nq, double *out)
 			w[j].v = s->lev[h].v[i];
 			w[j++].w = ldexp(1.0, h);
 		}
-	qsort(w, n, sizeof *w, wv_cmp);
+	if (n > 1)
+		qsort(w, n, sizeof *w, wv_cmp);
 	for (i = 0; i < n; i++)
 		total += w[i].w;
 	for (j = 0; j < nq; j++) {
@@ -516,6 +517,7 @@ mlw_ss_sorted(const struct mlw_ss *s, size_t *idx)
 	for (i = 0; i < s->n; i++)
 		idx[i] = i;
 	sort_ss = s;
-	qsort(idx, s->n, sizeof *idx, idx_cmp);
+	if (s->n > 1)
+		qsort(idx, s->n, sizeof *idx, idx_cmp);
 	return s->n;
 }

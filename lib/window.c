@@ -383,7 +383,8 @@ mlw_wtab_close_all(struct mlw_wtab *t)
 	if (n == 0)
 		return;
 	/* sort once, then report in order */
-	qsort(t->open, n, sizeof *t->open, slotcmp);
+	if (n > 1)
+		qsort(t->open, n, sizeof *t->open, slotcmp);
 	for (i = 0; i < n; i++) {
 		struct wslot s = t->open[i];
 
