@@ -88,7 +88,8 @@ mlw_rsel_build(struct mlw_rsel *sel, const struct mlw_runs *rs,
 
 		it->run = rs->run[i];
 		it->order = i;
-		mlw_run_summary(&it->text, rs->run[i], all_stats, now, stale_ns);
+		mlw_run_summary(&it->text, rs, rs->run[i], all_stats, now,
+		    stale_ns);
 		if (mlw_json_parse(&it->doc, it->text.p, it->text.len) < 0)
 			mlw_fatal("internal error: summary: %s", it->doc.err);
 		if (w == NULL || w->expr == NULL)

@@ -264,6 +264,7 @@ mlw_run_add_point(struct mlw_runs *rs, struct mlw_run *r, const char *k,
 	struct mlw_tmetric *m;
 
 	if (r->mkeys.n > had) {
+		mlw_strmap_add(&rs->mnames, k, klen);
 		r->metric = mlw_xrealloc(r->metric, r->mkeys.n * sizeof *r->metric);
 		memset(&r->metric[i], 0, sizeof *r->metric);
 		r->metric[i].key = mlw_xstrndup(k, klen);
@@ -309,6 +310,7 @@ mlw_runs_free(struct mlw_runs *rs)
 	}
 	free(rs->run);
 	mlw_strmap_free(&rs->ids);
+	mlw_strmap_free(&rs->mnames);
 	memset(rs, 0, sizeof *rs);
 }
 
@@ -763,10 +765,10 @@ mkey(struct mlw_buf *b, const struct mlw_tmetric *m, const char *suffix)
 }
 
 /* 1 when NAME.suffix, a statistic of metric m, is also the name of a
- * metric of r: the statistic is then left out, with one message per name
- * (the run's own metric keeps the name). */
+ * metric of any run of rs: the statistic is then left out, with one
+ * message per name (the metric keeps the name, in every run's column). */
 static int
-stat_clash(const struct mlw_run *r, const struct mlw_tmetric *m,
+stat_clash(const struct mlw_runs *rs, const struct mlw_tmetric *m,
     const char *suffix)
 {
 	static struct mlw_strmap told;
@@ -775,7 +777,7 @@ stat_clash(const struct mlw_run *r, const struct mlw_tmetric *m,
 
 	mlw_buf_adds(&t, m->key);
 	mlw_buf_adds(&t, suffix);
-	clash = mlw_strmap_find(&r->mkeys, t.p, t.len) >= 0;
+	clash = mlw_strmap_find(&rs->mnames, t.p, t.len) >= 0;
 	if (clash && mlw_strmap_find(&told, t.p, t.len) < 0) {
 		mlw_strmap_add(&told, t.p, t.len);
 		mlw_warnx("--all-stats: %.*s is a metric: the statistic %s "
@@ -787,8 +789,8 @@ stat_clash(const struct mlw_run *r, const struct mlw_tmetric *m,
 }
 
 void
-mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
-    int64_t now, int64_t stale_ns)
+mlw_run_summary(struct mlw_buf *b, const struct mlw_runs *rs,
+    const struct mlw_run *r, int all_stats, int64_t now, int64_t stale_ns)
 {
 	const char *st = mlw_run_status(r, now, stale_ns);
 	size_t i, k;
@@ -863,19 +865,19 @@ mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r, int all_stats,
 				if (m->pt[k].value > hi)
 					hi = m->pt[k].value;
 			}
-		if (!stat_clash(r, m, ".min")) {
+		if (!stat_clash(rs, m, ".min")) {
 			mkey(b, m, ".min");
 			mlw_jw_num(b, nv ? lo : NAN);  /* null without values */
 		}
-		if (!stat_clash(r, m, ".max")) {
+		if (!stat_clash(rs, m, ".max")) {
 			mkey(b, m, ".max");
 			mlw_jw_num(b, nv ? hi : NAN);  /* null without values */
 		}
-		if (!stat_clash(r, m, ".step")) {
+		if (!stat_clash(rs, m, ".step")) {
 			mkey(b, m, ".step");
 			mlw_jw_int(b, last->step);
 		}
-		if (!stat_clash(r, m, ".count")) {
+		if (!stat_clash(rs, m, ".count")) {
 			mkey(b, m, ".count");
 			mlw_jw_uint(b, m->n);
 		}

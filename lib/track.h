@@ -55,6 +55,7 @@ struct mlw_runs {
 	struct mlw_run **run;    /* in order of first appearance */
 	size_t n, cap;
 	struct mlw_strmap ids;
+	struct mlw_strmap mnames;       /* every metric name of every run */
 	size_t seq;
 };
 
@@ -126,11 +127,11 @@ const struct mlw_point *mlw_metric_last(const struct mlw_tmetric *m);
  * run_name, status, start_time, end_time, duration, exit_code, signal,
  * host, user, cwd, pid, git, command, params, tags, metrics. With
  * all_stats, metrics also has NAME.min, NAME.max, NAME.step and
- * NAME.count, except a statistic whose name is that of a metric of the
- * run (left out, with one message per name and process). Members unknown
- * for the run are left out. */
-void mlw_run_summary(struct mlw_buf *b, const struct mlw_run *r,
-    int all_stats, int64_t now, int64_t stale_ns);
+ * NAME.count, except a statistic whose name is that of a metric of any run
+ * of rs (left out, with one message per name and process, so that a table
+ * column never mixes the two). Members unknown for the run are left out. */
+void mlw_run_summary(struct mlw_buf *b, const struct mlw_runs *rs,
+    const struct mlw_run *r, int all_stats, int64_t now, int64_t stale_ns);
 
 /* A filter translated into the expression language of expr.h. Fields that
  * the expression language cannot name (keys with characters other than

@@ -344,3 +344,15 @@ mlw-runs: 7 records rejected" ]
 	[[ "$output" == *"\"run_name\":\"é${r}hidden\","* ]]
 	[[ "$output" == *"\"params\":{\"a${r}b\":\"x${r}y\"}"* ]]
 }
+
+@test "--all-stats: a statistic named like another run's metric is left out, so no column mixes the two" {
+	printf '%s\n' '{"mlw":"run_start","run_id":"aaaa","start_time":"2026-01-01T00:00:00Z"}' \
+	    '{"mlw":"metric","run_id":"aaaa","key":"loss.min","value":99,"step":0,"timestamp":"2026-01-01T00:00:00Z"}' \
+	    '{"mlw":"run_start","run_id":"bbbb","start_time":"2026-01-01T00:00:01Z"}' \
+	    '{"mlw":"metric","run_id":"bbbb","key":"loss","value":0.5,"step":0,"timestamp":"2026-01-01T00:00:00Z"}' \
+	    '{"mlw":"metric","run_id":"bbbb","key":"loss","value":0.2,"step":1,"timestamp":"2026-01-01T00:00:00Z"}' > s.jsonl
+	run --separate-stderr mlw-runs --store s.jsonl --all-stats --where 'run_id = "bbbb"'
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-runs: --all-stats: loss.min is a metric: the statistic min of metric loss left out" ]
+	[[ "$output" == *'"metrics":{"loss":0.2,"loss.max":0.5,"loss.step":1,"loss.count":2}}' ]]
+}
