@@ -72,10 +72,19 @@ label_value(struct mlw_buf *b, const struct mlw_json *doc, long i)
 		t = &doc->tok[i];
 		if (t->type == MLW_JSTR) {
 			size_t n;
-			char *s = mlw_json_cstr(doc, (uint32_t)i, &n);
+			char *s;
 
-			mlw_buf_add(b, s, n);
-			free(s);
+			/* decoded in place; only a NUL (U+FFFD, as in
+			 * mlw_json_cstr) takes the slow path */
+			mlw_buf_reserve(b, t->len);
+			n = mlw_json_str(doc, (uint32_t)i, b->p + b->len, t->len);
+			if (memchr(b->p + b->len, '\0', n) == NULL)
+				b->len += n;
+			else {
+				s = mlw_json_cstr(doc, (uint32_t)i, &n);
+				mlw_buf_add(b, s, n);
+				free(s);
+			}
 		} else if (t->type == MLW_JNUM &&
 		    mlw_json_num(doc, (uint32_t)i, &d) == 0)
 			mlw_jw_num(b, d);

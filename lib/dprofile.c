@@ -884,15 +884,8 @@ mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in)
 static void
 u64_array(struct mlw_buf *b, const char *key, const uint64_t *v, size_t n)
 {
-	size_t k;
-
 	mlw_jw_key(b, key);
-	mlw_jw_open(b, '[');
-	for (k = 0; k < n; k++) {
-		mlw_jw_sep(b);
-		mlw_jw_uint(b, v[k]);
-	}
-	mlw_jw_close(b, ']');
+	mlw_jw_uints(b, v, n);
 }
 
 /* Start a state record of window key and field fi. */
@@ -1550,16 +1543,6 @@ bad_profile(const struct mlw_line *ln, const char *what)
 	    (unsigned long long)ln->lineno, what);
 }
 
-static int
-get_num(const struct mlw_json *doc, uint32_t obj, const char *name,
-    double *d)
-{
-	long t = mlw_json_member(doc, obj, name, strlen(name));
-
-	return t >= 0 && doc->tok[t].type == MLW_JNUM &&
-	    mlw_json_num(doc, (uint32_t)t, d) == 0 ? 0 : -1;
-}
-
 static void
 read_set(struct ref *r, const struct mlw_json *doc, long a,
     const struct mlw_line *ln)
@@ -1599,19 +1582,19 @@ read_field(struct mlw_dp *dp, const struct mlw_json *doc, uint32_t obj,
 		bad_profile(ln, "repeated feature");
 	r = new_ref(dp, name, len, cap);
 	free(name);
-	if (get_num(doc, obj, "count", &d) < 0 || d < 0 || d > 9e15)
+	if (member_num(doc, obj, "count", &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected count (not saved by mlw-profile?)");
 	r->records = (uint64_t)d;
-	if (get_num(doc, obj, "missing", &d) < 0 || d < 0 || d > 9e15)
+	if (member_num(doc, obj, "missing", &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected missing");
 	r->missing = (uint64_t)d;
 	for (k = 0; k < NT; k++) {
-		if (get_num(doc, obj, tname[k], &d) < 0)
+		if (member_num(doc, obj, tname[k], &d) < 0)
 			bad_profile(ln, "expected the counts per type");
 		r->seen[k] = d > 0;
 	}
-	if (get_num(doc, obj, "min", &mn) == 0 &&
-	    get_num(doc, obj, "max", &mx) == 0) {
+	if (member_num(doc, obj, "min", &mn) == 0 &&
+	    member_num(doc, obj, "max", &mx) == 0) {
 		r->has_minmax = 1;
 		r->min = mn;
 		r->max = mx;
@@ -1642,10 +1625,10 @@ load_saved(struct mlw_dp *dp, struct mlw_input *in, struct mlw_json *doc,
 	long t;
 	uint32_t j;
 
-	if (get_num(doc, 0, "profile_version", &d) < 0 || d != 1)
+	if (member_num(doc, 0, "profile_version", &d) < 0 || d != 1)
 		bad_profile(ln, "expected profile_version 1 (a profile saved "
 		    "by mlw-profile --save)");
-	if (get_num(doc, 0, "records", &d) < 0 || d < 0 || d > 9e15)
+	if (member_num(doc, 0, "records", &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected records");
 	dp->ref_records = (uint64_t)d;
 	t = mlw_json_member(doc, 0, "fields_without_values", 21);

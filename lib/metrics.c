@@ -307,15 +307,8 @@ mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 static void
 counts(struct mlw_buf *b, const char *k, const uint64_t *c, int n)
 {
-	int i;
-
 	mlw_jw_key(b, k);
-	mlw_jw_open(b, '[');
-	for (i = 0; i < n; i++) {
-		mlw_jw_sep(b);
-		mlw_jw_uint(b, c[i]);
-	}
-	mlw_jw_close(b, ']');
+	mlw_jw_uints(b, c, (size_t)n);
 }
 
 static void

@@ -796,12 +796,7 @@ mlw_profile_save(const struct mlw_profile *p, const char *path)
 			mlw_jw_close(&b, ']');
 		}
 		mlw_jw_key(&b, "counts");
-		mlw_jw_open(&b, '[');
-		for (k = 0; k < f->nbins; k++) {
-			mlw_jw_sep(&b);
-			mlw_jw_uint(&b, f->ref[k]);
-		}
-		mlw_jw_close(&b, ']');
+		mlw_jw_uints(&b, f->ref, f->nbins);
 		mlw_jw_key(&b, "proportions");
 		mlw_jw_open(&b, '[');
 		for (k = 0; k < f->nbins; k++) {
