@@ -619,8 +619,9 @@ main(int argc, char *argv[])
 		}
 		if (emitted) {
 			mlw_out_flush();
-			if (statefile)
-				mlw_state_save(&c.alerts, statefile, c.rules);
+			if (statefile && mlw_state_save(&c.alerts, statefile,
+			    c.rules) < 0)
+				mlw_diag_set_failed();
 		}
 	}
 	if (statefile && mlw_state_save(&c.alerts, statefile, c.rules) < 0)

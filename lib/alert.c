@@ -608,7 +608,16 @@ mlw_state_save(const struct mlw_alerts *a, const char *path,
 		mlw_buf_free(&b);
 		return 0;
 	}
-	mlw_warn("%s: cannot write state", path);
+	{
+		/* a full disk fails every save of the run: say so ten times */
+		static struct mlw_msgkind failed = {
+			"failed state writes", 0, 0 };
+		int e = errno;
+
+		mlw_msg(&failed, NULL, 0, "%s: cannot write state: %s", path,
+		    strerror(e));
+		errno = e;
+	}
 	mlw_buf_free(&b);
 	return -1;
 }

@@ -521,6 +521,81 @@ spool_open(void)
 	return f;
 }
 
+/* Records held back until the columns are known (both directions): each
+ * is kept as its raw line, with a tag of the caller's, its file name and
+ * line number, and read back in order once. */
+struct spool {
+	FILE *f;                 /* NULL until the first record */
+	const char **files;      /* the file names, in order */
+	size_t nfiles;
+	int reading;
+};
+
+static void
+spool_put(struct spool *s, uint32_t tag, const char *file, uint64_t line,
+    const char *raw, size_t len)
+{
+	uint32_t h[3];
+
+	if (s->f == NULL)
+		s->f = spool_open();
+	if (s->nfiles == 0 || s->files[s->nfiles - 1] != file) {
+		s->files = realloc(s->files, (s->nfiles + 1) *
+		    sizeof *s->files);
+		if (s->files == NULL)
+			mlw_fatal("out of memory");
+		s->files[s->nfiles++] = file;
+	}
+	h[0] = tag;
+	h[1] = (uint32_t)(s->nfiles - 1);
+	h[2] = (uint32_t)len;            /* len <= MLW_LINE_MAX */
+	if (fwrite(h, sizeof h, 1, s->f) != 1 ||
+	    fwrite(&line, sizeof line, 1, s->f) != 1 ||
+	    fwrite(raw, 1, len, s->f) != len)
+		mlw_fatal_errno("temporary file: write error");
+}
+
+/* The next record held back, from the first: 1, or 0 when there is none
+ * left (the temporary file is then closed). */
+static int
+spool_next(struct spool *s, uint32_t *tag, const char **file,
+    uint64_t *line, struct mlw_buf *raw)
+{
+	uint32_t h[3];
+
+	if (s->f == NULL)
+		return 0;
+	if (!s->reading && (fflush(s->f) == EOF ||
+	    fseek(s->f, 0, SEEK_SET) != 0))
+		mlw_fatal_errno("temporary file");
+	s->reading = 1;
+	if (fread(h, sizeof h, 1, s->f) != 1) {
+		if (ferror(s->f))
+			mlw_fatal_errno("temporary file: read error");
+		fclose(s->f);
+		s->f = NULL;
+		return 0;
+	}
+	raw->len = 0;
+	mlw_buf_reserve(raw, (size_t)h[2] + 1);
+	if (fread(line, sizeof *line, 1, s->f) != 1 || h[1] >= s->nfiles ||
+	    fread(raw->p, 1, h[2], s->f) != h[2])
+		mlw_fatal_errno("temporary file: read error");
+	raw->len = h[2];
+	*tag = h[0];
+	*file = s->files[h[1]];
+	return 1;
+}
+
+static void
+spool_free(struct spool *s)
+{
+	if (s->f)
+		fclose(s->f);
+	free(s->files);
+	memset(s, 0, sizeof *s);
+}
+
 /* A value quoted for a message: at most 40 bytes, cut on a character. */
 static int
 shown(const char *s, size_t n)
@@ -571,9 +646,7 @@ struct tojson {
 	size_t ncols, capcols;
 	struct table *tabs;
 	size_t ntabs;
-	FILE *spool;
-	const char **files;          /* file names of spooled records */
-	size_t nfiles;
+	struct spool spool;          /* records before their types are known */
 	struct mlw_buf out, tmp;
 	struct mlw_json doc;
 	struct mlw_csv_fields fields;
@@ -915,66 +988,27 @@ write_record(struct tojson *tj, const struct table *t,
 	mlw_out_write(b->p, b->len);
 }
 
-static void
-spool_put(struct tojson *tj, size_t tab, const struct mlw_csv_rec *rec)
-{
-	uint32_t h[4];
-	uint64_t line = rec->lineno;
-
-	if (tj->spool == NULL) {
-		tj->spool = spool_open();
-	}
-	if (tj->nfiles == 0 || tj->files[tj->nfiles - 1] != rec->file) {
-		tj->files = realloc(tj->files, (tj->nfiles + 1) *
-		    sizeof *tj->files);
-		if (tj->files == NULL)
-			mlw_fatal("out of memory");
-		tj->files[tj->nfiles++] = rec->file;
-	}
-	h[0] = (uint32_t)tab;
-	h[1] = (uint32_t)(tj->nfiles - 1);
-	h[2] = (uint32_t)rec->rawlen;
-	h[3] = 0;
-	if (fwrite(h, sizeof h, 1, tj->spool) != 1 ||
-	    fwrite(&line, sizeof line, 1, tj->spool) != 1 ||
-	    fwrite(rec->raw, 1, rec->rawlen, tj->spool) != rec->rawlen)
-		mlw_fatal_errno("temporary file: write error");
-}
-
+/* Write the records held back, now that every column's type is known. */
 static void
 spool_replay(struct tojson *tj)
 {
 	struct mlw_buf raw = { 0 };
-	uint32_t h[4];
+	const char *file;
 	uint64_t line;
+	uint32_t tab;
 	char err[128];
 
-	if (tj->spool == NULL)
-		return;
-	if (fflush(tj->spool) == EOF || fseek(tj->spool, 0, SEEK_SET) != 0)
-		mlw_fatal_errno("temporary file");
-	while (fread(h, sizeof h, 1, tj->spool) == 1) {
-		size_t len;
+	while (spool_next(&tj->spool, &tab, &file, &line, &raw)) {
+		size_t len = raw.len;
 
-		if (fread(&line, sizeof line, 1, tj->spool) != 1)
-			mlw_fatal_errno("temporary file: read error");
-		raw.len = 0;
-		mlw_buf_reserve(&raw, h[2] + 1);
-		if (fread(raw.p, 1, h[2], tj->spool) != h[2])
-			mlw_fatal_errno("temporary file: read error");
-		raw.len = len = h[2];
 		if (len > 0 && raw.p[len - 1] == '\r')
 			len--;
 		if (mlw_csv_split(raw.p, len, tj->delim, &tj->fields, err,
 		    sizeof err) < 0)
 			mlw_fatal("temporary file: damaged record");
-		write_record(tj, &tj->tabs[h[0]], &tj->fields,
-		    tj->files[h[1]], line, raw.p, raw.len);
+		write_record(tj, &tj->tabs[tab], &tj->fields, file, line,
+		    raw.p, raw.len);
 	}
-	if (ferror(tj->spool))
-		mlw_fatal_errno("temporary file: read error");
-	fclose(tj->spool);
-	tj->spool = NULL;
 	mlw_buf_free(&raw);
 }
 
@@ -996,7 +1030,7 @@ tojson_free(struct tojson *tj)
 		table_free(&tj->tabs[i]);
 	free(tj->tabs);
 	free(tj->cols);
-	free(tj->files);
+	spool_free(&tj->spool);
 	mlw_strmap_free(&tj->paths);
 	mlw_buf_free(&tj->out);
 	mlw_buf_free(&tj->tmp);
@@ -1099,11 +1133,12 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		}
 		if (check_record(tj, &tj->tabs[cur], &rec, f) < 0)
 			continue;
-		if (tj->spool == NULL && tj->tabs[cur].typed)
+		if (tj->spool.f == NULL && tj->tabs[cur].typed)
 			write_record(tj, &tj->tabs[cur], f, rec.file,
 			    rec.lineno, rec.raw, rec.rawlen);
 		else
-			spool_put(tj, (size_t)cur, &rec);
+			spool_put(&tj->spool, (uint32_t)cur, rec.file,
+			    rec.lineno, rec.raw, rec.rawlen);
 	}
 	spool_replay(tj);
 	mlw_csv_close(r);
@@ -1395,9 +1430,8 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 	struct mlw_input *in;
 	struct mlw_json doc;
 	struct mlw_line ln;
-	FILE *spool = NULL;
-	const char **fnames = NULL;
-	size_t nfnames = 0, i;
+	struct spool spool = { 0 };
+	size_t i;
 
 	memset(&doc, 0, sizeof doc);
 	if (header) {
@@ -1438,9 +1472,6 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 	}
 	in = mlw_input_new(files, nfiles);
 	while (mlw_input_next(in, &ln)) {
-		uint32_t h[2];
-		uint64_t line = ln.lineno;
-
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
 		if (tc->fixed) {
@@ -1455,52 +1486,29 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 			    tc->why);
 			continue;
 		}
-		if (spool == NULL)
-			spool = spool_open();
-		if (nfnames == 0 || fnames[nfnames - 1] != ln.file) {
-			fnames = realloc(fnames, (nfnames + 1) * sizeof *fnames);
-			if (fnames == NULL)
-				mlw_fatal("out of memory");
-			fnames[nfnames++] = ln.file;
-		}
-		h[0] = (uint32_t)(nfnames - 1);
-		h[1] = (uint32_t)ln.rawlen;
-		if (fwrite(h, sizeof h, 1, spool) != 1 ||
-		    fwrite(&line, sizeof line, 1, spool) != 1 ||
-		    fwrite(ln.p, 1, ln.rawlen, spool) != ln.rawlen)
-			mlw_fatal_errno("temporary file: write error");
+		spool_put(&spool, 0, ln.file, ln.lineno, ln.p, ln.rawlen);
 	}
-	if (spool) {
+	if (spool.f) {
 		struct mlw_buf raw = { 0 };
-		uint32_t h[2];
+		const char *file;
 		uint64_t line;
+		uint32_t tag;
 
 		write_header(tc);
-		if (fflush(spool) == EOF || fseek(spool, 0, SEEK_SET) != 0)
-			mlw_fatal_errno("temporary file");
-		while (fread(h, sizeof h, 1, spool) == 1) {
-			size_t len;
+		while (spool_next(&spool, &tag, &file, &line, &raw)) {
+			size_t len = raw.len;
 
-			if (fread(&line, sizeof line, 1, spool) != 1)
-				mlw_fatal_errno("temporary file: read error");
-			mlw_buf_reserve(&raw, h[1] + 1);
-			if (fread(raw.p, 1, h[1], spool) != h[1])
-				mlw_fatal_errno("temporary file: read error");
-			len = h[1];
 			if (len > 0 && raw.p[len - 1] == '\r')
 				len--;
 			if (mlw_json_parse(&doc, raw.p, len) < 0)
 				mlw_fatal("temporary file: damaged record");
-			write_row(tc, &doc, fnames[h[0]], line, raw.p, h[1]);
+			write_row(tc, &doc, file, line, raw.p, raw.len);
 		}
-		if (ferror(spool))
-			mlw_fatal_errno("temporary file: read error");
-		fclose(spool);
 		mlw_buf_free(&raw);
 	}
+	spool_free(&spool);
 	mlw_input_free(in);
 	mlw_json_free(&doc);
-	free(fnames);
 	tocsv_free(tc);
 	return 0;
 }

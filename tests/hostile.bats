@@ -209,6 +209,74 @@ mlw-psi: 2 records rejected" ]
 	! cmp -s r.html r.old
 }
 
+# Run a command as on a full disk: files may not grow beyond $1 KiB (and
+# SIGXFSZ is ignored, so a write past that fails with EFBIG, as a write to
+# a full disk fails with ENOSPC). Its standard error is our output; its
+# standard output is discarded.
+fullfs() {
+	local k=$1
+	shift
+	( trap '' XFSZ; ulimit -f "$k"; exec "$@" 2>&1 >/dev/null )
+}
+
+@test "a full disk while a profile, state, report, store or temporary file is written: exit 2, named, the old file whole" {
+	gen -n 3000 --interval 1m > log.jsonl
+	# mlw-psi --save-ref and mlw-profile --save
+	mlw-psi --ref log.jsonl --fields score --save-ref prof.jsonl
+	cp prof.jsonl prof.old
+	run fullfs 1 mlw-psi --ref log.jsonl --bins 50 --save-ref prof.jsonl \
+	    --fields score,features.age,features.income,features.country
+	[ "$status" -eq 2 ]
+	[ "$output" = "mlw-psi: prof.jsonl: write error: File too large" ]
+	cmp prof.jsonl prof.old
+	mlw-profile --fields score --save dprof.jsonl log.jsonl > /dev/null
+	cp dprof.jsonl dprof.old
+	run fullfs 1 mlw-profile --save dprof.jsonl log.jsonl
+	[ "$status" -eq 2 ]
+	[ "$output" = "mlw-profile: dprof.jsonl: File too large" ]
+	cmp dprof.jsonl dprof.old
+	# mlw-report -o
+	mlw-window --time ts --size 1h log.jsonl | mlw-psi --ref prof.jsonl > psi.jsonl
+	mlw-report -o r.html --format markdown psi.jsonl
+	cp r.html r.old
+	run fullfs 2 mlw-report -o r.html --format html psi.jsonl
+	[ "$status" -eq 2 ]
+	[ "$output" = "mlw-report: r.html: write error: File too large" ]
+	cmp r.html r.old
+	# mlw-alert --state, saved after each record that alerted: the first
+	# 10 failures are shown, then counted (a bug printed all 47)
+	run fullfs 1 mlw-alert --state st.jsonl --name d --when 'psi >= 0' \
+	    --by window_start psi.jsonl
+	[ "$status" -eq 2 ]
+	[ "${#lines[@]}" -eq 11 ]
+	[ "${lines[0]}" = "mlw-alert: st.jsonl: cannot write state: File too large" ]
+	[ "${lines[9]}" = "${lines[0]}" ]
+	[[ "${lines[10]}" =~ ^mlw-alert:\ [0-9]+\ more\ failed\ state\ writes\ not\ shown$ ]]
+	# what was saved is a whole state, which the next run reads
+	run --separate-stderr mlw-alert --state st.jsonl --name d --when 'psi >= 0' \
+	    --by window_start psi.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	# no temporary file is left behind
+	[ "$(ls | grep -c '\.tmp\.')" -eq 0 ]
+	# mlw-track: the records that did not fit are said to be lost, and the
+	# store stays readable
+	for i in $(seq 1 300); do echo "{\"loss\":$i}"; done > metrics.txt
+	run fullfs 2 mlw-track --store s.jsonl --run-name full < metrics.txt
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = "mlw-track: s.jsonl: write error: File too large; records lost" ]
+	[[ "${lines[10]}" =~ ^mlw-track:\ [0-9]+\ more\ store\ write\ errors\ not\ shown$ ]]
+	run --separate-stderr mlw-runs --store s.jsonl --format table
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 2 ]
+	# mlw-csv's temporary file, in $TMPDIR
+	mkdir tmp
+	TMPDIR=$PWD/tmp run fullfs 8 mlw-csv --to-csv log.jsonl
+	[ "$status" -eq 2 ]
+	[ "$output" = "mlw-csv: temporary file: write error: File too large" ]
+	[ "$(ls tmp)" = "" ]
+}
+
 @test "SIGKILL during mlw-track's store writes: the store stays readable, nothing written before is lost" {
 	mlw-track --store s.jsonl --run-name first -- "$DATA/track-train.sh" > /dev/null 2>&1
 	for i in $(seq 1 20000); do echo "{\"loss\":$i,\"acc\":0.5}"; done > metrics.txt
