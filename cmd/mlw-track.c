@@ -161,7 +161,7 @@ main(int argc, char *argv[])
 	/* the run ends */
 	mlw_tlog_run_end(&b, id, &w, st.start, mlw_tlog_now());
 	mlw_tlog_write(&t, b.p, b.len);
-	failed = mlw_tlog_close(&t) < 0;
+	failed = mlw_tlog_close(&t) < 0 || w.out_err;
 
 	mlw_buf_free(&b);
 	free(params.v);

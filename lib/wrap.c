@@ -169,8 +169,10 @@ mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
 		if (k == 0)
 			break;
 		if (passing && write_all(1, buf, (size_t)k) < 0) {
-			if (errno != EPIPE && errno != EINTR)
+			if (errno != EPIPE && errno != EINTR) {
+				w->out_err = errno;
 				mlw_warn("standard output: write error");
+			}
 			passing = 0;
 			/* as if COMMAND wrote to the closed pipe: it stops
 			 * after the lines read so far are logged */

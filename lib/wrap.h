@@ -18,6 +18,9 @@ struct mlw_wrap {
 	int sig;                 /* the signal that killed the command; in
 	                            filter mode the one we received; or 0 */
 	int got;                 /* the first signal we received, or 0 */
+	int out_err;             /* a write to standard output failed other
+	                            than on a closed pipe (disk full): its
+	                            errno, reported; or 0 */
 };
 
 /* Called for each line read (without its LF; the last one also without),

@@ -112,6 +112,27 @@ mlw-psi: 2 records rejected" ]
 		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p 2>/dev/null | head -c 10"
 		[ "$status" -eq 0 ]
 	done
+	# the programs that do not read windows (a bug: mlw-track passed its
+	# input on to a full disk and exited 0)
+	sed -n '1,500p' log.jsonl > labels.jsonl
+	mlw-csv --to-csv log.jsonl > log.csv
+	for i in $(seq 1 3000); do echo "{\"loss\":$i}"; done > metrics.txt
+	mlw-track --store s.jsonl < metrics.txt > /dev/null
+	mlw-track --store s.jsonl < metrics.txt > /dev/null
+	for p in "mlw-join --key id --labels labels.jsonl log.jsonl" \
+	    "mlw-bias --group features.country --label label --pred prediction log.jsonl" \
+	    "mlw-csv --to-csv log.jsonl" "mlw-csv log.csv" "mlw-runs --store s.jsonl" \
+	    "mlw-runs --store s.jsonl --format table" "mlw-track --store t.jsonl" \
+	    "mlw-track --store u.jsonl -- cat metrics.txt"; do
+		run --separate-stderr sh -c "$p < metrics.txt > /dev/full"
+		[ "$status" -eq 2 ]
+		[[ "$stderr" == *"write error: No space left on device" ]]
+		run --separate-stderr sh -c "$p < metrics.txt 2>/dev/null | head -c 10"
+		[ "$status" -eq 0 ]
+	done
+	# the filter-mode runs were recorded all the same, every line logged
+	run mlw-runs --store t.jsonl --where 'metrics.loss = 3000'
+	[ "${#lines[@]}" -eq 2 ]
 }
 
 @test "a rules file that changes between runs; a corrupt state file is a clear error" {
