@@ -67,3 +67,33 @@ load helpers
 	[ -s want.jsonl ]
 	diff want.jsonl got.jsonl
 }
+
+@test "the README's result line is one that make demo prints" {
+	# a bug: the README showed it under 1h pipelines, unlike its 3h window
+	run env MLW_BIN="${MLW_BIN:-$ROOT/bin}" sh "$ROOT/scripts/demo"
+	[ "$status" -eq 0 ]
+	want=$(sed -n '/^A result line/,/^```$/p' "$ROOT/README.md" | grep '^{"window_start"')
+	[ -n "$want" ]
+	grep -qxF "$want" <<<"$output"
+}
+
+@test "man page examples print what the pages show" {
+	# mlw-metrics(1): exact sums give log_loss ...624; the page showed the
+	# naive sum's ...626 (a bug)
+	run --separate-stderr sh -c "printf '%s\n' '{\"label\":1,\"score\":0.9}' '{\"label\":0,\"score\":0.8}' \
+	    '{\"label\":1,\"score\":0.6}' '{\"label\":0,\"score\":0.3}' '{\"label\":null,\"score\":0.7}' |
+	    mlw-metrics --task binary --label label --score score"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(grep '^{"segment":"all","task":"binary","n":4,"unlabeled":1,' "$ROOT/man/mlw-metrics.1")" ]
+	# mlw-drift(1): the alert example ran mlw-alert with an option it has
+	# not (a bug); now it alerts on the dataset verdicts, quietly
+	gen --reference -n 2000 > train.jsonl
+	gen -n 4000 --interval 10s --drift-at 1800 > log.jsonl
+	cmd=$(sed -n '/^Alert when a window drifts/,/^\.Ed/p' "$ROOT/man/mlw-drift.1" |
+	    sed -n '/^mlw-window/,/^\.Ed/p' | grep -v '^\.Ed' | sed 's/\\e$/\\/')
+	[[ "$cmd" == *"mlw-alert --name dataset-drift"* ]]
+	run --separate-stderr sh -c "$cmd"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[[ "${lines[0]}" == '{"alert":"dataset-drift","status":"firing",'* ]]
+}
