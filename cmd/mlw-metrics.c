@@ -449,7 +449,9 @@ main(int argc, char *argv[])
 			    pi, &t2)) < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: expected 0/1 or true/false (or name the "
-				    "positive class with --positive)", predarg);
+				    "positive class with --positive), found %.*s",
+				    predarg, (int)(doc.tok[pi].len > 40 ? 40 :
+				    doc.tok[pi].len), doc.src + doc.tok[pi].start);
 				continue;
 			}
 		} else if (c.task == MULTICLASS) {

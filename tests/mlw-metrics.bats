@@ -50,6 +50,14 @@ load helpers
 	run --separate-stderr mlw-metrics --task binary --label y --pred p in.jsonl
 	[ "$status" -eq 1 ]
 	[ "${stderr%%$'\n'*}" = 'mlw-metrics: in.jsonl:1: y: expected 0/1 or true/false (or name the positive class with --positive), found "yes"' ]
+	# the prediction's value is named too, and the score's (as the man page says)
+	printf '%s\n' '{"y":1,"p":2,"s":"x"}' > in2.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p in2.jsonl
+	[ "$stderr" = 'mlw-metrics: in2.jsonl:1: p: expected 0/1 or true/false (or name the positive class with --positive), found 2
+mlw-metrics: 1 record rejected' ]
+	run --separate-stderr mlw-metrics --task binary --label y --score s in2.jsonl
+	[ "$stderr" = 'mlw-metrics: in2.jsonl:1: s: expected a probability from 0 to 1, found "x"
+mlw-metrics: 1 record rejected' ]
 	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive yes in.jsonl
 	[ "$status" -eq 0 ]
 	[[ "$output" == *'"tp":1,"fp":1,"tn":0,"fn":0,'* ]]
