@@ -124,6 +124,11 @@ main(int argc, char *argv[])
 	mlw_report_render(rep, format, &out);
 	if (outpath == NULL)
 		mlw_out_write(out.p, out.len);
+	else if (mlw_diag_failed())
+		/* a report of part of the input must not replace a whole one
+		 * (a cron job whose log went missing) */
+		mlw_warnx("%s: left as it was: an input could not be read",
+		    outpath);
 	else if (mlw_write_atomic(outpath, out.p, out.len) < 0)
 		mlw_fatal_errno("%s: write error", outpath);
 	if (unknown.n > 1)

@@ -100,6 +100,12 @@ mlw_diag_set_failed(void)
 	failed = 1;
 }
 
+int
+mlw_diag_failed(void)
+{
+	return failed;
+}
+
 static void
 vkind(struct mlw_msgkind *k, const char *file, uint64_t line,
     const char *fmt, va_list ap)

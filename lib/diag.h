@@ -29,6 +29,8 @@ _Noreturn void mlw_fatal_errno(const char *fmt, ...) __attribute__((format(print
 /* Note a fatal condition that does not stop processing (an unreadable input
  * file among others): the exit status becomes 2. */
 void mlw_diag_set_failed(void);
+/* Whether a fatal condition was noted so far (the exit status will be 2). */
+int mlw_diag_failed(void);
 
 /* A kind of repeated message: the first MLW_MSG_LIMIT are printed, the rest
  * only counted and summarised by mlw_finish() as "N more WHAT not shown". */

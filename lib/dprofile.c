@@ -850,7 +850,12 @@ mlw_dp_run(struct mlw_dp *dp, struct mlw_input *in)
 		run_batch(dp, in, NULL);
 		memset(&key, 0, sizeof key);
 		report(dp, &key, &dp->batch);
-		write_saved(dp, dp->o.save);
+		/* a profile of part of the input must not replace a whole one */
+		if (mlw_diag_failed())
+			mlw_warnx("%s: left as it was: an input could not be "
+			    "read", dp->o.save);
+		else
+			write_saved(dp, dp->o.save);
 		return;
 	}
 	memset(&doc, 0, sizeof doc);

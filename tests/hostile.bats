@@ -201,6 +201,22 @@ mlw-psi: 2 records rejected" ]
 		[ "${stderr%%$'\n'*}" = "${p%% *}: nosuch.jsonl: No such file or directory" ]
 		[ "$output" = "$(cat all.out)" ]
 	done
+	# but a report of part of the input never replaces a whole one (a bug:
+	# mlw-report -o wrote it, wiping a cron job's last good metrics)
+	mlw-report --format prom -o m.prom a.jsonl
+	cp m.prom m.old
+	run --separate-stderr mlw-report --format prom -o m.prom b.jsonl nosuch.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-report: nosuch.jsonl: No such file or directory
+mlw-report: m.prom: left as it was: an input could not be read" ]
+	cmp m.prom m.old
+	mlw-profile --fields score --save p.jsonl a.jsonl > /dev/null
+	cp p.jsonl p.old
+	run --separate-stderr mlw-profile --fields score --save p.jsonl b.jsonl nosuch.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: nosuch.jsonl: No such file or directory
+mlw-profile: p.jsonl: left as it was: an input could not be read" ]
+	cmp p.jsonl p.old
 }
 
 @test "profiles, states and reports are replaced whole: a kill or a full disk leaves the old file" {
