@@ -1761,10 +1761,17 @@ mlw_dp_new(const struct mlw_dp_opts *o)
 	if (o->ref)
 		load_ref(dp, o->ref);
 	if (o->nfields) {
-		for (i = 0; i < o->nfields; i++)
+		for (i = 0; i < o->nfields; i++) {
 			if (field_of(dp, o->fields[i]) != i)
 				mlw_fatal("--fields: %s is given twice",
 				    o->fields[i]);
+			/* most often a misspelled name: its audit would
+			 * pass whatever the data */
+			if (dp->has_ref && (dp->f[i].ref == &dp->absent ||
+			    dp->f[i].ref->missing >= dp->f[i].ref->records))
+				mlw_warnx("%s: field %s has no values in the "
+				    "reference", o->ref, o->fields[i]);
+		}
 		dp->paths = xcalloc(dp->nf, sizeof *dp->paths);
 		dp->tok = xcalloc(dp->nf, sizeof *dp->tok);
 		for (i = 0; i < dp->nf; i++)

@@ -66,6 +66,12 @@ member() {
 	run --separate-stderr mlw-profile --ref r.prof --fields z --quantiles 0.5 c.jsonl
 	[ "$status" -eq 0 ]
 	[ "$output" = '{"feature":"z","count":1,"missing":0,"missing_share":0,"n_number":0,"n_string":1,"n_bool":0,"n_object":0,"n_array":0,"min":null,"max":null,"mean":null,"std":null,"zeros":null,"p50":null,"quantiles_exact":true,"quantile_rank_error":null,"distinct":1,"distinct_exact":true,"top":[{"value":"q","count":1}],"top_exact":true,"missing_share_ref":1,"type_mismatch":1,"out_of_range":0,"out_of_range_share":0,"new_categories":1,"new_categories_share":1,"new_category_values":[{"value":"q","count":1}]}' ]
+	# said, since such a field is most often a misspelled name (an audit
+	# of --fields agee passed silently, a bug)
+	[ "$stderr" = "mlw-profile: r.prof: field z has no values in the reference" ]
+	run --separate-stderr mlw-profile --ref r.jsonl --fields a,zz c.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-profile: r.jsonl: field zz has no values in the reference" ]
 }
 
 @test "--top and --quantiles: names, order of ties (booleans, then bytes)" {
