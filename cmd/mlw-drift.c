@@ -46,8 +46,12 @@ num_opt(const char *opt, const char *val, double lo, double hi)
 	double x;
 
 	if (mlw_num_strict(val, &x) < 0 || !(x >= lo && x <= hi)) {
-		mlw_warnx("%s: expected a number from %g to %g, found '%s'", opt,
-		    lo, hi, val);
+		if (hi >= 1e300)
+			mlw_warnx("%s: expected a number from %g, found '%s'",
+			    opt, lo, val);
+		else
+			mlw_warnx("%s: expected a number from %g to %g, found "
+			    "'%s'", opt, lo, hi, val);
 		mlw_usage_error(usage_text);
 	}
 	return x;
@@ -168,7 +172,8 @@ main(int argc, char *argv[])
 			ref = optarg;
 			break;
 		case 't':
-			threshold = num_opt("--threshold", optarg, -1e300, 1e300);
+			/* p-values and distances are never negative */
+			threshold = num_opt("--threshold", optarg, 0, 1e300);
 			break;
 		default:
 			mlw_usage_error(usage_text);

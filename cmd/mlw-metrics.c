@@ -305,9 +305,12 @@ main(int argc, char *argv[])
 			c.positive = optarg;
 			break;
 		case 'T':
-			if (mlw_num_strict(optarg, &threshold) < 0) {
-				mlw_warnx("--threshold: expected a number, found "
-				    "'%s'", optarg);
+			/* scores are probabilities: a threshold beyond them
+			 * would predict one class whatever the score */
+			if (mlw_num_strict(optarg, &threshold) < 0 ||
+			    !(threshold >= 0 && threshold <= 1)) {
+				mlw_warnx("--threshold: expected a number from 0 "
+				    "to 1, found '%s'", optarg);
 				mlw_usage_error(usage_text);
 			}
 			break;

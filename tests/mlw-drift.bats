@@ -191,6 +191,11 @@ witness() {
 	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --binning quantile --method ks "$DATA/drift-cur.jsonl"
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "mlw-drift: features.age: --binning quantile works with psi, kl and jensenshannon only, not ks" ]
+	# p-values and distances are never negative: such a threshold made
+	# every window drift (a bug)
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --threshold -1 "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-drift: --threshold: expected a number from 0, found '-1'" ]
 }
 
 @test "a numeric method for a categorical field is a usage error naming both" {

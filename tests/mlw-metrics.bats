@@ -96,6 +96,11 @@ mlw-metrics: 1 record rejected' ]
 	run --separate-stderr mlw-metrics --task binary --label y --score s s.jsonl
 	[ "$status" -eq 1 ]
 	[ "${stderr%%$'\n'*}" = "mlw-metrics: s.jsonl:1: s: expected a probability from 0 to 1, found 1.5" ]
+	# and so is a threshold outside [0,1], which predicted one class
+	# whatever the score (a bug)
+	run --separate-stderr mlw-metrics --task binary --label y --score s --threshold 2 s.jsonl
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --threshold: expected a number from 0 to 1, found '2'" ]
 }
 
 @test "regression: string classes sort by bytes; numeric ones by value; --by objects are refused" {
