@@ -295,10 +295,22 @@ main(int argc, char *argv[])
 				    mlw_json_str(&doc, (uint32_t)i, tb, sizeof tb),
 				    &t, &why);
 			}
-			else if (tt->type == MLW_JNUM)
-				r = mlw_time_from_number(doc.src + tt->start,
-				    tt->len, unit, &t, &why);
-			else {
+			else if (tt->type == MLW_JNUM) {
+				const char *p = doc.src + tt->start;
+				int64_t ms;
+
+				r = mlw_time_from_number(p, tt->len, unit, &t,
+				    &why);
+				/* as milliseconds, a time of this century */
+				if (r < 0 && unit == MLW_NS_PER_SEC &&
+				    mlw_time_from_number(p, tt->len,
+				    MLW_NS_PER_SEC / 1000, &ms, &why) == 0 &&
+				    ms >= 946684800 * MLW_NS_PER_SEC)
+					why = "time out of range in seconds (in "
+					    "milliseconds? give --time-unit ms)";
+				else if (r < 0)
+					why = "time out of range";
+			} else {
 				r = -1;
 				why = "expected an RFC 3339 string or a number "
 				    "of seconds";

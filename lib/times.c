@@ -84,7 +84,7 @@ mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why)
 	size_t i;
 
 	*why = "expected an RFC 3339 time like 2026-11-01T00:00:00Z";
-	if (len < 20 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
+	if (len < 19 || digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &mo) ||
 	    s[7] != '-' || digits(s + 8, 2, &d) ||
 	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
 	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
@@ -136,7 +136,9 @@ mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why)
 		off = oh * 3600 + om * 60;
 		t -= s[i] == '+' ? off : -off;
 	} else {
-		*why = "expected Z or a +HH:MM offset at the end of the time";
+		*why = i == len ? "expected Z or a +HH:MM offset at the end of "
+		    "the time (a time without one is ambiguous)" :
+		    "expected Z or a +HH:MM offset at the end of the time";
 		return -1;
 	}
 	*ns = t * MLW_NS_PER_SEC + frac;

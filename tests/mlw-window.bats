@@ -134,6 +134,17 @@ mlw-window: in.jsonl:3: t: expected an RFC 3339 time like 2026-11-01T00:00:00Z, 
 mlw-window: in.jsonl:4: t: expected an RFC 3339 string or a number of seconds, found true
 mlw-window: in.jsonl:5: t: date or time field out of range, found "2026-02-30T00:00:00Z"
 mlw-window: 5 records rejected' ]
+	# the two mistakes of a 3 a.m. pipeline say what is wrong (both were
+	# "expected an RFC 3339 time" and a bare "time out of range")
+	printf '%s\n' '{"t":"2026-11-01T00:00:00"}' '{"t":1793491200000}' > in.jsonl
+	run --separate-stderr mlw-window --time t --size 1h in.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mlw-window: in.jsonl:1: t: expected Z or a +HH:MM offset at the end of the time (a time without one is ambiguous), found "2026-11-01T00:00:00"
+mlw-window: in.jsonl:2: t: time out of range in seconds (in milliseconds? give --time-unit ms), found 1793491200000
+mlw-window: 2 records rejected' ]
+	run --separate-stderr mlw-window --time t --size 1h --time-unit ms in.jsonl
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = '{"t":1793491200000,"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z"}' ]
 }
 
 @test "invalid UTF-8, deep nesting and over-long lines are rejected" {
