@@ -198,6 +198,24 @@ run_exec(struct ctx *c, const struct mlw_rule *r, const char *status,
 		    c->execv[0], WTERMSIG(st), r->name, status);
 }
 
+/* The first record rule r cannot judge, said with what is wrong. */
+static void
+undefined_first(const struct mlw_rule *r, const struct mlw_line *ln,
+    const struct mlw_json *doc)
+{
+	const char *f = mlw_expr_absent(r->when, doc);
+
+	if (f)
+		mlw_warnx("%s:%llu: rule %s: no %s in the record, so it cannot "
+		    "be judged (records like this are counted)", ln->file,
+		    (unsigned long long)ln->lineno, r->name, f);
+	else
+		mlw_warnx("%s:%llu: rule %s: a field of another type (or a "
+		    "division by zero), so the record cannot be judged "
+		    "(records like this are counted)", ln->file,
+		    (unsigned long long)ln->lineno, r->name);
+}
+
 static void
 emit(struct ctx *c, const struct mlw_rule *r, const struct mlw_ainst *in,
     int act, const struct mlw_json *doc, int64_t t)
@@ -589,7 +607,10 @@ main(int argc, char *argv[])
 			int cond = mlw_expr_test(r->when, &doc), clr = -1, act;
 
 			if (cond < 0) {
-				r->undefined++;
+				/* said at once (a misspelled field would
+				 * otherwise be silent until the end) */
+				if (r->undefined++ == 0)
+					undefined_first(r, &ln, &doc);
 				continue;
 			}
 			if (r->clear)

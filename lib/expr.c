@@ -768,6 +768,29 @@ mlw_expr_test(const struct mlw_expr *e, const struct mlw_json *doc)
 	return v.num != 0;
 }
 
+static const char *
+absent(const struct node *n, const struct mlw_json *doc)
+{
+	const char *p;
+	size_t i;
+
+	if (n->op == N_PATH &&
+	    mlw_json_missing(doc, mlw_json_get(doc, 0, &n->path)))
+		return n->path.text;
+	if (n->op == N_MISSING || n->op == N_EXISTS)
+		return NULL;
+	for (i = 0; i < n->nkid; i++)
+		if ((p = absent(n->kid[i], doc)) != NULL)
+			return p;
+	return NULL;
+}
+
+const char *
+mlw_expr_absent(const struct mlw_expr *e, const struct mlw_json *doc)
+{
+	return absent(e->root, doc);
+}
+
 int
 mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
     double *out)

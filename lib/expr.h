@@ -40,6 +40,13 @@ const char *mlw_expr_source(const struct mlw_expr *e);
  * result or a division by zero). */
 int mlw_expr_test(const struct mlw_expr *e, const struct mlw_json *doc);
 
+/* The first field of e (in reading order, outside missing() and exists())
+ * that the record at token 0 of doc lacks or holds as null: its path as
+ * written; or NULL when every field is there (a type or a division made
+ * the condition undefined). For messages. */
+const char *mlw_expr_absent(const struct mlw_expr *e,
+    const struct mlw_json *doc);
+
 /* The number an alert reports: the left side of the expression's first
  * comparison (for "psi > 0.2", psi). 0 and *v set, or -1 when there is no
  * comparison or it is not a number for this record. */

@@ -161,9 +161,21 @@ series() {
 	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' in.jsonl
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[ "$stderr" = "mlw-alert: rule d: 2 records could not be judged (a field missing or of another type)" ]
+	# the first is said at once, naming the field (a misspelled one was
+	# silent until the end of input, which tail -f never reaches)
+	[ "$stderr" = "mlw-alert: in.jsonl:2: rule d: no psi in the record, so it cannot be judged (records like this are counted)
+mlw-alert: rule d: 2 records could not be judged (a field missing or of another type)" ]
 	run --separate-stderr mlw-alert --name d --when 'missing(psi) || psi > 0.2' in.jsonl
-	[ "$stderr" = "mlw-alert: rule d: 1 record could not be judged (a field missing or of another type)" ]
+	[ "$stderr" = "mlw-alert: in.jsonl:3: rule d: a field of another type (or a division by zero), so the record cannot be judged (records like this are counted)
+mlw-alert: rule d: 1 record could not be judged (a field missing or of another type)" ]
+	# behind tail -f: said before the input ends
+	mkfifo fifo
+	( echo '{"feature":"a","pis":0.3}'; exec sleep 30 ) > fifo 3>&- &
+	writer=$!
+	run --separate-stderr timeout 2 mlw-alert --name d --when 'psi > 0.2' fifo
+	kill "$writer" 2>/dev/null || true
+	[ "$status" -eq 124 ]
+	[ "$stderr" = "mlw-alert: fifo:1: rule d: no psi in the record, so it cannot be judged (records like this are counted)" ]
 }
 
 @test "--exec runs the command with the alert on stdin; a failure loses nothing" {
