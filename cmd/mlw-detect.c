@@ -183,6 +183,16 @@ key_part(struct mlw_buf *b, const struct mlw_json *doc, long i)
 	mlw_buf_addc(b, '\0');
 }
 
+/* The first record skipped, said at once: a misspelled --field would
+ * otherwise look like "no change" until the end of input. */
+static void
+skip_first(const struct mlw_line *ln, const char *field, const char *what)
+{
+	mlw_warnx("%s:%llu: %s %s; skipped, as records like this will be "
+	    "(and counted)", ln->file, (unsigned long long)ln->lineno, field,
+	    what);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -329,7 +339,8 @@ main(int argc, char *argv[])
 			goto pass;      /* a control record: not data */
 		vi = mlw_json_get(&doc, 0, &field);
 		if (mlw_json_missing(&doc, vi)) {
-			skipped++;
+			if (skipped++ == 0)
+				skip_first(&ln, fieldarg, "missing");
 			goto pass;
 		}
 		t = &doc.tok[vi];
@@ -343,7 +354,8 @@ main(int argc, char *argv[])
 		    t->type == MLW_JFALSE))
 			x = t->type == MLW_JTRUE;
 		else {
-			skipped++;
+			if (skipped++ == 0)
+				skip_first(&ln, fieldarg, "not a number");
 			goto pass;
 		}
 		if (!binary && fabs(x) > MLW_DET_MAX) {
