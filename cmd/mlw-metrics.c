@@ -271,6 +271,7 @@ main(int argc, char *argv[])
 	double threshold = 0.5;
 	long long ll;
 	int ch, domerge = 0;
+	uint64_t nlab = 0, nunlab = 0, npos = 0;   /* for the warnings */
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
@@ -415,8 +416,10 @@ main(int argc, char *argv[])
 			w = mlw_wtab_open(tab, &key);
 			segment(&c, w, "all", 3);
 			w->unlabeled++;
+			nunlab++;
 			continue;
 		}
+		nlab++;
 		if ((predarg && mlw_json_missing(&doc, pi)) ||
 		    (scorearg && mlw_json_missing(&doc, si))) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
@@ -426,7 +429,9 @@ main(int argc, char *argv[])
 		}
 		/* read and check everything before counting anything */
 		if (c.task == BINARY) {
-			if ((yl = mlw_binary_class(c.positive, &doc, li, &t1)) < 0) {
+			if ((yl = mlw_binary_class(c.positive, &doc, li, &t1)) > 0)
+				npos++;
+			if (yl < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "%s: expected 0/1 or true/false (or name the "
 				    "positive class with --positive), found %.*s",
@@ -530,6 +535,13 @@ main(int argc, char *argv[])
 	mlw_wtab_close_all(tab);
 	if (c.emit)
 		mlw_state_end("mlw-metrics", c.hash);
+	/* most often a misspelled --label or --positive: say so */
+	if (nlab == 0 && nunlab > 0)
+		mlw_warnx("no record has the label %s (%llu unlabeled)",
+		    labelarg, (unsigned long long)nunlab);
+	if (c.task == BINARY && c.positive && nlab > 0 && npos == 0)
+		mlw_warnx("--positive %s: no label is this class",
+		    c.positive);
 
 done:
 	mlw_wtab_free(tab);

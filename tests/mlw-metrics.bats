@@ -96,6 +96,17 @@ mlw-metrics: 1 record rejected' ]
 	run --separate-stderr mlw-metrics --task binary --label y --score s s.jsonl
 	[ "$status" -eq 1 ]
 	[ "${stderr%%$'\n'*}" = "mlw-metrics: s.jsonl:1: s: expected a probability from 0 to 1, found 1.5" ]
+	# a misspelled --label or --positive is said (both gave null or
+	# plausible metrics silently)
+	run --separate-stderr mlw-metrics --task binary --label lable --score s s.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-metrics: no record has the label lable (1 unlabeled)" ]
+	printf '%s\n' '{"y":"churn","s":0.9}' '{"y":"stay","s":0.2}' > c.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score s --positive chrun c.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-metrics: --positive chrun: no label is this class" ]
+	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn c.jsonl
+	[ "$stderr" = "" ]
 	# and so is a threshold outside [0,1], which predicted one class
 	# whatever the score (a bug)
 	run --separate-stderr mlw-metrics --task binary --label y --score s --threshold 2 s.jsonl
