@@ -36,6 +36,11 @@ mlw_split_list(const char *s, size_t *np)
 		mlw_fatal("out of memory");
 	for (i = 0; i <= len; i++) {
 		if (i == len || s[i] == ',') {
+			/* blanks around an entry are a space after a comma,
+			 * never part of a name */
+			while (k > 0 && (cur[k - 1] == ' ' || cur[k - 1] == '\t') &&
+			    !(k > 1 && cur[k - 2] == '\\'))
+				k--;
 			cur[k] = '\0';
 			if (k == 0) {
 				free(cur);
@@ -48,6 +53,8 @@ mlw_split_list(const char *s, size_t *np)
 			k = 0;
 			continue;
 		}
+		if (k == 0 && (s[i] == ' ' || s[i] == '\t'))
+			continue;
 		if (s[i] == '\\' && i + 1 < len) {
 			/* keep the escape: paths read "\," as a comma */
 			cur[k++] = s[i++];

@@ -107,6 +107,11 @@ mlw-metrics: 1 record rejected' ]
 	[ "$stderr" = "mlw-metrics: --positive chrun: no label is this class" ]
 	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn c.jsonl
 	[ "$stderr" = "" ]
+	# a space after a comma in a list is not part of the next name (a bug:
+	# --by "y, s" made the segment " s" from a field no record has)
+	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn --by "y, s" c.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == '{"segment":"y=churn,s=0.9",'* ]]
 	# and so is a threshold outside [0,1], which predicted one class
 	# whatever the score (a bug)
 	run --separate-stderr mlw-metrics --task binary --label y --score s --threshold 2 s.jsonl
