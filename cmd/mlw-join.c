@@ -36,6 +36,7 @@ struct join {
 	struct mlw_buf arena;       /* label values, raw */
 	char *kbuf;                 /* canonical key scratch */
 	uint64_t ndup;
+	uint64_t nstr, nnum;        /* label keys that are strings, numbers */
 };
 
 /*
@@ -190,6 +191,10 @@ labels_read(struct join *j, const char *path)
 			continue;
 		}
 		v = &doc.tok[i];
+		if (j->kbuf[0] == 's')
+			j->nstr++;
+		else
+			j->nnum++;
 		had = j->keys.n;
 		k = mlw_strmap_add(&j->keys, j->kbuf, (size_t)n);
 		if (j->keys.n == had) {
@@ -262,7 +267,7 @@ main(int argc, char *argv[])
 	struct mlw_json doc;
 	struct mlw_input *in;
 	struct mlw_line ln;
-	uint64_t npred = 0, nunmatched = 0, nnokey = 0;
+	uint64_t npred = 0, nunmatched = 0, nnokey = 0, pstr = 0, pnum = 0;
 	int ch, i;
 
 	argv[0] = mlw_diag_init(argv[0]);
@@ -346,8 +351,13 @@ main(int argc, char *argv[])
 		npred++;
 		if (n == -1)
 			nnokey++;
-		else
+		else {
 			k = mlw_strmap_find(&j.keys, j.kbuf, (size_t)n);
+			if (j.kbuf[0] == 's')
+				pstr++;
+			else
+				pnum++;
+		}
 		if (k < 0) {
 			nunmatched++;
 			mlw_out_write(ln.p, ln.len);
@@ -369,7 +379,15 @@ main(int argc, char *argv[])
 	if (j.ndup)
 		mlw_warnx("%llu duplicate label key%s; the last of each was used",
 		    (unsigned long long)j.ndup, j.ndup == 1 ? "" : "s");
-	if (nunmatched)
+	if (nunmatched == npred && ((pstr && !pnum && j.nnum && !j.nstr) ||
+	    (pnum && !pstr && j.nstr && !j.nnum)))
+		/* no key matched, and the two sides' keys differ in type */
+		mlw_warnx("%llu of %llu predictions had no label (their keys "
+		    "are %s, the labels' %s: the string \"1\" never matches "
+		    "the number 1)", (unsigned long long)nunmatched,
+		    (unsigned long long)npred, pstr ? "strings" : "numbers",
+		    pstr ? "numbers" : "strings");
+	else if (nunmatched)
 		mlw_warnx("%llu of %llu predictions had no label",
 		    (unsigned long long)nunmatched, (unsigned long long)npred);
 	if (nnokey)

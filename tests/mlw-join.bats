@@ -40,6 +40,12 @@ mlw-join: 1 prediction had no key id" ]
 {"k":{"id":9007199254740992}}
 {"k":{"id":9007199254740993},"label":"big"}' ]
 	[ "$stderr" = "mlw-join: 2 of 7 predictions had no label" ]
+	# when nothing matches because the types differ, that is said (a
+	# user saw only "1 of 1 predictions had no label")
+	printf '{"id":"1","label":1}\n' > sl.jsonl
+	run --separate-stderr mlw-join --key id --labels sl.jsonl <<<'{"id":1}'
+	[ "$output" = '{"id":1}' ]
+	[ "$stderr" = 'mlw-join: 1 of 1 predictions had no label (their keys are numbers, the labels'"'"' strings: the string "1" never matches the number 1)' ]
 }
 
 @test "string keys match by decoded content" {
