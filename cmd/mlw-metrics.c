@@ -272,6 +272,7 @@ main(int argc, char *argv[])
 	long long ll;
 	int ch, domerge = 0;
 	uint64_t nlab = 0, nunlab = 0, npos = 0;   /* for the warnings */
+	uint64_t *byseen = NULL;    /* records with each --by field */
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
@@ -381,7 +382,8 @@ main(int argc, char *argv[])
 	c.scores = scorearg != NULL;
 	if (nby) {
 		by = calloc(nby, sizeof *by);
-		if (by == NULL)
+		byseen = calloc(nby, sizeof *byseen);
+		if (by == NULL || byseen == NULL)
 			mlw_fatal("out of memory");
 		for (i = 0; i < nby; i++)
 			if (mlw_path_parse(&by[i], bylist[i]) < 0)
@@ -509,8 +511,10 @@ main(int argc, char *argv[])
 				mlw_buf_adds(kb, by[k].text);
 				mlw_buf_addc(kb, '=');
 				if (!mlw_json_missing(&doc, bi) &&
-				    mlw_jw_category(&t3, &doc, bi) == 0)
+				    mlw_jw_category(&t3, &doc, bi) == 0) {
 					mlw_buf_add(kb, t3.p, t3.len);
+					byseen[k]++;
+				}
 			}
 			sg[0] = segment(&c, w, "all", 3);   /* stable after growth */
 			sg[1] = segment(&c, w, kb->p, kb->len);
@@ -542,6 +546,10 @@ main(int argc, char *argv[])
 	if (c.task == BINARY && c.positive && nlab > 0 && npos == 0)
 		mlw_warnx("--positive %s: no label is this class",
 		    c.positive);
+	for (i = 0; byseen && i < nby; i++)
+		if (byseen[i] == 0 && nlab > 0)
+			mlw_warnx("--by %s: no labelled record has this field",
+			    bylist[i]);
 
 done:
 	mlw_wtab_free(tab);
@@ -560,6 +568,7 @@ done:
 	for (i = 0; i < nby; i++)
 		mlw_path_free(&by[i]);
 	free(by);
+	free(byseen);
 	mlw_free_list(bylist, nby);
 	return mlw_finish();
 }

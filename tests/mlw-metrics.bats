@@ -107,6 +107,10 @@ mlw-metrics: 1 record rejected' ]
 	[ "$stderr" = "mlw-metrics: --positive chrun: no label is this class" ]
 	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn c.jsonl
 	[ "$stderr" = "" ]
+	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn --by modle c.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == '{"segment":"modle=",'* ]]
+	[ "$stderr" = "mlw-metrics: --by modle: no labelled record has this field" ]
 	# a space after a comma in a list is not part of the next name (a bug:
 	# --by "y, s" made the segment " s" from a field no record has)
 	run --separate-stderr mlw-metrics --task binary --label y --score s --positive churn --by "y, s" c.jsonl
