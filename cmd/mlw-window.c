@@ -296,7 +296,7 @@ main(int argc, char *argv[])
 				    &t, &why);
 			}
 			else if (tt->type == MLW_JNUM) {
-				const char *p = doc.src + tt->start;
+				const char *p = doc.src + tt->start, *ign;
 				int64_t ms;
 
 				r = mlw_time_from_number(p, tt->len, unit, &t,
@@ -304,12 +304,10 @@ main(int argc, char *argv[])
 				/* as milliseconds, a time of this century */
 				if (r < 0 && unit == MLW_NS_PER_SEC &&
 				    mlw_time_from_number(p, tt->len,
-				    MLW_NS_PER_SEC / 1000, &ms, &why) == 0 &&
+				    MLW_NS_PER_SEC / 1000, &ms, &ign) == 0 &&
 				    ms >= 946684800 * MLW_NS_PER_SEC)
 					why = "time out of range in seconds (in "
 					    "milliseconds? give --time-unit ms)";
-				else if (r < 0)
-					why = "time out of range";
 			} else {
 				r = -1;
 				why = "expected an RFC 3339 string or a number "

@@ -100,17 +100,23 @@ mlw-psi: 2 records rejected" ]
 	[[ "$output" == *'"n":1,'* ]]
 }
 
+# The output of the pipeline CMD to a full disk: exit 2 with the error; to
+# a pipe closed early: a quiet exit 0.
+full_and_closed() {
+	run --separate-stderr sh -c "$1 > /dev/full"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"write error: No space left on device" ]]
+	run --separate-stderr sh -c "$1 2>/dev/null | head -c 10"
+	[ "$status" -eq 0 ]
+}
+
 @test "a full disk and a closed pipe, for every program" {
 	gen -n 3000 --interval 10s > log.jsonl
 	for p in "mlw-window --time ts --size 1m" "mlw-psi --ref $DATA/ref.jsonl --fields f.x" \
 	    "mlw-alert --pass --name a --when score>0.5" "mlw-metrics --task binary --label label --score score" \
 	    "mlw-report --value score" "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" \
 	    "mlw-profile --fields score" "mlw-detect --all --field score --method adwin"; do
-		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p > /dev/full"
-		[ "$status" -eq 2 ]
-		[[ "$stderr" == *"write error: No space left on device" ]]
-		run --separate-stderr sh -c "mlw-window --time ts --size 1m log.jsonl | $p 2>/dev/null | head -c 10"
-		[ "$status" -eq 0 ]
+		full_and_closed "mlw-window --time ts --size 1m log.jsonl | $p"
 	done
 	# the programs that do not read windows (a bug: mlw-track passed its
 	# input on to a full disk and exited 0)
@@ -124,11 +130,7 @@ mlw-psi: 2 records rejected" ]
 	    "mlw-csv --to-csv log.jsonl" "mlw-csv log.csv" "mlw-runs --store s.jsonl" \
 	    "mlw-runs --store s.jsonl --format table" "mlw-track --store t.jsonl" \
 	    "mlw-track --store u.jsonl -- cat metrics.txt"; do
-		run --separate-stderr sh -c "$p < metrics.txt > /dev/full"
-		[ "$status" -eq 2 ]
-		[[ "$stderr" == *"write error: No space left on device" ]]
-		run --separate-stderr sh -c "$p < metrics.txt 2>/dev/null | head -c 10"
-		[ "$status" -eq 0 ]
+		full_and_closed "$p < metrics.txt"
 	done
 	# the filter-mode runs were recorded all the same, every line logged
 	run mlw-runs --store t.jsonl --where 'metrics.loss = 3000'
