@@ -187,7 +187,10 @@ mlw_battery_report(const struct mlw_wkey *key, void *state, void *arg)
 			    &why);
 		thr = isnan(fl->threshold) ? mlw_dmethods[m].threshold :
 		    fl->threshold;
-		if (d->autothr && cur.total) {
+		/* NannyML alerts when the statistic is strictly above the
+		 * fitted threshold; a statistic that is not finite leaves the
+		 * verdict to the p-value, against the method's threshold */
+		if (d->autothr && cur.total && isfinite(t.stat)) {
 			double at = auto_threshold(d, fl, m, cur.total);
 
 			if (isnan(at))
@@ -196,23 +199,19 @@ mlw_battery_report(const struct mlw_wkey *key, void *state, void *arg)
 				    "values; default threshold used", wn, wl,
 				    key->start, fl->f->path.text,
 				    (unsigned long long)cur.total);
-			else
+			else {
 				thr = at;
+				dr = (m == MLW_DM_Z ? fabs(t.stat) : t.stat) >
+				    thr;
+			}
 		}
-		if (!isfinite(t.stat)) {
-			if (why == NULL)
-				why = "the statistic is not finite";
+		if (dr < 0)
+			dr = mlw_drift_verdict(m, t, thr);
+		if (!isfinite(t.stat))
 			mlw_msg(&d->nulls, NULL, 0, "%s%.*s: %s: %s: %s; "
 			    "statistic is null", wn, wl, key->start,
-			    fl->f->path.text, mlw_dmethods[m].name, why);
-		} else if (d->autothr && !isnan(fl->at_t))
-			dr = (m == MLW_DM_Z ? fabs(t.stat) : t.stat) >= thr;
-		else
-			dr = mlw_drift_is(m, t.stat, t.p, thr);
-		/* chisquare with a category the reference never had: the
-		 * statistic is infinite and p is 0, which is drift */
-		if (dr < 0 && m == MLW_DM_CHISQUARE && t.p == 0)
-			dr = 1;
+			    fl->f->path.text, mlw_dmethods[m].name,
+			    why ? why : "the statistic is not finite");
 		if (dr >= 0) {
 			evaluated++;
 			drifted += (size_t)dr;

@@ -61,6 +61,16 @@ mlw_drift_is(int m, double stat, double p, double t)
 	}
 }
 
+int
+mlw_drift_verdict(int m, struct mlw_test t, double thr)
+{
+	int cmp = mlw_dmethods[m].cmp;
+
+	if (cmp == MLW_CMP_PLE || cmp == MLW_CMP_PLT)
+		return isfinite(t.p) ? mlw_drift_is(m, t.stat, t.p, thr) : -1;
+	return isfinite(t.stat) ? mlw_drift_is(m, t.stat, t.p, thr) : -1;
+}
+
 void
 mlw_dscratch_free(struct mlw_dscratch *s)
 {
@@ -424,8 +434,8 @@ span_finite(const struct mlw_dsample *r, const struct mlw_dsample *c)
 	return isfinite(hi - lo);
 }
 
-struct mlw_test
-mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
+static struct mlw_test
+run_method(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
     double js_base, struct mlw_dscratch *s, const char **why)
 {
 	struct mlw_test t = { NAN, NAN };
@@ -526,5 +536,35 @@ mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
 		return mlw_ztest_2prop(x1, r->total, x2, c->total);
 	}
 	*why = "unknown method";
+	return t;
+}
+
+/* Why a statistic that was computed is not finite, when the method knows. */
+static const char *
+not_finite_why(int m, double stat)
+{
+	switch (m) {
+	case MLW_DM_FISHER:
+		return isinf(stat) ? "the odds ratio is infinite: a category "
+		    "is absent from one side" : "the odds ratio is undefined: "
+		    "one category only, on both sides";
+	case MLW_DM_TTEST:
+		return isinf(stat) ? "t is infinite: both samples are "
+		    "constant and differ" : "t is undefined: both samples are "
+		    "constant and equal";
+	case MLW_DM_CHISQUARE:
+		return "a category is absent from the reference";
+	}
+	return "the statistic is not finite";
+}
+
+struct mlw_test
+mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
+    double js_base, struct mlw_dscratch *s, const char **why)
+{
+	struct mlw_test t = run_method(m, r, c, js_base, s, why);
+
+	if (*why == NULL && !isfinite(t.stat))
+		*why = not_finite_why(m, t.stat);
 	return t;
 }

@@ -75,13 +75,19 @@ int mlw_drift_auto(const struct mlw_dsample *ref,
  * counts over the same categories or bins. js_base is the logarithm base
  * of jensenshannon (0: natural). Returns the statistic and p-value (p NAN
  * for distances); stat NAN with *why set when the method cannot be
- * computed on these samples. */
+ * computed on these samples, and *why set too when the statistic came out
+ * infinite or undefined (an infinite odds ratio, two constant samples). */
 struct mlw_test mlw_drift_run(int m, const struct mlw_dsample *ref,
     const struct mlw_dsample *cur, double js_base, struct mlw_dscratch *s,
     const char **why);
 
 /* 1 when (stat, p) is drift against threshold t by method m's rule. */
 int mlw_drift_is(int m, double stat, double p, double t);
+/* The verdict on t against threshold thr: a test's comes from its p-value
+ * whenever that is finite, whatever the statistic (Evidently decides by
+ * p alone); a distance's from its statistic. 1 drift, 0 none, -1 when the
+ * number it needs is not finite. */
+int mlw_drift_verdict(int m, struct mlw_test t, double thr);
 
 /* Sturges edges as numpy.histogram_bin_edges(concat(a, b), "sturges"):
  * writes the edges to *e (reallocated) and returns how many there are. */

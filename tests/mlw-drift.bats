@@ -307,3 +307,40 @@ mlw-drift: 2 records rejected" ]
 	[ "$stderr" = "" ]
 	[[ "${lines[0]}" == *'"statistic":0.6666666666666666,"p_value":0.6,'* ]]
 }
+
+@test "a test whose statistic is infinite decides by its finite p-value (Evidently, SciPy)" {
+	# scipy.stats.fisher_exact([[0,6],[6,0]]) = (0.0 or inf, 0.0021645021645021645)
+	# and Evidently's fisher_exact_stattest returns p < 0.1: drift;
+	# scipy.stats.ttest_ind([1]*6, [2]*6) = (-inf, 0.0), Evidently p < 0.05
+	for i in 1 2 3 4 5 6; do echo '{"c":"a","x":1}'; done > ref.jsonl
+	for i in 1 2 3 4 5 6; do echo '{"c":"b","x":2}'; done > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields c --method fisher_exact cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"c","method":"fisher_exact","statistic":null,"p_value":0.0021645021645021645,"threshold":0.1,"drift":true,"n":6,"missing":0,"ref_n":6}' ]
+	[ "${lines[1]}" = '{"drifted":1,"features":1,"share":1,"dataset_drift":true}' ]
+	[ "$stderr" = "mlw-drift: batch: c: fisher_exact: the odds ratio is infinite: a category is absent from one side; statistic is null" ]
+	# a vs a: scipy gives (nan, 1.0), Evidently no drift
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields c --method fisher_exact ref.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"c","method":"fisher_exact","statistic":null,"p_value":1,"threshold":0.1,"drift":false,"n":6,"missing":0,"ref_n":6}' ]
+	[ "${lines[1]}" = '{"drifted":0,"features":1,"share":0,"dataset_drift":false}' ]
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields x --method ttest cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"x","method":"ttest","statistic":null,"p_value":0,"threshold":0.05,"drift":true,"n":6,"missing":0,"ref_n":6}' ]
+	[ "${lines[1]}" = '{"drifted":1,"features":1,"share":1,"dataset_drift":true}' ]
+	[ "$stderr" = "mlw-drift: batch: x: ttest: t is infinite: both samples are constant and differ; statistic is null" ]
+	# and under --auto-threshold the p-value still decides
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields x --method ttest --auto-threshold cur.jsonl
+	[ "${lines[0]}" = '{"feature":"x","method":"ttest","statistic":null,"p_value":0,"threshold":0.05,"drift":true,"n":6,"missing":0,"ref_n":6}' ]
+}
+
+@test "--auto-threshold: drift only strictly above the threshold, as NannyML alerts (value > upper_threshold)" {
+	# a constant field: every reference chunk scores 0, so the threshold
+	# is 0, and an unchanged window (statistic 0) is not drift
+	for i in $(seq 100); do echo '{"k":5}'; done > ref.jsonl
+	for i in $(seq 10); do echo '{"k":5}'; done > cur.jsonl
+	run --separate-stderr mlw-drift --ref ref.jsonl --fields k --method psi --auto-threshold cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"feature":"k","method":"psi","statistic":0,"p_value":null,"threshold":0,"drift":false,"n":10,"missing":0,"ref_n":100}' ]
+	[ "${lines[1]}" = '{"drifted":0,"features":1,"share":0,"dataset_drift":false}' ]
+}
