@@ -362,7 +362,7 @@ main(int argc, char *argv[])
 					    RAW(&doc, pi));
 					continue;
 				}
-				p = s >= threshold;
+				p = mlw_score_class(s, threshold);
 			} else if ((p = mlw_binary_class(positive, &doc, pi,
 			    &tmp)) < 0) {
 				if (p == -1)

@@ -453,7 +453,7 @@ main(int argc, char *argv[])
 					continue;
 				}
 				hs = 1;
-				yp = s >= threshold;
+				yp = mlw_score_class(s, threshold);
 			}
 			if (predarg && (yp = mlw_binary_class(c.positive, &doc,
 			    pi, &t2)) < 0) {

@@ -9,6 +9,12 @@
 #include "num.h"
 
 int
+mlw_score_class(double score, double threshold)
+{
+	return score > threshold;
+}
+
+int
 mlw_binary_class(const char *positive, const struct mlw_json *doc, long i,
     struct mlw_buf *tmp)
 {

@@ -20,6 +20,10 @@
  * positive reads as a number) and every other is negative. tmp is scratch. */
 int mlw_binary_class(const char *positive, const struct mlw_json *doc,
     long i, struct mlw_buf *tmp);
+/* The class a score predicts: 1 when score > threshold, else 0. On a tie
+ * the class is negative, as scikit-learn's predict() takes the first class
+ * of predict_proba's argmax for a probability of exactly 0.5. */
+int mlw_score_class(double score, double threshold);
 
 /* Binary classification. */
 struct mlw_binacc {

@@ -175,7 +175,7 @@ main(int argc, char *argv[])
 			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
 			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
 			    "%d}\n", ts, i, age, income, tenure, country, device,
-			    premium ? "true" : "false", score, score >= 0.5);
+			    premium ? "true" : "false", score, score > 0.5);
 			if (i % 20 != 19)
 				fprintf(lf, "{\"id\":\"p%07lld\",\"label\":%d}\n",
 				    i, label);
@@ -186,7 +186,7 @@ main(int argc, char *argv[])
 			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
 			    "%d,\"label\":%d}\n", ts, i, age, income, tenure,
 			    country, device, premium ? "true" : "false", score,
-			    score >= 0.5, label);
+			    score > 0.5, label);
 	}
 	if (lf && (fflush(lf) == EOF || ferror(lf) || fclose(lf) == EOF))
 		mlw_fatal_errno("--labels: write error");

@@ -23,14 +23,21 @@ load helpers
 	[ "${lines[3]}" = '{"group":"f.g","reference":"C","groups":3,"demographic_parity_difference":0.4166666666666667,"demographic_parity_ratio":0.4444444444444444,"disparate_impact":0.6666666666666666,"disparate_impact_flag":true,"equal_opportunity_difference":0.46666666666666673,"equalized_odds_difference":0.46666666666666673,"pairwise":[{"value":"A","selection_rate_difference":0.25,"disparate_impact":1.5,"tpr_difference":0.30000000000000004,"fpr_difference":0.16666666666666663},{"value":"B","selection_rate_difference":-0.16666666666666669,"disparate_impact":0.6666666666666666,"tpr_difference":-0.16666666666666669,"fpr_difference":-0.16666666666666669}]}' ]
 }
 
-@test "--score with --threshold equals the witness; the default 0.5 equals --pred" {
+@test "--score with --threshold equals the witness; the default 0.5 equals --pred but for the tie" {
+	# tests/data/witness-bias.py "bias-3g --score s --threshold 0.7"
 	run --separate-stderr mlw-bias --group f.g --label y --score s --threshold 0.7 "$DATA/bias-3g.jsonl"
 	[ "$status" -eq 0 ]
 	[ "${lines[1]}" = '{"group":"f.g","value":"B","n":6,"selection_rate":0.16666666666666666,"tpr":0.3333333333333333,"fpr":0,"precision":1,"accuracy":0.6666666666666666}' ]
-	[ "${lines[3]}" = '{"group":"f.g","reference":"A","groups":3,"demographic_parity_difference":0.33333333333333337,"demographic_parity_ratio":0.3333333333333333,"disparate_impact":0.3333333333333333,"disparate_impact_flag":true,"equal_opportunity_difference":0.26666666666666666,"equalized_odds_difference":0.3333333333333333,"pairwise":[{"value":"B","selection_rate_difference":-0.33333333333333337,"disparate_impact":0.3333333333333333,"tpr_difference":-0.26666666666666666,"fpr_difference":-0.3333333333333333},{"value":"C","selection_rate_difference":-0.25,"disparate_impact":0.5,"tpr_difference":-0.09999999999999998,"fpr_difference":-0.3333333333333333}]}' ]
-	mlw-bias --group f.g --label y --pred p "$DATA/bias-3g.jsonl" > pred.out
+	[ "${lines[3]}" = '{"group":"f.g","reference":"A","groups":3,"demographic_parity_difference":0.20833333333333334,"demographic_parity_ratio":0.4444444444444444,"disparate_impact":0.4444444444444444,"disparate_impact_flag":true,"equal_opportunity_difference":0.26666666666666666,"equalized_odds_difference":0.26666666666666666,"pairwise":[{"value":"B","selection_rate_difference":-0.20833333333333334,"disparate_impact":0.4444444444444444,"tpr_difference":-0.26666666666666666,"fpr_difference":0},{"value":"C","selection_rate_difference":-0.125,"disparate_impact":0.6666666666666666,"tpr_difference":-0.09999999999999998,"fpr_difference":0}]}' ]
+	# the fixture's p column was made with s >= 0.5; record 13 has s 0.5,
+	# which predict() makes negative: with that p set to 0, --pred and
+	# --score agree
+	sed 's/"id":13,"f":{"g":"A"},"y":0,"p":1/"id":13,"f":{"g":"A"},"y":0,"p":0/' "$DATA/bias-3g.jsonl" > tie.jsonl
+	mlw-bias --group f.g --label y --pred p tie.jsonl > pred.out
 	mlw-bias --group f.g --label y --score s "$DATA/bias-3g.jsonl" > score.out
 	cmp pred.out score.out
+	# witness "bias-3g --score s"
+	[ "$(sed -n 4p score.out)" = '{"group":"f.g","reference":"A","groups":3,"demographic_parity_difference":0.2916666666666667,"demographic_parity_ratio":0.5333333333333333,"disparate_impact":0.5333333333333333,"disparate_impact_flag":true,"equal_opportunity_difference":0.46666666666666673,"equalized_odds_difference":0.46666666666666673,"pairwise":[{"value":"B","selection_rate_difference":-0.2916666666666667,"disparate_impact":0.5333333333333333,"tpr_difference":-0.46666666666666673,"fpr_difference":0},{"value":"C","selection_rate_difference":-0.125,"disparate_impact":0.8,"tpr_difference":-0.30000000000000004,"fpr_difference":0.16666666666666669}]}' ]
 }
 
 @test "mlw-window --count 6 | mlw-bias: each window equals the witness, nulls reported once" {
@@ -170,4 +177,13 @@ mlw-bias: 3 records rejected' ]
 	run mlw-bias --help
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "usage: mlw-bias --group PATH --label PATH (--pred PATH | --score PATH" ]
+}
+
+@test "--score: a score equal to the threshold predicts the negative class, as scikit-learn's predict" {
+	# scikit-learn's predict() for predict_proba [0.5, 0.5] gives classes_[0]
+	printf '{"g":"a","label":1,"score":0.5}\n{"g":"a","label":0,"score":0.75}\n{"g":"b","label":1,"score":0.5}\n{"g":"b","label":1,"score":0.25}\n' > t.jsonl
+	run --separate-stderr mlw-bias --group g --label label --score score t.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"group":"g","value":"a","n":2,"selection_rate":0.5,"tpr":0,"fpr":1,"precision":0,"accuracy":0}' ]
+	[ "${lines[1]}" = '{"group":"g","value":"b","n":2,"selection_rate":0,"tpr":0,"fpr":null,"precision":null,"accuracy":0}' ]
 }

@@ -8,7 +8,7 @@ load helpers
 	run --separate-stderr mlw-metrics --task binary --label label --score score "$DATA/metrics-bin.jsonl"
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "$output" = '{"segment":"all","task":"binary","n":12,"unlabeled":0,"positives":6,"tp":4,"fp":3,"tn":3,"fn":2,"accuracy":0.5833333333333334,"precision":0.5714285714285714,"recall":0.6666666666666666,"f1":0.6153846153846153,"fpr":0.5,"specificity":0.5,"balanced_accuracy":0.5833333333333333,"mcc":0.1690308509457033,"roc_auc":0.625,"pr_auc":0.6739417989417991,"log_loss":0.7803585891227689,"brier":0.25958333333333333}' ]
+	[ "$output" = '{"segment":"all","task":"binary","n":12,"unlabeled":0,"positives":6,"tp":3,"fp":2,"tn":4,"fn":3,"accuracy":0.5833333333333334,"precision":0.6,"recall":0.5,"f1":0.5454545454545454,"fpr":0.3333333333333333,"specificity":0.6666666666666666,"balanced_accuracy":0.5833333333333333,"mcc":0.1690308509457033,"roc_auc":0.625,"pr_auc":0.6739417989417991,"log_loss":0.7803585891227689,"brier":0.25958333333333333}' ]
 }
 
 @test "multiclass and regression equal scikit-learn on the fixtures" {
@@ -194,4 +194,19 @@ mlw-metrics: 1 record rejected' ]
 	[[ "$output" == *'"positives":3,'* ]]
 	run --separate-stderr mlw-metrics --task binary --label y --pred p --positive 0x1 in.jsonl
 	[[ "$output" == *'"positives":0,'* ]]
+}
+
+@test "--score: a score equal to the threshold predicts the negative class, as scikit-learn's predict" {
+	# tests/data/witness-knn.py: KNeighborsClassifier(n_neighbors=4) on
+	# sklearn's breast_cancer, train_test_split(test_size=0.5,
+	# random_state=0); 9 scores are exactly 0.5. sklearn 1.2.1:
+	# accuracy_score(y, predict(X)) = 0.9298245614035088, f1_score =
+	# 0.945054945054945 (with score >= 0.5 the accuracy would be 0.9333...)
+	run --separate-stderr mlw-metrics --task binary --label label --score score "$DATA/knn4-breast-cancer.jsonl"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"tp":172,"fp":8,"tn":93,"fn":12,"accuracy":0.9298245614035088,'*'"f1":0.945054945054945,'* ]]
+	# and a tie at any threshold
+	printf '{"y":1,"s":0.7}\n{"y":0,"s":0.7}\n' > t.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score s --threshold 0.7 t.jsonl
+	[[ "$output" == *'"tp":0,"fp":0,"tn":1,"fn":1,'* ]]
 }

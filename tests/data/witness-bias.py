@@ -85,12 +85,15 @@ G = "A B A C A B A C B A B A C A B A C B".split()
 Y = [1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 1, 1, 0, 1, 1, 0, 0]
 S = [0.9, 0.6, 0.8, 0.3, 0.7, 0.4, 0.65, 0.55, 0.2, 0.1,
      0.45, 0.95, 0.8, 0.5, 0.75, 0.35, 0.2, 0.05]
+# the fixture's own prediction column (p), made with s >= 0.5; --score s
+# predicts as scikit-learn's predict(), negative on the tie at id 13
 P = [int(s >= 0.5) for s in S]
 rows = list(zip(G, Y, P))
 write("bias-3g.jsonl", rows, S)
 show("bias-3g batch", rows)
 show("bias-3g --reference-group C", rows, ref="C")
-show("bias-3g --score s --threshold 0.7", list(zip(G, Y, [int(s >= 0.7) for s in S])))
+show("bias-3g --score s --threshold 0.7", list(zip(G, Y, [int(s > 0.7) for s in S])))
+show("bias-3g --score s", list(zip(G, Y, [int(s > 0.5) for s in S])))
 for w in range(3):
     show("bias-3g window %d (mlw-window --count 6)" % w, rows[6 * w:6 * w + 6])
 

@@ -9,7 +9,8 @@ from sklearn import metrics as M
 # binary, with tied scores
 y = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 1]
 s = [0.9, 0.8, 0.8, 0.7, 0.55, 0.5, 0.5, 0.3, 0.3, 0.2, 0.1, 0.05]
-p = [int(v >= 0.5) for v in s]
+# the class scikit-learn's predict() gives: negative on a tie at 0.5
+p = [int(v > 0.5) for v in s]
 with open("metrics-bin.jsonl", "w") as f:
     for a, b in zip(y, s):
         f.write(json.dumps({"label": a, "score": b}) + "\n")
