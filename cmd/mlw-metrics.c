@@ -9,6 +9,7 @@
 #include "io.h"
 #include "json.h"
 #include "jw.h"
+#include "key.h"
 #include "metrics.h"
 #include "num.h"
 #include "opt.h"
@@ -19,9 +20,9 @@
 static const char usage_text[] =
     "mlw-metrics --task binary|multiclass|regression --label PATH\n"
     "                   [--pred PATH] [--score PATH] [--threshold T]\n"
-    "                   [--positive VALUE] [--by PATHS] [--auc-bins N]\n"
-    "                   [--emit-state | --merge] [--strict] [--rejects FILE]\n"
-    "                   [FILE ...]";
+    "                   [--positive VALUE] [--by PATHS] [--max-keys N]\n"
+    "                   [--auc-bins N] [--emit-state | --merge] [--strict]\n"
+    "                   [--rejects FILE] [FILE ...]";
 
 enum { BINARY, MULTICLASS, REGRESSION };
 static const char *const tasknames[] = { "binary", "multiclass", "regression" };
@@ -33,7 +34,8 @@ struct seg {
 	struct mlw_regacc reg;
 };
 
-/* A window: segment 0 is "all", the others in order of appearance. */
+/* A window: segment 0 is "all" (the empty key), the others in order of
+ * appearance, by their keys (lib/key.h). */
 struct wstate {
 	struct mlw_strmap names;
 	struct seg *seg;
@@ -46,6 +48,8 @@ struct ctx {
 	int emit;                /* --emit-state */
 	uint64_t hash;           /* of the options, for states */
 	const char *positive;
+	char **by;               /* the --by paths' texts, for display */
+	size_t nby;
 	struct mlw_buf out, key;
 };
 
@@ -82,10 +86,18 @@ destroy(void *state, void *arg)
 	mlw_strmap_free(&w->names);
 }
 
+/* The segment of key (len bytes; "" for "all") in window w, or NULL when
+ * it is new and the window holds --max-keys segments already. */
 static struct seg *
 segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
 {
-	size_t k = mlw_strmap_add(&w->names, name, len);
+	size_t k;
+
+	/* "all" does not count against --max-keys */
+	if (len && mlw_strmap_find(&w->names, name, len) < 0 &&
+	    w->names.n > mlw_key_max())
+		return NULL;
+	k = mlw_strmap_add(&w->names, name, len);
 
 	if (k >= w->cap) {
 		size_t nc = w->cap ? w->cap * 2 : 4, i;
@@ -104,6 +116,21 @@ segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
 	return &w->seg[k];
 }
 
+/* The member "segment": "all", or the display text of segment i's key. */
+static void
+segment_name(struct ctx *c, struct mlw_buf *b, const struct wstate *w,
+    size_t i)
+{
+	mlw_jw_key(b, "segment");
+	if (i == 0) {
+		mlw_jw_str(b, "all", 3);
+		return;
+	}
+	c->key.len = 0;
+	mlw_key_display(&c->key, w->names.ent[i].s, w->names.ent[i].len, c->by);
+	mlw_jw_str(b, c->key.p, c->key.len);
+}
+
 static void
 report(const struct mlw_wkey *key, void *state, void *arg)
 {
@@ -118,8 +145,12 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		if (c->emit) {
 			/* one state per segment, in order of appearance */
 			mlw_state_begin(b, "mlw-metrics", c->hash, key);
-			mlw_jw_key(b, "segment");
-			mlw_jw_str(b, w->names.ent[i].s, w->names.ent[i].len);
+			segment_name(c, b, w, i);
+			if (i > 0) {
+				mlw_jw_key(b, "values");
+				mlw_key_json_array(b, w->names.ent[i].s,
+				    w->names.ent[i].len);
+			}
 			mlw_jw_key(b, "n");
 			mlw_jw_uint(b, s->n);
 			if (i == 0) {
@@ -138,8 +169,7 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		b->len = 0;
 		mlw_jw_open(b, '{');
 		mlw_wkey_write(b, key);
-		mlw_jw_key(b, "segment");
-		mlw_jw_str(b, w->names.ent[i].s, w->names.ent[i].len);
+		segment_name(c, b, w, i);
 		mlw_jw_key(b, "task");
 		mlw_jw_str(b, tasknames[c->task], strlen(tasknames[c->task]));
 		mlw_jw_key(b, "n");
@@ -159,6 +189,30 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		mlw_out_write(b->p, b->len);
 	}
 	mlw_out_flush();
+}
+
+/* The key of a state's segment into b: empty for "all", else made from
+ * its values (the segment's display text may be the same for two keys).
+ * 0, or -1 when they are not what this run's --by makes. */
+static int
+state_key(const struct ctx *c, const struct mlw_json *doc, long si,
+    struct mlw_buf *b)
+{
+	long vi = mlw_state_member(doc, "values");
+	const char *why;
+	uint32_t i;
+	size_t k = 0;
+
+	b->len = 0;
+	mlw_buf_reserve(b, 1);
+	if (vi < 0)
+		return mlw_json_streq(doc, (uint32_t)si, "all", 3) ? 0 : -1;
+	if (doc->tok[vi].type != MLW_JARR)
+		return -1;
+	for (i = (uint32_t)vi + 1; i < doc->tok[vi].next; i = doc->tok[i].next)
+		if (k++ == c->nby || mlw_key_add(b, doc, (long)i, &why) < 0)
+			return -1;
+	return k == c->nby && k > 0 ? 0 : -1;
 }
 
 /* --merge: add each state to its window and segment; segments keep the
@@ -191,12 +245,16 @@ merge(struct ctx *c, struct mlw_wtab *tab, struct mlw_input *in)
 			    "and unlabeled, counts");
 			continue;
 		}
-		mlw_buf_reserve(&name, doc.tok[si].len);
-		name.len = mlw_json_str(&doc, (uint32_t)si, name.p,
-		    doc.tok[si].len);
+		if (state_key(c, &doc, si, &name) < 0) {
+			mlw_state_reject(&r, &ln, "expected segment \"all\", or "
+			    "values, an array of the %zu --by values", c->nby);
+			continue;
+		}
 		w = mlw_wtab_open(tab, &key);
-		segment(c, w, "all", 3);
-		sg = segment(c, w, name.p, name.len);
+		segment(c, w, "", 0);
+		if ((sg = segment(c, w, name.p, name.len)) == NULL)
+			mlw_key_full(ln.file, ln.lineno, "segments in a window",
+			    name.p, name.len, c->by);
 		if (c->task == BINARY)
 			rc = mlw_bin_state_read(&sg->bin, &doc, &why);
 		else if (c->task == MULTICLASS)
@@ -252,6 +310,7 @@ main(int argc, char *argv[])
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "label", required_argument, NULL, 'l' },
+		MLW_MAX_KEYS_OPTION,
 		{ "merge", no_argument, NULL, 'M' },
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
@@ -273,12 +332,14 @@ main(int argc, char *argv[])
 	int ch, domerge = 0;
 	uint64_t nlab = 0, nunlab = 0, npos = 0;   /* for the warnings */
 	uint64_t *byseen = NULL;    /* records with each --by field */
+	uint64_t *bybad = NULL;     /* and those rejected for it */
+	const char *why;
 	struct mlw_input *in;
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
-	struct mlw_buf t1 = { 0 }, t2 = { 0 }, t3 = { 0 };
+	struct mlw_buf t1 = { 0 }, t2 = { 0 };
 
 	argv[0] = mlw_diag_init(argv[0]);
 	memset(&c, 0, sizeof c);
@@ -383,7 +444,8 @@ main(int argc, char *argv[])
 	if (nby) {
 		by = calloc(nby, sizeof *by);
 		byseen = calloc(nby, sizeof *byseen);
-		if (by == NULL || byseen == NULL)
+		bybad = calloc(nby, sizeof *bybad);
+		if (by == NULL || byseen == NULL || bybad == NULL)
 			mlw_fatal("out of memory");
 		for (i = 0; i < nby; i++)
 			if (mlw_path_parse(&by[i], bylist[i]) < 0)
@@ -391,6 +453,8 @@ main(int argc, char *argv[])
 	}
 	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
 	mlw_wtab_set_destroy(tab, destroy);
+	c.by = bylist;
+	c.nby = nby;
 	c.hash = options_hash(&c, labelarg, predarg, scorearg, threshold,
 	    bylist, nby);
 
@@ -416,7 +480,7 @@ main(int argc, char *argv[])
 			si = mlw_json_get(&doc, 0, &score);
 		if (mlw_json_missing(&doc, li)) {
 			w = mlw_wtab_open(tab, &key);
-			segment(&c, w, "all", 3);
+			segment(&c, w, "", 0);
 			w->unlabeled++;
 			nunlab++;
 			continue;
@@ -483,42 +547,31 @@ main(int argc, char *argv[])
 				continue;
 			}
 		}
-		for (k = 0; k < nby; k++) {
+		if (nby && mlw_key_make(&c.key, &doc, by, nby, &k, &why) < 0) {
 			long bi = mlw_json_get(&doc, 0, &by[k]);
 
-			if (!mlw_json_missing(&doc, bi) &&
-			    mlw_jw_category(&t3, &doc, bi) < 0)
-				break;
-		}
-		if (k < nby) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
-			    "%s: expected a segment value (string, number or "
-			    "boolean)", bylist[k]);
+			    "%s: %s as a segment value, found %.*s", bylist[k],
+			    why, (int)(doc.tok[bi].len > 40 ? 40 :
+			    doc.tok[bi].len), doc.src + doc.tok[bi].start);
+			bybad[k]++;
 			continue;
 		}
 		w = mlw_wtab_open(tab, &key);
-		sg[0] = segment(&c, w, "all", 3);
+		sg[0] = segment(&c, w, "", 0);
 		nsg = 1;
 		if (nby) {
-			struct mlw_buf *kb = &c.key;
+			struct mlw_keypart part;
+			size_t pos = 0;
 
-			kb->len = 0;
-			for (k = 0; k < nby; k++) {
-				long bi = mlw_json_get(&doc, 0, &by[k]);
-
-				if (k)
-					mlw_buf_addc(kb, ',');
-				mlw_buf_adds(kb, by[k].text);
-				mlw_buf_addc(kb, '=');
-				if (!mlw_json_missing(&doc, bi) &&
-				    mlw_jw_category(&t3, &doc, bi) == 0) {
-					mlw_buf_add(kb, t3.p, t3.len);
-					byseen[k]++;
-				}
-			}
-			sg[0] = segment(&c, w, "all", 3);   /* stable after growth */
-			sg[1] = segment(&c, w, kb->p, kb->len);
-			sg[0] = &w->seg[0];
+			for (k = 0; mlw_key_next(c.key.p, c.key.len, &pos,
+			    &part); k++)
+				byseen[k] += part.type != MLW_KEY_MISSING;
+			if ((sg[1] = segment(&c, w, c.key.p, c.key.len)) == NULL)
+				mlw_key_full(ln.file, ln.lineno,
+				    "segments in a window", c.key.p, c.key.len,
+				    bylist);
+			sg[0] = &w->seg[0];     /* stable after growth */
 			nsg = 2;
 		}
 		for (k = 0; k < nsg; k++) {
@@ -547,7 +600,13 @@ main(int argc, char *argv[])
 		mlw_warnx("--positive %s: no label is this class",
 		    c.positive);
 	for (i = 0; byseen && i < nby; i++)
-		if (byseen[i] == 0 && nlab > 0)
+		if (byseen[i] == 0 && bybad[i] > 0)
+			mlw_warnx("--by %s: every value of this field was "
+			    "rejected (%llu record%s): a segment value is a "
+			    "string, number or boolean", bylist[i],
+			    (unsigned long long)bybad[i], bybad[i] == 1 ? "" :
+			    "s");
+		else if (byseen[i] == 0 && nlab > 0)
 			mlw_warnx("--by %s: no labelled record has this field",
 			    bylist[i]);
 
@@ -559,7 +618,6 @@ done:
 	mlw_buf_free(&c.key);
 	mlw_buf_free(&t1);
 	mlw_buf_free(&t2);
-	mlw_buf_free(&t3);
 	mlw_path_free(&label);
 	if (predarg)
 		mlw_path_free(&pred);
@@ -569,6 +627,7 @@ done:
 		mlw_path_free(&by[i]);
 	free(by);
 	free(byseen);
+	free(bybad);
 	mlw_free_list(bylist, nby);
 	return mlw_finish();
 }

@@ -6,6 +6,8 @@
 
 #include "diag.h"
 #include "io.h"
+#include "key.h"
+#include "num.h"
 
 void
 mlw_usage_error(const char *usage)
@@ -80,6 +82,8 @@ mlw_free_list(char **list, size_t n)
 int
 mlw_common_opt(int ch, const char *arg)
 {
+	long long v;
+
 	switch (ch) {
 	case MLW_OPT_REJECTS:
 		if (mlw_rejects_open(arg) < 0)
@@ -90,6 +94,15 @@ mlw_common_opt(int ch, const char *arg)
 		return 1;
 	case MLW_OPT_VERSION:
 		mlw_version();
+	case MLW_OPT_MAX_KEYS:
+		if (mlw_int_strict(arg, 1, 1000000000, &v) < 0) {
+			mlw_warnx("--max-keys: expected a whole number from 1 "
+			    "to 1000000000, found '%s'", arg);
+			fprintf(stderr, "usage: see %s --help\n", mlw_prog());
+			exit(MLW_EXIT_FATAL);
+		}
+		mlw_key_set_max((size_t)v);
+		return 1;
 	default:
 		return 0;
 	}

@@ -19,8 +19,13 @@ char **mlw_split_list(const char *s, size_t *n);
 void mlw_free_list(char **list, size_t n);
 
 /* The options every program has, as getopt_long values (far above any
- * character): --rejects FILE, --strict, --version. */
-enum { MLW_OPT_REJECTS = 0x1000, MLW_OPT_STRICT, MLW_OPT_VERSION };
+ * character): --rejects FILE, --strict, --version; and --max-keys N of the
+ * programs that group records by key (lib/key.h). */
+enum { MLW_OPT_REJECTS = 0x1000, MLW_OPT_STRICT, MLW_OPT_VERSION,
+	MLW_OPT_MAX_KEYS };
+/* The getopt_long entry of --max-keys. */
+#define MLW_MAX_KEYS_OPTION { "max-keys", required_argument, NULL, \
+	MLW_OPT_MAX_KEYS }
 /* Handle ch when it is one of them (--version exits): 1, else 0. Call it
  * first in the option loop: if (mlw_common_opt(ch, optarg)) continue; */
 int mlw_common_opt(int ch, const char *arg);

@@ -133,7 +133,9 @@ mlw-metrics: 1 record rejected' ]
 	printf '%s\n' '{"y":1,"p":1,"g":{"a":1}}' > o.jsonl
 	run --separate-stderr mlw-metrics --task binary --label y --pred p --by g o.jsonl
 	[ "$status" -eq 1 ]
-	[ "${stderr%%$'\n'*}" = "mlw-metrics: o.jsonl:1: g: expected a segment value (string, number or boolean)" ]
+	[ "$stderr" = "mlw-metrics: o.jsonl:1: g: expected a string, number or boolean as a segment value, found {\"a\":1}
+mlw-metrics: --by g: every value of this field was rejected (1 record): a segment value is a string, number or boolean
+mlw-metrics: 1 record rejected" ]
 }
 
 @test "delayed labels: mlw-join | mlw-window | mlw-metrics on generated data" {
@@ -209,4 +211,45 @@ mlw-metrics: 1 record rejected' ]
 	printf '{"y":1,"s":0.7}\n{"y":0,"s":0.7}\n' > t.jsonl
 	run --separate-stderr mlw-metrics --task binary --label y --score s --threshold 0.7 t.jsonl
 	[[ "$output" == *'"tp":0,"fp":0,"tn":1,"fn":1,'* ]]
+}
+
+@test "--by: one key per segment: values holding , = or quotes, the empty string and a missing value stay apart, in one pass and merged" {
+	# the bug: the display text was the key, so the first two records made
+	# one segment "a=1,b=2,b=3" with n=2
+	cat > seg.jsonl <<'E'
+{"y":1,"p":1,"a":"1,b=2","b":"3"}
+{"y":0,"p":1,"a":"1","b":"2,b=3"}
+{"y":1,"p":1,"a":"","b":"x"}
+{"y":1,"p":0,"b":"x"}
+{"y":1,"p":1,"a":"caf\u00e9","b":"x"}
+{"y":0,"p":0,"a":"caf\u00e9","b":"x"}
+E
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by a,b seg.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	[[ "${lines[1]}" == '{"segment":"a=\"1,b=2\",b=3","task":"binary","n":1,"positives":1,"tp":1,'* ]]
+	[[ "${lines[2]}" == '{"segment":"a=1,b=\"2,b=3\"","task":"binary","n":1,"positives":0,"tp":0,"fp":1,'* ]]
+	[[ "${lines[3]}" == '{"segment":"a=\"\",b=x","task":"binary","n":1,'* ]]
+	[[ "${lines[4]}" == '{"segment":"a=,b=x","task":"binary","n":1,"positives":1,"tp":0,"fp":0,"tn":0,"fn":1,'* ]]
+	[[ "${lines[5]}" == '{"segment":"a=café,b=x","task":"binary","n":2,'* ]]
+	mlw-metrics --task binary --label y --pred p --by a,b seg.jsonl > one.jsonl
+	# two shards; the states carry each segment's values, not its text
+	head -3 seg.jsonl | mlw-metrics --task binary --label y --pred p --by a,b --emit-state > s1
+	tail -n +4 seg.jsonl | mlw-metrics --task binary --label y --pred p --by a,b --emit-state > s2
+	grep -q '"segment":"a=\\"1,b=2\\",b=3","values":\["1,b=2","3"\]' s1
+	mlw-metrics --task binary --label y --pred p --by a,b --merge s1 s2 > merged.jsonl
+	cmp one.jsonl merged.jsonl
+}
+
+@test "--max-keys: a segment past the limit is an error that names it; \"all\" does not count" {
+	printf '%s\n' '{"y":1,"p":1,"m":"a"}' '{"y":1,"p":1,"m":"b"}' '{"y":1,"p":1,"m":"c"}' > m.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by m --max-keys 3 m.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 4 ]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by m --max-keys 2 m.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-metrics: m.jsonl:3: more than 2 segments in a window (the limit of --max-keys): m=c did not fit" ]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --by m --max-keys 0 m.jsonl
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --max-keys: expected a whole number from 1 to 1000000000, found '0'" ]
 }
