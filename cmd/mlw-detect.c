@@ -12,6 +12,7 @@
 #include "io.h"
 #include "json.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "opt.h"
 #include "strmap.h"
@@ -26,7 +27,7 @@ static const char usage_text[] =
     "                  [--drift-threshold X] [--drift-confidence X]\n"
     "                  [--warning-confidence X] [--lambda X] [--two-sided]\n"
     "                  [--window-size N] [--stat-size N] [--seed N]\n"
-    "                  [--strict] [--rejects FILE] [FILE ...]\n"
+    "                  [--max-keys N] [--strict] [--rejects FILE] [FILE ...]\n"
     "methods: page-hinkley cusum adwin ddm eddm hddm-a hddm-w kswin";
 
 /* Methods as bits, for the options that apply to them. */
@@ -150,39 +151,6 @@ apply(struct mlw_det_opts *o, size_t i, const char *arg)
 	}
 }
 
-/* Append to b the key part of the --by value at token i: a type letter,
- * then strings decoded behind their length (they may hold NUL bytes),
- * numbers in shortest form, other values raw; NUL. */
-static void
-key_part(struct mlw_buf *b, const struct mlw_json *doc, long i)
-{
-	const struct mlw_jtok *t;
-	double d;
-
-	if (mlw_json_missing(doc, i)) {
-		mlw_buf_addc(b, 'm');
-	} else if ((t = &doc->tok[i])->type == MLW_JSTR) {
-		uint32_t n;
-		size_t at;
-
-		mlw_buf_addc(b, 's');
-		mlw_buf_reserve(b, sizeof n + t->len);
-		at = b->len;
-		n = (uint32_t)mlw_json_str(doc, (uint32_t)i,
-		    b->p + at + sizeof n, t->len);
-		memcpy(b->p + at, &n, sizeof n);
-		b->len += sizeof n + n;
-	} else if (t->type == MLW_JNUM &&
-	    mlw_json_num(doc, (uint32_t)i, &d) == 0) {
-		mlw_buf_addc(b, 'n');
-		mlw_jw_num(b, d);
-	} else {
-		mlw_buf_addc(b, 'r');
-		mlw_jw_raw(b, doc, (uint32_t)i);
-	}
-	mlw_buf_addc(b, '\0');
-}
-
 /* The first record skipped, said at once: a misspelled --field would
  * otherwise look like "no change" until the end of input. */
 static void
@@ -199,7 +167,7 @@ main(int argc, char *argv[])
 	static const char *const omit[] = {
 		"change", "method", "index", "statistic", "p_value"
 	};
-	struct option longopts[NMOPTS + 9];
+	struct option longopts[NMOPTS + 10];
 	const char *given[NMOPTS] = { NULL };
 	const char *fieldarg = NULL, *byarg = NULL, *methodarg = NULL;
 	struct mlw_det_opts o;
@@ -234,6 +202,7 @@ main(int argc, char *argv[])
 			{ "by", required_argument, NULL, 'b' },
 			{ "field", required_argument, NULL, 'f' },
 			{ "help", no_argument, NULL, 'h' },
+			MLW_MAX_KEYS_OPTION,
 			{ "method", required_argument, NULL, 'm' },
 			{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 			{ "strict", no_argument, NULL, MLW_OPT_STRICT },
@@ -330,8 +299,7 @@ main(int argc, char *argv[])
 		enum mlw_det_result res;
 		struct key *k;
 		double x, stat, p;
-		long vi;
-		size_t ki;
+		long vi, ki;
 
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
@@ -372,11 +340,19 @@ main(int argc, char *argv[])
 			    (int)t->len, doc.src + t->start);
 			continue;
 		}
-		kb.len = 0;
-		for (i = 0; i < nby; i++)
-			key_part(&kb, &doc, mlw_json_get(&doc, 0, &by[i]));
-		ki = mlw_strmap_add(&keymap, kb.p ? kb.p : "", kb.len);
-		if (ki == nkeys) {
+		if (mlw_key_make(&kb, &doc, by, nby, &i, &why) < 0) {
+			const struct mlw_jtok *b = &doc.tok[mlw_json_get(&doc,
+			    0, &by[i])];
+
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
+			    "%s: %s as a key, found %.*s", bylist[i], why,
+			    (int)(b->len > 40 ? 40 : b->len), doc.src + b->start);
+			continue;
+		}
+		if ((ki = mlw_key_index(&keymap, kb.p, kb.len)) < 0)
+			mlw_key_full(ln.file, ln.lineno, "keys", kb.p, kb.len,
+			    bylist);
+		if ((size_t)ki == nkeys) {
 			if (nkeys == keycap) {
 				keycap = keycap ? 2 * keycap : 16;
 				keys = realloc(keys, keycap * sizeof *keys);

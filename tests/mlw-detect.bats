@@ -336,3 +336,23 @@ mlw-detect: 1 record skipped: x missing or not a number" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 }
+
+@test "--by: keys by exact value (lib/key): two identifiers that are one double stay apart; objects are refused" {
+	# 2^53 and 2^53 + 1 are one double: keyed as doubles (a bug) the two
+	# streams were one, and the change was found at index 210 of both
+	for i in $(seq 0 199); do
+		if [ "$i" -lt 100 ]; then v=0; else v=10; fi
+		echo "{\"k\":9007199254740992,\"x\":$v}"
+		echo "{\"k\":9007199254740993,\"x\":0}"
+	done > d.jsonl
+	run --separate-stderr mlw-detect --field x --method page-hinkley --by k d.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = '{"k":9007199254740992,"x":10,"change":"drift","method":"page-hinkley","index":105,"statistic":57.94245370197015}' ]
+	printf '%s\n' '{"k":{"a":1},"x":1}' '{"k":"a","x":1}' '{"k":"b","x":1}' > o.jsonl
+	run --separate-stderr mlw-detect --field x --method page-hinkley --by k o.jsonl
+	[ "$status" -eq 1 ]
+	[ "${stderr%%$'\n'*}" = 'mlw-detect: o.jsonl:1: k: expected a string, number or boolean as a key, found {"a":1}' ]
+	run --separate-stderr mlw-detect --field x --method page-hinkley --by k --max-keys 1 o.jsonl
+	[ "$status" -eq 2 ]
+	[ "${stderr##*$'\n'}" = 'mlw-detect: o.jsonl:3: more than 1 keys (the limit of --max-keys): k=b did not fit' ]
+}
