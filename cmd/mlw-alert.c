@@ -18,6 +18,7 @@
 #include "io.h"
 #include "json.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "opt.h"
 #include "times.h"
@@ -46,7 +47,7 @@ struct ctx {
 	char **vals;             /* scratch: label values */
 	size_t *off;             /* their offsets in lab */
 	size_t valcap;
-	struct mlw_buf lab;
+	struct mlw_buf lab, tmp;
 };
 
 static int64_t
@@ -60,36 +61,34 @@ wallclock(const struct ctx *c)
 	return (int64_t)ts.tv_sec * MLW_NS_PER_SEC + ts.tv_nsec;
 }
 
-/* Append a by value as a label, NUL-terminated, to b: strings as they are,
- * numbers in shortest form, booleans as true/false, missing as "". */
+/* Append a by value as a label, NUL-terminated, to b: its text as a key
+ * part shows it (lib/key.h: strings as they are, numbers in shortest form
+ * or all their digits, true or false), objects and arrays as their JSON
+ * text, missing as ""; a NUL in a string becomes U+FFFD. */
 static void
-label_value(struct mlw_buf *b, const struct mlw_json *doc, long i)
+label_value(struct mlw_buf *b, struct mlw_buf *tmp, const struct mlw_json *doc,
+    long i)
 {
-	const struct mlw_jtok *t;
-	double d;
+	struct mlw_keypart part;
+	const char *why;
+	size_t pos = 0, k;
 
-	if (!mlw_json_missing(doc, i)) {
-		t = &doc->tok[i];
-		if (t->type == MLW_JSTR) {
-			size_t n;
-			char *s;
+	tmp->len = 0;
+	if (mlw_key_add(tmp, doc, i, &why) < 0)
+		mlw_jw_raw(b, doc, (uint32_t)i);
+	else if (mlw_key_next(tmp->p, tmp->len, &pos, &part)) {
+		size_t at = b->len;
 
-			/* decoded in place; only a NUL (U+FFFD, as in
-			 * mlw_json_cstr) takes the slow path */
-			mlw_buf_reserve(b, t->len);
-			n = mlw_json_str(doc, (uint32_t)i, b->p + b->len, t->len);
-			if (memchr(b->p + b->len, '\0', n) == NULL)
-				b->len += n;
-			else {
-				s = mlw_json_cstr(doc, (uint32_t)i, &n);
-				mlw_buf_add(b, s, n);
-				free(s);
+		mlw_key_text(b, &part);
+		for (k = at; k < b->len; k++)
+			if (b->p[k] == '\0') {
+				tmp->len = 0;
+				mlw_buf_add(tmp, b->p + k + 1, b->len - k - 1);
+				b->len = k;
+				mlw_buf_adds(b, "\xEF\xBF\xBD");
+				mlw_buf_add(b, tmp->p, tmp->len);
+				k += 2;
 			}
-		} else if (t->type == MLW_JNUM &&
-		    mlw_json_num(doc, (uint32_t)i, &d) == 0)
-			mlw_jw_num(b, d);
-		else
-			mlw_jw_raw(b, doc, (uint32_t)i);
 	}
 	mlw_buf_addc(b, '\0');
 }
@@ -108,7 +107,19 @@ labels_json(struct mlw_buf *b, const struct mlw_rule *r,
 		mlw_jw_str(b, r->severity, strlen(r->severity));
 	}
 	for (k = 0; k < r->nby; k++) {
-		mlw_jw_key(b, r->by[k].text);
+		if (am) {
+			/* Alertmanager refuses a name that is not
+			 * [a-zA-Z_][a-zA-Z0-9_]*: features.country is sent as
+			 * features_country */
+			static struct mlw_buf nm;
+
+			nm.len = 0;
+			mlw_label_name(&nm, r->by[k].text);
+			mlw_jw_sep(b);
+			mlw_jw_str(b, nm.p, nm.len);
+			mlw_buf_addc(b, ':');
+		} else
+			mlw_jw_key(b, r->by[k].text);
 		mlw_jw_str(b, in->val[k], strlen(in->val[k]));
 	}
 	for (k = 0; k < r->nlabel; k++) {
@@ -381,6 +392,40 @@ bad_rule(const char *name, const char *err)
 	mlw_usage_error(usage_text);
 }
 
+/* With --format alertmanager, the label names a rule sends must be
+ * distinct once the paths of by are made into label names: a by of a.b
+ * and a label a_b would make one label of two (fatal, at start-up). */
+static void
+am_names_check(const struct mlw_rule *r)
+{
+	struct mlw_buf a = { 0 }, b = { 0 };
+	size_t n = r->nby + r->nlabel, i, j;
+	char e[512];
+
+	for (i = 0; i < n; i++) {
+		a.len = 0;
+		mlw_label_name(&a, i < r->nby ? r->by[i].text :
+		    r->lkey[i - r->nby]);
+		mlw_buf_addc(&a, '\0');
+		for (j = 0; j < i; j++) {
+			b.len = 0;
+			mlw_label_name(&b, j < r->nby ? r->by[j].text :
+			    r->lkey[j - r->nby]);
+			mlw_buf_addc(&b, '\0');
+			if (strcmp(a.p, b.p) == 0) {
+				snprintf(e, sizeof e, "%s and %s are both sent "
+				    "to Alertmanager as the label %s",
+				    j < r->nby ? r->by[j].text :
+				    r->lkey[j - r->nby], i < r->nby ?
+				    r->by[i].text : r->lkey[i - r->nby], a.p);
+				bad_rule(r->name, e);
+			}
+		}
+	}
+	mlw_buf_free(&a);
+	mlw_buf_free(&b);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -551,10 +596,13 @@ main(int argc, char *argv[])
 		mlw_warnx("no rule: give --name and --when, or --rules FILE");
 		mlw_usage_error(usage_text);
 	}
-	for (i = 0; i < c.nrules; i++)
+	for (i = 0; i < c.nrules; i++) {
 		if (c.rules[i].severity == NULL &&
 		    (c.rules[i].severity = strdup("warning")) == NULL)
 			mlw_fatal("out of memory");
+		if (c.alertmanager)
+			am_names_check(&c.rules[i]);
+	}
 	if (timefield && mlw_path_parse(&timepath, timefield) < 0) {
 		mlw_warnx("--time: invalid field path '%s'", timefield);
 		mlw_usage_error(usage_text);
@@ -626,8 +674,8 @@ main(int argc, char *argv[])
 			c.lab.len = 0;
 			for (k = 0; k < r->nby; k++) {
 				c.off[k] = c.lab.len;
-				label_value(&c.lab, &doc, mlw_json_get(&doc, 0,
-				    &r->by[k]));
+				label_value(&c.lab, &c.tmp, &doc,
+				    mlw_json_get(&doc, 0, &r->by[k]));
 			}
 			for (k = 0; k < r->nby; k++)
 				c.vals[k] = c.lab.p + c.off[k];
@@ -664,6 +712,7 @@ main(int argc, char *argv[])
 	free(c.vals);
 	free(c.off);
 	mlw_buf_free(&c.lab);
+	mlw_buf_free(&c.tmp);
 	mlw_buf_free(&c.out);
 	mlw_buf_free(&c.rec);
 	if (c.execv) {

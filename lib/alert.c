@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "io.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "opt.h"
 #include "times.h"
@@ -108,6 +109,20 @@ mlw_rule_set(struct mlw_rule *r, const char *key, const char *val, char *err,
 			snprintf(err, errlen, "label: expected NAME=VALUE, found "
 			    "'%s'", val);
 			return -1;
+		}
+		{
+			char nm[256];
+			size_t nl = (size_t)(eq - val);
+
+			/* Prometheus' and Alertmanager's rule: an alert
+			 * with another name is refused (HTTP 400) */
+			snprintf(nm, sizeof nm, "%.*s", (int)nl, val);
+			if (nl >= sizeof nm || !mlw_label_name_valid(nm)) {
+				snprintf(err, errlen, "label: invalid name '%.*s' "
+				    "(a label name is letters, digits and _, "
+				    "not starting with a digit)", (int)nl, val);
+				return -1;
+			}
 		}
 		i = r->nlabel++;
 		r->lkey = realloc(r->lkey, r->nlabel * sizeof *r->lkey);

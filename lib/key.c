@@ -340,6 +340,33 @@ mlw_key_json_array(struct mlw_buf *b, const char *key, size_t len)
 	mlw_jw_close(b, ']');
 }
 
+static int
+label_char(char c, int first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	    (!first && c >= '0' && c <= '9');
+}
+
+void
+mlw_label_name(struct mlw_buf *b, const char *path)
+{
+	size_t i;
+
+	for (i = 0; path[i]; i++)
+		mlw_buf_addc(b, label_char(path[i], i == 0) ? path[i] : '_');
+}
+
+int
+mlw_label_name_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s[i]; i++)
+		if (!label_char(s[i], i == 0))
+			return 0;
+	return i > 0;
+}
+
 void
 mlw_key_set_max(size_t n)
 {

@@ -70,6 +70,13 @@ void mlw_key_display(struct mlw_buf *b, const char *key, size_t len,
 /* Append the key's values as a JSON array, each as mlw_key_json. */
 void mlw_key_json_array(struct mlw_buf *b, const char *key, size_t len);
 
+/* Append to b the Prometheus and Alertmanager label name for a path's text
+ * (label names are [a-zA-Z_][a-zA-Z0-9_]*): every other byte, and a digit
+ * in the first place, becomes _, so features.country is features_country. */
+void mlw_label_name(struct mlw_buf *b, const char *path);
+/* 1 when s is a valid label name as it is, else 0. */
+int mlw_label_name_valid(const char *s);
+
 /* Set the most distinct keys one table may hold (--max-keys); 0 restores
  * MLW_KEYS_DEFAULT. */
 void mlw_key_set_max(size_t n);

@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "times.h"
 #include "utf8.h"
@@ -1374,21 +1375,6 @@ render_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	    "</body>\n</html>\n");
 }
 
-/* Prometheus names: [a-zA-Z_:][a-zA-Z0-9_:]*, others become _. */
-static void
-prom_name(struct mlw_buf *b, const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		char c = s[i];
-		int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    c == '_' || (i > 0 && c >= '0' && c <= '9');
-
-		mlw_buf_addc(b, ok ? c : '_');
-	}
-}
-
 static void
 prom_value(struct mlw_buf *b, const char *s)
 {
@@ -1402,7 +1388,7 @@ prom_value(struct mlw_buf *b, const char *s)
 	}
 }
 
-/* Is label name k (as prom_name writes it) the same as one of names? */
+/* Is label name k (as mlw_label_name writes it) the same as one of names? */
 static int
 prom_seen(char **names, size_t n, const char *k)
 {
@@ -1410,10 +1396,10 @@ prom_seen(char **names, size_t n, const char *k)
 	size_t i;
 	int same = 0;
 
-	prom_name(&a, k);
+	mlw_label_name(&a, k);
 	for (i = 0; i < n && !same; i++) {
 		c.len = 0;
-		prom_name(&c, names[i]);
+		mlw_label_name(&c, names[i]);
 		same = a.len == c.len && memcmp(a.p, c.p, a.len) == 0;
 	}
 	mlw_buf_free(&a);
@@ -1433,7 +1419,7 @@ prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
 		return;
 	mlw_buf_addc(b, '{');
 	if (first_k) {
-		prom_name(b, first_k);
+		mlw_label_name(b, first_k);
 		mlw_buf_adds(b, "=\"");
 		prom_value(b, first_v);
 		mlw_buf_addc(b, '"');
@@ -1446,7 +1432,7 @@ prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
 			continue;
 		if (any)
 			mlw_buf_addc(b, ',');
-		prom_name(b, lk[i]);
+		mlw_label_name(b, lk[i]);
 		mlw_buf_adds(b, "=\"");
 		prom_value(b, lv[i]);
 		mlw_buf_addc(b, '"');
@@ -1470,7 +1456,7 @@ render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		const char *field = r->fields.ent[f].s;
 
 		mlw_buf_adds(b, "# HELP mlw_");
-		prom_name(b, field);
+		mlw_label_name(b, field);
 		mlw_buf_adds(b, " Latest ");
 		{
 			const char *q;
@@ -1482,7 +1468,7 @@ render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			}
 		}
 		mlw_buf_adds(b, " per series, from mlw.\n# TYPE mlw_");
-		prom_name(b, field);
+		mlw_label_name(b, field);
 		mlw_buf_adds(b, " gauge\n");
 		for (j = 0; j < r->nser; j++) {
 			double last = NAN;
@@ -1497,7 +1483,7 @@ render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			if (isnan(last))
 				continue;
 			mlw_buf_adds(b, "mlw_");
-			prom_name(b, field);
+			mlw_label_name(b, field);
 			prom_labels(b, r->ser[j].lk, r->ser[j].lv, r->ser[j].nl,
 			    NULL, NULL);
 			mlw_buf_addc(b, ' ');

@@ -248,6 +248,76 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	[[ "$got" == *'"summary":"PSI 0.4"'* ]]
 }
 
+@test "a real Alertmanager: alerts grouped by a dotted path are accepted, listed and resolved" {
+	am=$(command -v prometheus-alertmanager || command -v alertmanager || true)
+	[ -n "$am" ] || skip "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
+	command -v curl >/dev/null || skip "curl is not installed"
+	port=$((20000 + ($$ + 7) % 20000))
+	printf 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n' > am.yml
+	"$am" --config.file=am.yml --storage.path=data --web.listen-address=127.0.0.1:$port \
+	    --cluster.listen-address= > am.log 2>&1 &
+	ampid=$!
+	for i in $(seq 1 100); do
+		curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	url="http://127.0.0.1:$port/api/v2/alerts"
+	# what mlw-alert sent before: Alertmanager 0.25 answers HTTP 400
+	# "invalid label set: invalid name \"features.country\"" and the alert
+	# is lost
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	printf '[{"labels":{"alertname":"drift","features.country":"DE"},"startsAt":"%s"}]' "$now" > old.json
+	run curl -fsS -H 'Content-Type: application/json' --data @old.json "$url"
+	[ "$status" -ne 0 ]
+	printf '%s\n' '{"features":{"country":"DE"},"psi":0.4}' '{"features":{"country":"FR"},"psi":0.5}' |
+	    mlw-alert --format alertmanager --state st.jsonl --now "$now" --name drift \
+	    --when 'psi > 0.2' --by features.country --label team=ml > fire.json
+	[ "$(wc -l < fire.json)" -eq 2 ]
+	while read -r l; do
+		printf '%s\n' "$l" | curl -fsS -H 'Content-Type: application/json' --data @- "$url"
+	done < fire.json
+	got=$(curl -fsS "$url")
+	[[ "$got" == *'"features_country":"DE"'* ]]
+	[[ "$got" == *'"features_country":"FR"'* ]]
+	[[ "$got" == *'"team":"ml"'* ]]
+	sleep 1
+	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+	echo '{"features":{"country":"DE"},"psi":0.1}' |
+	    mlw-alert --format alertmanager --state st.jsonl --now "$now" --name drift \
+	    --when 'psi > 0.2' --by features.country --label team=ml > res.json
+	grep -q '"features_country":"DE".*"endsAt"' res.json
+	curl -fsS -H 'Content-Type: application/json' --data @res.json "$url"
+	sleep 1
+	active=$(curl -fsS "$url?active=true&silenced=false&inhibited=false&unprocessed=false")
+	kill "$ampid"
+	wait "$ampid" || true
+	[[ "$active" == *'"features_country":"FR"'* ]]
+	[[ "$active" != *'"features_country":"DE"'* ]]
+}
+
+@test "label names Alertmanager refuses are refused at start-up" {
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --label team-name=ml /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: label: invalid name 'team-name' (a label name is letters, digits and _, not starting with a digit)" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --by a.b --label a_b=1 --format alertmanager /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: a.b and a_b are both sent to Alertmanager as the label a_b" ]
+	run --separate-stderr mlw-alert --name d --when 'psi > 0.2' --by severity --format alertmanager /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: rule d: the label name severity is reserved" ]
+	# in records, labels keep the paths as written
+	echo '{"features":{"country":"DE"},"psi":0.4}' | mlw-alert --now 2026-11-01T00:00:00Z --name d --when 'psi > 0.2' --by features.country > r.jsonl
+	grep -q '"labels":{"features.country":"DE"}' r.jsonl
+}
+
+@test "--by labels: numbers in full when the double would change them (lib/key)" {
+	printf '%s\n' '{"id":9007199254740993,"psi":0.4}' '{"id":9007199254740992,"psi":0.4}' |
+	    mlw-alert --now 2026-11-01T00:00:00Z --name d --when 'psi > 0.2' --by id > r.jsonl
+	[ "$(grep -c firing r.jsonl)" -eq 2 ]
+	grep -q '"labels":{"id":"9007199254740993"}' r.jsonl
+	grep -q '"labels":{"id":"9007199254740992"}' r.jsonl
+}
+
 @test "overlapping runs on one state file wait for each other" {
 	series a 0.3 > in.jsonl
 	# a run that holds the state file while it waits for input
