@@ -12,16 +12,13 @@
 #include "io.h"
 #include "json.h"
 #include "jw.h"
+#include "key.h"
 #include "opt.h"
 #include "strmap.h"
 
 static const char usage_text[] =
     "mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME]\n"
     "                [--unmatched FILE] [--strict] [--rejects FILE] [FILE ...]";
-
-/* Largest exponent accepted in a numeric key, so that the arithmetic on it
- * cannot overflow. */
-#define EXP_MAX 999999999999999LL
 
 /* A label: its raw JSON bytes in the arena. */
 struct label {
@@ -34,107 +31,35 @@ struct join {
 	struct label *lab;
 	size_t cap;
 	struct mlw_buf arena;       /* label values, raw */
-	char *kbuf;                 /* canonical key scratch */
+	struct mlw_buf kbuf;        /* the record's key (lib/key.h) */
 	uint64_t ndup;
 	uint64_t nstr, nnum;        /* label keys that are strings, numbers */
 };
 
-/*
- * Write into out the canonical form of the key at token i: 's' and the
- * decoded string, or 'n' and the exact decimal value of a number as
- * [-]DIGITSeEXP with no leading or trailing zeros in DIGITS ("n0" for
- * zero), so that 7, 7.0, 7e0 and 70e-1 are one key and no two different
- * numbers are. Returns the length, or -1 with *why set.
- */
-static long
-canon(const struct mlw_json *doc, long i, char *out, const char **why)
-{
-	const struct mlw_jtok *t = &doc->tok[i];
-	const char *s, *e;
-	char *d;
-	long long exp = 0, x = 0;
-	int neg = 0, xneg = 0;
-	size_t n;
-
-	if (t->type == MLW_JSTR) {
-		out[0] = 's';
-		return 1 + (long)mlw_json_str(doc, (uint32_t)i, out + 1,
-		    MLW_LINE_MAX);
-	}
-	if (t->type != MLW_JNUM) {
-		*why = "expected a string or a number as key";
-		return -1;
-	}
-	s = doc->src + t->start;
-	e = s + t->len;
-	out[0] = 'n';
-	d = out + 2;            /* room for the sign */
-	n = 0;
-	if (*s == '-') {
-		neg = 1;
-		s++;
-	}
-	for (; s < e && *s >= '0' && *s <= '9'; s++)
-		if (n || *s != '0')
-			d[n++] = *s;
-	if (s < e && *s == '.')
-		for (s++; s < e && *s >= '0' && *s <= '9'; s++) {
-			if (n || *s != '0')
-				d[n++] = *s;
-			exp--;
-		}
-	if (s < e && (*s == 'e' || *s == 'E')) {
-		s++;
-		if (*s == '+' || *s == '-')
-			xneg = *s++ == '-';
-		for (; s < e; s++) {
-			x = x * 10 + (*s - '0');
-			if (x > EXP_MAX) {
-				*why = "expected a number with an exponent "
-				    "below 1e15 as key";
-				return -1;
-			}
-		}
-	}
-	if (n == 0) {
-		out[1] = '0';
-		return 2;
-	}
-	while (d[n - 1] == '0') {
-		n--;
-		exp++;
-	}
-	exp += xneg ? -x : x;
-	if (neg) {
-		out[1] = '-';
-		n += 2;
-	} else {
-		memmove(out + 1, d, n);
-		n += 1;
-	}
-	return (long)n + sprintf(out + n, "e%lld", exp);
-}
-
-/* The key of the record, canonical, in j->kbuf: its length; -1 when the
- * key is missing; -2 (record rejected) when it has the wrong type. */
+/* The key of the record in j->kbuf (lib/key.h: strings decoded, numbers
+ * by exact value, so 7, 7.0 and 70e-1 are one key and no two different
+ * numbers are): its length; -1 when the key is missing; -2 (record
+ * rejected) when it is not a string or a number. */
 static long
 record_key(struct join *j, const struct mlw_json *doc,
     const struct mlw_line *ln)
 {
-	const char *why;
-	long i = mlw_json_get(doc, 0, &j->key), n;
+	const char *why = "expected a string or a number";
+	long i = mlw_json_get(doc, 0, &j->key);
+	const struct mlw_jtok *t;
 
 	if (mlw_json_missing(doc, i))
 		return -1;
-	if ((n = canon(doc, i, j->kbuf, &why)) < 0) {
-		const struct mlw_jtok *t = &doc->tok[i];
-
+	t = &doc->tok[i];
+	j->kbuf.len = 0;
+	if ((t->type != MLW_JSTR && t->type != MLW_JNUM) ||
+	    mlw_key_add(&j->kbuf, doc, i, &why) < 0) {
 		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
-		    "%s: %s, found %.*s", j->key.text, why,
+		    "%s: %s as key, found %.*s", j->key.text, why,
 		    t->len > 40 ? 40 : (int)t->len, doc->src + t->start);
 		return -2;
 	}
-	return n;
+	return (long)j->kbuf.len;
 }
 
 /* Make a labels file that cannot be read a fatal error before anything is
@@ -191,12 +116,12 @@ labels_read(struct join *j, const char *path)
 			continue;
 		}
 		v = &doc.tok[i];
-		if (j->kbuf[0] == 's')
+		if (j->kbuf.p[0] == MLW_KEY_STR)
 			j->nstr++;
 		else
 			j->nnum++;
 		had = j->keys.n;
-		k = mlw_strmap_add(&j->keys, j->kbuf, (size_t)n);
+		k = mlw_strmap_add(&j->keys, j->kbuf.p, (size_t)n);
 		if (j->keys.n == had) {
 			j->ndup++;
 			l = &j->lab[k];
@@ -331,8 +256,6 @@ main(int argc, char *argv[])
 			mlw_usage_error(usage_text);
 		}
 	}
-	if ((j.kbuf = malloc(MLW_LINE_MAX + 64)) == NULL)
-		mlw_fatal("out of memory");
 	omit[0] = name;
 
 	labels_read(&j, labels);
@@ -352,8 +275,8 @@ main(int argc, char *argv[])
 		if (n == -1)
 			nnokey++;
 		else {
-			k = mlw_strmap_find(&j.keys, j.kbuf, (size_t)n);
-			if (j.kbuf[0] == 's')
+			k = mlw_strmap_find(&j.keys, j.kbuf.p, (size_t)n);
+			if (j.kbuf.p[0] == MLW_KEY_STR)
 				pstr++;
 			else
 				pnum++;
@@ -403,7 +326,7 @@ main(int argc, char *argv[])
 	mlw_buf_free(&j.arena);
 	mlw_strmap_free(&j.keys);
 	free(j.lab);
-	free(j.kbuf);
+	mlw_buf_free(&j.kbuf);
 	mlw_path_free(&j.key);
 	mlw_path_free(&j.field);
 	return mlw_finish();

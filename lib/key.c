@@ -131,7 +131,7 @@ mlw_key_add(struct mlw_buf *b, const struct mlw_json *doc, long i,
 check:
 	if (b->len > MLW_KEY_MAX) {
 		b->len = at;
-		*why = "the key is longer than 65536 bytes";
+		*why = "expected a value of at most 65536 bytes";
 		return -1;
 	}
 	return 0;

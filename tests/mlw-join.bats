@@ -254,3 +254,13 @@ usage: mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME] ... (s
 		[ "$output" = "" ]
 	fi
 }
+
+@test "keys through lib/key: a key longer than 65536 bytes is a rejected record, never truncated" {
+	long=$(head -c 70000 /dev/zero | tr '\0' x)
+	printf '{"id":"%s","label":1}\n{"id":"a","label":0}\n' "$long" > labels.jsonl
+	printf '{"id":"a"}\n' > preds.jsonl
+	run --separate-stderr mlw-join --key id --labels labels.jsonl preds.jsonl
+	[ "$status" -eq 1 ]
+	[ "$output" = '{"id":"a","label":0}' ]
+	[[ "$stderr" == "mlw-join: labels.jsonl:1: id: expected a value of at most 65536 bytes as key, found \"xxxxxxxxx"* ]]
+}
