@@ -47,7 +47,7 @@ struct ctx {
 	char **vals;             /* scratch: label values */
 	size_t *off;             /* their offsets in lab */
 	size_t valcap;
-	struct mlw_buf lab, tmp;
+	struct mlw_buf lab;
 };
 
 static int64_t
@@ -59,38 +59,6 @@ wallclock(const struct ctx *c)
 		return c->now;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * MLW_NS_PER_SEC + ts.tv_nsec;
-}
-
-/* Append a by value as a label, NUL-terminated, to b: its text as a key
- * part shows it (lib/key.h: strings as they are, numbers in shortest form
- * or all their digits, true or false), objects and arrays as their JSON
- * text, missing as ""; a NUL in a string becomes U+FFFD. */
-static void
-label_value(struct mlw_buf *b, struct mlw_buf *tmp, const struct mlw_json *doc,
-    long i)
-{
-	struct mlw_keypart part;
-	const char *why;
-	size_t pos = 0, k;
-
-	tmp->len = 0;
-	if (mlw_key_add(tmp, doc, i, &why) < 0)
-		mlw_jw_raw(b, doc, (uint32_t)i);
-	else if (mlw_key_next(tmp->p, tmp->len, &pos, &part)) {
-		size_t at = b->len;
-
-		mlw_key_text(b, &part);
-		for (k = at; k < b->len; k++)
-			if (b->p[k] == '\0') {
-				tmp->len = 0;
-				mlw_buf_add(tmp, b->p + k + 1, b->len - k - 1);
-				b->len = k;
-				mlw_buf_adds(b, "\xEF\xBF\xBD");
-				mlw_buf_add(b, tmp->p, tmp->len);
-				k += 2;
-			}
-	}
-	mlw_buf_addc(b, '\0');
 }
 
 static void
@@ -674,8 +642,9 @@ main(int argc, char *argv[])
 			c.lab.len = 0;
 			for (k = 0; k < r->nby; k++) {
 				c.off[k] = c.lab.len;
-				label_value(&c.lab, &c.tmp, &doc,
+				mlw_key_label(&c.lab, &doc,
 				    mlw_json_get(&doc, 0, &r->by[k]));
+				mlw_buf_addc(&c.lab, '\0');
 			}
 			for (k = 0; k < r->nby; k++)
 				c.vals[k] = c.lab.p + c.off[k];
@@ -712,7 +681,6 @@ main(int argc, char *argv[])
 	free(c.vals);
 	free(c.off);
 	mlw_buf_free(&c.lab);
-	mlw_buf_free(&c.tmp);
 	mlw_buf_free(&c.out);
 	mlw_buf_free(&c.rec);
 	if (c.execv) {

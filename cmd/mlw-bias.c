@@ -12,6 +12,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "opt.h"
 #include "strmap.h"
@@ -332,7 +333,7 @@ main(int argc, char *argv[])
 		pi = mlw_json_get(&doc, 0, &pred);
 		/* every value present must have the right type ... */
 		if (!mlw_json_missing(&doc, gi) &&
-		    mlw_jw_category(&gv, &doc, gi) < 0) {
+		    mlw_key_category(&gv, &doc, gi) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 			    "%s: expected a string, number or boolean, found %s",
 			    c.group, mlw_json_typename(doc.tok[gi].type));

@@ -529,8 +529,8 @@ main(int argc, char *argv[])
 				continue;
 			}
 		} else if (c.task == MULTICLASS) {
-			if (mlw_jw_category(&t1, &doc, li) < 0 ||
-			    mlw_jw_category(&t2, &doc, pi) < 0) {
+			if (mlw_key_category(&t1, &doc, li) < 0 ||
+			    mlw_key_category(&t2, &doc, pi) < 0) {
 				mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen,
 				    "expected class labels (strings, numbers or "
 				    "booleans) in %s and %s", labelarg, predarg);

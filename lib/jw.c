@@ -221,34 +221,6 @@ mlw_jw_raw(struct mlw_buf *b, const struct mlw_json *doc, uint32_t i)
 	mlw_buf_add(b, doc->src + doc->tok[i].start, doc->tok[i].len);
 }
 
-int
-mlw_jw_category(struct mlw_buf *b, const struct mlw_json *doc, long i)
-{
-	const struct mlw_jtok *t = &doc->tok[i];
-	double d;
-
-	b->len = 0;
-	switch (t->type) {
-	case MLW_JSTR:
-		mlw_buf_reserve(b, t->len);
-		b->len = mlw_json_str(doc, (uint32_t)i, b->p, t->len);
-		return 0;
-	case MLW_JNUM:
-		if (mlw_json_num(doc, (uint32_t)i, &d) < 0)
-			return -1;
-		mlw_jw_num(b, d == 0 ? 0.0 : d);       /* -0 is the class 0 */
-		return 0;
-	case MLW_JTRUE:
-		mlw_buf_adds(b, "true");
-		return 0;
-	case MLW_JFALSE:
-		mlw_buf_adds(b, "false");
-		return 0;
-	default:
-		return -1;
-	}
-}
-
 static int
 omitted(const struct mlw_json *doc, uint32_t key, const char *const *omit,
     size_t nomit)

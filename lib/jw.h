@@ -50,11 +50,6 @@ void mlw_jw_time(struct mlw_buf *b, int64_t ns);
 /* The raw bytes of token i of doc (a value copied verbatim). */
 void mlw_jw_raw(struct mlw_buf *b, const struct mlw_json *doc, uint32_t i);
 
-/* Write to b (emptied first) the category text of the scalar at token i:
- * a string decoded, a number in shortest form (-0 as 0, the same class),
- * true or false. Returns 0, or -1 for null, arrays, objects and numbers
- * out of range. */
-int mlw_jw_category(struct mlw_buf *b, const struct mlw_json *doc, long i);
 
 /* Copy the object at token 0 of doc without its closing brace (and without
  * members whose names are in omit[0..nomit)), so that more members can be

@@ -183,9 +183,9 @@ mlw_key_next(const char *key, size_t len, size_t *pos,
 static void
 num_text(struct mlw_buf *b, const char *c, size_t len)
 {
-	char tmp[MLW_NUM_MAX + 2], *z;
+	static struct mlw_buf chk;      /* reused: no allocation per call */
+	char tmp[MLW_NUM_MAX + 2], small[64], *z = small;
 	const char *d, *ep;
-	struct mlw_buf chk = { 0 };
 	long long exp, k, pt, j;
 	int neg;
 	double x;
@@ -194,24 +194,23 @@ num_text(struct mlw_buf *b, const char *c, size_t len)
 		mlw_buf_addc(b, '0');
 		return;
 	}
-	z = malloc(len + 1);
-	if (z == NULL)
+	if (len >= sizeof small && (z = malloc(len + 1)) == NULL)
 		mlw_fatal("out of memory");
 	memcpy(z, c, len);
 	z[len] = '\0';
 	x = strtod(z, NULL);
-	free(z);
+	if (z != small)
+		free(z);
 	if (isfinite(x) && x != 0) {
 		size_t n = mlw_num_format(x, tmp);
 
+		chk.len = 0;
 		if (canon(&chk, tmp, n) == 0 && chk.len == len &&
 		    memcmp(chk.p, c, len) == 0) {
-			mlw_buf_free(&chk);
 			mlw_buf_add(b, tmp, n);
 			return;
 		}
 	}
-	mlw_buf_free(&chk);
 	neg = c[0] == '-';
 	d = c + neg;
 	ep = memchr(d, 'e', len - (size_t)neg);
@@ -271,6 +270,68 @@ mlw_key_text(struct mlw_buf *b, const struct mlw_keypart *part)
 		mlw_buf_adds(b, "false");
 		break;
 	}
+}
+
+int
+mlw_key_category(struct mlw_buf *b, const struct mlw_json *doc, long i)
+{
+	static struct mlw_buf tmp;
+	const struct mlw_jtok *t = &doc->tok[i];
+	struct mlw_keypart part;
+	const char *why;
+	size_t pos = 0;
+	double d;
+
+	b->len = 0;
+	switch (t->type) {
+	case MLW_JSTR:
+		mlw_buf_reserve(b, t->len);
+		b->len = mlw_json_str(doc, (uint32_t)i, b->p, t->len);
+		return 0;
+	case MLW_JNUM:
+		tmp.len = 0;
+		if (mlw_json_num(doc, (uint32_t)i, &d) < 0 ||
+		    mlw_key_add(&tmp, doc, i, &why) < 0 ||
+		    !mlw_key_next(tmp.p, tmp.len, &pos, &part))
+			return -1;
+		mlw_key_text(b, &part);
+		return 0;
+	case MLW_JTRUE:
+		mlw_buf_adds(b, "true");
+		return 0;
+	case MLW_JFALSE:
+		mlw_buf_adds(b, "false");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void
+mlw_key_label(struct mlw_buf *b, const struct mlw_json *doc, long i)
+{
+	static struct mlw_buf tmp;
+	struct mlw_keypart part;
+	const char *why;
+	size_t pos = 0, k, at = b->len;
+
+	tmp.len = 0;
+	if (mlw_key_add(&tmp, doc, i, &why) < 0) {
+		mlw_jw_raw(b, doc, (uint32_t)i);
+		return;
+	}
+	if (!mlw_key_next(tmp.p, tmp.len, &pos, &part))
+		return;
+	mlw_key_text(b, &part);
+	for (k = at; k < b->len; k++)
+		if (b->p[k] == '\0') {
+			tmp.len = 0;
+			mlw_buf_add(&tmp, b->p + k + 1, b->len - k - 1);
+			b->len = k;
+			mlw_buf_adds(b, "\xEF\xBF\xBD");
+			mlw_buf_add(b, tmp.p, tmp.len);
+			k += 2;
+		}
 }
 
 void

@@ -57,6 +57,16 @@ int mlw_key_next(const char *key, size_t len, size_t *pos,
  * same exact value, else all its digits), true or false; nothing for a
  * missing value. */
 void mlw_key_text(struct mlw_buf *b, const struct mlw_keypart *part);
+/* Append the text of the value at token i of doc as a label: a scalar as
+ * mlw_key_text writes it, an object or an array as its JSON text, nothing
+ * for a missing value; a NUL in a string is written as U+FFFD, so that the
+ * text is a C string. */
+void mlw_key_label(struct mlw_buf *b, const struct mlw_json *doc, long i);
+/* Write to b (emptied first) the category text of the scalar at token i, a
+ * value as a category of a field is counted: a string decoded, a number as
+ * mlw_key_text writes it (-0 as 0, the same class), true or false. Returns
+ * 0, or -1 for null, arrays, objects and numbers beyond the doubles. */
+int mlw_key_category(struct mlw_buf *b, const struct mlw_json *doc, long i);
 /* Append a value as JSON: a string (escaped), a number (as mlw_key_text),
  * true, false or null. */
 void mlw_key_json(struct mlw_buf *b, const struct mlw_keypart *part);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "key.h"
 #include "num.h"
 
 int
@@ -20,7 +21,7 @@ mlw_binary_class(const char *positive, const struct mlw_json *doc, long i,
 {
 	double a, b;
 
-	if (mlw_jw_category(tmp, doc, i) < 0)
+	if (mlw_key_category(tmp, doc, i) < 0)
 		return -1;
 	if (positive) {
 		if (doc->tok[i].type == MLW_JNUM &&

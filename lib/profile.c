@@ -11,6 +11,7 @@
 #include "io.h"
 #include "opt.h"
 #include "jw.h"
+#include "key.h"
 #include "num.h"
 #include "state.h"
 #include "stats.h"
@@ -18,7 +19,7 @@
 #define PROFILE_TAG MLW_PROFILE_TAG
 
 /* The category text of a scalar, in a buffer reused call after call (so
- * binning allocates nothing per record): mlw_jw_category, with numbers
+ * binning allocates nothing per record): mlw_key_category, with numbers
  * only when the field takes them. Returns the length, or -1. */
 static struct mlw_buf catbuf;
 static struct mlw_buf namebuf;     /* a state's feature name */
@@ -28,7 +29,7 @@ category_text(const struct mlw_json *doc, uint32_t i, int numbers)
 {
 	if (doc->tok[i].type == MLW_JNUM && !numbers)
 		return -1;
-	if (mlw_jw_category(&catbuf, doc, (long)i) < 0)
+	if (mlw_key_category(&catbuf, doc, (long)i) < 0)
 		return -1;
 	return (long)catbuf.len;
 }

@@ -133,23 +133,11 @@ mlw_report_new(const struct mlw_report_opts *o)
 static char *
 scalar_text(const struct mlw_json *doc, long i)
 {
-	const struct mlw_jtok *t = &doc->tok[i];
-	double d;
+	struct mlw_buf b = { 0 };
 
-	if (t->type == MLW_JSTR) {
-		size_t n;
-
-		return mlw_json_cstr(doc, (uint32_t)i, &n);
-	}
-	if (t->type == MLW_JNUM && mlw_json_num(doc, (uint32_t)i, &d) == 0) {
-		char *s = malloc(MLW_NUM_MAX);
-
-		if (s == NULL)
-			mlw_fatal("out of memory");
-		mlw_num_format(d, s);
-		return s;
-	}
-	return xstrndup(doc->src + t->start, t->len);
+	mlw_key_label(&b, doc, i);
+	mlw_buf_addc(&b, '\0');
+	return b.p;
 }
 
 static int

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "jw.h"
+#include "key.h"
 #include "io.h"
 #include "strmap.h"
 #include "times.h"
@@ -132,8 +133,8 @@ cmp_values(const struct mlw_json *a, long i, const struct mlw_json *b,
 	    &s, &why) == 0 && mlw_time_parse(b->src + b->tok[j].start + 1,
 	    b->tok[j].len - 2, &t, &why) == 0)
 		return s < t ? -1 : s > t;
-	mlw_jw_category(&p, a, i);
-	mlw_jw_category(&q, b, j);
+	mlw_key_category(&p, a, i);
+	mlw_key_category(&q, b, j);
 	mlw_buf_addc(&p, '\0');
 	mlw_buf_addc(&q, '\0');
 	c = strcmp(p.p, q.p);
@@ -347,7 +348,7 @@ cell_text(const struct mlw_json *d, long i, size_t max)
 		mlw_buf_adds(&b, "-");
 	else if (d->tok[i].type == MLW_JSTR || d->tok[i].type == MLW_JNUM ||
 	    d->tok[i].type == MLW_JTRUE || d->tok[i].type == MLW_JFALSE) {
-		mlw_jw_category(&t, d, i);
+		mlw_key_category(&t, d, i);
 		mlw_jw_cell(&b, t.p, t.len);
 		mlw_buf_free(&t);
 	} else

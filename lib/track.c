@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "io.h"
 #include "json.h"
+#include "key.h"
 #include "num.h"
 #include "times.h"
 #include "wrap.h"
@@ -395,7 +396,7 @@ kv_check(const struct mlw_json *d, const char *name, const char **bad)
 	}
 	for (i = (uint32_t)o + 1; i < d->tok[o].next; i = d->tok[i + 1].next)
 		if (d->tok[i + 1].type != MLW_JSTR &&
-		    mlw_jw_category(&nb, d, (long)i + 1) < 0)
+		    mlw_key_category(&nb, d, (long)i + 1) < 0)
 			*bad = name;
 	mlw_buf_free(&nb);
 }
@@ -423,7 +424,7 @@ kv_member(const struct mlw_json *d, const char *name, struct mlw_kvs *kv,
 		k = mlw_json_cstr(d, i, &kn);
 		if (vt->type == MLW_JSTR)
 			v = mlw_json_cstr(d, i + 1, &vn);
-		else if (mlw_jw_category(&nb, d, (long)i + 1) == 0) {
+		else if (mlw_key_category(&nb, d, (long)i + 1) == 0) {
 			v = nb.p;
 			vn = nb.len;
 			nb.p = NULL;
@@ -1258,7 +1259,7 @@ mlw_filter_extend(const struct mlw_filter *f, const struct mlw_json *doc,
 			mlw_buf_adds(b, "null");
 		else if (f->a[i].like == 0)
 			mlw_jw_raw(b, doc, (uint32_t)t);
-		else if (mlw_jw_category(&cat, doc, t) < 0)
+		else if (mlw_key_category(&cat, doc, t) < 0)
 			mlw_buf_adds(b, "null");
 		else
 			mlw_buf_adds(b, like_match(cat.p, cat.len, f->a[i].pat,

@@ -187,3 +187,12 @@ mlw-bias: 3 records rejected' ]
 	[ "${lines[0]}" = '{"group":"g","value":"a","n":2,"selection_rate":0.5,"tpr":0,"fpr":1,"precision":0,"accuracy":0}' ]
 	[ "${lines[1]}" = '{"group":"g","value":"b","n":2,"selection_rate":0,"tpr":0,"fpr":null,"precision":null,"accuracy":0}' ]
 }
+
+@test "groups are category texts (lib/key): identifiers beyond 2^53 keep all their digits and stay apart" {
+	# as doubles, 9007199254740993 was the group 9007199254740992
+	printf '%s\n' '{"g":9007199254740992,"y":1,"p":1}' '{"g":9007199254740993,"y":1,"p":0}' > in.jsonl
+	run --separate-stderr mlw-bias --group g --label y --pred p in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == '{"group":"g","value":"9007199254740992","n":1,'* ]]
+	[[ "${lines[1]}" == '{"group":"g","value":"9007199254740993","n":1,'* ]]
+}
