@@ -1500,7 +1500,7 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 
 			if (len > 0 && raw.p[len - 1] == '\r')
 				len--;
-			if (mlw_json_parse(&doc, raw.p, len) < 0)
+			if (mlw_json_parse_nonfinite(&doc, raw.p, len) < 0)
 				mlw_fatal("temporary file: damaged record");
 			write_row(tc, &doc, file, line, raw.p, raw.len);
 		}

@@ -12,6 +12,7 @@
 static const char *progname = "mlw";
 static int failed;
 static int strict;
+static uint64_t nnonfinite;
 static FILE *rejf;
 static const char *rejpath;
 static uint64_t nrejected;
@@ -181,6 +182,22 @@ mlw_rejected(void)
 }
 
 int
+mlw_strict(void)
+{
+	return strict;
+}
+
+void
+mlw_note_nonfinite(const char *file, uint64_t line, uint64_t n)
+{
+	if (nnonfinite == 0)
+		mlw_warnx("%s:%llu: NaN or Infinity (not JSON) read as a "
+		    "missing value; any more are counted", file,
+		    (unsigned long long)line);
+	nnonfinite += n;
+}
+
+int
 mlw_finish(void)
 {
 	size_t i;
@@ -197,6 +214,9 @@ mlw_finish(void)
 		if (kinds[i]->n > MLW_MSG_LIMIT)
 			mlw_warnx("%lu more %s not shown",
 			    kinds[i]->n - MLW_MSG_LIMIT, kinds[i]->what);
+	if (nnonfinite)
+		mlw_warnx("%llu value%s NaN or Infinity read as missing",
+		    (unsigned long long)nnonfinite, nnonfinite == 1 ? "" : "s");
 	if (nrejected)
 		mlw_warnx("%llu record%s rejected",
 		    (unsigned long long)nrejected, nrejected == 1 ? "" : "s");
@@ -218,6 +238,7 @@ mlw_diag_reset(void)
 	rejf = NULL;
 	rejpath = NULL;
 	nrejected = 0;
+	nnonfinite = 0;
 	for (i = 0; i < nkinds; i++) {
 		kinds[i]->n = 0;
 		kinds[i]->registered = 0;

@@ -58,6 +58,13 @@ void mlw_reject(const char *file, uint64_t lineno, const char *line,
  * the reader, which never holds the whole line). */
 void mlw_rejects_write(const char *p, size_t len);
 uint64_t mlw_rejected(void);
+/* Whether --strict was given. */
+int mlw_strict(void);
+
+/* A record held n values NaN, Infinity or -Infinity (not JSON, but what
+ * Python's json.dumps writes), read as missing: the first such record is
+ * said at once with FILE:LINE, and mlw_finish says how many there were. */
+void mlw_note_nonfinite(const char *file, uint64_t line, uint64_t n);
 
 /* Flush and close standard output and the rejects file, checking every
  * write; print the summaries of limited messages and the reject count;

@@ -354,7 +354,7 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 int
 mlw_record_parse(struct mlw_json *doc, const struct mlw_line *ln)
 {
-	if (mlw_json_parse(doc, ln->p, ln->len) < 0) {
+	if (mlw_json_parse_nonfinite(doc, ln->p, ln->len) < 0) {
 		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "%s", doc->err);
 		return -1;
 	}
@@ -363,6 +363,15 @@ mlw_record_parse(struct mlw_json *doc, const struct mlw_line *ln)
 		    "expected an object, found %s",
 		    mlw_json_typename(doc->tok[0].type));
 		return -1;
+	}
+	if (doc->nnonfinite) {
+		if (mlw_strict()) {
+			mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
+			    "NaN or Infinity is not JSON (without --strict, "
+			    "read as a missing value)");
+			return -1;
+		}
+		mlw_note_nonfinite(ln->file, ln->lineno, doc->nnonfinite);
 	}
 	return 0;
 }

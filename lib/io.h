@@ -43,7 +43,9 @@ void mlw_input_free(struct mlw_input *in);
 
 /* Parse ln as a record, a JSON object, into doc: 0 when it is one;
  * otherwise the line is rejected (reported with file and line, counted,
- * appended to the --rejects file) and -1 returned. */
+ * appended to the --rejects file) and -1 returned. NaN and infinities are
+ * read as missing values (mlw_json_parse_nonfinite, mlw_note_nonfinite);
+ * with --strict, a record with one is rejected. */
 int mlw_record_parse(struct mlw_json *doc, const struct mlw_line *ln);
 /* The next record of the input: mlw_input_next() and mlw_record_parse()
  * until a record parses. 1 with ln and doc filled, or 0 at end of input. */

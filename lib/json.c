@@ -241,6 +241,7 @@ mlw_json_parse(struct mlw_json *doc, const char *src, size_t len)
 	doc->src = src;
 	doc->srclen = len;
 	doc->ntok = 0;
+	doc->nnonfinite = 0;
 	doc->err[0] = '\0';
 	if (need > doc->cap) {
 		struct mlw_jtok *nt = realloc(doc->tok, need * sizeof *nt);
@@ -261,6 +262,7 @@ value:
 	t = doc->ntok++;
 	tok[t].start = (uint32_t)(p - s);
 	tok[t].esc = 0;
+	tok[t].nonfinite = 0;
 	switch (*p) {
 	case '{':
 		if (sp == MLW_JSON_DEPTH)
@@ -374,6 +376,7 @@ key:
 	tok[t].start = (uint32_t)(p - s);
 	tok[t].type = MLW_JSTR;
 	tok[t].esc = 0;
+	tok[t].nonfinite = 0;
 	q = scan_string(doc, p, end, &tok[t].esc);
 	if (q == NULL)
 		return -1;
@@ -395,12 +398,120 @@ done:
 	return 0;
 }
 
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static const char *const nfword[] = { "-Infinity", "Infinity", "-NaN",
+	"NaN" };
+
+/* Write s into out with each NaN, -NaN, Infinity and -Infinity that stands
+ * where a value does (after : , or [ and before , } ] or the end, outside
+ * strings) replaced by a 0 and spaces, of the same length, so that the
+ * copy parses and its offsets are the line's. Text such as 1Infinity or
+ * NaNx is left as it is: not JSON. Returns how many were replaced. */
+static uint32_t
+patch_nonfinite(const char *s, size_t n, char *out)
+{
+	size_t i = 0, j, k, l = 0;
+	uint32_t any = 0;
+	int in = 0;
+	char prev = '\0';     /* the last byte outside blanks */
+
+	memcpy(out, s, n);
+	while (i < n) {
+		if (in) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in = 0;
+			i++;
+			continue;
+		}
+		if (s[i] == '"') {
+			in = 1;
+			prev = '"';
+			i++;
+			continue;
+		}
+		if (blank(s[i])) {
+			i++;
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			l = strlen(nfword[k]);
+			if (n - i >= l && memcmp(s + i, nfword[k], l) == 0)
+				break;
+		}
+		if (k < 4 && (prev == ':' || prev == ',' || prev == '[')) {
+			for (j = i + l; j < n && blank(s[j]); j++)
+				;
+			if (j == n || s[j] == ',' || s[j] == '}' ||
+			    s[j] == ']') {
+				out[i] = '0';
+				memset(out + i + 1, ' ', l - 1);
+				i += l;
+				prev = '0';
+				any++;
+				continue;
+			}
+		}
+		prev = s[i++];
+	}
+	return any;
+}
+
+int
+mlw_json_parse_nonfinite(struct mlw_json *doc, const char *s, size_t len)
+{
+	uint32_t i;
+
+	if (mlw_json_parse(doc, s, len) == 0)
+		return 0;
+	if (len > doc->scratchcap) {
+		char *p = realloc(doc->scratch, len);
+
+		if (p == NULL)
+			mlw_fatal("out of memory");
+		doc->scratch = p;
+		doc->scratchcap = len;
+	}
+	if (patch_nonfinite(s, len, doc->scratch) == 0)
+		return -1;
+	if (mlw_json_parse(doc, doc->scratch, len) < 0) {
+		/* what else is wrong: at the same offsets, since the words
+		 * were replaced by as many bytes */
+		doc->src = s;
+		return -1;
+	}
+	doc->src = s;
+	for (i = 0; i < doc->ntok; i++) {
+		struct mlw_jtok *t = &doc->tok[i];
+		const char *w = s + t->start;
+
+		if (t->type != MLW_JNUM || !(w[0] == 'N' || w[0] == 'I' ||
+		    (w[0] == '-' && (w[1] == 'N' || w[1] == 'I'))))
+			continue;
+		t->type = MLW_JNULL;
+		t->nonfinite = 1;
+		t->len = (uint32_t)(w[0] == '-' ? (w[1] == 'N' ? 4 : 9) :
+		    (w[0] == 'N' ? 3 : 8));
+		doc->nnonfinite++;
+	}
+	return 0;
+}
+
 void
 mlw_json_free(struct mlw_json *doc)
 {
 	free(doc->tok);
+	free(doc->scratch);
 	doc->tok = NULL;
+	doc->scratch = NULL;
 	doc->cap = doc->ntok = 0;
+	doc->scratchcap = 0;
 }
 
 static unsigned

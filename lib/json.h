@@ -24,6 +24,8 @@ struct mlw_jtok {
 	uint32_t next;
 	uint8_t type;        /* enum mlw_jtype */
 	uint8_t esc;         /* strings: contains a backslash escape */
+	uint8_t nonfinite;   /* a NaN or an infinity, read as a null (see
+	                      * mlw_json_parse_nonfinite) */
 };
 
 struct mlw_json {
@@ -31,6 +33,9 @@ struct mlw_json {
 	size_t srclen;
 	struct mlw_jtok *tok;
 	uint32_t ntok, cap;
+	uint32_t nnonfinite; /* tokens with nonfinite set */
+	char *scratch;       /* a copy of the line, for the second parse */
+	size_t scratchcap;
 	char err[128];       /* after a failed parse: what was wrong and where */
 };
 
@@ -59,6 +64,13 @@ struct mlw_pathset {
  * UTF-8, no trailing data) into doc, reusing doc's token storage. Returns 0,
  * or -1 with doc->err describing the problem and its 1-based column. */
 int mlw_json_parse(struct mlw_json *doc, const char *s, size_t len);
+/* As mlw_json_parse, but a NaN, Infinity or -Infinity (and -NaN) where a
+ * value stands, as Python's json.dumps writes non-finite floats, is read as
+ * a null token (so a missing value) with nonfinite set, its start and len
+ * those of the word; doc->nnonfinite counts them. A line with none parses
+ * exactly as mlw_json_parse parses it (same tokens, same errors). */
+int mlw_json_parse_nonfinite(struct mlw_json *doc, const char *s,
+    size_t len);
 void mlw_json_free(struct mlw_json *doc);
 
 /* Index of the value at path p within the object at index obj, or -1 when

@@ -217,81 +217,6 @@ mlw_tlog_close(struct mlw_tlog *t)
 	return t->write_failed ? -1 : 0;
 }
 
-static int
-blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-/* Replace the non-JSON tokens NaN, -NaN, Infinity and -Infinity (as
- * Python's json module writes them) where a value stands (after : , or
- * [ and before , } ] or the end, outside strings) by a 0 padded with
- * spaces, of the same length, so the line parses and offsets stay;
- * nonfinite() finds them again in the original. Text such as 1Infinity
- * or NaNx is left as it is: not JSON. 1 if any. */
-static int
-patch_nonfinite(char *s, size_t n)
-{
-	static const char *const w[] = { "-Infinity", "Infinity", "-NaN",
-	    "NaN" };
-	size_t i = 0, j, k, l;
-	int in = 0, any = 0;
-	char prev = '\0';     /* the last character outside blanks */
-
-	while (i < n) {
-		if (in) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in = 0;
-			i++;
-			continue;
-		}
-		if (s[i] == '"') {
-			in = 1;
-			prev = '"';
-			i++;
-			continue;
-		}
-		if (blank(s[i])) {
-			i++;
-			continue;
-		}
-		for (k = 0; k < 4; k++) {
-			l = strlen(w[k]);
-			if (n - i >= l && memcmp(s + i, w[k], l) == 0)
-				break;
-		}
-		if (k < 4 && (prev == ':' || prev == ',' || prev == '[')) {
-			for (j = i + l; j < n && blank(s[j]); j++)
-				;
-			if (j == n || s[j] == ',' || s[j] == '}' ||
-			    s[j] == ']') {
-				s[i] = '0';
-				memset(s + i + 1, ' ', l - 1);
-				i += l;
-				prev = '0';
-				any = 1;
-				continue;
-			}
-		}
-		prev = s[i++];
-	}
-	return any;
-}
-
-/* 1 when the value token at off was a NaN or an infinity patched by
- * patch_nonfinite() in orig (the line before; NULL: none was). */
-static int
-nonfinite(const char *orig, size_t n, uint32_t off)
-{
-	if (orig == NULL || off >= n)
-		return 0;
-	if (orig[off] == '-' && off + 1 < n)
-		off++;
-	return orig[off] == 'N' || orig[off] == 'I';
-}
-
 static int64_t *
 counter_of(struct mlw_tlog *t, const char *k, size_t n)
 {
@@ -339,16 +264,14 @@ rec_end(struct mlw_tlog *t)
 /* The step of the line: 1 with *step set, or 0 (none, or a bad one,
  * reported). */
 static int
-line_step(struct mlw_tlog *t, long si, const char *orig, size_t n,
-    uint64_t lineno, int64_t *step)
+line_step(struct mlw_tlog *t, long si, uint64_t lineno, int64_t *step)
 {
 	const struct mlw_json *d = &t->doc;
 	double x;
 
-	if (mlw_json_missing(d, si))
+	if (mlw_json_missing(d, si) && (si < 0 || !d->tok[si].nonfinite))
 		return 0;
-	if (d->tok[si].type == MLW_JNUM && !nonfinite(orig, n,
-	    d->tok[si].start) && mlw_json_num(d, (uint32_t)si,
+	if (d->tok[si].type == MLW_JNUM && mlw_json_num(d, (uint32_t)si,
 	    &x) == 0 && x == floor(x) && fabs(x) <= 9007199254740992.0) {
 		*step = (int64_t)x;
 		return 1;
@@ -358,16 +281,15 @@ line_step(struct mlw_tlog *t, long si, const char *orig, size_t n,
 	return 0;
 }
 
-/* Log the members of the object parsed in t->doc; orig: the line (n
- * bytes) before patch_nonfinite(), or NULL. */
+/* Log the members of the object parsed in t->doc (NaN and infinities
+ * read as nulls with nonfinite set). */
 static void
-log_members(struct mlw_tlog *t, const char *orig, size_t n,
-    uint64_t lineno)
+log_members(struct mlw_tlog *t, uint64_t lineno)
 {
 	struct mlw_json *d = &t->doc;
 	long si = mlw_json_member(d, 0, "step", 4);
 	int64_t step = 0, ts = mlw_tlog_now();
-	int has_step = line_step(t, si, orig, n, lineno, &step);
+	int has_step = line_step(t, si, lineno, &step);
 	uint32_t i;
 
 	t->rec.len = 0;
@@ -381,10 +303,11 @@ log_members(struct mlw_tlog *t, const char *orig, size_t n,
 		key = t->key.p;
 		kn = mlw_json_str(d, i, key, d->tok[i].len);
 		key[kn] = '\0';
-		if ((vt->type == MLW_JNUM || vt->type == MLW_JSTR) &&
-		    in_list(t->param_fields, t->nparam_fields, key, kn)) {
-			if (vt->type == MLW_JNUM && (nonfinite(orig, n,
-			    vt->start) || mlw_json_num(d, i + 1, &v) < 0)) {
+		if ((vt->type == MLW_JNUM || vt->type == MLW_JSTR ||
+		    vt->nonfinite) && in_list(t->param_fields,
+		    t->nparam_fields, key, kn)) {
+			if (vt->nonfinite || (vt->type == MLW_JNUM &&
+			    mlw_json_num(d, i + 1, &v) < 0)) {
 				mlw_msg(&t->nonfinite, t->src, lineno,
 				    "%s: value is not a finite number; param "
 				    "not logged", key);
@@ -397,14 +320,13 @@ log_members(struct mlw_tlog *t, const char *orig, size_t n,
 				mlw_jw_str(&t->one, d->src + vt->start,
 				    vt->len);
 			rec_end(t);
-		} else if (vt->type == MLW_JNUM) {
+		} else if (vt->type == MLW_JNUM || vt->nonfinite) {
 			int64_t *c;
 
 			if ((long)i == si - 1)
 				continue;       /* the step itself */
 			rec_begin(t, "metric", key, kn);
-			if (nonfinite(orig, n, vt->start) ||
-			    mlw_json_num(d, i + 1, &v) < 0 ||
+			if (vt->nonfinite || mlw_json_num(d, i + 1, &v) < 0 ||
 			    mlw_jw_num(&t->one, v) < 0) {
 				if (t->one.p[t->one.len - 1] != 'l')
 					mlw_jw_null(&t->one);
@@ -437,7 +359,6 @@ mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
 {
 	struct mlw_tlog *t = arg;
 	struct mlw_json *d = &t->doc;
-	char *orig = NULL;
 
 	if (line == NULL) {
 		mlw_msg(&t->longline, t->src, lineno, "line longer than %u "
@@ -452,23 +373,11 @@ mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
 		n--;
 	if (n == 0 || *line != '{')
 		return;
-	if (mlw_json_parse(d, line, n) < 0) {
-		orig = malloc(n);
-		if (orig == NULL)
-			mlw_fatal("out of memory");
-		memcpy(orig, line, n);
-		if (!patch_nonfinite(line, n) || mlw_json_parse(d, line, n) < 0) {
-			mlw_msg(&t->notjson, t->src, lineno, "%s; line not "
-			    "logged", d->err);
-			memcpy(line, orig, n);
-			free(orig);
-			return;
-		}
+	if (mlw_json_parse_nonfinite(d, line, n) < 0) {
+		mlw_msg(&t->notjson, t->src, lineno, "%s; line not logged",
+		    d->err);
+		return;
 	}
 	if (d->tok[0].type == MLW_JOBJ)
-		log_members(t, orig, n, lineno);
-	if (orig) {
-		memcpy(line, orig, n);
-		free(orig);
-	}
+		log_members(t, lineno);
 }

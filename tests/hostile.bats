@@ -354,3 +354,41 @@ fullfs() {
 		[ "$stderr" = "${p%% *}: v2.prof:1: invalid profile: expected version 1" ]
 	done
 }
+
+@test "NaN, Infinity and -Infinity, as Python's json.dumps writes them, are missing values, said once with the count" {
+	# python3 -c 'import json; print(json.dumps({"x": float("nan")}))'
+	# prints {"x": NaN}: one NaN feature used to reject the whole line
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":NaN,"c":"a"}' '{"x":2,"c":"b"}' '{"x": Infinity,"c":"b"}' '{"x":-Infinity,"c":"a"}' > nan.jsonl
+	for p in "mlw-profile" "mlw-csv --to-csv" "mlw-window --count 5" \
+	    "mlw-metrics --task regression --label x --pred x"; do
+		run --separate-stderr $p nan.jsonl
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "${p%% *}: nan.jsonl:2: NaN or Infinity (not JSON) read as a missing value; any more are counted
+${p%% *}: 3 values NaN or Infinity read as missing" ]
+	done
+	# the reference too (6: there and in the input)
+	for p in "mlw-psi --ref nan.jsonl --fields x" "mlw-drift --ref nan.jsonl --fields x --method psi" \
+	    "mlw-detect --field x --method adwin --all" "mlw-alert --name a --when x>1 --now 2026-11-01T00:00:00Z"; do
+		run --separate-stderr $p nan.jsonl
+		[ "$status" -eq 0 ]
+		[[ "$stderr" == "${p%% *}: nan.jsonl:2: NaN or Infinity (not JSON) read as a missing value; any more are counted"* ]]
+		[[ "$stderr" == *"${p%% *}: "[36]" values NaN or Infinity read as missing" ]]
+	done
+	run --separate-stderr mlw-profile --fields x nan.jsonl
+	[[ "$output" == '{"feature":"x","count":5,"missing":3,"missing_share":0.6,"n_number":2,'* ]]
+	# passed through as written: a member mlw-window does not own
+	run --separate-stderr mlw-window --count 5 nan.jsonl
+	[ "${lines[3]}" = '{"x": Infinity,"c":"b","window_start":0,"window_end":5}' ]
+	# CSV: an empty cell, as for null
+	run --separate-stderr mlw-csv --to-csv nan.jsonl
+	[ "${lines[2]}" = ',a' ]
+	# --strict still rejects: it is not JSON
+	run --separate-stderr mlw-profile --strict nan.jsonl
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-profile: nan.jsonl:2: NaN or Infinity is not JSON (without --strict, read as a missing value)" ]
+	# inside a string, or glued to other text, it is what it was
+	printf '%s\n' '{"x":"NaN"}' '{"x":NaNx}' '{"x":1NaN}' > odd.jsonl
+	run --separate-stderr mlw-profile odd.jsonl
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == "mlw-profile: odd.jsonl:2: invalid JSON at column 6: expected a value, found 'N'"* ]]
+}

@@ -20,7 +20,7 @@ static const char *const paths[] = {
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct mlw_json doc, again;
+	static struct mlw_json doc, again, lenient;
 	static struct mlw_path p[NP];
 	static struct mlw_pathset set;
 	static int ready;
@@ -41,7 +41,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	line = malloc(size + 1);
 	memcpy(line, data, size);
 	line[size] = '\0';
+	/* the lenient parser: on JSON, the very same tokens; its nulls from
+	 * NaN or an infinity lie within the line */
+	if (mlw_json_parse_nonfinite(&lenient, line, size) == 0) {
+		for (i = 0; i < lenient.ntok; i++)
+			if (lenient.tok[i].start + lenient.tok[i].len > size)
+				abort();
+	}
 	if (mlw_json_parse(&doc, line, size) == 0) {
+		if (mlw_json_parse_nonfinite(&lenient, line, size) != 0 ||
+		    lenient.nnonfinite != 0 || lenient.ntok != doc.ntok)
+			abort();        /* the two parsers disagree on JSON */
+		for (i = 0; i < doc.ntok; i++)
+			if (lenient.tok[i].start != doc.tok[i].start ||
+			    lenient.tok[i].len != doc.tok[i].len ||
+			    lenient.tok[i].type != doc.tok[i].type)
+				abort();
 		tmp = malloc(size + 1);
 		for (i = 0; i < doc.ntok; i++) {
 			double d;

@@ -219,5 +219,36 @@ main(void)
 		mlw_buf_free(&b);
 	}
 	mlw_json_free(&doc);
+	/* NaN and the infinities as Python's json.dumps writes them:
+	 * json.dumps({"a": float("nan"), "b": [float("inf"), -float("inf")]})
+	 * is {"a": NaN, "b": [Infinity, -Infinity]} */
+	{
+		const char *py = "{\"a\": NaN, \"b\": [Infinity, -Infinity], \"c\": \"NaN\"}";
+		long a, c;
+
+		ok(mlw_json_parse(&doc, py, strlen(py)) < 0,
+		    "the strict parser still rejects NaN (RFC 8259)");
+		ok(mlw_json_parse_nonfinite(&doc, py, strlen(py)) == 0 &&
+		    doc.nnonfinite == 3 && doc.src == py, "read by the lenient one");
+		a = mlw_json_member(&doc, 0, "a", 1);
+		c = mlw_json_member(&doc, 0, "c", 1);
+		ok(a > 0 && doc.tok[a].type == MLW_JNULL && doc.tok[a].nonfinite &&
+		    doc.tok[a].len == 3 && mlw_json_missing(&doc, a),
+		    "NaN is a missing value, its word kept");
+		ok(doc.tok[a + 3].len == 8 && doc.tok[a + 4].len == 9 &&
+		    doc.tok[a + 4].nonfinite, "Infinity and -Infinity in an array");
+		ok(c > 0 && doc.tok[c].type == MLW_JSTR && !doc.tok[c].nonfinite,
+		    "the string \"NaN\" is a string");
+		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":NaNx}", 10) < 0 &&
+		    mlw_json_parse_nonfinite(&doc, "{\"a\":1Infinity}", 15) < 0 &&
+		    mlw_json_parse_nonfinite(&doc, "{\"a\":Nan}", 9) < 0,
+		    "NaNx, 1Infinity and Nan are not JSON");
+		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":1}", 7) == 0 &&
+		    doc.nnonfinite == 0 && !doc.tok[2].nonfinite,
+		    "a plain record parses as before");
+		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":NaN,\"b\":tru}", 19) < 0 &&
+		    strstr(doc.err, "column 14") != NULL,
+		    "another error is found at its column: %s", doc.err);
+	}
 	return done_testing();
 }
