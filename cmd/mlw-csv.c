@@ -7,10 +7,11 @@
 #include "csv.h"
 #include "diag.h"
 #include "io.h"
+#include "num.h"
 #include "opt.h"
 
 static const char usage_text[] =
-    "mlw-csv [--to-json] [--delimiter C] [--header LIST]\n"
+    "mlw-csv [--to-json] [--delimiter C] [--header LIST] [--skip-lines N]\n"
     "               [--types PATH=number|string|bool|json ...] [--strict]\n"
     "               [--rejects FILE] [FILE ...]\n"
     "       mlw-csv --to-csv [--delimiter C] [--header LIST] [--crlf]\n"
@@ -40,6 +41,7 @@ main(int argc, char *argv[])
 		{ "header", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
+		{ "skip-lines", required_argument, NULL, 'S' },
 		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "to-csv", no_argument, NULL, 'c' },
 		{ "to-json", no_argument, NULL, 'j' },
@@ -49,6 +51,7 @@ main(int argc, char *argv[])
 	};
 	struct mlw_csv_conv cv;
 	char err[256];
+	long long ll;
 	int ch, csv = 0, r;
 
 	argv[0] = mlw_diag_init(argv[0]);
@@ -60,6 +63,14 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'C':
 			cv.crlf = 1;
+			break;
+		case 'S':
+			if (mlw_int_strict(optarg, 0, 1000000000, &ll) < 0) {
+				mlw_warnx("--skip-lines: expected a whole number "
+				    "from 0 to 1000000000, found '%s'", optarg);
+				mlw_usage_error(usage_text);
+			}
+			cv.skip = (uint64_t)ll;
 			break;
 		case 'H':
 			cv.header = mlw_list_opt("--header", optarg, cv.header,
@@ -91,8 +102,9 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (csv && cv.ntypes) {
-		mlw_warnx("--types applies to --to-json only");
+	if (csv && (cv.ntypes || cv.skip)) {
+		mlw_warnx("%s applies to --to-json only", cv.ntypes ? "--types" :
+		    "--skip-lines");
 		mlw_usage_error(usage_text);
 	}
 	if (!csv && cv.crlf) {

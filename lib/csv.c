@@ -27,6 +27,7 @@ struct mlw_csv_reader {
 	uint64_t lineno;        /* LFs consumed in the current file */
 	int bomcheck, eof, first;
 	char delim;
+	uint64_t skip, toskip;  /* records to drop at the start of a file */
 
 	char *buf;
 	size_t cap, start, end; /* unread data is buf[start, end) */
@@ -50,6 +51,13 @@ mlw_csv_open(char *const *files, int n, char delim)
 	if (r->buf == NULL)
 		mlw_fatal("out of memory");
 	return r;
+}
+
+void
+mlw_csv_skip(struct mlw_csv_reader *r, uint64_t n)
+{
+	r->skip = n;
+	r->toskip = n;
 }
 
 void
@@ -104,6 +112,7 @@ open_next(struct mlw_csv_reader *r)
 		r->lineno = 0;
 		r->bomcheck = 1;
 		r->first = 1;
+		r->toskip = r->skip;
 		r->eof = 0;
 		r->start = r->end = 0;
 		return 1;
@@ -233,6 +242,13 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 			continue;
 		}
 		r->start += scan + (found ? 1 : 0);
+		if (r->toskip > 0) {
+			/* --skip-lines: an over-long one is still rejected,
+			 * since its bytes are already in the rejects file */
+			r->toskip--;
+			if (!skipping)
+				continue;
+		}
 		if (skipping) {
 			mlw_rejects_write(p, scan);
 			mlw_rejects_write("\n", 1);
@@ -616,6 +632,10 @@ struct colinfo {
 	int type;        /* T_AUTO unless --types named it */
 	int nonnum;      /* T_AUTO: a value that is not a number was seen */
 	int hasnum;      /* T_AUTO: a number was seen */
+	uint64_t nnum, nother;   /* T_AUTO: how many of each */
+	char first[64];  /* the first value that is not a number, cut */
+	const char *ffile;       /* and where it was */
+	uint64_t fline;
 	char *name;      /* canonical path text */
 };
 
@@ -639,6 +659,7 @@ struct table {
 
 struct tojson {
 	char delim;
+	uint64_t skip;               /* --skip-lines */
 	struct mlw_csv_type *types;
 	size_t ntypes;
 	struct mlw_strmap paths;     /* canonical path -> colinfo index */
@@ -908,12 +929,29 @@ bad:
 		const struct mlw_csv_field *v = &f->f[i];
 		struct colinfo *c = &tj->cols[t->col[i]];
 
-		if (c->type != T_AUTO || c->nonnum || v->len == 0)
+		if (c->type != T_AUTO || v->len == 0)
 			continue;
-		if (mlw_csv_is_number(v->p, v->len))
+		if (mlw_csv_is_number(v->p, v->len)) {
 			c->hasnum = 1;
-		else
+			c->nnum++;
+		} else {
+			if (!c->nonnum) {
+				/* for a message: control bytes escaped */
+				struct mlw_buf e = { 0 };
+
+				mlw_jw_cell(&e, v->p, (size_t)shown(v->p,
+				    v->len));
+				snprintf(c->first, sizeof c->first, "%.*s%s",
+				    (int)(e.len < sizeof c->first - 4 ? e.len :
+				    sizeof c->first - 4), e.p ? e.p : "",
+				    e.len > sizeof c->first - 4 ? "..." : "");
+				mlw_buf_free(&e);
+				c->ffile = rec->file;
+				c->fline = rec->lineno;
+			}
 			c->nonnum = 1;
+			c->nother++;
+		}
 	}
 	return 0;
 }
@@ -1038,6 +1076,43 @@ tojson_free(struct tojson *tj)
 	mlw_csv_fields_free(&tj->fields);
 }
 
+/* A column of numbers but for a few values becomes a column of strings:
+ * say so (a stray line before a header, a "n/a" ...), with the first of
+ * them, when they are fewer than the numbers. */
+static void
+mostly_numbers(const struct tojson *tj)
+{
+	size_t i;
+
+	for (i = 0; i < tj->ncols; i++) {
+		const struct colinfo *c = &tj->cols[i];
+
+		if (c->type != T_AUTO || !c->hasnum || !c->nonnum ||
+		    c->nother >= c->nnum)
+			continue;
+		mlw_warnx("%s: %llu of %llu values are not numbers (the first, "
+		    "%s:%llu: '%s'), so the column is strings (--types "
+		    "%s=string says so, %s=number rejects those records)",
+		    c->name, (unsigned long long)c->nother,
+		    (unsigned long long)(c->nother + c->nnum), c->ffile,
+		    (unsigned long long)c->fline, c->first, c->name, c->name);
+	}
+}
+
+/* pandas' name for a column whose header cell is empty (its to_csv()
+ * writes the index so): "Unnamed: I", I the column's index from 0, as
+ * read_csv() names it. */
+static char *
+unnamed(size_t i)
+{
+	char *s = malloc(32);
+
+	if (s == NULL)
+		mlw_fatal("out of memory");
+	snprintf(s, 32, "Unnamed: %zu", i);
+	return s;
+}
+
 static int
 to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
     int nfiles, char *errout, size_t errcap)
@@ -1069,6 +1144,7 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 		cur = 0;
 	}
 	r = mlw_csv_open(files, nfiles, tj->delim);
+	mlw_csv_skip(r, tj->skip);
 	while (mlw_csv_next(r, &rec)) {
 		const struct mlw_csv_fields *f = rec.fields;
 
@@ -1105,6 +1181,10 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 				for (i = 0; i < f->n; i++) {
 					names[i] = (char *)f->f[i].p;
 					lens[i] = f->f[i].len;
+					if (lens[i] == 0) {
+						names[i] = unnamed(i);
+						lens[i] = strlen(names[i]);
+					}
 				}
 				if (table_build(tj, &t, names, lens, f->n,
 				    err + 8, sizeof err - 8) < 0) {
@@ -1115,6 +1195,9 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 					add_table(tj, &t);
 					cur = (long)tj->ntabs - 1;
 				}
+				for (i = 0; i < f->n; i++)
+					if (names[i] != f->f[i].p)
+						free(names[i]);
 				free(names);
 				free(lens);
 			}
@@ -1140,6 +1223,7 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 			spool_put(&tj->spool, (uint32_t)cur, rec.file,
 			    rec.lineno, rec.raw, rec.rawlen);
 	}
+	mostly_numbers(tj);
 	spool_replay(tj);
 	mlw_csv_close(r);
 	for (i = 0; i < tj->ntypes; i++)
@@ -1565,6 +1649,7 @@ mlw_csv_to_json(struct mlw_csv_conv *cv, char *const *files, int n,
 	tj.delim = cv->delim;
 	tj.types = cv->types;
 	tj.ntypes = cv->ntypes;
+	tj.skip = cv->skip;
 	r = to_json(&tj, cv->header, cv->nheader, files, n, err, errcap);
 	return r;
 }

@@ -67,6 +67,9 @@ struct mlw_csv_reader *mlw_csv_open(char *const *files, int n, char delim);
  * before any read that could block. The record stays valid until the next
  * call. */
 int mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec);
+/* Drop the first n records (lines, empty ones included) of every file, as
+ * pandas' read_csv(skiprows=n) does; the record after them is the first. */
+void mlw_csv_skip(struct mlw_csv_reader *r, uint64_t n);
 void mlw_csv_close(struct mlw_csv_reader *r);
 
 /* Split the complete record s (len bytes, without its line end) into
@@ -111,6 +114,7 @@ struct mlw_csv_conv {
 	size_t nheader;
 	struct mlw_csv_type *types;   /* --types, to JSON only */
 	size_t ntypes;
+	uint64_t skip;           /* --skip-lines, to JSON only */
 };
 
 /* Add "PATH=TYPE" (TYPE number, string, bool or json) to cv->types; 0, or

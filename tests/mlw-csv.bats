@@ -141,7 +141,7 @@ load helpers
 	[ "$stderr" = "mlw-csv: t.csv:3: v: expected a number, found 'x'
 mlw-csv: t.csv:4: j: invalid JSON at column 2: expected a member name in double quotes, found 'b'
 mlw-csv: 2 records rejected" ]
-	run --separate-stderr mlw-csv --types p=bool t.csv
+	run --separate-stderr mlw-csv --types p=bool --types id=string --types v=string t.csv
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "mlw-csv: --types: no column p in the input" ]
 	printf 'b\nyes\n' > b.csv
@@ -181,14 +181,14 @@ mlw-csv: 2 records rejected" ]
 @test "a header naming a column twice, or a value and an object, skips the file (exit 2)" {
 	printf 'a,b,a\n1,2,3\n' > dup.csv
 	printf 'a,a.b\n1,2\n' > clash.csv
-	printf 'a,,b\n1,2,3\n' > empty.csv
+	printf 'a,.b,c\n1,2,3\n' > empty.csv
 	printf 'x\n1\n' > ok.csv
 	run --separate-stderr mlw-csv dup.csv clash.csv empty.csv ok.csv
 	[ "$status" -eq 2 ]
 	[ "$output" = '{"x":1}' ]
 	[ "$stderr" = "mlw-csv: dup.csv:1: header: column 3: 'a' is named twice; file skipped
 mlw-csv: clash.csv:1: header: column 2: 'a.b' is inside a column that is a value; file skipped
-mlw-csv: empty.csv:1: header: column 2: '' is not a path (an empty name or an empty part); file skipped" ]
+mlw-csv: empty.csv:1: header: column 2: '.b' is not a path (an empty name or an empty part); file skipped" ]
 }
 
 @test "JSON Lines given as CSV: a clear error" {
@@ -225,6 +225,8 @@ mlw-csv: empty.csv:1: header: column 2: '' is not a path (an empty name or an em
 {"a":"7","b":"8"}' ]
 	[ "$stderr" = "mlw-csv: t.csv:4: expected 2 fields (as the header), found 1
 mlw-csv: t.csv:5: expected 2 fields (as the header), found 3
+mlw-csv: a: 1 of 3 values are not numbers (the first, t.csv:6: 'x\\ny'), so the column is strings (--types a=string says so, a=number rejects those records)
+mlw-csv: b: 1 of 3 values are not numbers (the first, t.csv:2: 'two\\nlines'), so the column is strings (--types b=string says so, b=number rejects those records)
 mlw-csv: 2 records rejected" ]
 	[ "$(cat rej.csv)" = '2
 3,4,5' ]
@@ -412,4 +414,51 @@ mlw-csv: 1 record rejected" ]
 	run mlw-csv --version
 	[ "$status" -eq 0 ]
 	[[ "$output" == "mlw-csv "* ]]
+}
+
+@test "pandas' to_csv(): the empty first header cell is the column read_csv() names 'Unnamed: 0'" {
+	# /usr/bin/python3 -c 'import pandas as pd; print(pd.DataFrame({"a":[1,2],"b":["x","y"]}).to_csv(), end="")'
+	# writes ',a,b' then '0,1,x' and '1,2,y'; pd.read_csv of it has the
+	# columns ['Unnamed: 0', 'a', 'b']. It was refused: "'' is not a path"
+	printf ',a,b\n0,1,x\n1,2,y\n' > pd.csv
+	run --separate-stderr mlw-csv pd.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"Unnamed: 0":0,"a":1,"b":"x"}
+{"Unnamed: 0":1,"a":2,"b":"y"}' ]
+	# any empty header cell, as pandas names it by its index
+	printf 'a,,""\n1,2,3\n' > e.csv
+	run --separate-stderr mlw-csv e.csv
+	[ "$output" = '{"a":1,"Unnamed: 1":2,"Unnamed: 2":3}' ]
+}
+
+@test "a column of numbers but a few is said, with the first odd cell; --skip-lines drops a line before the header" {
+	# scikit-learn's bundled iris.csv starts with a line of counts
+	# (150,4,setosa,versicolor,virginica) before its data; read with a
+	# header of our own, that line made three columns strings, silently
+	{ echo '150,4,setosa,versicolor,virginica'; echo '5.1,3.5,1.4,0.2,0'; echo '4.9,3.0,1.4,0.2,0'; } > iris.csv
+	run --separate-stderr mlw-csv --header a,b,c,d,e iris.csv
+	[ "$status" -eq 0 ]
+	[ "${lines[1]}" = '{"a":5.1,"b":3.5,"c":"1.4","d":"0.2","e":"0"}' ]
+	[ "$stderr" = "mlw-csv: c: 1 of 3 values are not numbers (the first, iris.csv:1: 'setosa'), so the column is strings (--types c=string says so, c=number rejects those records)
+mlw-csv: d: 1 of 3 values are not numbers (the first, iris.csv:1: 'versicolor'), so the column is strings (--types d=string says so, d=number rejects those records)
+mlw-csv: e: 1 of 3 values are not numbers (the first, iris.csv:1: 'virginica'), so the column is strings (--types e=string says so, e=number rejects those records)" ]
+	run --separate-stderr mlw-csv --skip-lines 1 --header a,b,c,d,e iris.csv
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"a":5.1,"b":3.5,"c":1.4,"d":0.2,"e":0}
+{"a":4.9,"b":3.0,"c":1.4,"d":0.2,"e":0}' ]
+	# without --header, the line after the skipped ones is the header,
+	# in every file
+	{ echo '# exported 2026-11-01'; echo 'x,y'; echo '1,2'; } > h.csv
+	run --separate-stderr mlw-csv --skip-lines 1 h.csv h.csv
+	[ "$output" = '{"x":1,"y":2}
+{"x":1,"y":2}' ]
+	# a column of strings with a few numbers is not said
+	printf 'c\na\nb\n1\n' > s.csv
+	run --separate-stderr mlw-csv s.csv
+	[ "$stderr" = "" ]
+	run --separate-stderr mlw-csv --skip-lines -1 h.csv
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-csv: --skip-lines: expected a whole number from 0 to 1000000000, found '-1'" ]
 }
