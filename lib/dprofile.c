@@ -37,6 +37,8 @@ struct acc {
 	size_t nvals, vcap;
 	int sorted;
 	struct mlw_kll *kll;
+	struct mlw_hll *nhll;               /* the numbers' distinct count,
+	                                     * with kll */
 	/* strings and booleans: key = 'b' or 's', then the text */
 	uint64_t ncat;
 	struct mlw_strmap cats;
@@ -46,6 +48,9 @@ struct acc {
 	struct mlw_ss *ss;
 	/* reference checks */
 	uint64_t mismatch, oor, newcat;
+	/* --merge: values a state announced that its records have not yet
+	 * brought (a long state is cut into several records) */
+	uint64_t owed;
 };
 
 /* What the reference says about a field. */
@@ -269,6 +274,7 @@ acc_free(struct acc *a)
 		mlw_kll_free(a->kll);
 		free(a->kll);
 	}
+	free(a->nhll);
 	mlw_strmap_free(&a->cats);
 	free(a->cc);
 	free(a->hll);
@@ -315,6 +321,41 @@ before(double x, double y)
 	return x < y || (x == y && signbit(x) && !signbit(y));
 }
 
+/* The hash of a number for the distinct count: of its bits, -0 as 0 (one
+ * value, as pandas' nunique counts them), in a domain of its own so that
+ * no string's hash is a number's. */
+static uint64_t
+num_hash(double x)
+{
+	unsigned char k[1 + sizeof x];
+
+	if (x == 0)
+		x = 0.0;
+	k[0] = 'n';
+	memcpy(k + 1, &x, sizeof x);
+	return mlw_hash64(k, sizeof k);
+}
+
+/* Give up the kept values: the KLL sketch (seeded with seed) and the
+ * numbers' HyperLogLog get them all. */
+static void
+to_kll(struct acc *a, uint64_t seed)
+{
+	size_t i;
+
+	a->kll = xcalloc(1, sizeof *a->kll);
+	mlw_kll_init(a->kll, MLW_KLL_K, seed);
+	a->nhll = xcalloc(1, sizeof *a->nhll);
+	mlw_hll_init(a->nhll);
+	for (i = 0; i < a->nvals; i++) {
+		mlw_kll_add(a->kll, a->vals[i]);
+		mlw_hll_add_hash(a->nhll, num_hash(a->vals[i]));
+	}
+	free(a->vals);
+	a->vals = NULL;
+	a->nvals = a->vcap = 0;
+}
+
 /* Keep x for the quantiles: exactly, or in the KLL sketch once
  * MLW_DP_EXACT are kept. With --emit-state the sketch's coin flips are
  * seeded from the kept values too, so that the shards' sketches flip
@@ -324,20 +365,14 @@ keep_value(struct mlw_dp *dp, struct acc *a, double x)
 {
 	if (a->kll == NULL && a->nvals == MLW_DP_EXACT) {
 		uint64_t seed = MLW_KLL_SEED;
-		size_t i;
 
 		if (dp->o.emit)
 			seed ^= mlw_hash64(a->vals, a->nvals * sizeof *a->vals);
-		a->kll = xcalloc(1, sizeof *a->kll);
-		mlw_kll_init(a->kll, MLW_KLL_K, seed);
-		for (i = 0; i < a->nvals; i++)
-			mlw_kll_add(a->kll, a->vals[i]);
-		free(a->vals);
-		a->vals = NULL;
-		a->nvals = a->vcap = 0;
+		to_kll(a, seed);
 	}
 	if (a->kll) {
 		mlw_kll_add(a->kll, x);
+		mlw_hll_add_hash(a->nhll, num_hash(x));
 		return;
 	}
 	if (a->nvals == a->vcap) {
@@ -680,6 +715,40 @@ share(uint64_t a, uint64_t b)
 
 static const struct acc zero_acc;
 
+/* Distinct values, numbers and categories together, as pandas' nunique
+ * counts them (-0 and 0 one value, 1 and "1" two): exact while both are
+ * exact, else the HyperLogLog estimate of their union. The kept numbers
+ * are sorted (quantiles() sorts them). */
+static double
+distinct(const struct acc *a)
+{
+	struct mlw_hll *u;
+	size_t i, nd = 0;
+	double e;
+
+	if (a->hll == NULL && a->nhll == NULL) {
+		for (i = 0; i < a->nvals; i++)
+			nd += i == 0 || a->vals[i] != a->vals[i - 1];
+		return (double)(nd + a->cats.n);
+	}
+	u = xcalloc(1, sizeof *u);
+	mlw_hll_init(u);
+	if (a->nhll)
+		mlw_hll_merge(u, a->nhll);
+	else
+		for (i = 0; i < a->nvals; i++)
+			mlw_hll_add_hash(u, num_hash(a->vals[i]));
+	if (a->hll)
+		mlw_hll_merge(u, a->hll);
+	else
+		for (i = 0; i < a->cats.n; i++)
+			mlw_hll_add_hash(u, mlw_hash64(a->cats.ent[i].s,
+			    a->cats.ent[i].len));
+	e = floor(mlw_hll_estimate(u) + 0.5);
+	free(u);
+	return e;
+}
+
 /* The statistics members of field f (everything after "feature"). */
 static void
 write_stats(struct mlw_dp *dp, struct mlw_buf *b, struct acc *a,
@@ -717,10 +786,9 @@ write_stats(struct mlw_dp *dp, struct mlw_buf *b, struct acc *a,
 	mlw_buf_adds(b, a->kll ? "false" : "true");
 	num_or_null(b, "quantile_rank_error", nn > 0,
 	    a->kll ? mlw_kll_error_bound(a->kll, 0.01) : 0);
-	num_or_null(b, "distinct", a->ncat > 0, a->hll ?
-	    floor(mlw_hll_estimate(a->hll) + 0.5) : (double)a->cats.n);
+	num_or_null(b, "distinct", a->ncat + nn > 0, distinct(a));
 	mlw_jw_key(b, "distinct_exact");
-	mlw_buf_adds(b, a->hll ? "false" : "true");
+	mlw_buf_adds(b, a->hll || a->nhll ? "false" : "true");
 	mlw_jw_key(b, "top");
 	write_top(dp, b, a, NULL);
 	mlw_jw_key(b, "top_exact");
@@ -794,7 +862,14 @@ static void
 st_close(const struct mlw_wkey *key, void *state, void *arg)
 {
 	struct mlw_dp *dp = arg;
+	struct win *w = state;
+	size_t i;
 
+	for (i = 0; dp->o.merge && i < w->nacc; i++)
+		if (w->a[i] && w->a[i]->owed)
+			mlw_fatal("%s: a state brought %llu values fewer than it "
+			    "announced", dp->f[i].path.text,
+			    (unsigned long long)w->a[i]->owed);
 	if (dp->o.emit)
 		emit_state(dp, key, state);
 	else
@@ -956,10 +1031,26 @@ state_kll(struct mlw_buf *b, const struct mlw_kll *s)
 /* One window's states: per field one record with its counts, extremes,
  * exact sums and sketches, and its kept values and categories, continued
  * in more records when long. */
+/* Member name: the registers of h, in hexadecimal. */
+static void
+state_hll(struct mlw_buf *b, const char *name, const struct mlw_hll *h)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+
+	mlw_jw_key(b, name);
+	mlw_buf_reserve(b, 2 * MLW_HLL_M + 2);
+	mlw_buf_addc(b, '"');
+	for (k = 0; k < MLW_HLL_M; k++) {
+		mlw_buf_addc(b, hex[h->reg[k] >> 4]);
+		mlw_buf_addc(b, hex[h->reg[k] & 15]);
+	}
+	mlw_buf_addc(b, '"');
+}
+
 static void
 emit_state(struct mlw_dp *dp, const struct mlw_wkey *key, struct win *w)
 {
-	static const char hex[] = "0123456789abcdef";
 	struct mlw_buf *b = &dp->out;
 	size_t i, k;
 
@@ -992,15 +1083,10 @@ emit_state(struct mlw_dp *dp, const struct mlw_wkey *key, struct win *w)
 		}
 		if (a->kll)
 			state_kll(b, a->kll);
+		if (a->nhll)
+			state_hll(b, "nhll", a->nhll);
 		if (a->hll) {
-			mlw_jw_key(b, "hll");
-			mlw_buf_reserve(b, 2 * MLW_HLL_M + 2);
-			mlw_buf_addc(b, '"');
-			for (k = 0; k < MLW_HLL_M; k++) {
-				mlw_buf_addc(b, hex[a->hll->reg[k] >> 4]);
-				mlw_buf_addc(b, hex[a->hll->reg[k] & 15]);
-			}
-			mlw_buf_addc(b, '"');
+			state_hll(b, "hll", a->hll);
 			mlw_jw_key(b, "ss");
 			mlw_jw_open(b, '[');
 			for (k = 0; k < a->ss->n; k++) {
@@ -1123,17 +1209,8 @@ merge_kll(struct mlw_dp *dp, struct acc *a, const struct mlw_json *doc,
 		goto out;
 	if (mlw_state_u64s(doc, cp, t.compactions, (size_t)h) < 0)
 		goto out;
-	if (a->kll == NULL) {
-		size_t i;
-
-		a->kll = xcalloc(1, sizeof *a->kll);
-		mlw_kll_init(a->kll, MLW_KLL_K, MLW_KLL_SEED);
-		for (i = 0; i < a->nvals; i++)
-			mlw_kll_add(a->kll, a->vals[i]);
-		free(a->vals);
-		a->vals = NULL;
-		a->nvals = a->vcap = 0;
-	}
+	if (a->kll == NULL)
+		to_kll(a, MLW_KLL_SEED);
 	mlw_kll_merge(a->kll, &t);
 	ok = 1;
 out:
@@ -1146,6 +1223,25 @@ unhex(int c)
 {
 	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
 	    c - 'a' + 10 : -1;
+}
+
+/* The registers written by state_hll at token t into h: 0 or -1. */
+static int
+read_hll(const struct mlw_json *doc, long t, struct mlw_hll *h)
+{
+	const char *p = doc->src + doc->tok[t].start;
+	size_t i;
+
+	if (doc->tok[t].type != MLW_JSTR || doc->tok[t].len != 2 * MLW_HLL_M + 2)
+		return -1;
+	for (i = 0; i < MLW_HLL_M; i++) {
+		int hi = unhex(p[1 + 2 * i]), lo = unhex(p[2 + 2 * i]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		h->reg[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
 }
 
 /* Add one state record (a field of a window) into a. */
@@ -1161,6 +1257,10 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 
 	if ((t = mlw_state_member(doc, "n")) >= 0) {
 		uint64_t had = a->type[T_NUM];
+
+		*why = "the values of the state before were cut short";
+		if (a->owed)
+			return -1;
 		double mn, mx;
 
 		*why = "expected records, n, types (5 counts) and counts "
@@ -1206,22 +1306,21 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 			if (merge_kll(dp, a, doc, (uint32_t)t) < 0)
 				return -1;
 		}
+		if ((t = mlw_state_member(doc, "nhll")) >= 0) {
+			static struct mlw_hll h;
+
+			*why = "nhll: expected 16384 registers in hexadecimal, "
+			    "with a kll";
+			if (a->nhll == NULL || read_hll(doc, t, &h) < 0)
+				return -1;
+			mlw_hll_merge(a->nhll, &h);
+		}
 		if ((t = mlw_state_member(doc, "hll")) >= 0) {
-			struct mlw_hll h;
-			const char *p = doc->src + doc->tok[t].start;
-			size_t i;
+			static struct mlw_hll h;
 
 			*why = "hll: expected 16384 registers in hexadecimal";
-			if (doc->tok[t].type != MLW_JSTR ||
-			    doc->tok[t].len != 2 * MLW_HLL_M + 2)
+			if (read_hll(doc, t, &h) < 0)
 				return -1;
-			for (i = 0; i < MLW_HLL_M; i++) {
-				int hi = unhex(p[1 + 2 * i]), lo = unhex(p[2 + 2 * i]);
-
-				if (hi < 0 || lo < 0)
-					return -1;
-				h.reg[i] = (uint8_t)(hi << 4 | lo);
-			}
 			if (a->hll == NULL)
 				to_sketch(dp, a);
 			mlw_hll_merge(a->hll, &h);
@@ -1239,9 +1338,22 @@ merge_record(struct mlw_dp *dp, struct win *w, size_t fi, struct acc *a,
 			keep_value(dp, a, d);
 			nv++;
 		}
+		/* the first record of a state announces the numbers; the
+		 * values may go on in the records after it */
 		*why = "values: expected as many as types counts numbers";
-		if (nnum != UINT64_MAX && nv != nnum)
-			return -1;
+		if (nnum != UINT64_MAX) {
+			if (nv > nnum)
+				return -1;
+			a->owed = nnum - nv;
+		} else {
+			if (nv > a->owed)
+				return -1;
+			a->owed -= nv;
+		}
+	} else if (nnum != UINT64_MAX && nnum > 0 &&
+	    mlw_state_member(doc, "kll") < 0) {
+		*why = "expected values or a kll for the numbers";
+		return -1;
 	}
 	if ((t = mlw_state_member(doc, "cats")) >= 0 ||
 	    (t = mlw_state_member(doc, "ss")) >= 0) {

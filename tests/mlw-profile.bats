@@ -79,14 +79,14 @@ member() {
 	run --separate-stderr mlw-profile --top 3 --quantiles 0.5,0.999,0 in.jsonl
 	[ "$status" -eq 0 ]
 	# np.quantile([1, 3], [0.5, 0.999, 0]) = 2, 2.998, 1
-	[ "$output" = '{"feature":"v","count":8,"missing":0,"missing_share":0,"n_number":2,"n_string":4,"n_bool":2,"n_object":0,"n_array":0,"min":1,"max":3,"mean":2,"std":1.4142135623730951,"zeros":0,"p50":2,"p99_9":2.998,"p00":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":5,"distinct_exact":true,"top":[{"value":"b","count":2},{"value":false,"count":1},{"value":true,"count":1}],"top_exact":true}' ]
+	[ "$output" = '{"feature":"v","count":8,"missing":0,"missing_share":0,"n_number":2,"n_string":4,"n_bool":2,"n_object":0,"n_array":0,"min":1,"max":3,"mean":2,"std":1.4142135623730951,"zeros":0,"p50":2,"p99_9":2.998,"p00":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":7,"distinct_exact":true,"top":[{"value":"b","count":2},{"value":false,"count":1},{"value":true,"count":1}],"top_exact":true}' ]
 }
 
 @test "hostile: one field with every JSON type, and a field always missing" {
 	printf '%s\n' '{"f":1,"g":null}' '{"f":"1"}' '{"f":true,"g":null}' '{"f":{"a":1}}' '{"f":[1]}' '{"f":null}' > in.jsonl
 	run --separate-stderr mlw-profile --fields f,g --quantiles 0.5 --top 1 in.jsonl
 	[ "$status" -eq 0 ]
-	[ "${lines[0]}" = '{"feature":"f","count":6,"missing":1,"missing_share":0.16666666666666666,"n_number":1,"n_string":1,"n_bool":1,"n_object":1,"n_array":1,"min":1,"max":1,"mean":1,"std":null,"zeros":0,"p50":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":2,"distinct_exact":true,"top":[{"value":true,"count":1}],"top_exact":true}' ]
+	[ "${lines[0]}" = '{"feature":"f","count":6,"missing":1,"missing_share":0.16666666666666666,"n_number":1,"n_string":1,"n_bool":1,"n_object":1,"n_array":1,"min":1,"max":1,"mean":1,"std":null,"zeros":0,"p50":1,"quantiles_exact":true,"quantile_rank_error":0,"distinct":3,"distinct_exact":true,"top":[{"value":true,"count":1}],"top_exact":true}' ]
 	[ "${lines[1]}" = '{"feature":"g","count":6,"missing":6,"missing_share":1,"n_number":0,"n_string":0,"n_bool":0,"n_object":0,"n_array":0,"min":null,"max":null,"mean":null,"std":null,"zeros":null,"p50":null,"quantiles_exact":true,"quantile_rank_error":null,"distinct":null,"distinct_exact":true,"top":[],"top_exact":true}' ]
 }
 
@@ -179,6 +179,32 @@ mlw-profile: 2 records rejected" ] || { echo "$stderr"; false; }
 	run --separate-stderr mlw-profile --fields x --quantiles 0,0.5 --top 0 a.jsonl
 	[ "$status" -eq 0 ]
 	# mean 1/3, std sqrt(1/3): python3 -c "import numpy as np; x = np.array([0, -0.0, 1]); print(repr(x.mean()), repr(x.std(ddof=1)))"
-	[ "$output" = '{"feature":"x","count":3,"missing":0,"missing_share":0,"n_number":3,"n_string":0,"n_bool":0,"n_object":0,"n_array":0,"min":-0,"max":1,"mean":0.3333333333333333,"std":0.5773502691896258,"zeros":2,"p00":0,"p50":0,"quantiles_exact":true,"quantile_rank_error":0,"distinct":null,"distinct_exact":true,"top":[],"top_exact":true}' ]
+	[ "$output" = '{"feature":"x","count":3,"missing":0,"missing_share":0,"n_number":3,"n_string":0,"n_bool":0,"n_object":0,"n_array":0,"min":-0,"max":1,"mean":0.3333333333333333,"std":0.5773502691896258,"zeros":2,"p00":0,"p50":0,"quantiles_exact":true,"quantile_rank_error":0,"distinct":2,"distinct_exact":true,"top":[],"top_exact":true}' ]
 	[ "$output" = "$(mlw-profile --fields x --quantiles 0,0.5 --top 0 b.jsonl)" ]
+}
+
+@test "distinct counts numbers too, as pandas' nunique: exact up to the cap, HyperLogLog beyond, merged exactly" {
+	# pandas.Series([1, 1.0, -0.0, 0, "1", 2], dtype=object).nunique() = 4
+	# (it reported null for numbers)
+	printf '%s\n' '{"x":1}' '{"x":1.0}' '{"x":-0}' '{"x":0}' '{"x":"1"}' '{"x":2}' > in.jsonl
+	run --separate-stderr mlw-profile in.jsonl
+	[[ "$output" == *'"distinct":4,"distinct_exact":true,'* ]]
+	# 150000 distinct numbers, 300000 values: past the 100000 kept exactly
+	awk 'BEGIN { for (i = 0; i < 300000; i++) printf "{\"x\":%d}\n", i % 150000 }' > big.jsonl
+	run --separate-stderr mlw-profile --fields x big.jsonl
+	[ "$status" -eq 0 ]
+	d=$(echo "$output" | sed 's/.*"distinct":\([0-9]*\),"distinct_exact":false.*/\1/')
+	# HyperLogLog with 2^14 registers: standard error 1.04/128 = 0.8%
+	[ "$d" -gt $((150000 * 976 / 1000)) ] && [ "$d" -lt $((150000 * 1024 / 1000)) ]
+	# two shards merge to the single pass, exact and sketched alike
+	head -n 1000 big.jsonl > s.jsonl
+	mlw-profile --fields x s.jsonl > one.jsonl
+	head -n 400 s.jsonl | mlw-profile --fields x --emit-state > p1
+	tail -n +401 s.jsonl | mlw-profile --fields x --emit-state > p2
+	mlw-profile --fields x --merge p1 p2 | cmp - one.jsonl
+	[[ "$(cat one.jsonl)" == *'"distinct":1000,"distinct_exact":true,'* ]]
+	head -n 200000 big.jsonl | mlw-profile --fields x --emit-state > q1
+	tail -n +200001 big.jsonl | mlw-profile --fields x --emit-state > q2
+	run --separate-stderr mlw-profile --fields x --merge q1 q2
+	[[ "$output" == *"\"distinct\":$d,\"distinct_exact\":false,"* ]]
 }

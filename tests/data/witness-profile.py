@@ -123,8 +123,12 @@ def stats(recs, path, window=""):
         out += ',"%s":%s' % (name, num(np.quantile(nums, q) if has else None))
     out += ',"quantiles_exact":true,"quantile_rank_error":%s' % (
         "0" if has else "null")
+    # distinct values, numbers and categories together, as pandas'
+    # nunique counts a float column (-0.0 and 0.0 one value) and an object
+    # one; unlike pandas (and Python's set), True and 1 are two values
+    nd = len(set(float(x) for x in nums)) + len(cats)
     out += ',"distinct":%s,"distinct_exact":true,"top":%s,"top_exact":true' % (
-        num(len(cats)) if cats else "null", top(cats))
+        num(nd) if nd else "null", top(cats))
     return out, vals, nums, cats
 
 
