@@ -185,6 +185,19 @@ main(int argc, char *argv[])
 			mlw_warnx("--where: %s", err);
 		mlw_usage_error(usage_text);
 	}
+	if (where) {
+		/* params and tags are strings: a number never equals one, so
+		 * such a filter selects nothing, silently */
+		static const char *const strs[] = { "params.", "tags." };
+		const char *f;
+
+		for (k = 0; k < 2; k++)
+			if ((f = mlw_expr_number_compare(rw.expr, strs[k])))
+				mlw_warnx("--where: %s is compared with a number, "
+				    "but %s are strings (compare with a string, "
+				    "as %s == \"0.01\")", f, k ? "tags" :
+				    "params", f);
+	}
 	if (sort && mlw_rsort_parse(&rsort, sort) < 0)
 		usage_bad("--sort", "a field", sort);
 

@@ -552,6 +552,32 @@ mlw_expr_free(struct mlw_expr *e)
 	free(e);
 }
 
+static const char *
+number_compare(const struct node *n, const char *prefix)
+{
+	size_t i, pl = strlen(prefix);
+	const char *r;
+
+	if (n->op >= N_LT && n->op <= N_NE && n->nkid == 2)
+		for (i = 0; i < 2; i++) {
+			const struct node *a = n->kid[i], *b = n->kid[1 - i];
+
+			if (a->op == N_PATH && b->op == N_NUM &&
+			    strncmp(a->path.text, prefix, pl) == 0)
+				return a->path.text;
+		}
+	for (i = 0; i < n->nkid; i++)
+		if ((r = number_compare(n->kid[i], prefix)) != NULL)
+			return r;
+	return NULL;
+}
+
+const char *
+mlw_expr_number_compare(const struct mlw_expr *e, const char *prefix)
+{
+	return number_compare(e->root, prefix);
+}
+
 const char *
 mlw_expr_source(const struct mlw_expr *e)
 {

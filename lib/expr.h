@@ -53,6 +53,12 @@ const char *mlw_expr_absent(const struct mlw_expr *e,
 int mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
     double *v);
 
+/* The first comparison of e (in reading order) between a field whose path
+ * text starts with prefix ("params.") and a number: that path as written,
+ * or NULL. For warnings where such fields are always strings. */
+const char *mlw_expr_number_compare(const struct mlw_expr *e,
+    const char *prefix);
+
 /* Append to b the template with each {path} replaced by that field of the
  * record (strings as they are, numbers in shortest form, a missing field as
  * nothing); {path:.3f} prints a number with 3 decimals, {path:.4g} with 4
