@@ -344,3 +344,14 @@ mlw-drift: 2 records rejected" ]
 	[ "${lines[0]}" = '{"feature":"k","method":"psi","statistic":0,"p_value":null,"threshold":0,"drift":false,"n":10,"missing":0,"ref_n":100}' ]
 	[ "${lines[1]}" = '{"drifted":0,"features":1,"share":0,"dataset_drift":false}' ]
 }
+
+@test "a --fields field the reference never has is fatal, as EXIT STATUS says; the TVD note says how Evidently seeds" {
+	run --separate-stderr mlw-drift --ref "$DATA/drift-ref.jsonl" --fields features.nope "$DATA/drift-cur.jsonl"
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-drift: $DATA/drift-ref.jsonl: field features.nope has no values in the reference" ]
+	command -v groff >/dev/null || skip "groff is not installed"
+	page=$(groff -mandoc -Tascii -P-cbou "$ROOT/man/mlw-drift.1" 2>/dev/null | tr -s ' \n' '  ')
+	[[ "$page" == *"EXIT STATUS"*"has no values for a field named by --fields"* ]]
+	# evidently/.../stattests/utils.py permutation_test: np.random.seed(0)
+	[[ "$page" == *"np.random.seed(0)"*"reproducible"* ]]
+}
