@@ -571,10 +571,8 @@ main(int argc, char *argv[])
 		if (c.alertmanager)
 			am_names_check(&c.rules[i]);
 	}
-	if (timefield && mlw_path_parse(&timepath, timefield) < 0) {
-		mlw_warnx("--time: invalid field path '%s'", timefield);
-		mlw_usage_error(usage_text);
-	}
+	if (timefield)
+		mlw_path_opt(&timepath, "--time", timefield, usage_text);
 	if (statefile) {
 		/* one run per state file at a time: overlapping cron runs
 		 * wait for each other instead of losing updates */

@@ -203,10 +203,7 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 static void
 path_opt(struct mlw_path *p, const char *name, const char *val)
 {
-	if (mlw_path_parse(p, val) < 0) {
-		mlw_warnx("%s: invalid path '%s'", name, val);
-		mlw_usage_error(usage_text);
-	}
+	mlw_path_opt(p, name, val, usage_text);
 }
 
 static void

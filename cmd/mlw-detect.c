@@ -247,10 +247,7 @@ main(int argc, char *argv[])
 		mlw_warnx("--field is required");
 		mlw_usage_error(usage_text);
 	}
-	if (mlw_path_parse(&field, fieldarg) < 0) {
-		mlw_warnx("--field: invalid field path '%s'", fieldarg);
-		mlw_usage_error(usage_text);
-	}
+	mlw_path_opt(&field, "--field", fieldarg, usage_text);
 	if (methodarg == NULL) {
 		mlw_warnx("--method is required");
 		mlw_usage_error(usage_text);
@@ -284,11 +281,7 @@ main(int argc, char *argv[])
 		if ((by = calloc(nby, sizeof *by)) == NULL)
 			mlw_fatal("out of memory");
 		for (i = 0; i < nby; i++)
-			if (mlw_path_parse(&by[i], bylist[i]) < 0) {
-				mlw_warnx("--by: invalid field path '%s'",
-				    bylist[i]);
-				mlw_usage_error(usage_text);
-			}
+			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
 	}
 	binary = mlw_det_binary(method);
 	nomit = method == MLW_DET_KSWIN ? 5 : 4;

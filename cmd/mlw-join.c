@@ -162,10 +162,7 @@ write_line(FILE *f, const char *path, const struct mlw_line *ln)
 static void
 path_opt(struct mlw_path *p, const char *name, const char *val)
 {
-	if (mlw_path_parse(p, val) < 0) {
-		mlw_warnx("%s: invalid field path '%s'", name, val);
-		mlw_usage_error(usage_text);
-	}
+	mlw_path_opt(p, name, val, usage_text);
 }
 
 int

@@ -294,13 +294,6 @@ options_hash(const struct ctx *c, const char *label, const char *pred,
 	return mlw_hash_u64(h, (uint64_t)c->bins);
 }
 
-static void
-bad(const char *what, const char *val)
-{
-	mlw_warnx("%s: %s, found '%s'", what, "invalid value", val);
-	mlw_usage_error(usage_text);
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -378,9 +371,8 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'b':
-			mlw_free_list(bylist, nby);
-			if ((bylist = mlw_split_list(optarg, &nby)) == NULL)
-				bad("--by", optarg);
+			bylist = mlw_list_opt("--by", optarg, bylist, &nby,
+			    usage_text);
 			break;
 		case 'h':
 			printf("usage: %s\n", usage_text);
@@ -434,12 +426,11 @@ main(int argc, char *argv[])
 		    c.emit ? "--emit-state" : "--merge");
 		mlw_usage_error(usage_text);
 	}
-	if (mlw_path_parse(&label, labelarg) < 0)
-		bad("--label", labelarg);
-	if (predarg && mlw_path_parse(&pred, predarg) < 0)
-		bad("--pred", predarg);
-	if (scorearg && mlw_path_parse(&score, scorearg) < 0)
-		bad("--score", scorearg);
+	mlw_path_opt(&label, "--label", labelarg, usage_text);
+	if (predarg)
+		mlw_path_opt(&pred, "--pred", predarg, usage_text);
+	if (scorearg)
+		mlw_path_opt(&score, "--score", scorearg, usage_text);
 	c.scores = scorearg != NULL;
 	if (nby) {
 		by = calloc(nby, sizeof *by);
@@ -448,8 +439,7 @@ main(int argc, char *argv[])
 		if (by == NULL || byseen == NULL || bybad == NULL)
 			mlw_fatal("out of memory");
 		for (i = 0; i < nby; i++)
-			if (mlw_path_parse(&by[i], bylist[i]) < 0)
-				bad("--by", bylist[i]);
+			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
 	}
 	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
 	mlw_wtab_set_destroy(tab, destroy);

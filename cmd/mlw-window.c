@@ -249,10 +249,8 @@ main(int argc, char *argv[])
 		    MLW_WINDOWS_PER_RECORD);
 		mlw_usage_error(usage_text);
 	}
-	if (timefield && mlw_path_parse(&timepath, timefield) < 0) {
-		mlw_warnx("--time: invalid field path '%s'", timefield);
-		mlw_usage_error(usage_text);
-	}
+	if (timefield)
+		mlw_path_opt(&timepath, "--time", timefield, usage_text);
 	mlw_wclock_init(&w.clock, size, slide, lateness);
 	w.clock.nonneg = w.count;
 	starts = malloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);

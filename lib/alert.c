@@ -88,8 +88,8 @@ mlw_rule_set(struct mlw_rule *r, const char *key, const char *val, char *err,
 		r->nby = n;
 		for (i = 0; i < n; i++)
 			if (mlw_path_parse(&r->by[i], l[i]) < 0) {
-				snprintf(err, errlen, "by: invalid field path '%s'",
-				    l[i]);
+				snprintf(err, errlen, "by: %s, found '%s'",
+				    MLW_PATH_EXPECTED, l[i]);
 				mlw_free_list(l, n);
 				return -1;
 			}

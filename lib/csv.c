@@ -12,6 +12,7 @@
 #include "json.h"
 #include "utf8.h"
 #include "num.h"
+#include "opt.h"
 #include "strmap.h"
 
 #define CHUNK (256u * 1024u)
@@ -1527,8 +1528,8 @@ to_csv(struct tocsv *tc, char **header, size_t nheader, char *const *files,
 			size_t j, e;
 
 			if (mlw_path_parse(&p, header[i]) < 0) {
-				snprintf(errout, errcap, "'%s' is not a path",
-				    header[i]);
+				snprintf(errout, errcap, "%s, found '%s'",
+				    MLW_PATH_EXPECTED, header[i]);
 				mlw_buf_free(&cb);
 				tocsv_free(tc);
 				return -1;

@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "jw.h"
 #include "num.h"
+#include "opt.h"
 #include "sketch.h"
 #include "state.h"
 #include "stats.h"
@@ -163,7 +164,7 @@ field_of(struct mlw_dp *dp, const char *text)
 	f = &dp->f[dp->nf];
 	memset(f, 0, sizeof *f);
 	if (mlw_path_parse(&f->path, text) < 0)
-		mlw_fatal("invalid field path '%s'", text);
+		mlw_fatal("--fields: %s, found '%s'", MLW_PATH_EXPECTED, text);
 	if (dp->has_ref) {
 		r = mlw_strmap_find(&dp->refnames, text, len);
 		f->ref = r >= 0 ? &dp->refs[r] : &dp->absent;

@@ -68,6 +68,16 @@ mlw_split_list(const char *s, size_t *np)
 }
 
 void
+mlw_path_opt(struct mlw_path *p, const char *opt, const char *val,
+    const char *usage)
+{
+	if (mlw_path_parse(p, val) < 0) {
+		mlw_warnx("%s: %s, found '%s'", opt, MLW_PATH_EXPECTED, val);
+		mlw_usage_error(usage);
+	}
+}
+
+void
 mlw_free_list(char **list, size_t n)
 {
 	size_t i;

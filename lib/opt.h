@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "json.h"
+
 #define MLW_VERSION "0.1.0"
 
 /* Print one line of usage (the first line of usage, then "... (see PROG
@@ -17,6 +19,16 @@ _Noreturn void mlw_version(void);
  * are an error (NULL). */
 char **mlw_split_list(const char *s, size_t *n);
 void mlw_free_list(char **list, size_t n);
+
+/* What a path must be, for messages about one that is not:
+ * "OPT: expected a field path (...), found 'VALUE'". */
+#define MLW_PATH_EXPECTED \
+	"expected a field path (member names joined by dots, none empty)"
+/* Parse the value val of option opt as a path into p, or print the one
+ * message every program gives for a bad path and the usage line, and exit
+ * 2. */
+void mlw_path_opt(struct mlw_path *p, const char *opt, const char *val,
+    const char *usage);
 
 /* The options every program has, as getopt_long values (far above any
  * character): --rejects FILE, --strict, --version; and --max-keys N of the

@@ -170,7 +170,7 @@ add_feature(struct builder *b, const char *text)
 	f = &p->f[p->nf];
 	memset(f, 0, sizeof *f);
 	if (mlw_path_parse(&f->path, text) < 0)
-		mlw_fatal("invalid field path '%s'", text);
+		mlw_fatal("--fields: %s, found '%s'", MLW_PATH_EXPECTED, text);
 	if (in_list(b->o->categorical, b->o->ncategorical, text)) {
 		f->categorical = f->numcats = f->typed = 1;
 	}

@@ -9,6 +9,7 @@
 #include "jw.h"
 #include "key.h"
 #include "num.h"
+#include "opt.h"
 #include "times.h"
 #include "utf8.h"
 
@@ -115,7 +116,7 @@ mlw_report_new(const struct mlw_report_opts *o)
 	if (r->o.width <= 0)
 		r->o.width = 80;
 	if (o->value && mlw_path_parse(&r->vpath, o->value) < 0)
-		mlw_fatal("--value: invalid field path '%s'", o->value);
+		mlw_fatal("--value: %s, found '%s'", MLW_PATH_EXPECTED, o->value);
 	if (o->nseries) {
 		r->spath = calloc(o->nseries, sizeof *r->spath);
 		r->sfound = calloc(o->nseries, 1);
@@ -123,8 +124,8 @@ mlw_report_new(const struct mlw_report_opts *o)
 			mlw_fatal("out of memory");
 		for (i = 0; i < o->nseries; i++)
 			if (mlw_path_parse(&r->spath[i], o->series[i]) < 0)
-				mlw_fatal("--series: invalid field path '%s'",
-				    o->series[i]);
+				mlw_fatal("--series: %s, found '%s'",
+				    MLW_PATH_EXPECTED, o->series[i]);
 	}
 	return r;
 }

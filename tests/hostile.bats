@@ -392,3 +392,29 @@ ${p%% *}: 3 values NaN or Infinity read as missing" ]
 	[ "$status" -eq 1 ]
 	[[ "$stderr" == "mlw-profile: odd.jsonl:2: invalid JSON at column 6: expected a value, found 'N'"* ]]
 }
+
+@test "one message for a bad path, naming the option and the value, in every program" {
+	# it was "invalid value", "invalid path", "invalid field path" or none
+	for c in "mlw-window --time a..b --size 1h" "mlw-alert --name a --when x>1 --time a..b" \
+	    "mlw-metrics --task binary --label a..b --pred p" "mlw-metrics --task binary --label y --pred p --by a..b" \
+	    "mlw-bias --group a..b --label y --pred p" "mlw-join --key a..b --labels /dev/null" \
+	    "mlw-detect --field a..b --method adwin" "mlw-detect --field x --method adwin --by a..b"; do
+		run --separate-stderr $c /dev/null
+		[ "$status" -eq 2 ]
+		opt=$(echo "$c" | sed 's/.*\(--[a-z]*\) a\.\.b.*/\1/')
+		[ "${stderr%%$'\n'*}" = "${c%% *}: $opt: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
+	done
+	for c in "mlw-profile --fields x,a..b" "mlw-psi --ref $DATA/ref.jsonl --fields a..b" "mlw-report --value a..b"; do
+		run --separate-stderr $c /dev/null
+		[ "$status" -eq 2 ]
+		opt=$(echo "$c" | sed 's/.*\(--[a-z]*\) [a-z,]*a\.\.b.*/\1/')
+		[ "${stderr%%$'\n'*}" = "${c%% *}: $opt: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
+	done
+	printf 'rule r\n    when x > 1\n    by a..b\n' > r.rules
+	run --separate-stderr mlw-alert --rules r.rules /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: r.rules:3: by: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
+	run --separate-stderr mlw-csv --to-csv --header a..b /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-csv: --header: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
+}

@@ -227,7 +227,7 @@ usage: mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME] ... (s
 usage: mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME] ... (see mlw-join --help)" ]
 	run --separate-stderr mlw-join --key 'a..b' --labels l.jsonl
 	[ "$status" -eq 2 ]
-	[ "${stderr%%$'\n'*}" = "mlw-join: --key: invalid field path 'a..b'" ]
+	[ "${stderr%%$'\n'*}" = "mlw-join: --key: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
 	run --separate-stderr mlw-join --key id --labels l.jsonl --as ''
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-join: --as: expected a member name in UTF-8, found ''" ]
