@@ -5,9 +5,9 @@
  * follow River's source (river/drift/page_hinkley.py, cusum.py, adwin.py
  * and adwin_c.pyx, binary/ddm.py, eddm.py, hddm_a.py, hddm_w.py, kswin.py)
  * operation for operation, so that the same stream gives the same
- * detections, with two documented exceptions: KSWIN draws its sample with
- * splitmix64 instead of Python's Mersenne Twister, and its KS p-value is
- * computed here (see ks_equal()). River resets a detector at the update
+ * detections, with one documented exception: KSWIN draws its sample with
+ * splitmix64 instead of Python's Mersenne Twister (its KS test is SciPy's,
+ * mlw_ks_2samp()). River resets a detector at the update
  * after a drift; we reset right after it, which gives the same results.
  */
 #include <math.h>
@@ -16,6 +16,8 @@
 
 #include "detect.h"
 #include "diag.h"
+#include "stats.h"
+#include "stattest.h"
 
 /* River's stats.Mean: n += 1; m += (1/n) (x - m). */
 struct mean { double n, m; };
@@ -814,72 +816,6 @@ uniform_below(uint64_t *s, uint64_t n)
 	return x % n;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-/*
- * The two-sided two-sample Kolmogorov-Smirnov test of a and b, n values
- * each (sorted here in place). D = h/n with h the largest difference of
- * the counts of a and b at or below any value. The p-value
- * P(D_{n,n} >= h/n) is exact, as scipy.stats.ks_2samp's method "exact"
- * computes it for equal sizes (Hodges 1957):
- *   P = 2 sum_{j>=1} (-1)^(j-1) C(2n, n - jh) / C(2n, n),
- * evaluated innermost term first as A_0 (1 - A_1 (1 - A_2 (...))), each
- * A_k = prod_{i<h} (n - kh - i) / (n + kh + i + 1). Rounding can take it
- * just above 1 when the true value is 1 (h = 1): scipy then falls back to
- * its asymptotic distribution, which is 1 there too; we clip to 1. Should
- * the sum be NaN or negative, the asymptotic Kolmogorov series
- *   Q(lambda) = 2 sum_{j>=1} (-1)^(j-1) exp(-2 j^2 lambda^2),
- *   lambda = D sqrt(n/2)
- * is used instead. The result is clipped to [0, 1].
- * (To be replaced by mlw_ks_2samp() of lib/stattest.c once it exists.)
- */
-static double
-ks_equal(double *a, double *b, long long n, double *dout)
-{
-	long long i = 0, j = 0, h = 0, k, q;
-	double p = 0, p1, lam;
-
-	qsort(a, (size_t)n, sizeof *a, cmp_double);
-	qsort(b, (size_t)n, sizeof *b, cmp_double);
-	while (i < n && j < n) {
-		double v = a[i] < b[j] ? a[i] : b[j];
-
-		while (i < n && a[i] == v)
-			i++;
-		while (j < n && b[j] == v)
-			j++;
-		if (i - j > h)
-			h = i - j;
-		if (j - i > h)
-			h = j - i;
-	}
-	*dout = (double)h / (double)n;
-	if (h == 0)
-		return 1.0;
-	for (k = n / h; k >= 0; k--) {
-		p1 = 1.0;
-		for (q = 0; q < h; q++)
-			p1 = (double)(n - k * h - q) * p1 /
-			    (double)(n + k * h + q + 1);
-		p = p1 * (1.0 - p);
-	}
-	p *= 2;
-	if (!(p >= 0)) {
-		lam = *dout * sqrt((double)n / 2);
-		p = 0;
-		for (k = 1; k <= 100; k++)
-			p += (k % 2 ? 2 : -2) * exp(-2.0 * (double)(k * k) *
-			    lam * lam);
-	}
-	return p < 0 ? 0 : p > 1 ? 1 : p;
-}
-
 /*
  * KSWIN (River drift.KSWIN, Raab et al. 2020). A sliding window of the
  * last window_size values; once full, on every value: R is the newest
@@ -893,6 +829,7 @@ static enum mlw_det_result
 kswin_update(struct mlw_det *d, double x, double *stat, double *pv)
 {
 	long long ws = d->o.window_size, r = d->o.stat_size, m = ws - r, i, j, t;
+	struct mlw_test t2;
 	double dd, p;
 
 	if (d->u.ks.len < ws)
@@ -914,7 +851,12 @@ kswin_update(struct mlw_det *d, double x, double *stat, double *pv)
 		d->a[i] = d->buf[(d->u.ks.head + d->idx[i]) % ws];
 		d->b[i] = d->buf[(d->u.ks.head + m + i) % ws];
 	}
-	p = ks_equal(d->a, d->b, r, &dd);
+	/* River: scipy.stats.ks_2samp(W, R, method="auto") */
+	mlw_sort_doubles(d->a, (size_t)r);
+	mlw_sort_doubles(d->b, (size_t)r);
+	t2 = mlw_ks_2samp(d->a, (size_t)r, d->b, (size_t)r);
+	dd = t2.stat;
+	p = t2.p;
 	*stat = dd;
 	*pv = p;
 	if (p <= d->o.alpha && dd > 0.1)
