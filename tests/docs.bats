@@ -97,3 +97,42 @@ load helpers
 	[ "$stderr" = "" ]
 	[[ "${lines[0]}" == '{"alert":"dataset-drift","status":"firing",'* ]]
 }
+
+@test "the README's cron recipes fail loudly, post each alert, and feed the report its bar charts" {
+	# the recipe, with its paths moved here and a curl that records its
+	# calls and fails when told to (the real Alertmanager is in
+	# mlw-alert.bats)
+	sed -n '/^# \/usr\/local\/bin\/model-drift-hourly/,/^```$/p' "$ROOT/README.md" | sed '$d' |
+	    sed "s|/srv/model/train.profile|$T/train.profile|; s|/var/lib/mlw|$T/lib|g; s|/etc/mlw/drift.rules|$T/drift.rules|" > drift.sh
+	sed -n '/^# \/usr\/local\/bin\/model-report/,/^```$/p' "$ROOT/README.md" | sed '$d' |
+	    sed "s|/var/lib/mlw|$T/lib|g; s|/etc/mlw/drift.rules|$T/drift.rules|; s|/srv/www/model|$T|; s|/var/lib/node_exporter/textfile|$T|" > report.sh
+	sed -n '/^rule drift$/,/^```$/p' "$ROOT/README.md" | sed '$d' > drift.rules
+	grep -q pipefail drift.sh
+	mkdir lib fake
+	printf '#!/bin/sh\necho "$*" >> %s/curl.log\n[ -z "$CURL_FAIL" ] || { echo "curl: (22) The requested URL returned error: 400" >&2; exit 22; }\n' "$T" > fake/curl
+	chmod +x fake/curl
+	gen --reference -n 5000 > train.jsonl
+	mlw-psi --ref train.jsonl --fields features.age,features.country --save-ref train.profile
+	gen -n 14400 --drift-at 3600 --drift 2 > hour.jsonl
+	# a missing log: the job fails, and says which file (without pipefail
+	# it exited 0)
+	run --separate-stderr env PATH="$T/fake:$PATH" bash drift.sh "$T/nope.jsonl"
+	[ "$status" -ne 0 ]
+	[[ "$stderr" == *"nope.jsonl: No such file or directory"* ]]
+	# two runs: the second hour fires (for 2), one post per alert
+	run --separate-stderr env PATH="$T/fake:$PATH" bash drift.sh hour.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(grep -c 'api/v2/alerts' curl.log)" -ge 1 ]
+	[[ "$(head -1 curl.log)" == "-fsS -H Content-Type: application/json --data [{\"labels\":{\"alertname\":\"drift\",\"severity\":\"warning\",\"feature\":\"features.age\"}"* ]]
+	# an alert Alertmanager refuses makes the job fail (curl -s exited 0)
+	: > curl.log
+	rm -f lib/drift.state
+	run --separate-stderr env PATH="$T/fake:$PATH" CURL_FAIL=1 bash drift.sh hour.jsonl
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"curl: (22)"* ]]
+	# the report: PSI records with bins, so the HTML has its bar charts
+	run --separate-stderr bash report.sh
+	[ "$status" -eq 0 ]
+	grep -q '<rect class="ref"' report.html
+	grep -q '^mlw_' mlw.prom
+}
