@@ -16,6 +16,12 @@ valid(const char *s)
 	return mlw_json_parse(&doc, s, strlen(s)) == 0;
 }
 
+static int
+nf(const char *s)
+{
+	return mlw_json_parse_nonfinite(&doc, s, strlen(s));
+}
+
 static long
 get(const char *s, const char *path)
 {
@@ -239,14 +245,14 @@ main(void)
 		    doc.tok[a + 4].nonfinite, "Infinity and -Infinity in an array");
 		ok(c > 0 && doc.tok[c].type == MLW_JSTR && !doc.tok[c].nonfinite,
 		    "the string \"NaN\" is a string");
-		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":NaNx}", 10) < 0 &&
-		    mlw_json_parse_nonfinite(&doc, "{\"a\":1Infinity}", 15) < 0 &&
-		    mlw_json_parse_nonfinite(&doc, "{\"a\":Nan}", 9) < 0,
+		ok(nf("{\"a\":NaNx}") < 0 &&
+		    nf("{\"a\":1Infinity}") < 0 &&
+		    nf("{\"a\":Nan}") < 0,
 		    "NaNx, 1Infinity and Nan are not JSON");
-		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":1}", 7) == 0 &&
+		ok(nf("{\"a\":1}") == 0 &&
 		    doc.nnonfinite == 0 && !doc.tok[2].nonfinite,
 		    "a plain record parses as before");
-		ok(mlw_json_parse_nonfinite(&doc, "{\"a\":NaN,\"b\":tru}", 19) < 0 &&
+		ok(nf("{\"a\":NaN,\"b\":tru}") < 0 &&
 		    strstr(doc.err, "column 14") != NULL,
 		    "another error is found at its column: %s", doc.err);
 	}
