@@ -29,7 +29,8 @@ static const char usage_text[] =
     "                 [--summary TEMPLATE] | --rules FILE) [--state FILE]\n"
     "                 [--format records|alertmanager] [--exec CMD]\n"
     "                 [--exec-timeout DUR] [--repeat DUR] [--pass] [--time FIELD]\n"
-    "                 [--now TIME] [--strict] [--rejects FILE] [FILE ...]";
+    "                 [--now TIME] [--max-keys N] [--strict] [--rejects FILE]\n"
+    "                 [FILE ...]";
 
 extern char **environ;
 
@@ -405,6 +406,7 @@ main(int argc, char *argv[])
 		{ "for", required_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
+		MLW_MAX_KEYS_OPTION,
 		{ "keep-firing-for", required_argument, NULL, 'k' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, 'n' },

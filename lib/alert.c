@@ -362,9 +362,9 @@ instkey(struct mlw_buf *b, const struct mlw_rule *r, char *const *val)
 	size_t i;
 
 	b->len = 0;
-	mlw_buf_adds(b, r->name);
-	for (i = 0; i < r->nby; i++)    /* quoted: no value can hold a */
-		mlw_jw_str(b, val[i], strlen(val[i]));  /* separator */
+	mlw_jw_str(b, r->name, strlen(r->name));  /* quoted: no name or */
+	for (i = 0; i < r->nby; i++)              /* value holds a separator */
+		mlw_jw_str(b, val[i], strlen(val[i]));
 }
 
 struct mlw_ainst *
@@ -377,6 +377,20 @@ mlw_alerts_get(struct mlw_alerts *a, size_t ri, const struct mlw_rule *rules,
 	struct mlw_ainst *in;
 
 	instkey(&kb, r, val);
+	if (mlw_strmap_find(&a->keys, kb.p, kb.len) < 0 &&
+	    a->keys.n >= mlw_key_max()) {
+		struct mlw_buf d = { 0 };
+
+		for (i = 0; i < r->nby; i++) {
+			mlw_buf_adds(&d, i ? "," : "");
+			mlw_buf_adds(&d, r->by[i].text);
+			mlw_buf_addc(&d, '=');
+			mlw_buf_adds(&d, val[i]);
+		}
+		mlw_buf_addc(&d, '\0');
+		mlw_fatal("more than %zu alerts (the limit of --max-keys): rule "
+		    "%s, %s, did not fit", mlw_key_max(), r->name, d.p);
+	}
 	idx = mlw_strmap_add(&a->keys, kb.p, kb.len);
 	if (idx < a->keys.n - 1 || (a->cap > idx && a->inst[idx].val))
 		return &a->inst[idx];

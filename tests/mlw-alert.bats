@@ -402,3 +402,11 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	[ "$status" -eq 0 ]
 	[ "$output" = "" ]
 }
+
+@test "--max-keys: an alert past the limit is an error that names its rule and values" {
+	printf '%s\n' '{"k":"a","x":2}' '{"k":"b","x":2}' > in.jsonl
+	run --separate-stderr mlw-alert --name r --when 'x > 1' --by k --max-keys 1 --now 2026-11-01T00:00:00Z in.jsonl
+	[ "$status" -eq 2 ]
+	[ "${lines[0]}" = '{"alert":"r","status":"firing","severity":"warning","labels":{"k":"a"},"value":2,"starts_at":"2026-11-01T00:00:00Z"}' ]
+	[ "$stderr" = "mlw-alert: more than 1 alerts (the limit of --max-keys): rule r, k=b, did not fit" ]
+}
