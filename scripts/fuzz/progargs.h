@@ -37,7 +37,7 @@ static const struct progargs {
 	{ "mlw-join", "--key id --labels @IN --strict --rejects @out-rej @preds.jsonl" },
 
 	{ "mlw-metrics", "--task binary --label label --score score @IN" },
-	{ "mlw-metrics", "--task binary --label y --pred p --by g --positive yes @IN" },
+	{ "mlw-metrics", "--task binary --label y --pred p --by g,h --max-keys 5 --positive yes @IN" },
 	{ "mlw-metrics", "--task multiclass --label label --pred pred @IN" },
 	{ "mlw-metrics", "--task regression --label label --pred pred --by window_start @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --threshold 0.3 --auc-bins 10 --strict @IN" },
@@ -77,14 +77,14 @@ static const struct progargs {
 	{ "mlw-window", "--time ts --size 1h --idle 1s @IN" },
 
 	{ "mlw-csv", "@IN" },
-	{ "mlw-csv", "--strict @IN" },
+	{ "mlw-csv", "--strict --skip-lines 1 @IN" },
 	{ "mlw-csv", "--delimiter ; --header a,b.c,d,e --types a=string --types d=json @IN" },
 	{ "mlw-csv", "--delimiter tab --types b=bool --rejects @out-rej @IN" },
 	{ "mlw-csv", "--to-csv @IN" },
 	{ "mlw-csv", "--to-csv --crlf --delimiter \\t --header f.x,f.c --strict @IN" },
 
 	{ "mlw-detect", "--field x --method page-hinkley @IN" },
-	{ "mlw-detect", "--field x --method page-hinkley --mode both --threshold 5 --alpha 0.99 --by k --all @IN" },
+	{ "mlw-detect", "--field x --method page-hinkley --mode both --threshold 5 --alpha 0.99 --by k,j --max-keys 4 --all @IN" },
 	{ "mlw-detect", "--field x --method cusum --k 0.5 --h 4 --by k @IN" },
 	{ "mlw-detect", "--field x --method adwin --delta 0.01 --clock 1 --max-buckets 3 --all @IN" },
 	{ "mlw-detect", "--field x --method ddm --warm-start 10 @IN" },
