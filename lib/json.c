@@ -470,6 +470,8 @@ mlw_json_parse_nonfinite(struct mlw_json *doc, const char *s, size_t len)
 
 	if (mlw_json_parse(doc, s, len) == 0)
 		return 0;
+	if (len == 0)           /* nothing to patch (and no scratch yet) */
+		return -1;
 	if (len > doc->scratchcap) {
 		char *p = realloc(doc->scratch, len);
 
