@@ -4,6 +4,30 @@
 
 load helpers
 
+# alertmanager_start N: a real Alertmanager on loopback (port from the
+# test's pid, plus N), or skip; teardown stops it whatever the test did
+alertmanager_start() {
+	am=$(command -v prometheus-alertmanager || command -v alertmanager || true)
+	[ -n "$am" ] || skip "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
+	command -v curl >/dev/null || skip "curl is not installed"
+	port=$((20000 + ($$ + $1) % 20000))
+	printf 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n' > am.yml
+	"$am" --config.file=am.yml --storage.path=data --web.listen-address=127.0.0.1:$port \
+	    --cluster.listen-address= > am.log 2>&1 &
+	ampid=$!
+	for i in $(seq 1 100); do
+		curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+}
+
+teardown() {
+	if [ -n "${ampid:-}" ]; then
+		kill "$ampid" 2>/dev/null
+		wait "$ampid" 2>/dev/null || true
+	fi
+}
+
 # series FEATURE V1 V2 ...: one PSI record per hour from 2026-11-01T00:00Z
 series() {
 	f=$1; shift
@@ -224,43 +248,19 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 }
 
 @test "a real Alertmanager accepts --format alertmanager output" {
-	am=$(command -v prometheus-alertmanager || command -v alertmanager || true)
-	[ -n "$am" ] || skip "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
-	command -v curl >/dev/null || skip "curl is not installed"
-	port=$((20000 + $$ % 20000))
-	printf 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n' > am.yml
-	"$am" --config.file=am.yml --storage.path=data --web.listen-address=127.0.0.1:$port \
-	    --cluster.listen-address= > am.log 2>&1 &
-	ampid=$!
-	for i in $(seq 1 100); do
-		curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	alertmanager_start 0
 	now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 	echo '{"feature":"features.age","psi":0.4}' |
 	    mlw-alert --format alertmanager --now "$now" --name drift --when 'psi > 0.2' --by feature --summary 'PSI {psi}' > alerts.json
 	curl -sf -H 'Content-Type: application/json' --data @alerts.json "http://127.0.0.1:$port/api/v2/alerts"
 	got=$(curl -sf "http://127.0.0.1:$port/api/v2/alerts")
-	kill "$ampid"
-	wait "$ampid" || true
 	[[ "$got" == *'"alertname":"drift"'* ]]
 	[[ "$got" == *'"feature":"features.age"'* ]]
 	[[ "$got" == *'"summary":"PSI 0.4"'* ]]
 }
 
 @test "a real Alertmanager: alerts grouped by a dotted path are accepted, listed and resolved" {
-	am=$(command -v prometheus-alertmanager || command -v alertmanager || true)
-	[ -n "$am" ] || skip "prometheus-alertmanager is not installed (apt-get install prometheus-alertmanager)"
-	command -v curl >/dev/null || skip "curl is not installed"
-	port=$((20000 + ($$ + 7) % 20000))
-	printf 'route:\n  receiver: "null"\nreceivers:\n  - name: "null"\n' > am.yml
-	"$am" --config.file=am.yml --storage.path=data --web.listen-address=127.0.0.1:$port \
-	    --cluster.listen-address= > am.log 2>&1 &
-	ampid=$!
-	for i in $(seq 1 100); do
-		curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	alertmanager_start 7
 	url="http://127.0.0.1:$port/api/v2/alerts"
 	# what mlw-alert sent before: Alertmanager 0.25 answers HTTP 400
 	# "invalid label set: invalid name \"features.country\"" and the alert
@@ -289,8 +289,6 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	curl -fsS -H 'Content-Type: application/json' --data @res.json "$url"
 	sleep 1
 	active=$(curl -fsS "$url?active=true&silenced=false&inhibited=false&unprocessed=false")
-	kill "$ampid"
-	wait "$ampid" || true
 	[[ "$active" == *'"features_country":"FR"'* ]]
 	[[ "$active" != *'"features_country":"DE"'* ]]
 }
