@@ -11,7 +11,7 @@
 #include "opt.h"
 #include "tlog.h"
 #include "track.h"
-#include "wrap.h"
+#include "child.h"
 
 static const char usage_text[] =
     "mlw-track [--store FILE] [--experiment NAME] [--run-name NAME]\n"
@@ -76,7 +76,7 @@ main(int argc, char *argv[])
 	struct list params = { 0 }, tags = { 0 }, pfields = { 0 }, tfields = { 0 };
 	struct mlw_tstart st;
 	struct mlw_tlog t;
-	struct mlw_wrap w;
+	struct mlw_child w;
 	struct mlw_buf b = { 0 };
 	const char *store = NULL, *env[5], *why;
 	char id[MLW_RUN_ID_LEN + 1];
@@ -154,9 +154,9 @@ main(int argc, char *argv[])
 	env[2] = "MLW_STORE";
 	env[3] = store;
 	env[4] = NULL;
-	mlw_wrap_start(&w, filter ? NULL : argv, fd, env);
-	mlw_wrap_pump(&w, mlw_tlog_line, &t);
-	mlw_wrap_wait(&w);
+	mlw_child_start(&w, filter ? NULL : argv, fd, env);
+	mlw_child_pump(&w, mlw_tlog_line, &t);
+	mlw_child_wait(&w);
 
 	/* the run ends */
 	mlw_tlog_run_end(&b, id, &w, st.start, mlw_tlog_now());
@@ -175,8 +175,8 @@ main(int argc, char *argv[])
 	if (filter) {
 		if (failed)
 			return MLW_EXIT_FATAL;
-		if (mlw_wrap_received())
-			mlw_die_by(mlw_wrap_received());
+		if (mlw_child_received())
+			mlw_die_by(mlw_child_received());
 		return rc;
 	}
 	return failed && w.code == 0 ? MLW_EXIT_FATAL : w.code;

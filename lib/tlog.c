@@ -141,13 +141,13 @@ mlw_tlog_run_start(struct mlw_buf *b, const char *id,
 }
 
 void
-mlw_tlog_run_end(struct mlw_buf *b, const char *id, const struct mlw_wrap *w,
+mlw_tlog_run_end(struct mlw_buf *b, const char *id, const struct mlw_child *w,
     int64_t start, int64_t end)
 {
-	int sig = mlw_wrap_signal(w);
+	int sig = mlw_child_signal(w);
 
 	mlw_trec_begin(b, "run_end", id);
-	str_member(b, "status", mlw_wrap_status(w));
+	str_member(b, "status", mlw_child_status(w));
 	mlw_jw_key(b, "end_time");
 	mlw_jw_time(b, end);
 	mlw_jw_key(b, "duration");

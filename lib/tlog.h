@@ -13,7 +13,7 @@
 #include "jw.h"
 #include "strmap.h"
 #include "track.h"
-#include "wrap.h"
+#include "child.h"
 
 /* What the run_start record says beyond the machine it runs on. */
 struct mlw_tstart {
@@ -55,11 +55,11 @@ int64_t mlw_tlog_now(void);
 void mlw_tlog_run_start(struct mlw_buf *b, const char *id,
     const struct mlw_tstart *s);
 /* Write to b (emptied first) the run_end record of run id, which started
- * at start and ends now (end, ns) as w says: status (mlw_wrap_status),
+ * at start and ends now (end, ns) as w says: status (mlw_child_status),
  * end_time, duration (s), exit_code (when the command exited), signal and
  * signal_name (when it has one). */
 void mlw_tlog_run_end(struct mlw_buf *b, const char *id,
-    const struct mlw_wrap *w, int64_t start, int64_t end);
+    const struct mlw_child *w, int64_t start, int64_t end);
 
 /* Start logging run id into the store open at fd (named store in
  * messages); src names the lines in messages; members named in
@@ -68,7 +68,7 @@ void mlw_tlog_run_end(struct mlw_buf *b, const char *id,
 void mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
     const char *id, const char *src, char *const *param_fields,
     size_t nparam_fields, char *const *tag_fields, size_t ntag_fields);
-/* A mlw_wrap_line_fn, arg a struct mlw_tlog: log one line. A line that is
+/* A mlw_child_line_fn, arg a struct mlw_tlog: log one line. A line that is
  * a JSON object (after blanks; NaN, -NaN, Infinity and -Infinity
  * accepted where a value stands, as Python writes them: a metric logged
  * as null, a param left out, a step bad; all reported) gives a record per member: a param

@@ -17,7 +17,7 @@
 #include "key.h"
 #include "num.h"
 #include "times.h"
-#include "wrap.h"
+#include "child.h"
 #include "xalloc.h"
 
 /* ---- appending ---- */
@@ -86,8 +86,8 @@ lock(int fd, short type)
 	fl.l_len = 0;
 	while (fcntl(fd, F_SETLKW, &fl) < 0) {
 		/* waiting for another writer: a SIGTERM or SIGINT caught
-		 * (mlw_wrap_start) ends the wait */
-		if (errno == EINTR && !mlw_wrap_received())
+		 * (mlw_child_start) ends the wait */
+		if (errno == EINTR && !mlw_child_received())
 			continue;
 		if (errno == EINTR)
 			return -1;
@@ -126,7 +126,7 @@ mlw_store_append(int fd, const char *p, size_t len)
 		ssize_t k = write(fd, w, n);
 
 		if (k < 0) {
-			if (errno == EINTR && !mlw_wrap_received())
+			if (errno == EINTR && !mlw_child_received())
 				continue;
 			rc = -1;
 			e = errno;

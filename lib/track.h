@@ -73,7 +73,7 @@ int mlw_store_open(const char *path);
  * written by concurrent processes never interleave. When the file does not
  * end with a LF (a torn last line), a LF is written first so the new
  * records stay whole. 0, or -1 with errno set (EINTR: a write or the
- * wait for the lock was interrupted by a signal mlw_wrap_received()). */
+ * wait for the lock was interrupted by a signal mlw_child_received()). */
 int mlw_store_append(int fd, const char *p, size_t len);
 
 /* Write a fresh run id (MLW_RUN_ID_LEN hex digits and a NUL) to out: from

@@ -1,5 +1,5 @@
 /* Unit tests of lib/runs.c (selecting, sorting, the best run), lib/tlog.c
- * (output lines into store records) and lib/wrap.c (status, names). */
+ * (output lines into store records) and lib/child.c (status, names). */
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +10,7 @@
 #include "runs.h"
 #include "tlog.h"
 #include "track.h"
-#include "wrap.h"
+#include "child.h"
 
 static const char store[] =
     "{\"mlw\":\"run_start\",\"run_id\":\"aa01\",\"run_name\":\"a\","
@@ -82,7 +82,7 @@ main(void)
 	struct mlw_rsort s;
 	struct mlw_ritem *it;
 	struct mlw_tlog t;
-	struct mlw_wrap wr;
+	struct mlw_child wr;
 	char err[256], why[256], line[128];
 	int fd, rc;
 
@@ -193,14 +193,14 @@ main(void)
 	/* run status */
 	memset(&wr, 0, sizeof wr);
 	wr.exited = 1;
-	ok(strcmp(mlw_wrap_status(&wr), "FINISHED") == 0, "exit 0: FINISHED");
+	ok(strcmp(mlw_child_status(&wr), "FINISHED") == 0, "exit 0: FINISHED");
 	wr.code = 3;
-	ok(strcmp(mlw_wrap_status(&wr), "FAILED") == 0, "exit 3: FAILED");
+	ok(strcmp(mlw_child_status(&wr), "FAILED") == 0, "exit 3: FAILED");
 	wr.got = SIGINT;
-	ok(strcmp(mlw_wrap_status(&wr), "KILLED") == 0 &&
-	    mlw_wrap_signal(&wr) == SIGINT, "a signal received: KILLED");
+	ok(strcmp(mlw_child_status(&wr), "KILLED") == 0 &&
+	    mlw_child_signal(&wr) == SIGINT, "a signal received: KILLED");
 	wr.sig = SIGTERM;
-	ok(mlw_wrap_signal(&wr) == SIGTERM, "the command's signal first");
+	ok(mlw_child_signal(&wr) == SIGTERM, "the command's signal first");
 	ok(strcmp(mlw_signame(SIGTERM), "SIGTERM") == 0 &&
 	    mlw_signame(0) == NULL, "signal names");
 

@@ -1,4 +1,4 @@
-#include "wrap.h"
+#include "child.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -62,7 +62,7 @@ exec_child(char *const argv[], int out, int close_fd,
 }
 
 void
-mlw_wrap_start(struct mlw_wrap *w, char *const argv[], int close_fd,
+mlw_child_start(struct mlw_child *w, char *const argv[], int close_fd,
     const char *const env[])
 {
 	struct sigaction sa;
@@ -92,7 +92,7 @@ mlw_wrap_start(struct mlw_wrap *w, char *const argv[], int close_fd,
 		close(fds[1]);
 		w->fd = fds[0];
 	}
-	/* a closed standard output is an EPIPE (mlw_wrap_pump), not the
+	/* a closed standard output is an EPIPE (mlw_child_pump), not the
 	 * end: the lines read are logged, and the run ended */
 	signal(SIGPIPE, SIG_IGN);
 	memset(&sa, 0, sizeof sa);
@@ -146,7 +146,7 @@ write_all(int fd, const char *p, size_t n)
 }
 
 void
-mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
+mlw_child_pump(struct mlw_child *w, mlw_child_line_fn *fn, void *arg)
 {
 	char buf[65536];
 	struct mlw_buf line = { 0 };
@@ -208,7 +208,7 @@ mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg)
 }
 
 void
-mlw_wrap_wait(struct mlw_wrap *w)
+mlw_child_wait(struct mlw_child *w)
 {
 	int wstatus;
 
@@ -229,7 +229,7 @@ mlw_wrap_wait(struct mlw_wrap *w)
 }
 
 const char *
-mlw_wrap_status(const struct mlw_wrap *w)
+mlw_child_status(const struct mlw_child *w)
 {
 	if (w->sig || w->got)
 		return "KILLED";
@@ -237,13 +237,13 @@ mlw_wrap_status(const struct mlw_wrap *w)
 }
 
 int
-mlw_wrap_signal(const struct mlw_wrap *w)
+mlw_child_signal(const struct mlw_child *w)
 {
 	return w->sig ? w->sig : w->got;
 }
 
 int
-mlw_wrap_received(void)
+mlw_child_received(void)
 {
 	return got_signal;
 }

@@ -1,15 +1,15 @@
-/* wrap: run a command as our child with its standard output piped to us,
+/* child: run a command as our child with its standard output piped to us,
  * pass its output through to ours line by line, pass on the signals we
  * receive, and end as it ended; or, without a command, do the same for
  * standard input (filter mode). The process wrapper of mlw-track. */
-#ifndef MLW_WRAP_H
-#define MLW_WRAP_H
+#ifndef MLW_CHILD_H
+#define MLW_CHILD_H
 
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-struct mlw_wrap {
+struct mlw_child {
 	pid_t pid;               /* the command, or -1 in filter mode */
 	int fd;                  /* what is read: its output, or 0 */
 	int exited;              /* the command exited (rather than being
@@ -27,7 +27,7 @@ struct mlw_wrap {
  * numbered from 1, with line NULL for a line longer than MLW_LINE_MAX
  * bytes (io.h), which is not passed on. The line may be changed in place
  * within its n bytes. */
-typedef void mlw_wrap_line_fn(void *arg, char *line, size_t n,
+typedef void mlw_child_line_fn(void *arg, char *line, size_t n,
     uint64_t lineno);
 
 /* Start argv[0] (searched in PATH) with argv and, in its environment, the
@@ -40,28 +40,28 @@ typedef void mlw_wrap_line_fn(void *arg, char *line, size_t n,
  * from the terminal reaches it anyway). A command that cannot be run ends
  * with status 127 (not found) or 126 after a message. Fatal (exit 2) when
  * the pipe or the process cannot be made. */
-void mlw_wrap_start(struct mlw_wrap *w, char *const argv[], int close_fd,
+void mlw_child_start(struct mlw_child *w, char *const argv[], int close_fd,
     const char *const env[]);
 /* Copy what is read to standard output and call fn for every line, until
  * the end of input, or a signal in filter mode. When standard output
  * fails (a closed pipe is not reported), the command's output is no
  * longer read (it then gets SIGPIPE as if it wrote to the closed pipe);
  * in filter mode the lines are still logged. */
-void mlw_wrap_pump(struct mlw_wrap *w, mlw_wrap_line_fn *fn, void *arg);
+void mlw_child_pump(struct mlw_child *w, mlw_child_line_fn *fn, void *arg);
 /* Wait for the command to end and set exited, code and sig; in filter mode
  * sig becomes the signal received. */
-void mlw_wrap_wait(struct mlw_wrap *w);
+void mlw_child_wait(struct mlw_child *w);
 /* The MLflow status of the run: "KILLED" when a signal killed the command
  * or was received, else "FAILED" for a non-zero exit status, else
  * "FINISHED". */
-const char *mlw_wrap_status(const struct mlw_wrap *w);
+const char *mlw_child_status(const struct mlw_child *w);
 /* The signal to record for the run (that killed the command, else the one
  * received), or 0. */
-int mlw_wrap_signal(const struct mlw_wrap *w);
+int mlw_child_signal(const struct mlw_child *w);
 
-/* The first signal received so far (it may come after mlw_wrap_wait()),
+/* The first signal received so far (it may come after mlw_child_wait()),
  * or 0. */
-int mlw_wrap_received(void);
+int mlw_child_received(void);
 
 /* The name of a common signal ("SIGTERM"), or NULL. */
 const char *mlw_signame(int sig);
