@@ -9,12 +9,12 @@
 
 #include "diag.h"
 #include "io.h"
-#include "mlflow.h"
+#include "track_mlflow.h"
 #include "num.h"
 #include "opt.h"
-#include "runs.h"
+#include "track_query.h"
 #include "times.h"
-#include "track.h"
+#include "track_store.h"
 
 static const char usage_text[] =
     "mlw-runs [--store FILE | --mlflow DIR] [--where EXPR] [--sort [-]FIELD]\n"

@@ -9,8 +9,8 @@
 #include "io.h"
 #include "jw.h"
 #include "opt.h"
-#include "tlog.h"
-#include "track.h"
+#include "track_log.h"
+#include "track_store.h"
 #include "child.h"
 
 static const char usage_text[] =

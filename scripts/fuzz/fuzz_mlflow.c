@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "mlflow.h"
+#include "track_mlflow.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

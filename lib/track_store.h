@@ -1,9 +1,9 @@
-/* track: the experiment-tracking store of mlw-track and mlw-runs: its
+/* track_store: the experiment-tracking store of mlw-track and mlw-runs: its
  * records, appending to it safely from many processes, reading it into
- * runs (mlflow.h reads an MLflow file store into the same runs), run ids,
- * the run summary record, and filters in MLflow's search syntax. */
-#ifndef MLW_TRACK_H
-#define MLW_TRACK_H
+ * runs (track_mlflow.h reads an MLflow file store into the same runs), run
+ * ids, the run summary record, and filters in MLflow's search syntax. */
+#ifndef MLW_TRACK_STORE_H
+#define MLW_TRACK_STORE_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -93,7 +93,8 @@ void mlw_trec_end(struct mlw_buf *b);
  * be read (reported). */
 int mlw_store_read(struct mlw_runs *rs, const char *path);
 
-/* Building runs in memory (for readers of other stores, see mlflow.h). */
+/* Building runs in memory (for readers of other stores, see
+ * track_mlflow.h). */
 /* The run of id (len bytes) in rs, added (empty, git_dirty -1) when new. */
 struct mlw_run *mlw_runs_get(struct mlw_runs *rs, const char *id, size_t len);
 /* Set key k (klen bytes) of kv to a copy of v (vlen bytes); a later value

@@ -1,9 +1,9 @@
-/* tlog: writing a run into the experiment-tracking store (track.h): its
- * run_start record, what a command prints as JSON lines turned into
- * metric, param and tag records, and its run_end record. The logger of
- * mlw-track. */
-#ifndef MLW_TLOG_H
-#define MLW_TLOG_H
+/* track_log: writing a run into the experiment-tracking store
+ * (track_store.h): its run_start record, what a command prints as JSON
+ * lines turned into metric, param and tag records, and its run_end record.
+ * The logger of mlw-track. */
+#ifndef MLW_TRACK_LOG_H
+#define MLW_TRACK_LOG_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -12,7 +12,7 @@
 #include "json.h"
 #include "jw.h"
 #include "strmap.h"
-#include "track.h"
+#include "track_store.h"
 #include "child.h"
 
 /* What the run_start record says beyond the machine it runs on. */
@@ -69,10 +69,10 @@ void mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
     const char *id, const char *src, char *const *param_fields,
     size_t nparam_fields, char *const *tag_fields, size_t ntag_fields);
 /* A mlw_child_line_fn, arg a struct mlw_tlog: log one line. A line that is
- * a JSON object (after blanks; NaN, -NaN, Infinity and -Infinity
- * accepted where a value stands, as Python writes them: a metric logged
- * as null, a param left out, a step bad; all reported) gives a record per member: a param
- * or tag when its name is listed, else a metric for every number, at the
+ * a JSON object (after blanks; NaN, -NaN, Infinity and -Infinity accepted
+ * where a value stands, as Python writes them: a metric logged as null, a
+ * param left out, a step bad; all reported) gives a record per member: a
+ * param or tag when its name is listed, else a metric for every number, at the
  * line's "step" (a whole number; otherwise counted per metric from 0) and
  * the time now. Other lines are passed over; a line that starts with {
  * but is not JSON, a bad step, a non-finite value and an over-long line

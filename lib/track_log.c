@@ -1,4 +1,4 @@
-#include "tlog.h"
+#include "track_log.h"
 
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-#include "mlflow.h"
+#include "track_mlflow.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/runs.c (selecting, sorting, the best run), lib/tlog.c
+/* Unit tests of lib/track_query.c (selecting, sorting, the best run), lib/track_log.c
  * (output lines into store records) and lib/child.c (status, names). */
 #include <signal.h>
 #include <stdlib.h>
@@ -7,9 +7,9 @@
 
 #include "tap.h"
 #include "json.h"
-#include "runs.h"
-#include "tlog.h"
-#include "track.h"
+#include "track_query.h"
+#include "track_log.h"
+#include "track_store.h"
 #include "child.h"
 
 static const char store[] =

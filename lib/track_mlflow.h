@@ -1,9 +1,9 @@
-/* mlflow: reading an MLflow file store (the mlruns/ directory that
- * MLflow's FileStore writes) into the runs of track.h, for mlw-runs. */
-#ifndef MLW_MLFLOW_H
-#define MLW_MLFLOW_H
+/* track_mlflow: reading an MLflow file store (the mlruns/ directory that
+ * MLflow's FileStore writes) into the runs of track_store.h, for mlw-runs. */
+#ifndef MLW_TRACK_MLFLOW_H
+#define MLW_TRACK_MLFLOW_H
 
-#include "track.h"
+#include "track_store.h"
 
 /* Read an MLflow file store (mlruns/: EXP/meta.yaml, EXP/RUN/meta.yaml,
  * EXP/RUN/{params,tags,metrics}/KEY) into rs. Deleted experiments and runs

@@ -1,4 +1,4 @@
-#include "runs.h"
+#include "track_query.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,4 +1,4 @@
-/* Unit tests of lib/track.c: filter translation, LIKE aliases, run ids,
+/* Unit tests of lib/track_store.c: filter translation, LIKE aliases, run ids,
  * prefixes, the last value of a metric, appending after a torn line. */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -8,7 +8,7 @@
 #include "tap.h"
 #include "expr.h"
 #include "json.h"
-#include "track.h"
+#include "track_store.h"
 
 static void
 tr(const char *src, const char *want)

@@ -1,4 +1,4 @@
-#include "track.h"
+#include "track_store.h"
 
 #include <ctype.h>
 #include <errno.h>

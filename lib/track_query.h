@@ -1,9 +1,9 @@
-/* runs: the queries of mlw-runs over the runs read by track.h: run
+/* track_query: the queries of mlw-runs over the runs read by track_store.h: run
  * summaries, selecting them (--where) and sorting them (--sort), and the
  * outputs of the list, show, compare, history and best commands, as JSON
  * lines or as aligned text tables. */
-#ifndef MLW_RUNS_H
-#define MLW_RUNS_H
+#ifndef MLW_TRACK_QUERY_H
+#define MLW_TRACK_QUERY_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -11,7 +11,7 @@
 #include "expr.h"
 #include "json.h"
 #include "jw.h"
-#include "track.h"
+#include "track_store.h"
 
 /* Output formats. */
 enum { MLW_RFMT_JSONL, MLW_RFMT_TABLE };
