@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "battery.h"
-#include "diag.h"
 #include "drift.h"
+#include "diag.h"
+#include "drift_method.h"
 #include "io.h"
 #include "json.h"
 #include "jw.h"
@@ -80,7 +80,7 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct mlw_battery d;
+	struct mlw_drift d;
 	struct mlw_profile_opts po;
 	const char *ref = NULL;
 	struct mlw_input *in;
@@ -227,14 +227,14 @@ main(int argc, char *argv[])
 			    "reference", (int)len, mfor[j]);
 		methods[i] = mlw_dmethod_find(eq + 1);
 	}
-	mlw_battery_setup(&d, methods, threshold);
-	tab = mlw_wtab_new(mlw_battery_state_size(&d), mlw_battery_reset,
-	    mlw_battery_report, &d);
-	mlw_wtab_set_destroy(tab, mlw_battery_destroy);
+	mlw_drift_setup(&d, methods, threshold);
+	tab = mlw_wtab_new(mlw_drift_state_size(&d), mlw_drift_reset,
+	    mlw_drift_report, &d);
+	mlw_wtab_set_destroy(tab, mlw_drift_destroy);
 
 	in = mlw_input_new(argv, argc);
 	if (domerge) {
-		mlw_battery_merge(&d, tab, in);
+		mlw_drift_merge(&d, tab, in);
 		goto done;
 	}
 	while (mlw_input_next(in, &ln)) {
@@ -244,11 +244,11 @@ main(int argc, char *argv[])
 			continue;
 		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
-		if (mlw_battery_check(&d, &doc, why) < 0) {
+		if (mlw_drift_check(&d, &doc, why) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
 			continue;
 		}
-		mlw_battery_add(&d, mlw_wtab_open(tab, &key));
+		mlw_drift_add(&d, mlw_wtab_open(tab, &key));
 	}
 	mlw_wtab_close_all(tab);
 	if (d.emit)
@@ -258,7 +258,7 @@ done:
 	mlw_wtab_free(tab);
 	mlw_input_free(in);
 	mlw_json_free(&doc);
-	mlw_battery_free(&d);
+	mlw_drift_free(&d);
 	free(methods);
 	free(mfor);
 	mlw_free_list(po.fields, po.nfields);

@@ -1,570 +1,506 @@
-/* drift: the drift battery. Definitions follow Evidently's legacy
- * stattests module (evidently/legacy/calculations/stattests/ modules) and the
- * SciPy and NumPy functions it calls; each is written out in
- * man/mlw-drift.1. Sums are NumPy's pairwise sums where Evidently uses
- * numpy.sum, and plain left-to-right sums where it uses a Python loop. */
+/* drift: mlw-drift's work per window (see drift.h). */
 #include "drift.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "io.h"
+#include "jw.h"
+#include "state.h"
 #include "stats.h"
 
-const struct mlw_dmethod mlw_dmethods[MLW_DM_N] = {
-	[MLW_DM_AUTO] = { "auto", NULL, 0, MLW_CMP_SGE, 0, 0 },
-	[MLW_DM_KS] = { "ks", NULL, 0.05, MLW_CMP_PLE, 1, 0 },
-	[MLW_DM_CHISQUARE] = { "chisquare", NULL, 0.05, MLW_CMP_PLT, 0, 0 },
-	[MLW_DM_Z] = { "z", NULL, 0.05, MLW_CMP_PLT, 0, 0 },
-	[MLW_DM_PSI] = { "psi", NULL, 0.1, MLW_CMP_SGE, 0, 1 },
-	[MLW_DM_KL] = { "kl", "kl_div", 0.1, MLW_CMP_SGE, 0, 1 },
-	[MLW_DM_JS] = { "jensenshannon", NULL, 0.1, MLW_CMP_SGE, 0, 1 },
-	[MLW_DM_HELLINGER] = { "hellinger", NULL, 0.1, MLW_CMP_SGE, 0, 0 },
-	[MLW_DM_WASSERSTEIN] = { "wasserstein", NULL, 0.1, MLW_CMP_SGE, 1, 0 },
-	[MLW_DM_TVD] = { "tvd", "TVD", 0.1, MLW_CMP_SGE, 0, 0 },
-	[MLW_DM_ENERGY] = { "energy", "ed", 0.1, MLW_CMP_SGT, 1, 0 },
-	[MLW_DM_MANNWHITNEY] = { "mannwhitney", "mannw", 0.05, MLW_CMP_PLT, 1,
-	    0 },
-	[MLW_DM_TTEST] = { "ttest", "t_test", 0.05, MLW_CMP_PLT, 1, 0 },
-	[MLW_DM_ANDERSON] = { "anderson", NULL, 0.1, MLW_CMP_PLT, 1, 0 },
-	[MLW_DM_CVM] = { "cramer_von_mises", NULL, 0.1, MLW_CMP_PLE, 1, 0 },
-	[MLW_DM_FISHER] = { "fisher_exact", NULL, 0.1, MLW_CMP_PLT, 0, 0 },
+/* One field's part of a window's state. */
+struct mlw_drift_state {
+	double *v;                /* numeric values (sturges binning) */
+	size_t n, cap;
+	uint64_t *c;              /* counts per category or bin */
+	size_t ccap;
+	uint64_t missing;
 };
 
-int
-mlw_dmethod_find(const char *name)
-{
-	int m;
 
-	for (m = 0; m < MLW_DM_N; m++)
-		if (strcmp(name, mlw_dmethods[m].name) == 0 ||
-		    (mlw_dmethods[m].alias &&
-		    strcmp(name, mlw_dmethods[m].alias) == 0))
-			return m;
-	return -1;
-}
-
-int
-mlw_drift_is(int m, double stat, double p, double t)
+void
+mlw_drift_reset(void *state, void *arg)
 {
-	switch (mlw_dmethods[m].cmp) {
-	case MLW_CMP_PLE:
-		return p <= t;
-	case MLW_CMP_PLT:
-		return p < t;
-	case MLW_CMP_SGT:
-		return stat > t;
-	default:
-		return stat >= t;
+	struct mlw_drift *d = arg;
+	struct mlw_drift_state *st = state;
+	size_t i;
+
+	for (i = 0; i < d->nf; i++) {
+		st[i].n = 0;
+		st[i].missing = 0;
+		if (st[i].c)
+			memset(st[i].c, 0, st[i].ccap * sizeof *st[i].c);
 	}
-}
-
-int
-mlw_drift_verdict(int m, struct mlw_test t, double thr)
-{
-	int cmp = mlw_dmethods[m].cmp;
-
-	if (cmp == MLW_CMP_PLE || cmp == MLW_CMP_PLT)
-		return isfinite(t.p) ? mlw_drift_is(m, t.stat, t.p, thr) : -1;
-	return isfinite(t.stat) ? mlw_drift_is(m, t.stat, t.p, thr) : -1;
 }
 
 void
-mlw_dscratch_free(struct mlw_dscratch *s)
+mlw_drift_destroy(void *state, void *arg)
 {
-	free(s->a);
-	free(s->b);
-	free(s->e);
-	free(s->ca);
-	free(s->cb);
+	struct mlw_drift *d = arg;
+	struct mlw_drift_state *st = state;
+	size_t i;
+
+	for (i = 0; i < d->nf; i++) {
+		free(st[i].v);
+		free(st[i].c);
+	}
+}
+
+/* Counts of field fl as bins or categories: the reference in quantile
+ * mode uses the profile's bins, else categories. */
+static int
+counted(const struct mlw_drift *d, const struct mlw_drift_field *fl)
+{
+	return d->quantile || fl->f->categorical;
+}
+
+/* The current sample of a field in state st. */
+static void
+cur_sample(const struct mlw_drift *d, const struct mlw_drift_field *fl, struct mlw_drift_state *st,
+    struct mlw_dsample *s)
+{
+	size_t k;
+
 	memset(s, 0, sizeof *s);
-}
-
-size_t
-mlw_distinct(const double *x, size_t n)
-{
-	size_t i, d = n ? 1 : 0;
-
-	for (i = 1; i < n; i++)
-		d += x[i] != x[i - 1];
-	return d;
-}
-
-size_t
-mlw_distinct_union(const double *a, size_t na, const double *b, size_t nb)
-{
-	size_t i = 0, j = 0, d = 0;
-
-	while (i < na || j < nb) {
-		double v = (j >= nb || (i < na && a[i] <= b[j])) ? a[i] : b[j];
-
-		while (i < na && a[i] == v)
-			i++;
-		while (j < nb && b[j] == v)
-			j++;
-		d++;
-	}
-	return d;
-}
-
-size_t
-mlw_sturges_edges(const double *a, size_t na, const double *b, size_t nb,
-    double **e, size_t *ecap)
-{
-	double first, last, ptp, width, step;
-	size_t n = na + nb, nbins, k;
-
-	first = na ? a[0] : b[0];
-	last = na ? a[na - 1] : b[nb - 1];
-	if (nb && b[0] < first)
-		first = b[0];
-	if (nb && b[nb - 1] > last)
-		last = b[nb - 1];
-	ptp = last - first;
-	if (first == last) {
-		first -= 0.5;
-		last += 0.5;
-	}
-	width = ptp / (log2((double)n) + 1.0);
-	nbins = 1;
-	if (width != 0) {
-		double c = ceil((last - first) / width);
-
-		/* a span beyond the largest double makes c NaN (numpy fails
-		 * there); callers check mlw_span_finite first */
-		nbins = !(c >= 1) ? 1 : c > 1e6 ? 1000000 : (size_t)c;
-	}
-	*e = mlw_grow(*e, ecap, nbins + 1, sizeof **e);
-	/* numpy.linspace(first, last, nbins + 1): k * step + first, the
-	 * last edge exactly last */
-	step = (last - first) / (double)nbins;
-	for (k = 0; k < nbins; k++) {
-		double y = (double)k * step;
-
-		(*e)[k] = y + first;
-	}
-	(*e)[nbins] = last;
-	return nbins + 1;
-}
-
-/* numpy.histogram counts of sorted x[0..n) over edges e[0..ne): bin j holds
- * e[j] <= v < e[j+1], the last bin also v == e[ne-1]; values outside are
- * not counted. */
-static void
-hist_sorted(const double *x, size_t n, const double *e, size_t ne,
-    uint64_t *c)
-{
-	size_t i, j = 0, nb = ne - 1;
-
-	memset(c, 0, nb * sizeof *c);
-	for (i = 0; i < n; i++) {
-		double v = x[i];
-
-		if (v < e[0] || v > e[nb])
-			continue;
-		while (j + 1 < nb && v >= e[j + 1])
-			j++;
-		c[j]++;
-	}
-}
-
-/* The counts of both samples over the categories or values present in
- * either: ref in s->ca, cur in s->cb; returns their number. *key0 is the
- * index (in that order) of the smallest category or value. */
-static size_t
-union_counts(const struct mlw_dsample *r, const struct mlw_dsample *c,
-    struct mlw_dscratch *s, size_t *key0)
-{
-	size_t k = 0, i, j;
-
-	*key0 = 0;
-	if (r->x == NULL) {
-		size_t n = r->k > c->k ? r->k : c->k;
-		const struct mlw_strent *best = NULL;
-
-		s->ca = mlw_grow(s->ca, &s->cacap, n, sizeof *s->ca);
-		s->cb = mlw_grow(s->cb, &s->cbcap, n, sizeof *s->cb);
-		for (i = 0; i < n; i++) {
-			uint64_t a = i < r->k ? r->c[i] : 0;
-			uint64_t b = i < c->k ? c->c[i] : 0;
-
-			if (a == 0 && b == 0)
-				continue;
-			if (r->names && i < r->names->n) {
-				const struct mlw_strent *en = &r->names->ent[i];
-				size_t l;
-				int cmp;
-
-				if (best == NULL)
-					cmp = -1;
-				else {
-					l = en->len < best->len ? en->len :
-					    best->len;
-					cmp = memcmp(en->s, best->s, l);
-					if (cmp == 0)
-						cmp = en->len < best->len ? -1 : 1;
-				}
-				if (cmp < 0) {
-					best = en;
-					*key0 = k;
-				}
-			}
-			s->ca[k] = a;
-			s->cb[k] = b;
-			k++;
-		}
-		return k;
-	}
-	/* numeric: distinct values, ascending, so key 0 is the smallest */
-	s->ca = mlw_grow(s->ca, &s->cacap, r->n + c->n, sizeof *s->ca);
-	s->cb = mlw_grow(s->cb, &s->cbcap, r->n + c->n, sizeof *s->cb);
-	i = j = 0;
-	while (i < r->n || j < c->n) {
-		double v = (j >= c->n || (i < r->n && r->x[i] <= c->x[j])) ?
-		    r->x[i] : c->x[j];
-		uint64_t a = 0, b = 0;
-
-		while (i < r->n && r->x[i] == v) {
-			i++;
-			a++;
-		}
-		while (j < c->n && c->x[j] == v) {
-			j++;
-			b++;
-		}
-		s->ca[k] = a;
-		s->cb[k] = b;
-		k++;
-	}
-	return k;
-}
-
-/* Counts for the binned methods: Sturges bins over both samples for a
- * numeric reference with more than 20 distinct values, else the values or
- * categories present in either. Returns the number of bins. */
-static size_t
-binned_counts(const struct mlw_dsample *r, const struct mlw_dsample *c,
-    struct mlw_dscratch *s)
-{
-	size_t ne, key0;
-
-	if (r->x == NULL || r->distinct <= 20)
-		return union_counts(r, c, s, &key0);
-	ne = mlw_sturges_edges(r->x, r->n, c->x, c->n, &s->e, &s->ecap);
-	s->ca = mlw_grow(s->ca, &s->cacap, ne, sizeof *s->ca);
-	s->cb = mlw_grow(s->cb, &s->cbcap, ne, sizeof *s->cb);
-	hist_sorted(r->x, r->n, s->e, ne, s->ca);
-	hist_sorted(c->x, c->n, s->e, ne, s->cb);
-	return ne - 1;
-}
-
-/* Proportions count / total into p; with fill, Evidently's zero
- * replacement: the smallest non-zero proportion / 10^6 when it is at most
- * 0.0001, else 0.0001. */
-static void
-proportions(const uint64_t *cnt, size_t k, uint64_t total, double *p,
-    int fill)
-{
-	double min = INFINITY, rep;
-	size_t i;
-
-	for (i = 0; i < k; i++) {
-		p[i] = (double)cnt[i] / (double)total;
-		if (p[i] != 0 && p[i] < min)
-			min = p[i];
-	}
-	if (!fill || min == INFINITY)
+	if (counted(d, fl)) {
+		s->c = st->c;
+		s->k = st->ccap;
+		for (k = 0; k < st->ccap; k++)
+			s->total += st->c[k];
+		if (!d->quantile)
+			s->names = &fl->f->cats;
 		return;
-	rep = min <= 0.0001 ? min / 1e6 : 0.0001;
-	for (i = 0; i < k; i++)
-		if (p[i] == 0)
-			p[i] = rep;
+	}
+	mlw_sort_doubles(st->v, st->n);
+	s->x = st->v;
+	s->n = st->n;
+	s->total = st->n;
 }
 
-/* scipy.special.rel_entr */
+/* NannyML's threshold: the method's statistic on each chunk of n
+ * consecutive reference values against the whole reference; mean + 3
+ * population standard deviations. NAN when there are fewer than 2 chunks. */
 static double
-rel_entr(double x, double y)
+auto_threshold(struct mlw_drift *d, struct mlw_drift_field *fl, int m, uint64_t n)
 {
-	if (x > 0 && y > 0)
-		return x * log(x / y);
-	if (x == 0 && y >= 0)
+	const struct mlw_feature *f = fl->f;
+	size_t nref = counted(d, fl) && f->categorical ? f->nseq : f->nvals;
+	size_t nchunks = n ? nref / n : 0, j, i, ns = 0;
+	double mean, var;
+
+	if (fl->at_n == n && fl->at_m == m)
+		return fl->at_t;
+	d->stats = mlw_grow(d->stats, &d->statcap, nchunks + 1, sizeof *d->stats);
+	for (j = 0; j < nchunks; j++) {
+		struct mlw_dsample c;
+		struct mlw_test t;
+		const char *why;
+
+		memset(&c, 0, sizeof c);
+		if (counted(d, fl)) {
+			size_t k = d->quantile ? f->nbins : f->cats.n;
+
+			d->chunkc = mlw_grow(d->chunkc, &d->chunkccap, k,
+			    sizeof *d->chunkc);
+			memset(d->chunkc, 0, k * sizeof *d->chunkc);
+			for (i = 0; i < n; i++) {
+				size_t b;
+
+				if (f->categorical)
+					b = f->seq[j * n + i];
+				else
+					b = mlw_bin_of(f->edges, f->nedges,
+					    f->order[j * n + i]);
+				d->chunkc[b]++;
+			}
+			c.c = d->chunkc;
+			c.k = k;
+			c.total = n;
+			if (!d->quantile)
+				c.names = &f->cats;
+		} else {
+			d->chunk = mlw_grow(d->chunk, &d->chunkcap, n,
+			    sizeof *d->chunk);
+			memcpy(d->chunk, f->order + j * n, n * sizeof *d->chunk);
+			mlw_sort_doubles(d->chunk, n);
+			c.x = d->chunk;
+			c.n = n;
+			c.total = n;
+		}
+		t = mlw_dmethod_run(m, &fl->ref, &c, d->js_base, &d->sc, &why);
+		if (m == MLW_DM_Z)
+			t.stat = fabs(t.stat);
+		if (isfinite(t.stat))
+			d->stats[ns++] = t.stat;
+	}
+	fl->at_n = n;
+	fl->at_m = m;
+	if (ns < 2) {
+		fl->at_t = NAN;
+		return NAN;
+	}
+	mean = mlw_np_sum(d->stats, ns) / (double)ns;
+	for (i = 0; i < ns; i++)
+		d->stats[i] = (d->stats[i] - mean) * (d->stats[i] - mean);
+	var = mlw_np_sum(d->stats, ns) / (double)ns;
+	fl->at_t = mean + 3 * sqrt(var);
+	return fl->at_t;
+}
+
+void
+mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct mlw_drift *d = arg;
+	struct mlw_drift_state *st = state;
+	struct mlw_buf *b = &d->out;
+	size_t i, drifted = 0, evaluated = 0;
+	int wl = key->has ? (int)key->slen : 0;
+	const char *wn = key->has ? "window " : "batch";
+
+	if (d->emit) {
+		for (i = 0; i < d->nf; i++)
+			mlw_profile_state_emit(b, "mlw-drift", d->hash, key,
+			    d->fl[i].f, st[i].c, st[i].ccap, st[i].missing);
+		mlw_out_flush();
+		return;
+	}
+	for (i = 0; i < d->nf; i++) {
+		struct mlw_drift_field *fl = &d->fl[i];
+		struct mlw_dsample cur;
+		struct mlw_test t;
+		const char *why = NULL;
+		double thr;
+		int m, dr = -1;
+
+		cur_sample(d, fl, &st[i], &cur);
+		m = fl->method;
+		if (m == MLW_DM_AUTO)
+			m = d->quantile ? MLW_DM_PSI : mlw_dmethod_auto(&fl->ref,
+			    &cur);
+		if (cur.total == 0) {
+			t.stat = t.p = NAN;
+			why = "no values";
+		} else
+			t = mlw_dmethod_run(m, &fl->ref, &cur, d->js_base, &d->sc,
+			    &why);
+		thr = isnan(fl->threshold) ? mlw_dmethods[m].threshold :
+		    fl->threshold;
+		/* NannyML alerts when the statistic is strictly above the
+		 * fitted threshold; a statistic that is not finite leaves the
+		 * verdict to the p-value, against the method's threshold */
+		if (d->autothr && cur.total && isfinite(t.stat)) {
+			double at = auto_threshold(d, fl, m, cur.total);
+
+			if (isnan(at))
+				mlw_msg(&d->fallback, NULL, 0, "%s%.*s: %s: the "
+				    "reference has fewer than 2 chunks of %llu "
+				    "values; default threshold used", wn, wl,
+				    key->start, fl->f->path.text,
+				    (unsigned long long)cur.total);
+			else {
+				thr = at;
+				dr = (m == MLW_DM_Z ? fabs(t.stat) : t.stat) >
+				    thr;
+			}
+		}
+		if (dr < 0)
+			dr = mlw_dmethod_verdict(m, t, thr);
+		if (!isfinite(t.stat))
+			mlw_msg(&d->nulls, NULL, 0, "%s%.*s: %s: %s: %s; "
+			    "statistic is null", wn, wl, key->start,
+			    fl->f->path.text, mlw_dmethods[m].name,
+			    why ? why : "the statistic is not finite");
+		if (dr >= 0) {
+			evaluated++;
+			drifted += (size_t)dr;
+		}
+		b->len = 0;
+		mlw_jw_open(b, '{');
+		mlw_wkey_write(b, key);
+		mlw_jw_key(b, "feature");
+		mlw_jw_str(b, fl->f->path.text, strlen(fl->f->path.text));
+		mlw_jw_key(b, "method");
+		mlw_jw_str(b, mlw_dmethods[m].name,
+		    strlen(mlw_dmethods[m].name));
+		mlw_jw_key(b, "statistic");
+		if (isfinite(t.stat))
+			mlw_jw_num(b, t.stat);
+		else
+			mlw_jw_null(b);
+		mlw_jw_key(b, "p_value");
+		if (isfinite(t.p))
+			mlw_jw_num(b, t.p);
+		else
+			mlw_jw_null(b);
+		mlw_jw_key(b, "threshold");
+		mlw_jw_num(b, thr);
+		mlw_jw_key(b, "drift");
+		if (dr < 0)
+			mlw_jw_null(b);
+		else
+			mlw_buf_adds(b, dr ? "true" : "false");
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, cur.total);
+		mlw_jw_key(b, "missing");
+		mlw_jw_uint(b, st[i].missing);
+		mlw_jw_key(b, "ref_n");
+		mlw_jw_uint(b, fl->ref.total);
+		mlw_jw_close(b, '}');
+		mlw_buf_addc(b, '\n');
+		mlw_out_write(b->p, b->len);
+	}
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_wkey_write(b, key);
+	mlw_jw_key(b, "drifted");
+	mlw_jw_uint(b, drifted);
+	mlw_jw_key(b, "features");
+	mlw_jw_uint(b, evaluated);
+	mlw_jw_key(b, "share");
+	if (evaluated)
+		mlw_jw_num(b, (double)drifted / (double)evaluated);
+	else
+		mlw_jw_null(b);
+	mlw_jw_key(b, "dataset_drift");
+	if (evaluated)
+		mlw_buf_adds(b, (double)drifted / (double)evaluated >= d->share ?
+		    "true" : "false");
+	else
+		mlw_jw_null(b);
+	mlw_jw_close(b, '}');
+	mlw_buf_addc(b, '\n');
+	mlw_out_write(b->p, b->len);
+	mlw_out_flush();
+}
+
+/* Set up field fl from its reference feature f. */
+static void
+setup_field(struct mlw_drift *d, struct mlw_drift_field *fl, struct mlw_feature *f,
+    int method, double threshold)
+{
+	struct mlw_dsample *r = &fl->ref;
+
+	fl->f = f;
+	fl->method = method;
+	fl->threshold = threshold;
+	fl->at_n = 0;
+	if (method != MLW_DM_AUTO && mlw_dmethods[method].numeric &&
+	    f->categorical)
+		mlw_fatal("%s is categorical, and %s needs numbers (choose "
+		    "another method with --method-for %s=NAME)", f->path.text,
+		    mlw_dmethods[method].name, f->path.text);
+	if (d->quantile) {
+		r->c = f->ref;
+		r->k = f->nbins;
+		r->total = f->ref_n;
+	} else if (f->categorical) {
+		/* the reference's counts, without the profile's "other" bin */
+		fl->refc = calloc(f->cats.n ? f->cats.n : 1, sizeof *fl->refc);
+		if (fl->refc == NULL)
+			mlw_fatal("out of memory");
+		memcpy(fl->refc, f->ref, f->cats.n * sizeof *fl->refc);
+		r->c = fl->refc;
+		r->k = f->cats.n;
+		r->total = f->ref_n;
+		r->names = &f->cats;
+	} else {
+		r->x = f->vals;
+		r->n = f->nvals;
+		r->total = f->nvals;
+		r->std = sqrt(mlw_np_var(f->vals, f->nvals, NULL));   /* np.std */
+		r->distinct = mlw_distinct(f->vals, f->nvals);
+	}
+}
+
+/* Field i's value at token tok. With st NULL: check it, reading the number
+ * into *val or resolving the category's slot (adding it to the field's
+ * categories), or say why it cannot be taken: -1 (why set). With st: add
+ * the value checked before to the window state. */
+static int
+take(struct mlw_drift *d, size_t i, const struct mlw_json *doc,
+    long tok, struct mlw_drift_state *st, long *slot, double *val, char *why)
+{
+	struct mlw_drift_field *fl = &d->fl[i];
+	struct mlw_feature *f = fl->f;
+	const char *cat;
+	size_t len;
+	int r;
+
+	if (st == NULL) {
+		/* check, and resolve the slot */
+		if (d->quantile) {
+			*slot = mlw_feature_bin(f, doc, tok, why);
+			return *slot == -2 ? -1 : 0;
+		}
+		r = mlw_feature_value(f, doc, tok, val, &cat, &len, why);
+		if (r == -2)
+			return -1;
+		if (r == -1) {
+			*slot = -1;
+			return 0;
+		}
+		if (!f->categorical) {
+			*slot = 0;
+			return 0;
+		}
+		*slot = mlw_strmap_find(&f->cats, cat, len);
+		if (*slot < 0) {
+			if (f->cats.n >= MLW_DRIFT_MAX_CATEGORIES) {
+				snprintf(why, 128, "%s: more than %d distinct "
+				    "categories", f->path.text, MLW_DRIFT_MAX_CATEGORIES);
+				return -1;
+			}
+			*slot = (long)mlw_strmap_add(&f->cats, cat, len);
+		}
 		return 0;
-	return INFINITY;
+	}
+	if (*slot == -1) {
+		st->missing++;
+		return 0;
+	}
+	if (counted(d, fl)) {
+		if ((size_t)*slot >= st->ccap) {
+			size_t old = st->ccap;
+
+			st->c = mlw_grow(st->c, &st->ccap, (size_t)*slot + 1,
+			    sizeof *st->c);
+			memset(st->c + old, 0, (st->ccap - old) * sizeof *st->c);
+		}
+		st->c[*slot]++;
+		return 0;
+	}
+	st->v = mlw_grow(st->v, &st->cap, st->n + 1, sizeof *st->v);
+	st->v[st->n++] = *val;
+	return 0;
 }
 
-static double
-binned(int m, size_t k, uint64_t rn, uint64_t cn, double js_base,
-    struct mlw_dscratch *s)
+
+void
+mlw_drift_setup(struct mlw_drift *d, const int *methods, double threshold)
 {
-	double *p, *q, *t, sp, sq, left, right, js;
+	struct mlw_path *paths;
 	size_t i;
 
-	s->a = mlw_grow(s->a, &s->acap, 2 * k, sizeof *s->a);
-	s->b = mlw_grow(s->b, &s->bcap, k, sizeof *s->b);
-	p = s->a;
-	q = s->a + k;
-	t = s->b;
-	proportions(s->ca, k, rn, p, m != MLW_DM_JS);
-	proportions(s->cb, k, cn, q, m != MLW_DM_JS);
-	switch (m) {
-	case MLW_DM_PSI:
-		/* sum((ref - cur) * ln(ref / cur)) */
-		for (i = 0; i < k; i++)
-			t[i] = (p[i] - q[i]) * log(p[i] / q[i]);
-		return mlw_np_sum(t, k);
-	case MLW_DM_KL:
-		/* scipy.stats.entropy(ref, cur): both normalized first */
-		sp = mlw_np_sum(p, k);
-		sq = mlw_np_sum(q, k);
-		for (i = 0; i < k; i++)
-			t[i] = rel_entr(p[i] / sp, q[i] / sq);
-		return mlw_np_sum(t, k);
-	default:
-		/* scipy.spatial.distance.jensenshannon(ref, cur, base) */
-		sp = mlw_np_sum(p, k);
-		sq = mlw_np_sum(q, k);
-		for (i = 0; i < k; i++) {
-			p[i] /= sp;
-			q[i] /= sq;
-		}
-		for (i = 0; i < k; i++)
-			t[i] = rel_entr(p[i], (p[i] + q[i]) / 2.0);
-		left = mlw_np_sum(t, k);
-		for (i = 0; i < k; i++)
-			t[i] = rel_entr(q[i], (p[i] + q[i]) / 2.0);
-		right = mlw_np_sum(t, k);
-		js = left + right;
-		if (js_base > 0)
-			js /= log(js_base);
-		return sqrt(js / 2.0);
+	d->nf = d->prof.nf;
+	d->fl = calloc(d->nf, sizeof *d->fl);
+	paths = calloc(d->nf, sizeof *paths);
+	d->tok = calloc(d->nf, sizeof *d->tok);
+	d->slot = calloc(d->nf, sizeof *d->slot);
+	d->val = calloc(d->nf, sizeof *d->val);
+	if (d->fl == NULL || paths == NULL || d->tok == NULL ||
+	    d->slot == NULL || d->val == NULL)
+		mlw_fatal("out of memory");
+	d->nulls.what = "null statistics";
+	d->fallback.what = "default thresholds used";
+	for (i = 0; i < d->nf; i++) {
+		struct mlw_feature *f = &d->prof.f[i];
+		int m = methods[i];
+
+		if (d->quantile && m != MLW_DM_AUTO && !mlw_dmethods[m].binned)
+			mlw_fatal("%s: --binning quantile works with psi, kl "
+			    "and jensenshannon only, not %s", f->path.text,
+			    mlw_dmethods[m].name);
+		setup_field(d, &d->fl[i], f, m, threshold);
+		paths[i] = f->path;
 	}
+	mlw_pathset_init(&d->set, paths, d->nf);
+	free(paths);
+	d->hash = mlw_profile_hash(&d->prof);
 }
 
-static double
-hellinger(const struct mlw_dsample *r, const struct mlw_dsample *c,
-    struct mlw_dscratch *s)
+size_t
+mlw_drift_state_size(const struct mlw_drift *d)
 {
-	double h = 0, width;
-	size_t k, i, ne, key0;
-
-	if (r->x == NULL) {
-		/* categories: 1 - sum sqrt(p q), Bhattacharyya */
-		k = union_counts(r, c, s, &key0);
-		for (i = 0; i < k; i++)
-			h += sqrt(((double)s->ca[i] / (double)r->total) *
-			    ((double)s->cb[i] / (double)c->total));
-	} else {
-		/* density histograms over Sturges edges of the distinct
-		 * values of both samples */
-		size_t nd = 0, a = 0, b = 0;
-		double *d;
-
-		s->b = mlw_grow(s->b, &s->bcap, r->n + c->n, sizeof *s->b);
-		d = s->b;
-		while (a < r->n || b < c->n) {
-			double v = (b >= c->n || (a < r->n && r->x[a] <= c->x[b]))
-			    ? r->x[a] : c->x[b];
-
-			while (a < r->n && r->x[a] == v)
-				a++;
-			while (b < c->n && c->x[b] == v)
-				b++;
-			d[nd++] = v;
-		}
-		ne = mlw_sturges_edges(d, nd, NULL, 0, &s->e, &s->ecap);
-		k = ne - 1;
-		s->ca = mlw_grow(s->ca, &s->cacap, k, sizeof *s->ca);
-		s->cb = mlw_grow(s->cb, &s->cbcap, k, sizeof *s->cb);
-		hist_sorted(r->x, r->n, s->e, ne, s->ca);
-		hist_sorted(c->x, c->n, s->e, ne, s->cb);
-		width = (s->e[k] - s->e[0]) / (double)k;
-		for (i = 0; i < k; i++) {
-			double db = s->e[i + 1] - s->e[i];
-			double p1 = (double)s->ca[i] / db / (double)r->n;
-			double p2 = (double)s->cb[i] / db / (double)c->n;
-
-			h += sqrt(p1 * p2) * width;
-		}
-	}
-	if (h < 0)
-		h = 0;
-	if (h > 1)
-		h = 1;
-	return sqrt(1 - h);
+	return d->nf * sizeof(struct mlw_drift_state);
 }
 
 int
-mlw_drift_auto(const struct mlw_dsample *ref, const struct mlw_dsample *cur)
+mlw_drift_check(struct mlw_drift *d, const struct mlw_json *doc,
+    char *why)
 {
-	size_t nv;
+	size_t i;
 
-	if (ref->x == NULL) {
-		size_t i, n = ref->k > cur->k ? ref->k : cur->k;
-
-		for (i = nv = 0; i < n; i++)
-			nv += (i < ref->k && ref->c[i]) ||
-			    (i < cur->k && cur->c[i]);
-		if (ref->total <= 1000)
-			return nv > 2 ? MLW_DM_CHISQUARE : MLW_DM_Z;
-		return MLW_DM_JS;
-	}
-	nv = mlw_distinct_union(ref->x, ref->n, cur->x, cur->n);
-	if (ref->total <= 1000) {
-		if (nv <= 5)
-			return nv > 2 ? MLW_DM_CHISQUARE : MLW_DM_Z;
-		return MLW_DM_KS;
-	}
-	return nv <= 5 ? MLW_DM_JS : MLW_DM_WASSERSTEIN;
+	mlw_json_getset(doc, &d->set, d->tok);
+	for (i = 0; i < d->nf; i++)
+		if (take(d, i, doc, d->tok[i], NULL, &d->slot[i], &d->val[i],
+		    why) < 0)
+			return -1;
+	return 0;
 }
 
-/* Whether the values of both numeric samples (sorted) span a finite
- * range, which binning them needs: -1e308 and 1e308 do not. */
-static int
-span_finite(const struct mlw_dsample *r, const struct mlw_dsample *c)
+void
+mlw_drift_add(struct mlw_drift *d, void *state)
 {
-	double lo = r->n ? r->x[0] : c->x[0];
-	double hi = r->n ? r->x[r->n - 1] : c->x[c->n - 1];
+	struct mlw_drift_state *st = state;
+	char why[128];
+	size_t i;
 
-	if (c->n && c->x[0] < lo)
-		lo = c->x[0];
-	if (c->n && c->x[c->n - 1] > hi)
-		hi = c->x[c->n - 1];
-	return isfinite(hi - lo);
+	for (i = 0; i < d->nf; i++)
+		take(d, i, NULL, -1, &st[i], &d->slot[i], &d->val[i], why);
 }
 
-static struct mlw_test
-run_method(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
-    double js_base, struct mlw_dscratch *s, const char **why)
+void
+mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
+    struct mlw_input *in)
 {
-	struct mlw_test t = { NAN, NAN };
-	size_t k, i, key0;
-	double *obs, *exp, knorm;
-	uint64_t x1, x2;
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	uint64_t *tmp;
+	size_t i, maxb = 1;
+	long k;
 
-	*why = NULL;
-	if (r->total == 0 || c->total == 0) {
-		*why = "no values";
-		return t;
-	}
-	if (mlw_dmethods[m].numeric && r->x == NULL) {
-		*why = "needs numeric values";
-		return t;
-	}
-	if (r->x && (m == MLW_DM_HELLINGER || ((m == MLW_DM_PSI ||
-	    m == MLW_DM_KL || m == MLW_DM_JS) && r->distinct > 20)) &&
-	    !span_finite(r, c)) {
-		*why = "the values span more than the largest number, so they "
-		    "cannot be binned";
-		return t;
-	}
-	switch (m) {
-	case MLW_DM_KS:
-		return mlw_ks_2samp(r->x, r->n, c->x, c->n);
-	case MLW_DM_WASSERSTEIN:
-		/* Evidently: wasserstein_distance / max(std(ref), 0.001) */
-		t = mlw_wasserstein(r->x, r->n, c->x, c->n);
-		t.stat /= r->std > 0.001 ? r->std : 0.001;
-		t.p = NAN;
-		return t;
-	case MLW_DM_ENERGY:
-		t = mlw_energy_distance(r->x, r->n, c->x, c->n);
-		t.p = NAN;
-		return t;
-	case MLW_DM_MANNWHITNEY:
-		/* Evidently: alternative="less", the reference first */
-		return mlw_mannwhitneyu_alt(r->x, r->n, c->x, c->n, MLW_LESS);
-	case MLW_DM_TTEST:
-		return mlw_ttest_ind(r->x, r->n, c->x, c->n, 1);
-	case MLW_DM_ANDERSON:
-		return mlw_anderson_ksamp(r->x, r->n, c->x, c->n);
-	case MLW_DM_CVM:
-		if (r->n < 2 || c->n < 2) {
-			*why = "needs at least 2 values on each side";
-			return t;
+	memset(&doc, 0, sizeof doc);
+	for (i = 0; i < d->nf; i++)
+		if (d->fl[i].f->nbins > maxb)
+			maxb = d->fl[i].f->nbins;
+	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
+		mlw_fatal("out of memory");
+	mlw_state_in_init(&r, "mlw-drift", d->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		struct mlw_drift_state *st;
+		size_t nb;
+
+		if ((k = mlw_profile_state_read(&d->prof, &r, &ln, &doc,
+		    tmp)) < 0)
+			continue;
+		st = (struct mlw_drift_state *)mlw_wtab_open(tab, &key) + k;
+		nb = d->fl[k].f->nbins;
+		if (nb > st->ccap) {
+			size_t old = st->ccap;
+
+			st->c = mlw_grow(st->c, &st->ccap, nb, sizeof *st->c);
+			memset(st->c + old, 0, (st->ccap - old) * sizeof *st->c);
 		}
-		return mlw_cvm_2samp(r->x, r->n, c->x, c->n);
-	case MLW_DM_PSI:
-	case MLW_DM_KL:
-	case MLW_DM_JS:
-		k = binned_counts(r, c, s);
-		t.stat = binned(m, k, r->total, c->total, js_base, s);
-		return t;
-	case MLW_DM_HELLINGER:
-		t.stat = hellinger(r, c, s);
-		return t;
-	case MLW_DM_TVD:
-		k = union_counts(r, c, s, &key0);
-		s->a = mlw_grow(s->a, &s->acap, k, sizeof *s->a);
-		for (i = 0; i < k; i++)
-			s->a[i] = fabs((double)s->ca[i] / (double)r->total -
-			    (double)s->cb[i] / (double)c->total);
-		t.stat = 0.5 * mlw_np_sum(s->a, k);
-		return t;
-	case MLW_DM_CHISQUARE:
-		/* expected = reference counts x current size / reference size */
-		k = union_counts(r, c, s, &key0);
-		s->a = mlw_grow(s->a, &s->acap, 2 * k, sizeof *s->a);
-		obs = s->a;
-		exp = s->a + k;
-		knorm = (double)c->total / (double)r->total;
-		for (i = 0; i < k; i++) {
-			obs[i] = (double)s->cb[i];
-			exp[i] = (double)s->ca[i] * knorm;
-		}
-		return mlw_chisquare(obs, exp, k);
-	case MLW_DM_Z:
-	case MLW_DM_FISHER:
-		k = union_counts(r, c, s, &key0);
-		if (k > 2) {
-			*why = "needs at most 2 distinct values";
-			return t;
-		}
-		/* the smallest value is 0, the other 1 (Evidently) */
-		x1 = r->total - s->ca[key0];
-		x2 = c->total - s->cb[key0];
-		if (m == MLW_DM_FISHER)
-			return mlw_fisher_exact(x2, c->total - x2, x1,
-			    r->total - x1);
-		if (k == 1) {
-			/* one value on both sides: no difference */
-			t.stat = 0;
-			t.p = 1;
-			return t;
-		}
-		return mlw_ztest_2prop(x1, r->total, x2, c->total);
+		for (i = 0; i < nb; i++)
+			st->c[i] += tmp[i];
+		st->missing += tmp[nb];
 	}
-	*why = "unknown method";
-	return t;
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	free(tmp);
+	mlw_json_free(&doc);
 }
 
-/* Why a statistic that was computed is not finite, when the method knows. */
-static const char *
-not_finite_why(int m, double stat)
+void
+mlw_drift_free(struct mlw_drift *d)
 {
-	switch (m) {
-	case MLW_DM_FISHER:
-		return isinf(stat) ? "the odds ratio is infinite: a category "
-		    "is absent from one side" : "the odds ratio is undefined: "
-		    "one category only, on both sides";
-	case MLW_DM_TTEST:
-		return isinf(stat) ? "t is infinite: both samples are "
-		    "constant and differ" : "t is undefined: both samples are "
-		    "constant and equal";
-	case MLW_DM_CHISQUARE:
-		return "a category is absent from the reference";
-	}
-	return "the statistic is not finite";
-}
+	size_t i;
 
-struct mlw_test
-mlw_drift_run(int m, const struct mlw_dsample *r, const struct mlw_dsample *c,
-    double js_base, struct mlw_dscratch *s, const char **why)
-{
-	struct mlw_test t = run_method(m, r, c, js_base, s, why);
-
-	if (*why == NULL && !isfinite(t.stat))
-		*why = not_finite_why(m, t.stat);
-	return t;
+	for (i = 0; i < d->nf; i++)
+		free(d->fl[i].refc);
+	free(d->fl);
+	free(d->tok);
+	free(d->slot);
+	free(d->val);
+	free(d->chunk);
+	free(d->chunkc);
+	free(d->stats);
+	mlw_pathset_free(&d->set);
+	mlw_buf_free(&d->out);
+	mlw_dscratch_free(&d->sc);
+	mlw_profile_free(&d->prof);
 }
