@@ -1,8 +1,9 @@
 /* drift_method: the drift battery's methods. Definitions follow
- * Evidently's legacy stattests module (evidently/legacy/calculations/stattests/ modules) and the
- * SciPy and NumPy functions it calls; each is written out in
- * man/mlw-drift.1. Sums are NumPy's pairwise sums where Evidently uses
- * numpy.sum, and plain left-to-right sums where it uses a Python loop. */
+ * Evidently's legacy stattests module (evidently/legacy/calculations/
+ * stattests/ modules) and the SciPy and NumPy functions it calls; each is
+ * written out in man/mlw-drift.1. Sums are NumPy's pairwise sums where
+ * Evidently uses numpy.sum, and plain left-to-right sums where it uses a
+ * Python loop. */
 #include "drift_method.h"
 
 #include <math.h>
