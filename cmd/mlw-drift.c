@@ -14,7 +14,7 @@
 #include "jw.h"
 #include "num.h"
 #include "opt.h"
-#include "profile.h"
+#include "psiref.h"
 #include "state.h"
 #include "stats.h"
 #include "window.h"
@@ -81,7 +81,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mlw_drift d;
-	struct mlw_profile_opts po;
+	struct mlw_psiref_opts po;
 	const char *ref = NULL;
 	struct mlw_input *in;
 	struct mlw_line ln;
@@ -151,7 +151,7 @@ main(int argc, char *argv[])
 			method_opt("--method-for", strrchr(optarg, '=') + 1);
 			break;
 		case 'b':
-			mlw_profile_opt_bins(&po, optarg, usage_text);
+			mlw_psiref_opt_bins(&po, optarg, usage_text);
 			break;
 		case 'c':
 			po.categorical = mlw_list_opt("--categorical", optarg,
@@ -198,11 +198,11 @@ main(int argc, char *argv[])
 		mlw_warnx("--bins applies to --binning quantile only");
 		mlw_usage_error(usage_text);
 	}
-	mlw_profile_opts_check(&po, usage_text);
+	mlw_psiref_opts_check(&po, usage_text);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */
 
-	mlw_profile_load(&d.prof, ref, &po);
+	mlw_psiref_load(&d.prof, ref, &po);
 	if (d.prof.saved && !d.quantile)
 		mlw_fatal("%s is a saved profile: it has bins, not values; use "
 		    "--binning quantile with psi, kl or jensenshannon", ref);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "dprofile.h"
+#include "profile.h"
 #include "io.h"
 #include "num.h"
 #include "opt.h"
@@ -34,10 +34,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	static const double defq[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
-	double q[MLW_DP_QMAX];
+	double q[MLW_PROFILE_QMAX];
 	char **list;
-	struct mlw_dp_opts o;
-	struct mlw_dp *dp;
+	struct mlw_profile_opts o;
+	struct mlw_profile *dp;
 	struct mlw_input *in;
 	long long ll;
 	size_t i, j, n;
@@ -69,9 +69,9 @@ main(int argc, char *argv[])
 			return 0;
 		case 'q':
 			list = mlw_split_list(optarg, &n);
-			if (list == NULL || n > MLW_DP_QMAX) {
+			if (list == NULL || n > MLW_PROFILE_QMAX) {
 				mlw_warnx("--quantiles: expected 1 to %d numbers "
-				    "from 0 to 1, found '%s'", MLW_DP_QMAX, optarg);
+				    "from 0 to 1, found '%s'", MLW_PROFILE_QMAX, optarg);
 				mlw_usage_error(usage_text);
 			}
 			for (i = 0; i < n; i++) {
@@ -84,8 +84,8 @@ main(int argc, char *argv[])
 					mlw_usage_error(usage_text);
 				}
 				for (j = 0; j < i; j++) {
-					mlw_dp_qname(q[i], a);
-					mlw_dp_qname(q[j], b);
+					mlw_profile_qname(q[i], a);
+					mlw_profile_qname(q[j], b);
 					if (strcmp(a, b) == 0) {
 						mlw_warnx("--quantiles: %s is "
 						    "given twice", a);
@@ -104,9 +104,9 @@ main(int argc, char *argv[])
 			o.save = optarg;
 			break;
 		case 't':
-			if (mlw_int_strict(optarg, 0, MLW_DP_TOPMAX, &ll) < 0) {
+			if (mlw_int_strict(optarg, 0, MLW_PROFILE_TOPMAX, &ll) < 0) {
 				mlw_warnx("--top: expected a whole number from "
-				    "0 to %d, found '%s'", MLW_DP_TOPMAX, optarg);
+				    "0 to %d, found '%s'", MLW_PROFILE_TOPMAX, optarg);
 				mlw_usage_error(usage_text);
 			}
 			o.top = (size_t)ll;
@@ -134,14 +134,14 @@ main(int argc, char *argv[])
 		mlw_usage_error(usage_text);
 	}
 
-	dp = mlw_dp_new(&o);
+	dp = mlw_profile_new(&o);
 	in = mlw_input_new(argv, argc);
 	if (o.merge)
-		mlw_dp_merge(dp, in);
+		mlw_profile_merge(dp, in);
 	else
-		mlw_dp_run(dp, in);
+		mlw_profile_run(dp, in);
 	mlw_input_free(in);
-	mlw_dp_free(dp);
+	mlw_profile_free(dp);
 	mlw_free_list(o.fields, o.nfields);
 	return mlw_finish();
 }

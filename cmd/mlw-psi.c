@@ -11,7 +11,7 @@
 #include "jw.h"
 #include "num.h"
 #include "opt.h"
-#include "profile.h"
+#include "psiref.h"
 #include "state.h"
 #include "stats.h"
 #include "window.h"
@@ -23,7 +23,7 @@ static const char usage_text[] =
     "               [--rejects FILE] [FILE ...]";
 
 struct psi {
-	struct mlw_profile prof;
+	struct mlw_psiref prof;
 	size_t *off;             /* first count of feature i in a state */
 	size_t ncounts;          /* counts per state, missing counts included */
 	double eps;
@@ -75,7 +75,7 @@ emit_state(const struct mlw_wkey *key, const uint64_t *st, struct psi *ps)
 		const struct mlw_feature *f = &ps->prof.f[i];
 		const uint64_t *cur = st + ps->off[i];
 
-		mlw_profile_state_emit(&ps->out, "mlw-psi", ps->hash, key, f,
+		mlw_psiref_state_emit(&ps->out, "mlw-psi", ps->hash, key, f,
 		    cur, f->nbins, cur[f->nbins]);
 	}
 	mlw_out_flush();
@@ -102,7 +102,7 @@ merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 		mlw_fatal("out of memory");
 	mlw_state_in_init(&r, "mlw-psi", ps->hash);
 	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
-		if ((k = mlw_profile_state_read(&ps->prof, &r, &ln, &doc,
+		if ((k = mlw_psiref_state_read(&ps->prof, &r, &ln, &doc,
 		    tmp)) < 0)
 			continue;
 		st = mlw_wtab_open(tab, &key);
@@ -206,7 +206,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct psi ps;
-	struct mlw_profile_opts po;
+	struct mlw_psiref_opts po;
 	const char *ref = NULL, *save = NULL;
 	struct mlw_input *in;
 	struct mlw_line ln;
@@ -249,7 +249,7 @@ main(int argc, char *argv[])
 			domerge = 1;
 			break;
 		case 'b':
-			mlw_profile_opt_bins(&po, optarg, usage_text);
+			mlw_psiref_opt_bins(&po, optarg, usage_text);
 			break;
 		case 'c':
 			po.categorical = mlw_list_opt("--categorical", optarg,
@@ -294,12 +294,12 @@ main(int argc, char *argv[])
 		mlw_warnx("--emit-state and --merge exclude each other");
 		mlw_usage_error(usage_text);
 	}
-	mlw_profile_opts_check(&po, usage_text);
+	mlw_psiref_opts_check(&po, usage_text);
 
-	mlw_profile_load(&ps.prof, ref, &po);
+	mlw_psiref_load(&ps.prof, ref, &po);
 	if (save) {
-		mlw_profile_save(&ps.prof, save);
-		mlw_profile_free(&ps.prof);
+		mlw_psiref_save(&ps.prof, save);
+		mlw_psiref_free(&ps.prof);
 		mlw_free_list(po.fields, po.nfields);
 		mlw_free_list(po.categorical, po.ncategorical);
 		return mlw_finish();
@@ -318,7 +318,7 @@ main(int argc, char *argv[])
 		ps.ncounts += ps.prof.f[i].nbins + 1;
 	}
 	tab = mlw_wtab_new(ps.ncounts * sizeof(uint64_t), reset, report, &ps);
-	ps.hash = mlw_profile_hash(&ps.prof);
+	ps.hash = mlw_psiref_hash(&ps.prof);
 
 	in = mlw_input_new(argv, argc);
 	if (domerge) {
@@ -366,7 +366,7 @@ done:
 	free(ps.tok);
 	free(paths);
 	mlw_pathset_free(&ps.set);
-	mlw_profile_free(&ps.prof);
+	mlw_psiref_free(&ps.prof);
 	mlw_free_list(po.fields, po.nfields);
 	mlw_free_list(po.categorical, po.ncategorical);
 	return mlw_finish();

@@ -161,7 +161,7 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 
 	if (d->emit) {
 		for (i = 0; i < d->nf; i++)
-			mlw_profile_state_emit(b, "mlw-drift", d->hash, key,
+			mlw_psiref_state_emit(b, "mlw-drift", d->hash, key,
 			    d->fl[i].f, st[i].c, st[i].ccap, st[i].missing);
 		mlw_out_flush();
 		return;
@@ -407,7 +407,7 @@ mlw_drift_setup(struct mlw_drift *d, const int *methods, double threshold)
 	}
 	mlw_pathset_init(&d->set, paths, d->nf);
 	free(paths);
-	d->hash = mlw_profile_hash(&d->prof);
+	d->hash = mlw_psiref_hash(&d->prof);
 }
 
 size_t
@@ -464,7 +464,7 @@ mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
 		struct mlw_drift_state *st;
 		size_t nb;
 
-		if ((k = mlw_profile_state_read(&d->prof, &r, &ln, &doc,
+		if ((k = mlw_psiref_state_read(&d->prof, &r, &ln, &doc,
 		    tmp)) < 0)
 			continue;
 		st = (struct mlw_drift_state *)mlw_wtab_open(tab, &key) + k;
@@ -502,5 +502,5 @@ mlw_drift_free(struct mlw_drift *d)
 	mlw_pathset_free(&d->set);
 	mlw_buf_free(&d->out);
 	mlw_dscratch_free(&d->sc);
-	mlw_profile_free(&d->prof);
+	mlw_psiref_free(&d->prof);
 }

@@ -11,7 +11,7 @@
 #include "drift_method.h"
 #include "io.h"
 #include "json.h"
-#include "profile.h"
+#include "psiref.h"
 #include "window.h"
 
 /* Most distinct categories one field may have, reference and current
@@ -32,7 +32,7 @@ struct mlw_drift_field {
 
 struct mlw_drift {
 	/* set by the caller before mlw_drift_setup */
-	struct mlw_profile prof;  /* loaded with keep_values (and keep_order
+	struct mlw_psiref prof;  /* loaded with keep_values (and keep_order
 	                           * for autothr) */
 	int quantile;             /* --binning quantile: counts, not values */
 	int autothr;              /* --auto-threshold */

@@ -2,8 +2,8 @@
 # The fuzz corpus (scripts/fuzz/corpus: seeds and every input that once
 # crashed) replays through each fuzz target without a crash; under make
 # check-asan the replay runs with ASan and UBSan. The targets are the
-# parsers (json scalars expr rules), the profile, state and MLflow store
-# readers, and every program's main loop (one replay driver per cmd/*.c,
+# parsers (json scalars expr rules), the readers of the psi reference
+# (psiref), of states and of MLflow stores, and every program's main loop (one replay driver per cmd/*.c,
 # built by make fuzz-replay; a program without a corpus of its own replays
 # corpus/records).
 
@@ -27,8 +27,8 @@ replay() {
 	done
 }
 
-@test "the fuzz corpus replays cleanly through the profile, state and MLflow store readers" {
-	replay profile
+@test "the fuzz corpus replays cleanly through the psi reference, state and MLflow store readers" {
+	replay psiref
 	replay state
 	replay mlflow
 }

@@ -1,4 +1,4 @@
-/* Fuzz target: the reference-profile reader, mlw_profile_load, over a
+/* Fuzz target: the reference-profile reader, mlw_psiref_load, over a
  * saved profile ({"mlw":"psi_profile",...} then one record per field) or
  * reference records, under the options chosen by the first byte. A
  * profile that loads is binned against a record, saved, and must load
@@ -11,13 +11,13 @@
 
 #include "harness.h"
 #include "json.h"
-#include "profile.h"
+#include "psiref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct job {
-	struct mlw_profile p, again;
-	struct mlw_profile_opts o;
+	struct mlw_psiref p, again;
+	struct mlw_psiref_opts o;
 	int loaded;
 };
 
@@ -29,7 +29,7 @@ load(void *arg)
 {
 	struct job *j = arg;
 
-	mlw_profile_load(&j->p, mlw_fuzz_path(1, "in"), &j->o);
+	mlw_psiref_load(&j->p, mlw_fuzz_path(1, "in"), &j->o);
 	j->loaded = 1;
 	return 0;
 }
@@ -38,13 +38,13 @@ static int
 reload(void *arg)
 {
 	struct job *j = arg;
-	struct mlw_profile_opts o;
+	struct mlw_psiref_opts o;
 
 	memset(&o, 0, sizeof o);
 	o.bins = 10;
 	o.binning = MLW_BINNING_QUANTILE;
-	mlw_profile_save(&j->p, mlw_fuzz_path(2, "saved"));
-	mlw_profile_load(&j->again, mlw_fuzz_path(2, "saved"), &o);
+	mlw_psiref_save(&j->p, mlw_fuzz_path(2, "saved"));
+	mlw_psiref_load(&j->again, mlw_fuzz_path(2, "saved"), &o);
 	return 0;
 }
 
@@ -101,7 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(j.again.f[i].ref, j.p.f[i].ref,
 		    j.p.f[i].nbins * sizeof *j.p.f[i].ref) != 0)
 			abort();        /* ... or not as it was */
-	mlw_profile_free(&j.again);
-	mlw_profile_free(&j.p);
+	mlw_psiref_free(&j.again);
+	mlw_psiref_free(&j.p);
 	return 0;
 }
