@@ -17,7 +17,7 @@
 #include "expr.h"
 #include "io.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "opt.h"

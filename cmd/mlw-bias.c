@@ -11,7 +11,7 @@
 #include "io.h"
 #include "json.h"
 #include "metrics.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "opt.h"

@@ -11,7 +11,7 @@
 #include "drift_method.h"
 #include "io.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "num.h"
 #include "opt.h"
 #include "psiref.h"

@@ -11,7 +11,7 @@
 #include "diag.h"
 #include "io.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "opt.h"
 #include "strmap.h"

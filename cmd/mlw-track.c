@@ -7,7 +7,7 @@
 
 #include "diag.h"
 #include "io.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "opt.h"
 #include "track_log.h"
 #include "track_store.h"

@@ -8,7 +8,7 @@
 #include "diag.h"
 #include "io.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "num.h"
 #include "opt.h"
 #include "times.h"

@@ -9,7 +9,7 @@
 
 #include "diag.h"
 #include "io.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "opt.h"

@@ -13,7 +13,7 @@
 
 #include "diag.h"
 #include "io.h"
-#include "jw.h"
+#include "jsonw.h"
 
 static const int fwd_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 #define NFWD (sizeof fwd_signals / sizeof fwd_signals[0])

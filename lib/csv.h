@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "io.h"
-#include "jw.h"
+#include "jsonw.h"
 
 /* Longest accepted record, in bytes, not counting its final line end: the
  * same as the JSON Lines limit, so that records convert both ways. */

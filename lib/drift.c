@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jw.h"
+#include "jsonw.h"
 #include "state.h"
 #include "stats.h"
 

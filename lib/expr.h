@@ -25,7 +25,7 @@
 #include <stddef.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 
 struct mlw_expr;
 

@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "strmap.h"
 
 /* Longest key, in bytes (the values framed: about their length plus 5 bytes

@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "state.h"
 #include "strmap.h"
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "num.h"
 #include "opt.h"
 #include "sketch.h"

@@ -10,7 +10,7 @@
 #include "diag.h"
 #include "io.h"
 #include "opt.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "state.h"

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "opt.h"

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "strmap.h"
 
 enum { MLW_REP_TABLE, MLW_REP_MARKDOWN, MLW_REP_HTML, MLW_REP_PROM };

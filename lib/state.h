@@ -26,7 +26,7 @@
 
 #include "io.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "window.h"
 
 #define MLW_STATE_VERSION 1

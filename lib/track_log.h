@@ -10,7 +10,7 @@
 
 #include "diag.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "strmap.h"
 #include "track_store.h"
 #include "child.h"

@@ -7,7 +7,7 @@
 #include <strings.h>
 
 #include "diag.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "io.h"
 #include "strmap.h"

@@ -10,7 +10,7 @@
 
 #include "expr.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "track_store.h"
 
 /* Output formats. */

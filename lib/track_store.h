@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "jw.h"
+#include "jsonw.h"
 #include "strmap.h"
 
 /* The store when neither --store nor $MLW_STORE names one. */

@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "io.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "json.h"
 
 /* The most windows one record may belong to (size / slide). */

@@ -7,7 +7,7 @@
 
 #include "expr.h"
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

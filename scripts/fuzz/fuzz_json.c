@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "window.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "num.h"
 #include "tap.h"
 

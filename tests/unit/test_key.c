@@ -7,7 +7,7 @@
 #include <stdlib.h>
 
 #include "json.h"
-#include "jw.h"
+#include "jsonw.h"
 #include "key.h"
 #include "tap.h"
 

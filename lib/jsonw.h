@@ -1,24 +1,14 @@
-/* jw: a growable byte buffer and the JSON written into it: strings escaped,
- * numbers in shortest round-trip form, records copied from input with
- * members added at the end (conventions §1, §2). */
-#ifndef MLW_JW_H
-#define MLW_JW_H
+/* jsonw: JSON written into a byte buffer (buf.h): strings escaped, numbers in
+ * shortest round-trip form, records copied from input with members added at
+ * the end (conventions §1, §2). */
+#ifndef MLW_JSONW_H
+#define MLW_JSONW_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "json.h"
-
-struct mlw_buf {
-	char *p;
-	size_t len, cap;
-};
-
-void mlw_buf_reserve(struct mlw_buf *b, size_t extra);
-void mlw_buf_add(struct mlw_buf *b, const void *p, size_t n);
-void mlw_buf_addc(struct mlw_buf *b, char c);
-void mlw_buf_adds(struct mlw_buf *b, const char *s);
-void mlw_buf_free(struct mlw_buf *b);
 
 /* Objects and arrays: '{' / '[' ... '}' / ']'. mlw_jw_key() writes the
  * comma itself when a member came before, so members are simply listed. */
