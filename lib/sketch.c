@@ -7,26 +7,6 @@
 #include "diag.h"
 #include "stats.h"
 
-uint64_t
-mlw_hash64(const void *p, size_t n)
-{
-	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a 64 offset basis */
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;          /* FNV 64 prime */
-	}
-	/* murmur3 fmix64 */
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	h *= 0xc4ceb9fe1a85ec53ULL;
-	h ^= h >> 33;
-	return h;
-}
-
 static void *
 xrealloc(void *p, size_t n)
 {

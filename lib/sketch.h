@@ -11,9 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 64-bit hash of n bytes: FNV-1a 64 followed by the murmur3 fmix64
- * finalizer (so that every output bit depends on every input bit). */
-uint64_t mlw_hash64(const void *p, size_t n);
+#include "hash.h"
 
 /* ---- KLL ---- */
 #define MLW_KLL_K 200            /* default accuracy parameter */

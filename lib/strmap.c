@@ -4,19 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
-
-static uint64_t
-hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;     /* FNV-1a */
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
+#include "hash.h"
 
 static long
 lookup(const struct mlw_strmap *m, const char *s, size_t len, uint64_t h,
@@ -44,7 +32,7 @@ mlw_strmap_find(const struct mlw_strmap *m, const char *s, size_t len)
 
 	if (m->nslot == 0)
 		return -1;
-	return lookup(m, s, len, hash(s, len), &slot);
+	return lookup(m, s, len, mlw_hash_bytes(MLW_HASH_INIT, s, len), &slot);
 }
 
 static void
@@ -70,7 +58,7 @@ grow(struct mlw_strmap *m)
 size_t
 mlw_strmap_add(struct mlw_strmap *m, const char *s, size_t len)
 {
-	uint64_t h = hash(s, len);
+	uint64_t h = mlw_hash_bytes(MLW_HASH_INIT, s, len);
 	size_t slot;
 	long i;
 	struct mlw_strent *e;
