@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io.h"
 
 static const char *progname = "mlw";
 static int failed;
@@ -164,8 +163,7 @@ mlw_reject(const char *file, uint64_t lineno, const char *line, size_t len,
 	if (strict) {
 		vmsg(file, lineno, fmt, ap, 0);
 		va_end(ap);
-		mlw_out_flush();
-		exit(MLW_EXIT_FATAL);
+		exit(MLW_EXIT_FATAL);   /* which flushes standard output */
 	}
 	vkind(&rejkind, file, lineno, fmt, ap);
 	va_end(ap);
@@ -198,11 +196,10 @@ mlw_note_nonfinite(const char *file, uint64_t line, uint64_t n)
 }
 
 int
-mlw_finish(void)
+mlw_diag_finish(void)
 {
 	size_t i;
 
-	mlw_out_close();
 	if (rejf) {
 		if (fflush(rejf) == EOF || ferror(rejf) || fclose(rejf) == EOF) {
 			mlw_warn("%s: write error", rejpath);

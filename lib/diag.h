@@ -66,10 +66,11 @@ int mlw_strict(void);
  * said at once with FILE:LINE, and mlw_finish says how many there were. */
 void mlw_note_nonfinite(const char *file, uint64_t line, uint64_t n);
 
-/* Flush and close standard output and the rejects file, checking every
- * write; print the summaries of limited messages and the reject count;
- * return the exit status the program should end with. */
-int mlw_finish(void);
+/* Close the rejects file, checking every write; print the summaries of
+ * limited messages and the reject count; return the exit status the
+ * program should end with. Programs call mlw_finish() (out.h), which
+ * closes standard output first. */
+int mlw_diag_finish(void);
 
 /* For fuzz targets only (scripts/fuzz), which run a program's main many
  * times in one process: forget everything the last run left here (the

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "out.h"
 
 #define CHUNK (256u * 1024u)
 
@@ -31,54 +32,7 @@ struct mlw_input {
 	struct mlw_input *live; /* the next reader not yet freed */
 };
 
-static int stdout_setup;
-static int stdout_closed;
 static struct mlw_input *live;  /* readers not yet freed, for mlw_io_reset */
-static char outbuf[1u << 16];
-
-static void
-out_setup(void)
-{
-	if (!stdout_setup) {
-		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
-		stdout_setup = 1;
-	}
-}
-
-static _Noreturn void
-out_failed(void)
-{
-	if (errno == EPIPE)
-		_exit(MLW_EXIT_OK);
-	mlw_fatal_errno("write error");
-}
-
-void
-mlw_out_write(const void *p, size_t len)
-{
-	out_setup();
-	if (fwrite(p, 1, len, stdout) != len)
-		out_failed();
-}
-
-void
-mlw_out_flush(void)
-{
-	out_setup();
-	if (fflush(stdout) == EOF)
-		out_failed();
-}
-
-void
-mlw_out_close(void)
-{
-	out_setup();
-	if (fflush(stdout) == EOF || ferror(stdout))
-		out_failed();
-	stdout_closed = 1;
-	if (fclose(stdout) == EOF)
-		out_failed();
-}
 
 struct mlw_input *
 mlw_input_new(char *const *files, int n)
@@ -94,7 +48,7 @@ mlw_input_new(char *const *files, int n)
 	in->buf = malloc(in->cap + 1);
 	if (in->buf == NULL)
 		mlw_fatal("out of memory");
-	out_setup();
+	mlw_out_setup();
 	in->live = live;
 	live = in;
 	return in;
@@ -527,11 +481,7 @@ mlw_grow(void *p, size_t *cap, size_t n, size_t size)
 int
 mlw_io_reset(void)
 {
-	int closed = stdout_closed;
-
 	while (live)
 		mlw_input_free(live);
-	stdout_setup = 0;
-	stdout_closed = 0;
-	return closed;
+	return mlw_out_reset();
 }

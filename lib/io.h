@@ -1,5 +1,6 @@
-/* io: the JSON Lines reader over the file operands, and standard output
- * with the flush-before-waiting discipline (conventions §1, §4, §5). */
+/* io: the JSON Lines reader over the file operands, which flushes standard
+ * output (out.h) before it waits for input, and whole files written
+ * atomically or read at once (conventions §1, §4, §5). */
 #ifndef MLW_IO_H
 #define MLW_IO_H
 
@@ -7,6 +8,7 @@
 #include <stdint.h>
 
 #include "json.h"
+#include "out.h"
 
 /* Longest accepted line, in bytes, not counting the LF (and a CR before it). */
 #define MLW_LINE_MAX (1u << 20)
@@ -62,24 +64,14 @@ int mlw_write_atomic(const char *path, const void *p, size_t len);
  * NUL-terminated; NULL with errno set on failure. */
 char *mlw_read_file(const char *path, size_t *len);
 
-/* Standard output: fully buffered; every write error is fatal (exit 2) and a
- * closed pipe ends the program quietly. */
-void mlw_out_write(const void *p, size_t len);
-/* Flush standard output now (call when a window closes). */
-void mlw_out_flush(void);
-/* Flush and close standard output, exiting 2 on a write error. */
-void mlw_out_close(void);
-
 /* Make room for n elements of size bytes in p (capacity *cap, doubled as
  * needed); returns the array, perhaps moved. Out of memory is fatal. */
 void *mlw_grow(void *p, size_t *cap, size_t n, size_t size);
 
 /* For fuzz targets only (scripts/fuzz), which run a program's main many
  * times in one process: free every reader that a run left open (it ended
- * in exit(), not mlw_input_free()) and forget the setup of standard output,
- * so that the next mlw_out_* call sets its buffer up again. Returns 1 when
- * mlw_out_close() has closed stdout since the last reset (the caller must
- * then give the process a new stdout before the next run), else 0.
+ * in exit(), not mlw_input_free()) and mlw_out_reset(); returns what that
+ * returns.
  * Programs never call it. */
 int mlw_io_reset(void);
 
