@@ -22,6 +22,7 @@
 #include "num.h"
 #include "opt.h"
 #include "times.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-alert (--name NAME --when EXPR [--for N|DUR] [--keep-firing-for N|DUR]\n"
@@ -312,10 +313,9 @@ static char **
 split_words(const char *s)
 {
 	size_t n = 0, cap = 8, k;
-	char **v = malloc(cap * sizeof *v), *w = malloc(strlen(s) + 1);
+	char **v = mlw_xmalloc(cap * sizeof *v),
+	    *w = mlw_xmalloc(strlen(s) + 1);
 
-	if (v == NULL || w == NULL)
-		mlw_fatal("out of memory");
 	while (*s) {
 		char q = 0;
 
@@ -338,9 +338,9 @@ split_words(const char *s)
 			free(v);
 			return NULL;
 		}
-		if (n + 2 > cap && (v = realloc(v, (cap *= 2) * sizeof *v)) == NULL)
-			mlw_fatal("out of memory");
-		v[n++] = strndup(w, k);
+		if (n + 2 > cap)
+			v = mlw_xrealloc(v, (cap *= 2) * sizeof *v);
+		v[n++] = mlw_xstrndup(w, k);
 	}
 	free(w);
 	if (n == 0) {
@@ -494,10 +494,8 @@ main(int argc, char *argv[])
 		case 's': case 'w':
 			/* applied once the rule's name is known */
 			cli_used = 1;
-			if ((cli_k = realloc(cli_k, (ncli + 1) * sizeof *cli_k))
-			    == NULL || (cli_v = realloc(cli_v, (ncli + 1) *
-			    sizeof *cli_v)) == NULL)
-				mlw_fatal("out of memory");
+			cli_k = mlw_xrealloc(cli_k, (ncli + 1) * sizeof *cli_k);
+			cli_v = mlw_xrealloc(cli_v, (ncli + 1) * sizeof *cli_v);
 			cli_k[ncli] = attr[ch];
 			cli_v[ncli++] = optarg;
 			break;
@@ -514,8 +512,7 @@ main(int argc, char *argv[])
 			return 0;
 		case 'n':
 			free(cli.name);
-			if ((cli.name = strdup(optarg)) == NULL)
-				mlw_fatal("out of memory");
+			cli.name = mlw_xstrdup(optarg);
 			cli_used = 1;
 			break;
 		case 'p':
@@ -557,9 +554,8 @@ main(int argc, char *argv[])
 		for (i = 0; i < c.nrules; i++)
 			if (strcmp(c.rules[i].name, cli.name) == 0)
 				bad_rule(cli.name, "defined twice");
-		c.rules = realloc(c.rules, (c.nrules + 1) * sizeof *c.rules);
-		if (c.rules == NULL)
-			mlw_fatal("out of memory");
+		c.rules = mlw_xrealloc(c.rules,
+		    (c.nrules + 1) * sizeof *c.rules);
 		c.rules[c.nrules++] = cli;
 	}
 	if (c.nrules == 0) {
@@ -567,9 +563,8 @@ main(int argc, char *argv[])
 		mlw_usage_error(usage_text);
 	}
 	for (i = 0; i < c.nrules; i++) {
-		if (c.rules[i].severity == NULL &&
-		    (c.rules[i].severity = strdup("warning")) == NULL)
-			mlw_fatal("out of memory");
+		if (c.rules[i].severity == NULL)
+			c.rules[i].severity = mlw_xstrdup("warning");
 		if (c.alertmanager)
 			am_names_check(&c.rules[i]);
 	}
@@ -579,11 +574,9 @@ main(int argc, char *argv[])
 		/* one run per state file at a time: overlapping cron runs
 		 * wait for each other instead of losing updates */
 		size_t n = strlen(statefile) + 6;
-		char *lp = malloc(n);
+		char *lp = mlw_xmalloc(n);
 		struct flock fl;
 
-		if (lp == NULL)
-			mlw_fatal("out of memory");
 		snprintf(lp, n, "%s.lock", statefile);
 		lockfd = open(lp, O_RDWR | O_CREAT, 0644);
 		if (lockfd < 0)
@@ -633,10 +626,10 @@ main(int argc, char *argv[])
 				clr = mlw_expr_test(r->clear, &doc);
 			if (r->nby > c.valcap) {
 				c.valcap = r->nby;
-				c.vals = realloc(c.vals, c.valcap * sizeof *c.vals);
-				c.off = realloc(c.off, c.valcap * sizeof *c.off);
-				if (c.vals == NULL || c.off == NULL)
-					mlw_fatal("out of memory");
+				c.vals = mlw_xrealloc(c.vals,
+				    c.valcap * sizeof *c.vals);
+				c.off = mlw_xrealloc(c.off,
+				    c.valcap * sizeof *c.off);
 			}
 			/* the by values, in a buffer reused record after record */
 			c.lab.len = 0;

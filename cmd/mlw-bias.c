@@ -17,6 +17,7 @@
 #include "opt.h"
 #include "strmap.h"
 #include "window.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-bias --group PATH --label PATH (--pred PATH | --score PATH\n"
@@ -402,9 +403,7 @@ main(int argc, char *argv[])
 
 				if (nc > MLW_FAIR_MAX_GROUPS)
 					nc = MLW_FAIR_MAX_GROUPS;
-				w->g = realloc(w->g, nc * sizeof *w->g);
-				if (w->g == NULL)
-					mlw_fatal("out of memory");
+				w->g = mlw_xrealloc(w->g, nc * sizeof *w->g);
 				w->cap = nc;
 			}
 			k = mlw_strmap_add(&w->names, gv.p, gv.len);

@@ -16,6 +16,7 @@
 #include "num.h"
 #include "opt.h"
 #include "strmap.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-detect --field PATH --method METHOD [--by PATHS] [--all]\n"
@@ -278,8 +279,7 @@ main(int argc, char *argv[])
 			    "fields, found '%s'", byarg);
 			mlw_usage_error(usage_text);
 		}
-		if ((by = calloc(nby, sizeof *by)) == NULL)
-			mlw_fatal("out of memory");
+		by = mlw_xcalloc(nby, sizeof *by);
 		for (i = 0; i < nby; i++)
 			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
 	}
@@ -348,9 +348,8 @@ main(int argc, char *argv[])
 		if ((size_t)ki == nkeys) {
 			if (nkeys == keycap) {
 				keycap = keycap ? 2 * keycap : 16;
-				keys = realloc(keys, keycap * sizeof *keys);
-				if (keys == NULL)
-					mlw_fatal("out of memory");
+				keys = mlw_xrealloc(keys,
+				    keycap * sizeof *keys);
 			}
 			keys[nkeys].det = mlw_det_new(&o);
 			keys[nkeys].index = 0;

@@ -18,6 +18,7 @@
 #include "state.h"
 #include "stats.h"
 #include "window.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-drift --ref REF [--fields PATHS] [--categorical PATHS]\n"
@@ -139,9 +140,7 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'M':
-			mfor = realloc(mfor, (nmfor + 1) * sizeof *mfor);
-			if (mfor == NULL)
-				mlw_fatal("out of memory");
+			mfor = mlw_xrealloc(mfor, (nmfor + 1) * sizeof *mfor);
 			mfor[nmfor++] = optarg;
 			if (strchr(optarg, '=') == NULL) {
 				mlw_warnx("--method-for: expected PATH=METHOD, "
@@ -209,9 +208,7 @@ main(int argc, char *argv[])
 	if (d.prof.saved && d.autothr)
 		mlw_fatal("--auto-threshold needs reference records, not the "
 		    "saved profile %s", ref);
-	methods = calloc(d.prof.nf, sizeof *methods);
-	if (methods == NULL)
-		mlw_fatal("out of memory");
+	methods = mlw_xcalloc(d.prof.nf, sizeof *methods);
 	for (i = 0; i < d.prof.nf; i++)
 		methods[i] = method;
 	for (j = 0; j < nmfor; j++) {

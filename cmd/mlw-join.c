@@ -15,6 +15,7 @@
 #include "key.h"
 #include "opt.h"
 #include "strmap.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-join --key PATH --labels FILE [--label-field PATH] [--as NAME]\n"
@@ -134,11 +135,9 @@ labels_read(struct join *j, const char *path)
 		} else {
 			if (k == j->cap) {
 				size_t ncap = j->cap ? j->cap * 2 : 1024;
-				struct label *nl = realloc(j->lab,
+				struct label *nl = mlw_xrealloc(j->lab,
 				    ncap * sizeof *nl);
 
-				if (nl == NULL)
-					mlw_fatal("out of memory");
 				j->lab = nl;
 				j->cap = ncap;
 			}

@@ -16,6 +16,7 @@
 #include "state.h"
 #include "strmap.h"
 #include "window.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-metrics --task binary|multiclass|regression --label PATH\n"
@@ -102,9 +103,7 @@ segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
 	if (k >= w->cap) {
 		size_t nc = w->cap ? w->cap * 2 : 4, i;
 
-		w->seg = realloc(w->seg, nc * sizeof *w->seg);
-		if (w->seg == NULL)
-			mlw_fatal("out of memory");
+		w->seg = mlw_xrealloc(w->seg, nc * sizeof *w->seg);
 		for (i = w->cap; i < nc; i++) {
 			memset(&w->seg[i], 0, sizeof w->seg[i]);
 			mlw_bin_init(&w->seg[i].bin, c->bins);
@@ -433,11 +432,9 @@ main(int argc, char *argv[])
 		mlw_path_opt(&score, "--score", scorearg, usage_text);
 	c.scores = scorearg != NULL;
 	if (nby) {
-		by = calloc(nby, sizeof *by);
-		byseen = calloc(nby, sizeof *byseen);
-		bybad = calloc(nby, sizeof *bybad);
-		if (by == NULL || byseen == NULL || bybad == NULL)
-			mlw_fatal("out of memory");
+		by = mlw_xcalloc(nby, sizeof *by);
+		byseen = mlw_xcalloc(nby, sizeof *byseen);
+		bybad = mlw_xcalloc(nby, sizeof *bybad);
 		for (i = 0; i < nby; i++)
 			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
 	}

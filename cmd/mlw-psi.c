@@ -15,6 +15,7 @@
 #include "state.h"
 #include "stats.h"
 #include "window.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-psi --ref REF [--fields PATHS] [--categorical PATHS] [--bins N]\n"
@@ -98,8 +99,7 @@ merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 	for (i = 0; i < ps->prof.nf; i++)
 		if (ps->prof.f[i].nbins > maxb)
 			maxb = ps->prof.f[i].nbins;
-	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
-		mlw_fatal("out of memory");
+	tmp = mlw_xcalloc(maxb + 1, sizeof *tmp);
 	mlw_state_in_init(&r, "mlw-psi", ps->hash);
 	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
 		if ((k = mlw_psiref_state_read(&ps->prof, &r, &ln, &doc,
@@ -304,12 +304,10 @@ main(int argc, char *argv[])
 		mlw_free_list(po.categorical, po.ncategorical);
 		return mlw_finish();
 	}
-	ps.off = calloc(ps.prof.nf, sizeof *ps.off);
-	ps.bins = calloc(ps.prof.nf, sizeof *ps.bins);
-	ps.tok = calloc(ps.prof.nf, sizeof *ps.tok);
-	paths = calloc(ps.prof.nf, sizeof *paths);
-	if (ps.off == NULL || ps.bins == NULL || ps.tok == NULL || paths == NULL)
-		mlw_fatal("out of memory");
+	ps.off = mlw_xcalloc(ps.prof.nf, sizeof *ps.off);
+	ps.bins = mlw_xcalloc(ps.prof.nf, sizeof *ps.bins);
+	ps.tok = mlw_xcalloc(ps.prof.nf, sizeof *ps.tok);
+	paths = mlw_xcalloc(ps.prof.nf, sizeof *paths);
 	for (i = 0; i < ps.prof.nf; i++)
 		paths[i] = ps.prof.f[i].path;
 	mlw_pathset_init(&ps.set, paths, ps.prof.nf);

@@ -15,6 +15,7 @@
 #include "track_query.h"
 #include "times.h"
 #include "track_store.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-runs [--store FILE | --mlflow DIR] [--where EXPR] [--sort [-]FIELD]\n"
@@ -222,10 +223,8 @@ main(int argc, char *argv[])
 	} else if (strcmp(cmd, "show") == 0) {
 		mlw_runs_show(find_run(&sel, argv[0]), format);
 	} else if (strcmp(cmd, "compare") == 0) {
-		struct mlw_ritem **cmp = calloc((size_t)argc, sizeof *cmp);
+		struct mlw_ritem **cmp = mlw_xcalloc((size_t)argc, sizeof *cmp);
 
-		if (cmp == NULL)
-			mlw_fatal("out of memory");
 		for (k = 0; k < argc; k++)
 			cmp[k] = find_run(&sel, argv[k]);
 		mlw_runs_compare(cmp, (size_t)argc, only_changed, format);

@@ -12,6 +12,7 @@
 #include "track_log.h"
 #include "track_store.h"
 #include "child.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-track [--store FILE] [--experiment NAME] [--run-name NAME]\n"
@@ -42,9 +43,7 @@ kv_opt(struct list *l, const char *opt, char *arg)
 		mlw_warnx("--%s: expected KEY=VALUE, found '%s'", opt, arg);
 		mlw_usage_error(usage_text);
 	}
-	l->v = realloc(l->v, (l->n + 1) * sizeof *l->v);
-	if (l->v == NULL)
-		mlw_fatal("out of memory");
+	l->v = mlw_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = arg;
 }
 

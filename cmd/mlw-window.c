@@ -13,6 +13,7 @@
 #include "opt.h"
 #include "times.h"
 #include "window.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-window --time FIELD --size DUR [--slide DUR] [--lateness DUR]\n"
@@ -253,9 +254,7 @@ main(int argc, char *argv[])
 		mlw_path_opt(&timepath, "--time", timefield, usage_text);
 	mlw_wclock_init(&w.clock, size, slide, lateness);
 	w.clock.nonneg = w.count;
-	starts = malloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);
-	if (starts == NULL)
-		mlw_fatal("out of memory");
+	starts = mlw_xmalloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);
 
 	in = mlw_input_new(argv, argc);
 	if (idle_ns)

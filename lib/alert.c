@@ -14,16 +14,7 @@
 #include "num.h"
 #include "opt.h"
 #include "times.h"
-
-static char *
-xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (d == NULL)
-		mlw_fatal("out of memory");
-	return d;
-}
+#include "xalloc.h"
 
 /* "N" (evaluations) or a duration. */
 static int
@@ -82,9 +73,7 @@ mlw_rule_set(struct mlw_rule *r, const char *key, const char *val, char *err,
 		for (i = 0; i < r->nby; i++)
 			mlw_path_free(&r->by[i]);
 		free(r->by);
-		r->by = calloc(n, sizeof *r->by);
-		if (r->by == NULL)
-			mlw_fatal("out of memory");
+		r->by = mlw_xcalloc(n, sizeof *r->by);
 		r->nby = n;
 		for (i = 0; i < n; i++)
 			if (mlw_path_parse(&r->by[i], l[i]) < 0) {
@@ -100,7 +89,7 @@ mlw_rule_set(struct mlw_rule *r, const char *key, const char *val, char *err,
 			return -1;
 		}
 		free(r->severity);
-		r->severity = xstrdup(val);
+		r->severity = mlw_xstrdup(val);
 	} else if (strcmp(key, "label") == 0) {
 		const char *eq = strchr(val, '=');
 		size_t i;
@@ -125,21 +114,17 @@ mlw_rule_set(struct mlw_rule *r, const char *key, const char *val, char *err,
 			}
 		}
 		i = r->nlabel++;
-		r->lkey = realloc(r->lkey, r->nlabel * sizeof *r->lkey);
-		r->lval = realloc(r->lval, r->nlabel * sizeof *r->lval);
-		if (r->lkey == NULL || r->lval == NULL)
-			mlw_fatal("out of memory");
-		r->lkey[i] = strndup(val, (size_t)(eq - val));
-		r->lval[i] = xstrdup(eq + 1);
-		if (r->lkey[i] == NULL)
-			mlw_fatal("out of memory");
+		r->lkey = mlw_xrealloc(r->lkey, r->nlabel * sizeof *r->lkey);
+		r->lval = mlw_xrealloc(r->lval, r->nlabel * sizeof *r->lval);
+		r->lkey[i] = mlw_xstrndup(val, (size_t)(eq - val));
+		r->lval[i] = mlw_xstrdup(eq + 1);
 	} else if (strcmp(key, "summary") == 0) {
 		if (mlw_template_check(val, e, sizeof e) < 0) {
 			snprintf(err, errlen, "summary: %s", e);
 			return -1;
 		}
 		free(r->summary);
-		r->summary = xstrdup(val);
+		r->summary = mlw_xstrdup(val);
 	} else {
 		snprintf(err, errlen, "unknown attribute '%s' (expected when, "
 		    "clear, for, keep_firing_for, by, severity, label or "
@@ -221,11 +206,9 @@ mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *l = strndup(p, len), *k, *v, *end;
+		char *l = mlw_xstrndup(p, len), *k, *v, *end;
 		size_t i;
 
-		if (l == NULL)
-			mlw_fatal("out of memory");
 		line++;
 		p += len + (eol != NULL);
 		end = l + strlen(l);
@@ -258,12 +241,11 @@ mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
 					    "twice", v);
 					goto bad;
 				}
-			*rules = realloc(*rules, (*n + 1) * sizeof **rules);
-			if (*rules == NULL)
-				mlw_fatal("out of memory");
+			*rules = mlw_xrealloc(*rules,
+			    (*n + 1) * sizeof **rules);
 			cur = &(*rules)[(*n)++];
 			memset(cur, 0, sizeof *cur);
-			cur->name = xstrdup(v);
+			cur->name = mlw_xstrdup(v);
 			free(l);
 			continue;
 		}
@@ -397,19 +379,15 @@ mlw_alerts_get(struct mlw_alerts *a, size_t ri, const struct mlw_rule *rules,
 	if (idx >= a->cap) {
 		size_t ncap = a->cap ? a->cap * 2 : 16;
 
-		a->inst = realloc(a->inst, ncap * sizeof *a->inst);
-		if (a->inst == NULL)
-			mlw_fatal("out of memory");
+		a->inst = mlw_xrealloc(a->inst, ncap * sizeof *a->inst);
 		memset(a->inst + a->cap, 0, (ncap - a->cap) * sizeof *a->inst);
 		a->cap = ncap;
 	}
 	in = &a->inst[idx];
 	in->rule = ri;
-	in->val = calloc(r->nby + 1, sizeof *in->val);
-	if (in->val == NULL)
-		mlw_fatal("out of memory");
+	in->val = mlw_xcalloc(r->nby + 1, sizeof *in->val);
 	for (i = 0; i < r->nby; i++)
-		in->val[i] = xstrdup(val[i]);
+		in->val[i] = mlw_xstrdup(val[i]);
 	memset(&in->st, 0, sizeof in->st);
 	return in;
 }
@@ -535,9 +513,7 @@ mlw_state_load(struct mlw_alerts *a, const char *path,
 			    "longer defined, dropped");
 			continue;
 		}
-		val = calloc(rules[ri].nby + 1, sizeof *val);
-		if (val == NULL)
-			mlw_fatal("out of memory");
+		val = mlw_xcalloc(rules[ri].nby + 1, sizeof *val);
 		for (k = 0; k < rules[ri].nby; k++) {
 			const char *name = rules[ri].by[k].text;
 			long v = mlw_json_member(&doc, (uint32_t)lab, name,
@@ -547,9 +523,7 @@ mlw_state_load(struct mlw_alerts *a, const char *path,
 			    doc.tok[lab].next - (uint32_t)lab - 1 !=
 			    2 * rules[ri].nby)
 				break;
-			val[k] = calloc(1, doc.tok[v].len);
-			if (val[k] == NULL)
-				mlw_fatal("out of memory");
+			val[k] = mlw_xcalloc(1, doc.tok[v].len);
 			mlw_json_str(&doc, (uint32_t)v, val[k], doc.tok[v].len);
 		}
 		if (k < rules[ri].nby || (rules[ri].nby == 0 &&

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "xalloc.h"
 
 void
 mlw_buf_reserve(struct mlw_buf *b, size_t extra)
@@ -16,9 +17,7 @@ mlw_buf_reserve(struct mlw_buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 256;
 	while (ncap - b->len < extra)
 		ncap *= 2;
-	np = realloc(b->p, ncap);
-	if (np == NULL)
-		mlw_fatal("out of memory");
+	np = mlw_xrealloc(b->p, ncap);
 	b->p = np;
 	b->cap = ncap;
 }

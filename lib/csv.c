@@ -14,6 +14,7 @@
 #include "num.h"
 #include "opt.h"
 #include "strmap.h"
+#include "xalloc.h"
 
 #define CHUNK (256u * 1024u)
 
@@ -39,18 +40,14 @@ struct mlw_csv_reader {
 struct mlw_csv_reader *
 mlw_csv_open(char *const *files, int n, char delim)
 {
-	struct mlw_csv_reader *r = calloc(1, sizeof *r);
+	struct mlw_csv_reader *r = mlw_xcalloc(1, sizeof *r);
 
-	if (r == NULL)
-		mlw_fatal("out of memory");
 	r->files = files;
 	r->nfiles = n;
 	r->fd = -1;
 	r->delim = delim;
 	r->cap = CHUNK * 2;
-	r->buf = malloc(r->cap + 1);
-	if (r->buf == NULL)
-		mlw_fatal("out of memory");
+	r->buf = mlw_xmalloc(r->cap + 1);
 	return r;
 }
 
@@ -137,10 +134,8 @@ fill(struct mlw_csv_reader *r)
 		r->start = 0;
 	}
 	if (r->cap - r->end < CHUNK) {
-		char *nb = realloc(r->buf, r->cap * 2 + 1);
+		char *nb = mlw_xrealloc(r->buf, r->cap * 2 + 1);
 
-		if (nb == NULL)
-			mlw_fatal("out of memory");
 		r->buf = nb;
 		r->cap *= 2;
 	}
@@ -298,15 +293,14 @@ push_field(struct mlw_csv_fields *out, size_t off, int quoted)
 {
 	if (out->n == out->cap) {
 		size_t ncap = out->cap ? out->cap * 2 : 64;
-		struct mlw_csv_field *nf = realloc(out->f, ncap * sizeof *nf);
-		size_t *no = realloc(out->off, ncap * sizeof *no);
+		struct mlw_csv_field *nf = mlw_xrealloc(out->f,
+		    ncap * sizeof *nf);
+		size_t *no = mlw_xrealloc(out->off, ncap * sizeof *no);
 
 		if (nf)
 			out->f = nf;
 		if (no)
 			out->off = no;
-		if (nf == NULL || no == NULL)
-			mlw_fatal("out of memory");
 		out->cap = ncap;
 	}
 	out->off[out->n] = off;
@@ -557,10 +551,8 @@ spool_put(struct spool *s, uint32_t tag, const char *file, uint64_t line,
 	if (s->f == NULL)
 		s->f = spool_open();
 	if (s->nfiles == 0 || s->files[s->nfiles - 1] != file) {
-		s->files = realloc(s->files, (s->nfiles + 1) *
+		s->files = mlw_xrealloc(s->files, (s->nfiles + 1) *
 		    sizeof *s->files);
-		if (s->files == NULL)
-			mlw_fatal("out of memory");
 		s->files[s->nfiles++] = file;
 	}
 	h[0] = tag;
@@ -686,9 +678,7 @@ op_new(struct table *t, size_t *cap)
 {
 	if (t->nops == *cap) {
 		*cap = *cap * 2 + 16;
-		t->ops = realloc(t->ops, *cap * sizeof *t->ops);
-		if (t->ops == NULL)
-			mlw_fatal("out of memory");
+		t->ops = mlw_xrealloc(t->ops, *cap * sizeof *t->ops);
 	}
 	return &t->ops[t->nops++];
 }
@@ -729,9 +719,7 @@ table_build(struct tojson *tj, struct table *t, char **names,
 	memset(t, 0, sizeof *t);
 	memset(&prefixes, 0, sizeof prefixes);
 	t->ncol = n;
-	t->col = calloc(n ? n : 1, sizeof *t->col);
-	if (t->col == NULL)
-		mlw_fatal("out of memory");
+	t->col = mlw_xcalloc(n ? n : 1, sizeof *t->col);
 	t->typed = 1;
 	for (i = 0; i < n; i++) {
 		struct mlw_path p;
@@ -767,9 +755,7 @@ table_build(struct tojson *tj, struct table *t, char **names,
 			}
 			if (nnode == capnode) {
 				capnode = capnode * 2 + 16;
-				nd = realloc(nd, capnode * sizeof *nd);
-				if (nd == NULL)
-					mlw_fatal("out of memory");
+				nd = mlw_xrealloc(nd, capnode * sizeof *nd);
 			}
 			nd[k].name = t->keys.len;
 			mlw_jw_str(&t->keys, p.seg[j], p.seglen[j]);
@@ -802,10 +788,8 @@ table_build(struct tojson *tj, struct table *t, char **names,
 			if (c >= before) {
 				if (tj->ncols == tj->capcols) {
 					tj->capcols = tj->capcols * 2 + 16;
-					tj->cols = realloc(tj->cols,
+					tj->cols = mlw_xrealloc(tj->cols,
 					    tj->capcols * sizeof *tj->cols);
-					if (tj->cols == NULL)
-						mlw_fatal("out of memory");
 				}
 				memset(&tj->cols[c], 0, sizeof tj->cols[c]);
 				tj->cols[c].name = tj->paths.ent[c].s;
@@ -1054,9 +1038,7 @@ spool_replay(struct tojson *tj)
 static void
 add_table(struct tojson *tj, struct table *t)
 {
-	tj->tabs = realloc(tj->tabs, (tj->ntabs + 1) * sizeof *tj->tabs);
-	if (tj->tabs == NULL)
-		mlw_fatal("out of memory");
+	tj->tabs = mlw_xrealloc(tj->tabs, (tj->ntabs + 1) * sizeof *tj->tabs);
 	tj->tabs[tj->ntabs++] = *t;
 }
 
@@ -1106,10 +1088,8 @@ mostly_numbers(const struct tojson *tj)
 static char *
 unnamed(size_t i)
 {
-	char *s = malloc(32);
+	char *s = mlw_xmalloc(32);
 
-	if (s == NULL)
-		mlw_fatal("out of memory");
 	snprintf(s, 32, "Unnamed: %zu", i);
 	return s;
 }
@@ -1127,10 +1107,8 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 	size_t i;
 
 	if (header) {
-		size_t *lens = calloc(nheader, sizeof *lens);
+		size_t *lens = mlw_xcalloc(nheader, sizeof *lens);
 
-		if (lens == NULL)
-			mlw_fatal("out of memory");
 		for (i = 0; i < nheader; i++)
 			lens[i] = strlen(header[i]);
 		if (table_build(tj, &t, header, lens, nheader, errout,
@@ -1175,10 +1153,8 @@ to_json(struct tojson *tj, char **header, size_t nheader, char *const *files,
 				    "(use --to-csv)");
 				bad = 1;
 			} else {
-				names = calloc(f->n, sizeof *names);
-				lens = calloc(f->n, sizeof *lens);
-				if (names == NULL || lens == NULL)
-					mlw_fatal("out of memory");
+				names = mlw_xcalloc(f->n, sizeof *names);
+				lens = mlw_xcalloc(f->n, sizeof *lens);
 				for (i = 0; i < f->n; i++) {
 					names[i] = (char *)f->f[i].p;
 					lens[i] = f->f[i].len;
@@ -1268,9 +1244,8 @@ path_add(struct tocsv *tc, const char *s, size_t len)
 	if (k >= before) {
 		if (tc->paths.n > tc->cappe) {
 			tc->cappe = tc->cappe * 2 + 64;
-			tc->pe = realloc(tc->pe, tc->cappe * sizeof *tc->pe);
-			if (tc->pe == NULL)
-				mlw_fatal("out of memory");
+			tc->pe = mlw_xrealloc(tc->pe,
+			    tc->cappe * sizeof *tc->pe);
 		}
 		tc->pe[k].col = -1;
 		tc->pe[k].prefix = 0;
@@ -1283,10 +1258,8 @@ col_add(struct tocsv *tc, size_t k)
 {
 	if (tc->ncol == tc->capcol) {
 		tc->capcol = tc->capcol * 2 + 64;
-		tc->colpath = realloc(tc->colpath, tc->capcol *
+		tc->colpath = mlw_xrealloc(tc->colpath, tc->capcol *
 		    sizeof *tc->colpath);
-		if (tc->colpath == NULL)
-			mlw_fatal("out of memory");
 	}
 	tc->pe[k].col = (long)tc->ncol;
 	tc->colpath[tc->ncol++] = k;
@@ -1297,9 +1270,8 @@ undo_note(struct tocsv *tc, size_t ent, int was_col)
 {
 	if (tc->nundo == tc->capundo) {
 		tc->capundo = tc->capundo * 2 + 64;
-		tc->undo = realloc(tc->undo, tc->capundo * sizeof *tc->undo);
-		if (tc->undo == NULL)
-			mlw_fatal("out of memory");
+		tc->undo = mlw_xrealloc(tc->undo,
+		    tc->capundo * sizeof *tc->undo);
 	}
 	tc->undo[tc->nundo].ent = ent;
 	tc->undo[tc->nundo].was_col = was_col;
@@ -1447,9 +1419,8 @@ write_row(struct tocsv *tc, const struct mlw_json *doc, const char *file,
 	}
 	if (tc->capcell < tc->ncol) {
 		tc->capcell = tc->ncol;
-		tc->cell = realloc(tc->cell, tc->capcell * sizeof *tc->cell);
-		if (tc->cell == NULL)
-			mlw_fatal("out of memory");
+		tc->cell = mlw_xrealloc(tc->cell,
+		    tc->capcell * sizeof *tc->cell);
 	}
 	for (c = 0; c < tc->ncol; c++)
 		tc->cell[c] = -1;
@@ -1616,9 +1587,7 @@ mlw_csv_type_add(struct mlw_csv_conv *cv, const char *arg)
 			break;
 	if (t > T_JSON)
 		goto bad;
-	path = strndup(arg, (size_t)(eq - arg));
-	if (path == NULL)
-		mlw_fatal("out of memory");
+	path = mlw_xstrndup(arg, (size_t)(eq - arg));
 	if (mlw_path_parse(&p, path) < 0) {
 		free(path);
 		goto bad;
@@ -1627,9 +1596,8 @@ mlw_csv_type_add(struct mlw_csv_conv *cv, const char *arg)
 	mlw_buf_addc(&cb, '\0');
 	mlw_path_free(&p);
 	free(path);
-	cv->types = realloc(cv->types, (cv->ntypes + 1) * sizeof *cv->types);
-	if (cv->types == NULL)
-		mlw_fatal("out of memory");
+	cv->types = mlw_xrealloc(cv->types,
+	    (cv->ntypes + 1) * sizeof *cv->types);
 	cv->types[cv->ntypes].path = cb.p;
 	cv->types[cv->ntypes].type = t;
 	cv->types[cv->ntypes].used = 0;

@@ -18,6 +18,7 @@
 #include "diag.h"
 #include "stats.h"
 #include "stattest.h"
+#include "xalloc.h"
 
 /* River's stats.Mean: n += 1; m += (1/n) (x - m). */
 struct mean { double n, m; };
@@ -258,33 +259,23 @@ mlw_det_check(const struct mlw_det_opts *o)
 	return NULL;
 }
 
-static void *
-xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size);
-
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
 struct mlw_det *
 mlw_det_new(const struct mlw_det_opts *o)
 {
-	struct mlw_det *d = xcalloc(1, sizeof *d);
+	struct mlw_det *d = mlw_xcalloc(1, sizeof *d);
 	size_t n;
 
 	d->o = *o;
 	if (o->method == MLW_DET_ADWIN) {
 		n = (size_t)ADWIN_ROWS * (size_t)(o->max_buckets + 1);
-		d->tot = xcalloc(n, sizeof *d->tot);
-		d->var = xcalloc(n, sizeof *d->var);
-		d->cnt = xcalloc(ADWIN_ROWS, sizeof *d->cnt);
+		d->tot = mlw_xcalloc(n, sizeof *d->tot);
+		d->var = mlw_xcalloc(n, sizeof *d->var);
+		d->cnt = mlw_xcalloc(ADWIN_ROWS, sizeof *d->cnt);
 	} else if (o->method == MLW_DET_KSWIN) {
-		d->buf = xcalloc((size_t)o->window_size, sizeof *d->buf);
-		d->a = xcalloc((size_t)o->stat_size, sizeof *d->a);
-		d->b = xcalloc((size_t)o->stat_size, sizeof *d->b);
-		d->idx = xcalloc((size_t)(o->window_size - o->stat_size),
+		d->buf = mlw_xcalloc((size_t)o->window_size, sizeof *d->buf);
+		d->a = mlw_xcalloc((size_t)o->stat_size, sizeof *d->a);
+		d->b = mlw_xcalloc((size_t)o->stat_size, sizeof *d->b);
+		d->idx = mlw_xcalloc((size_t)(o->window_size - o->stat_size),
 		    sizeof *d->idx);
 	}
 	mlw_det_reset(d);

@@ -9,6 +9,7 @@
 #include "jsonw.h"
 #include "state.h"
 #include "stats.h"
+#include "xalloc.h"
 
 /* One field's part of a window's state. */
 struct mlw_drift_state {
@@ -297,9 +298,8 @@ setup_field(struct mlw_drift *d, struct mlw_drift_field *fl, struct mlw_feature 
 		r->total = f->ref_n;
 	} else if (f->categorical) {
 		/* the reference's counts, without the profile's "other" bin */
-		fl->refc = calloc(f->cats.n ? f->cats.n : 1, sizeof *fl->refc);
-		if (fl->refc == NULL)
-			mlw_fatal("out of memory");
+		fl->refc = mlw_xcalloc(f->cats.n ? f->cats.n : 1,
+		    sizeof *fl->refc);
 		memcpy(fl->refc, f->ref, f->cats.n * sizeof *fl->refc);
 		r->c = fl->refc;
 		r->k = f->cats.n;
@@ -384,14 +384,11 @@ mlw_drift_setup(struct mlw_drift *d, const int *methods, double threshold)
 	size_t i;
 
 	d->nf = d->prof.nf;
-	d->fl = calloc(d->nf, sizeof *d->fl);
-	paths = calloc(d->nf, sizeof *paths);
-	d->tok = calloc(d->nf, sizeof *d->tok);
-	d->slot = calloc(d->nf, sizeof *d->slot);
-	d->val = calloc(d->nf, sizeof *d->val);
-	if (d->fl == NULL || paths == NULL || d->tok == NULL ||
-	    d->slot == NULL || d->val == NULL)
-		mlw_fatal("out of memory");
+	d->fl = mlw_xcalloc(d->nf, sizeof *d->fl);
+	paths = mlw_xcalloc(d->nf, sizeof *paths);
+	d->tok = mlw_xcalloc(d->nf, sizeof *d->tok);
+	d->slot = mlw_xcalloc(d->nf, sizeof *d->slot);
+	d->val = mlw_xcalloc(d->nf, sizeof *d->val);
 	d->nulls.what = "null statistics";
 	d->fallback.what = "default thresholds used";
 	for (i = 0; i < d->nf; i++) {
@@ -457,8 +454,7 @@ mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
 	for (i = 0; i < d->nf; i++)
 		if (d->fl[i].f->nbins > maxb)
 			maxb = d->fl[i].f->nbins;
-	if ((tmp = calloc(maxb + 1, sizeof *tmp)) == NULL)
-		mlw_fatal("out of memory");
+	tmp = mlw_xcalloc(maxb + 1, sizeof *tmp);
 	mlw_state_in_init(&r, "mlw-drift", d->hash);
 	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
 		struct mlw_drift_state *st;

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "io.h"
 #include "stats.h"
+#include "xalloc.h"
 
 const struct mlw_dmethod mlw_dmethods[MLW_DM_N] = {
 	[MLW_DM_AUTO] = { "auto", NULL, 0, MLW_CMP_SGE, 0, 0 },

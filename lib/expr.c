@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "num.h"
+#include "xalloc.h"
 
 enum op {
 	N_NUM, N_STR, N_BOOL, N_PATH, N_NEG, N_NOT, N_ADD, N_SUB, N_MUL, N_DIV,
@@ -83,10 +84,8 @@ fail(struct parser *ps, const char *expected)
 static struct node *
 mk(enum op op)
 {
-	struct node *n = calloc(1, sizeof *n);
+	struct node *n = mlw_xcalloc(1, sizeof *n);
 
-	if (n == NULL)
-		mlw_fatal("out of memory");
 	n->op = op;
 	return n;
 }
@@ -94,10 +93,8 @@ mk(enum op op)
 static void
 addkid(struct node *n, struct node *k)
 {
-	struct node **nk = realloc(n->kid, (n->nkid + 1) * sizeof *nk);
+	struct node **nk = mlw_xrealloc(n->kid, (n->nkid + 1) * sizeof *nk);
 
-	if (nk == NULL)
-		mlw_fatal("out of memory");
 	n->kid = nk;
 	n->kid[n->nkid++] = k;
 }
@@ -191,9 +188,7 @@ parse_path(struct parser *ps, enum op op)
 		else
 			break;
 	}
-	text = strndup(start, (size_t)(ps->p - start));
-	if (text == NULL)
-		mlw_fatal("out of memory");
+	text = mlw_xstrndup(start, (size_t)(ps->p - start));
 	n = mk(op);
 	if (mlw_path_parse(&n->path, text) < 0) {
 		free(text);
@@ -210,11 +205,9 @@ parse_string(struct parser *ps)
 {
 	char q = *ps->p++;
 	size_t cap = strlen(ps->p) + 1, n = 0;
-	char *buf = malloc(cap);
+	char *buf = mlw_xmalloc(cap);
 	struct node *nd;
 
-	if (buf == NULL)
-		mlw_fatal("out of memory");
 	while (*ps->p && *ps->p != q) {
 		char c = *ps->p++;
 
@@ -534,9 +527,8 @@ mlw_expr_compile(const char *src, char *err, size_t errlen)
 	}
 	if (root == NULL)
 		return NULL;
-	e = calloc(1, sizeof *e);
-	if (e == NULL || (e->src = strdup(src)) == NULL)
-		mlw_fatal("out of memory");
+	e = mlw_xcalloc(1, sizeof *e);
+	e->src = mlw_xstrdup(src);
 	e->root = root;
 	e->value = first_cmp(root);
 	return e;
@@ -642,8 +634,8 @@ strcmp_val(const struct val *a, const struct val *b)
 	if (a->tok >= 0) {
 		size_t raw = a->doc->tok[a->tok].len;
 
-		if (raw > sizeof sa && (pa = malloc(raw)) == NULL)
-			mlw_fatal("out of memory");
+		if (raw > sizeof sa)
+			pa = mlw_xmalloc(raw);
 		la = mlw_json_str(a->doc, (uint32_t)a->tok, pa, raw);
 	} else {
 		pa = (char *)a->s;
@@ -652,8 +644,8 @@ strcmp_val(const struct val *a, const struct val *b)
 	if (b->tok >= 0) {
 		size_t raw = b->doc->tok[b->tok].len;
 
-		if (raw > sizeof sb && (pb = malloc(raw)) == NULL)
-			mlw_fatal("out of memory");
+		if (raw > sizeof sb)
+			pb = mlw_xmalloc(raw);
 		lb = mlw_json_str(b->doc, (uint32_t)b->tok, pb, raw);
 	} else {
 		pb = (char *)b->s;
@@ -861,9 +853,7 @@ tmpl_field(const char *s, size_t n, char **name, int *prec, char *conv)
 		*conv = *f;
 		n = (size_t)(colon - s);
 	}
-	*name = strndup(s, n);
-	if (*name == NULL)
-		mlw_fatal("out of memory");
+	*name = mlw_xstrndup(s, n);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "out.h"
+#include "xalloc.h"
 
 #define CHUNK (256u * 1024u)
 
@@ -37,17 +38,13 @@ static struct mlw_input *live;  /* readers not yet freed, for mlw_io_reset */
 struct mlw_input *
 mlw_input_new(char *const *files, int n)
 {
-	struct mlw_input *in = calloc(1, sizeof *in);
+	struct mlw_input *in = mlw_xcalloc(1, sizeof *in);
 
-	if (in == NULL)
-		mlw_fatal("out of memory");
 	in->files = files;
 	in->nfiles = n;
 	in->fd = -1;
 	in->cap = CHUNK * 2;
-	in->buf = malloc(in->cap + 1);
-	if (in->buf == NULL)
-		mlw_fatal("out of memory");
+	in->buf = mlw_xmalloc(in->cap + 1);
 	mlw_out_setup();
 	in->live = live;
 	live = in;
@@ -168,10 +165,8 @@ fill(struct mlw_input *in)
 		}
 		if (in->cap - in->end < CHUNK) {
 			size_t ncap = in->cap * 2;
-			char *nb = realloc(in->buf, ncap + 1);
+			char *nb = mlw_xrealloc(in->buf, ncap + 1);
 
-			if (nb == NULL)
-				mlw_fatal("out of memory");
 			in->buf = nb;
 			in->cap = ncap;
 		}
@@ -456,26 +451,6 @@ mlw_read_file(const char *path, size_t *lenp)
 	if (lenp)
 		*lenp = len;
 	return b;
-}
-
-void *
-mlw_grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	size_t ncap;
-
-	if (n <= *cap)
-		return p;
-	ncap = *cap ? *cap : 64;
-	while (ncap < n) {
-		if (ncap > SIZE_MAX / 2 / size)
-			mlw_fatal("out of memory");
-		ncap *= 2;
-	}
-	p = realloc(p, ncap * size);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	*cap = ncap;
-	return p;
 }
 
 int

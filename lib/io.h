@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "out.h"
+#include "xalloc.h"
 
 /* Longest accepted line, in bytes, not counting the LF (and a CR before it). */
 #define MLW_LINE_MAX (1u << 20)
@@ -64,9 +65,6 @@ int mlw_write_atomic(const char *path, const void *p, size_t len);
  * NUL-terminated; NULL with errno set on failure. */
 char *mlw_read_file(const char *path, size_t *len);
 
-/* Make room for n elements of size bytes in p (capacity *cap, doubled as
- * needed); returns the array, perhaps moved. Out of memory is fatal. */
-void *mlw_grow(void *p, size_t *cap, size_t n, size_t size);
 
 /* For fuzz targets only (scripts/fuzz), which run a program's main many
  * times in one process: free every reader that a run left open (it ended

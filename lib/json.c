@@ -7,6 +7,7 @@
 #include "diag.h"
 #include "num.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 /* 1 for bytes that may appear unescaped in a string and need no check. */
 static unsigned char plain[256];
@@ -216,10 +217,8 @@ room(struct mlw_json *doc)
 {
 	if (doc->ntok == doc->cap) {
 		uint32_t ncap = doc->cap * 2 + 16;
-		struct mlw_jtok *nt = realloc(doc->tok, ncap * sizeof *nt);
+		struct mlw_jtok *nt = mlw_xrealloc(doc->tok, ncap * sizeof *nt);
 
-		if (nt == NULL)
-			mlw_fatal("out of memory");
 		doc->tok = nt;
 		doc->cap = ncap;
 	}
@@ -244,10 +243,8 @@ mlw_json_parse(struct mlw_json *doc, const char *src, size_t len)
 	doc->nnonfinite = 0;
 	doc->err[0] = '\0';
 	if (need > doc->cap) {
-		struct mlw_jtok *nt = realloc(doc->tok, need * sizeof *nt);
+		struct mlw_jtok *nt = mlw_xrealloc(doc->tok, need * sizeof *nt);
 
-		if (nt == NULL)
-			mlw_fatal("out of memory");
 		doc->tok = nt;
 		doc->cap = need;
 	}
@@ -473,10 +470,8 @@ mlw_json_parse_nonfinite(struct mlw_json *doc, const char *s, size_t len)
 	if (len == 0)           /* nothing to patch (and no scratch yet) */
 		return -1;
 	if (len > doc->scratchcap) {
-		char *p = realloc(doc->scratch, len);
+		char *p = mlw_xrealloc(doc->scratch, len);
 
-		if (p == NULL)
-			mlw_fatal("out of memory");
 		doc->scratch = p;
 		doc->scratchcap = len;
 	}
@@ -590,10 +585,8 @@ char *
 mlw_json_cstr(const struct mlw_json *doc, uint32_t i, size_t *len)
 {
 	size_t cap = doc->tok[i].len, n, z = 0, k, j;
-	char *s = malloc(cap + 1), *t;
+	char *s = mlw_xmalloc(cap + 1), *t;
 
-	if (s == NULL)
-		mlw_fatal("out of memory");
 	n = mlw_json_str(doc, i, s, cap);
 	for (k = 0; k < n; k++)
 		z += s[k] == '\0';
@@ -603,8 +596,7 @@ mlw_json_cstr(const struct mlw_json *doc, uint32_t i, size_t *len)
 		return s;
 	}
 	/* each NUL becomes U+FFFD, 3 bytes */
-	if ((t = malloc(n + 2 * z + 1)) == NULL)
-		mlw_fatal("out of memory");
+	t = mlw_xmalloc(n + 2 * z + 1);
 	for (k = j = 0; k < n; k++)
 		if (s[k])
 			t[j++] = s[k];
@@ -632,9 +624,7 @@ mlw_json_streq(const struct mlw_json *doc, uint32_t i, const char *name,
 		    memcmp(doc->src + t->start + 1, name, len) == 0;
 	if (t->len - 2 < len)
 		return 0;
-	buf = t->len <= sizeof small ? small : malloc(t->len);
-	if (buf == NULL)
-		mlw_fatal("out of memory");
+	buf = t->len <= sizeof small ? small : mlw_xmalloc(t->len);
 	n = mlw_json_str(doc, i, buf, t->len);
 	eq = n == len && memcmp(buf, name, len) == 0;
 	if (buf != small)
@@ -702,12 +692,10 @@ mlw_path_parse(struct mlw_path *p, const char *text)
 		else if (text[i] == '.')
 			nseg++;
 	}
-	p->text = strdup(text);
-	buf = malloc(n + 1);
-	p->seg = calloc(nseg, sizeof *p->seg);
-	p->seglen = calloc(nseg, sizeof *p->seglen);
-	if (!p->text || !buf || !p->seg || !p->seglen)
-		mlw_fatal("out of memory");
+	p->text = mlw_xstrdup(text);
+	buf = mlw_xmalloc(n + 1);
+	p->seg = mlw_xcalloc(nseg, sizeof *p->seg);
+	p->seglen = mlw_xcalloc(nseg, sizeof *p->seglen);
 	p->nseg = 0;
 	p->seg[0] = buf;
 	for (i = 0; i <= n; i++) {
@@ -761,10 +749,8 @@ mlw_pathset_init(struct mlw_pathset *s, const struct mlw_path *paths, size_t n)
 
 	for (i = 0; i < n; i++)
 		cap += paths[i].nseg;
-	s->node = calloc(cap, sizeof *s->node);
-	s->alias = calloc(n ? n : 1, sizeof *s->alias);
-	if (s->node == NULL || s->alias == NULL)
-		mlw_fatal("out of memory");
+	s->node = mlw_xcalloc(cap, sizeof *s->node);
+	s->alias = mlw_xcalloc(n ? n : 1, sizeof *s->alias);
 	s->nnode = 1;
 	s->npath = n;
 	s->node[0].leaf = -1;

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "num.h"
+#include "xalloc.h"
 
 /* Largest exponent accepted in a number, so that the arithmetic on it
  * cannot overflow. */
@@ -194,8 +195,8 @@ num_text(struct mlw_buf *b, const char *c, size_t len)
 		mlw_buf_addc(b, '0');
 		return;
 	}
-	if (len >= sizeof small && (z = malloc(len + 1)) == NULL)
-		mlw_fatal("out of memory");
+	if (len >= sizeof small)
+		z = mlw_xmalloc(len + 1);
 	memcpy(z, c, len);
 	z[len] = '\0';
 	x = strtod(z, NULL);

@@ -8,6 +8,7 @@
 #include "diag.h"
 #include "key.h"
 #include "num.h"
+#include "xalloc.h"
 
 int
 mlw_score_class(double score, double threshold)
@@ -46,10 +47,8 @@ mlw_bin_init(struct mlw_binacc *a, int bins)
 	memset(a, 0, sizeof *a);
 	a->bins = bins;
 	if (bins > 0) {
-		a->bpos = calloc((size_t)bins, sizeof *a->bpos);
-		a->bneg = calloc((size_t)bins, sizeof *a->bneg);
-		if (a->bpos == NULL || a->bneg == NULL)
-			mlw_fatal("out of memory");
+		a->bpos = mlw_xcalloc((size_t)bins, sizeof *a->bpos);
+		a->bneg = mlw_xcalloc((size_t)bins, sizeof *a->bneg);
 	}
 }
 
@@ -118,10 +117,8 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 	if (a->ns == a->cap) {
 		size_t nc = a->cap ? a->cap * 2 : 1024;
 
-		a->s = realloc(a->s, nc * sizeof *a->s);
-		a->y = realloc(a->y, nc);
-		if (a->s == NULL || a->y == NULL)
-			mlw_fatal("out of memory");
+		a->s = mlw_xrealloc(a->s, nc * sizeof *a->s);
+		a->y = mlw_xrealloc(a->y, nc);
 		a->cap = nc;
 	}
 	a->s[a->ns] = score;
@@ -145,11 +142,9 @@ pcmp(const void *pa, const void *pb)
 static struct pair *
 sorted(const double *s, const unsigned char *y, size_t n)
 {
-	struct pair *p = malloc((n ? n : 1) * sizeof *p);
+	struct pair *p = mlw_xmalloc((n ? n : 1) * sizeof *p);
 	size_t i;
 
-	if (p == NULL)
-		mlw_fatal("out of memory");
 	for (i = 0; i < n; i++) {
 		p[i].s = s[i];
 		p[i].y = y[i];
@@ -381,10 +376,8 @@ mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
 		return -1;
 	}
 	if (a->bins > 0) {
-		uint64_t *c = malloc(2 * (size_t)a->bins * sizeof *c);
+		uint64_t *c = mlw_xmalloc(2 * (size_t)a->bins * sizeof *c);
 
-		if (c == NULL)
-			mlw_fatal("out of memory");
 		if (mlw_state_u64s(doc, mlw_state_member(doc, "auc_pos"), c,
 		    (size_t)a->bins) < 0 || mlw_state_u64s(doc,
 		    mlw_state_member(doc, "auc_neg"), c + a->bins,
@@ -441,9 +434,7 @@ mc_class(struct mlw_mcacc *a, const char *s, size_t len)
 
 		while (nc <= k)
 			nc *= 2;
-		m = calloc(nc * nc, sizeof *m);
-		if (m == NULL)
-			mlw_fatal("out of memory");
+		m = mlw_xcalloc(nc * nc, sizeof *m);
 		for (i = 0; i < a->cap; i++)
 			memcpy(m + i * nc, a->cm + i * a->cap, a->cap * sizeof *m);
 		free(a->cm);
@@ -582,11 +573,10 @@ ocmp(const void *pa, const void *pb)
 void
 mlw_mc_write(struct mlw_buf *b, struct mlw_mcacc *a)
 {
-	size_t k = a->names.n, i, j, *ord = malloc((k ? k : 1) * sizeof *ord);
+	size_t k = a->names.n, i, j,
+	    *ord = mlw_xmalloc((k ? k : 1) * sizeof *ord);
 	double correct = 0, mp = 0, mr = 0, mf = 0, wp = 0, wr = 0, wf = 0;
 
-	if (ord == NULL)
-		mlw_fatal("out of memory");
 	allnum = !a->text;
 	for (i = 0; i < k; i++)
 		ord[i] = i;

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "xalloc.h"
+
 /* Powers of ten that are exact doubles. */
 static const double p10[] = {
 	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -64,9 +66,7 @@ mlw_num_parse(const char *s, size_t len, double *out)
 			tmp[len] = '\0';
 			z = tmp;
 		} else {
-			heap = malloc(len + 1);
-			if (heap == NULL)
-				return -1;
+			heap = mlw_xmalloc(len + 1);
 			memcpy(heap, s, len);
 			heap[len] = '\0';
 			z = heap;

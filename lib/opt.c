@@ -8,6 +8,7 @@
 #include "io.h"
 #include "key.h"
 #include "num.h"
+#include "xalloc.h"
 
 void
 mlw_usage_error(const char *usage)
@@ -31,11 +32,9 @@ char **
 mlw_split_list(const char *s, size_t *np)
 {
 	size_t len = strlen(s), n = 0, i, k = 0;
-	char **list = calloc(len + 1, sizeof *list);
-	char *cur = malloc(len + 1);
+	char **list = mlw_xcalloc(len + 1, sizeof *list);
+	char *cur = mlw_xmalloc(len + 1);
 
-	if (list == NULL || cur == NULL)
-		mlw_fatal("out of memory");
 	for (i = 0; i <= len; i++) {
 		if (i == len || s[i] == ',') {
 			/* blanks around an entry are a space after a comma,
@@ -50,8 +49,8 @@ mlw_split_list(const char *s, size_t *np)
 				return NULL;
 			}
 			list[n++] = cur;
-			if (i < len && (cur = malloc(len + 1)) == NULL)
-				mlw_fatal("out of memory");
+			if (i < len)
+				cur = mlw_xmalloc(len + 1);
 			k = 0;
 			continue;
 		}

@@ -17,6 +17,7 @@
 #include "stats.h"
 #include "strmap.h"
 #include "window.h"
+#include "xalloc.h"
 
 #define PSI_TAG MLW_PSIREF_TAG
 #define PROG "mlw-profile"
@@ -104,25 +105,6 @@ struct mlw_profile {
 	uint64_t hash;                      /* for --emit-state, --merge */
 };
 
-static void *
-xcalloc(size_t n, size_t sz)
-{
-	void *p = calloc(n ? n : 1, sz);
-
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n ? n : 1);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
 void
 mlw_profile_qname(double q, char *out)
 {
@@ -159,7 +141,7 @@ field_of(struct mlw_profile *dp, const char *text)
 		    "--fields", MLW_PROFILE_FIELDS);
 	if (dp->nf == dp->fcap) {
 		dp->fcap = dp->fcap ? dp->fcap * 2 : 16;
-		dp->f = xrealloc(dp->f, dp->fcap * sizeof *dp->f);
+		dp->f = mlw_xrealloc(dp->f, dp->fcap * sizeof *dp->f);
 	}
 	f = &dp->f[dp->nf];
 	memset(f, 0, sizeof *f);
@@ -183,7 +165,7 @@ pend(struct mlw_profile *dp, size_t f, uint32_t tok)
 	}
 	if (dp->npend == dp->pcap) {
 		dp->pcap = dp->pcap ? dp->pcap * 2 : 32;
-		dp->pend = xrealloc(dp->pend, dp->pcap * sizeof *dp->pend);
+		dp->pend = mlw_xrealloc(dp->pend, dp->pcap * sizeof *dp->pend);
 	}
 	fd->stamp = dp->recno;
 	fd->pend = dp->npend;
@@ -214,11 +196,11 @@ walk(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj, size_t pl
 			continue;
 		if (need > dp->pathcap) {
 			dp->pathcap = need * 2;
-			dp->pathbuf = xrealloc(dp->pathbuf, dp->pathcap);
+			dp->pathbuf = mlw_xrealloc(dp->pathbuf, dp->pathcap);
 		}
 		if (k->len > dp->namecap) {
 			dp->namecap = 2 * (size_t)k->len;
-			dp->namebuf = xrealloc(dp->namebuf, dp->namecap);
+			dp->namebuf = mlw_xrealloc(dp->namebuf, dp->namecap);
 		}
 		nlen = mlw_json_str(doc, i, dp->namebuf, k->len);
 		if (n)
@@ -305,12 +287,12 @@ win_acc(struct win *w, size_t f)
 
 		while (n <= f)
 			n *= 2;
-		w->a = xrealloc(w->a, n * sizeof *w->a);
+		w->a = mlw_xrealloc(w->a, n * sizeof *w->a);
 		memset(w->a + w->nacc, 0, (n - w->nacc) * sizeof *w->a);
 		w->nacc = n;
 	}
 	if (w->a[f] == NULL)
-		w->a[f] = xcalloc(1, sizeof **w->a);
+		w->a[f] = mlw_xcalloc(1, sizeof **w->a);
 	return w->a[f];
 }
 
@@ -344,9 +326,9 @@ to_kll(struct acc *a, uint64_t seed)
 {
 	size_t i;
 
-	a->kll = xcalloc(1, sizeof *a->kll);
+	a->kll = mlw_xcalloc(1, sizeof *a->kll);
 	mlw_kll_init(a->kll, MLW_KLL_K, seed);
-	a->nhll = xcalloc(1, sizeof *a->nhll);
+	a->nhll = mlw_xcalloc(1, sizeof *a->nhll);
 	mlw_hll_init(a->nhll);
 	for (i = 0; i < a->nvals; i++) {
 		mlw_kll_add(a->kll, a->vals[i]);
@@ -380,7 +362,7 @@ keep_value(struct mlw_profile *dp, struct acc *a, double x)
 		a->vcap = a->vcap ? a->vcap * 2 : 64;
 		if (a->vcap > MLW_PROFILE_EXACT)
 			a->vcap = MLW_PROFILE_EXACT;
-		a->vals = xrealloc(a->vals, a->vcap * sizeof *a->vals);
+		a->vals = mlw_xrealloc(a->vals, a->vcap * sizeof *a->vals);
 	}
 	a->vals[a->nvals++] = x;
 	a->sorted = 0;
@@ -409,7 +391,7 @@ idx_room(struct mlw_profile *dp, size_t n)
 {
 	if (n > dp->idxcap) {
 		dp->idxcap = n;
-		dp->idx = xrealloc(dp->idx, n * sizeof *dp->idx);
+		dp->idx = mlw_xrealloc(dp->idx, n * sizeof *dp->idx);
 	}
 	return dp->idx;
 }
@@ -454,9 +436,9 @@ to_sketch(struct mlw_profile *dp, struct acc *a)
 {
 	size_t *idx = cats_sorted(dp, a), i;
 
-	a->hll = xcalloc(1, sizeof *a->hll);
+	a->hll = mlw_xcalloc(1, sizeof *a->hll);
 	mlw_hll_init(a->hll);
-	a->ss = xcalloc(1, sizeof *a->ss);
+	a->ss = mlw_xcalloc(1, sizeof *a->ss);
 	mlw_ss_init(a->ss, MLW_PROFILE_SS);
 	for (i = 0; i < a->cats.n; i++)
 		mlw_hll_add_hash(a->hll, mlw_hash64(a->cats.ent[i].s,
@@ -491,7 +473,7 @@ count_key(struct mlw_profile *dp, struct acc *a, const char *k, size_t len,
 				a->cbytes += len;
 				if ((size_t)i >= a->cccap) {
 					a->cccap = a->cccap ? a->cccap * 2 : 16;
-					a->cc = xrealloc(a->cc,
+					a->cc = mlw_xrealloc(a->cc,
 					    a->cccap * sizeof *a->cc);
 				}
 				a->cc[i] = 0;
@@ -732,7 +714,7 @@ distinct(const struct acc *a)
 			nd += i == 0 || a->vals[i] != a->vals[i - 1];
 		return (double)(nd + a->cats.n);
 	}
-	u = xcalloc(1, sizeof *u);
+	u = mlw_xcalloc(1, sizeof *u);
 	mlw_hll_init(u);
 	if (a->nhll)
 		mlw_hll_merge(u, a->nhll);
@@ -1411,7 +1393,7 @@ mlw_profile_merge(struct mlw_profile *dp, struct mlw_input *in)
 		if (fe >= 0 && doc.tok[fe].type == MLW_JSTR) {
 			if (doc.tok[fe].len > ncap) {
 				ncap = doc.tok[fe].len;
-				name = xrealloc(name, ncap);
+				name = mlw_xrealloc(name, ncap);
 			}
 			fi = mlw_strmap_find(&dp->names, name,
 			    mlw_json_str(&doc, (uint32_t)fe, name,
@@ -1443,7 +1425,7 @@ psi_categories(const struct acc *a, struct mlw_strmap *m, uint64_t **cnt)
 {
 	size_t i, n = a->ss ? a->ss->n : a->cats.n, j;
 
-	*cnt = xcalloc(n + 1, sizeof **cnt);
+	*cnt = mlw_xcalloc(n + 1, sizeof **cnt);
 	for (i = 0; i < n; i++) {
 		const char *s = a->ss ? a->ss->item[i].s : a->cats.ent[i].s;
 		size_t len = a->ss ? a->ss->item[i].len : a->cats.ent[i].len;
@@ -1556,7 +1538,7 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 		if (sets || a->ss)
 			psi_categories(a, &m, &cnt);
 		else
-			cnt = xcalloc(1, sizeof *cnt);
+			cnt = mlw_xcalloc(1, sizeof *cnt);
 		{
 			/* what the held values do not account for is "other" */
 			uint64_t held = 0;
@@ -1647,7 +1629,7 @@ new_ref(struct mlw_profile *dp, const char *text, size_t len, size_t *cap)
 	if (i >= *cap) {
 		size_t ncap = *cap ? *cap * 2 : 16;
 
-		dp->refs = xrealloc(dp->refs, ncap * sizeof *dp->refs);
+		dp->refs = mlw_xrealloc(dp->refs, ncap * sizeof *dp->refs);
 		memset(dp->refs + *cap, 0, (ncap - *cap) * sizeof *dp->refs);
 		*cap = ncap;
 	}
@@ -1673,7 +1655,7 @@ read_set(struct ref *r, const struct mlw_json *doc, long a,
 	for (j = (uint32_t)a + 1; j < doc->tok[a].next; j = doc->tok[j].next) {
 		if (doc->tok[j].type != MLW_JSTR)
 			bad_profile(ln, "expected category strings");
-		c = xcalloc(1, doc->tok[j].len);
+		c = mlw_xcalloc(1, doc->tok[j].len);
 		mlw_strmap_add(&r->set, c, mlw_json_str(doc, j, c,
 		    doc->tok[j].len));
 		free(c);
@@ -1694,7 +1676,7 @@ read_field(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj,
 
 	if (fe < 0 || doc->tok[fe].type != MLW_JSTR)
 		bad_profile(ln, "expected a feature string");
-	name = xcalloc(1, doc->tok[fe].len);
+	name = mlw_xcalloc(1, doc->tok[fe].len);
 	len = mlw_json_str(doc, (uint32_t)fe, name, doc->tok[fe].len);
 	if (mlw_strmap_find(&dp->refnames, name, len) >= 0)
 		bad_profile(ln, "repeated feature");
@@ -1867,7 +1849,7 @@ dp_hash(const struct mlw_profile *dp)
 struct mlw_profile *
 mlw_profile_new(const struct mlw_profile_opts *o)
 {
-	struct mlw_profile *dp = xcalloc(1, sizeof *dp);
+	struct mlw_profile *dp = mlw_xcalloc(1, sizeof *dp);
 	size_t i;
 
 	dp->o = *o;
@@ -1885,14 +1867,14 @@ mlw_profile_new(const struct mlw_profile_opts *o)
 				mlw_warnx("%s: field %s has no values in the "
 				    "reference", o->ref, o->fields[i]);
 		}
-		dp->paths = xcalloc(dp->nf, sizeof *dp->paths);
-		dp->tok = xcalloc(dp->nf, sizeof *dp->tok);
+		dp->paths = mlw_xcalloc(dp->nf, sizeof *dp->paths);
+		dp->tok = mlw_xcalloc(dp->nf, sizeof *dp->tok);
 		for (i = 0; i < dp->nf; i++)
 			dp->paths[i] = dp->f[i].path;
 		mlw_pathset_init(&dp->set, dp->paths, dp->nf);
 	} else if (dp->has_ref)
 		for (i = 0; i < dp->refnames.n; i++) {
-			char *t = xcalloc(1, dp->refnames.ent[i].len + 1);
+			char *t = mlw_xcalloc(1, dp->refnames.ent[i].len + 1);
 
 			memcpy(t, dp->refnames.ent[i].s, dp->refnames.ent[i].len);
 			field_of(dp, t);

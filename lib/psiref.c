@@ -15,6 +15,7 @@
 #include "num.h"
 #include "state.h"
 #include "stats.h"
+#include "xalloc.h"
 
 #define PROFILE_TAG MLW_PSIREF_TAG
 
@@ -160,10 +161,8 @@ add_feature(struct builder *b, const char *text)
 		    "compare with --fields", MLW_MAX_FIELDS);
 	if (p->nf == b->cap) {
 		size_t ncap = b->cap ? b->cap * 2 : 16;
-		struct mlw_feature *n = realloc(p->f, ncap * sizeof *n);
+		struct mlw_feature *n = mlw_xrealloc(p->f, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		p->f = n;
 		b->cap = ncap;
 	}
@@ -190,10 +189,8 @@ pend(struct builder *b, size_t f, uint32_t tok)
 		}
 	if (b->npend == b->pcap) {
 		size_t ncap = b->pcap ? b->pcap * 2 : 32;
-		void *n = realloc(b->pend, ncap * sizeof *b->pend);
+		void *n = mlw_xrealloc(b->pend, ncap * sizeof *b->pend);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		b->pend = n;
 		b->pcap = ncap;
 	}
@@ -234,13 +231,9 @@ walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
 			continue;
 		if (need > b->pathcap) {
 			b->pathcap = need * 2;
-			b->pathbuf = realloc(b->pathbuf, b->pathcap);
-			if (b->pathbuf == NULL)
-				mlw_fatal("out of memory");
+			b->pathbuf = mlw_xrealloc(b->pathbuf, b->pathcap);
 		}
-		name = malloc(k->len);
-		if (name == NULL)
-			mlw_fatal("out of memory");
+		name = mlw_xmalloc(k->len);
 		nlen = mlw_json_str(doc, i, name, k->len);
 		if (n)
 			b->pathbuf[n++] = '.';
@@ -299,10 +292,8 @@ push_seq(struct mlw_feature *f, uint32_t c)
 {
 	if (f->nseq == f->seqcap) {
 		size_t ncap = f->seqcap ? f->seqcap * 2 : 1024;
-		uint32_t *n = realloc(f->seq, ncap * sizeof *n);
+		uint32_t *n = mlw_xrealloc(f->seq, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		f->seq = n;
 		f->seqcap = ncap;
 	}
@@ -349,10 +340,9 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 
 			if (c >= f->nbins) {
 				size_t nb = f->nbins ? f->nbins * 2 : 16;
-				uint64_t *r = realloc(f->ref, nb * sizeof *r);
+				uint64_t *r = mlw_xrealloc(f->ref,
+				    nb * sizeof *r);
 
-				if (r == NULL)
-					mlw_fatal("out of memory");
 				memset(r + f->nbins, 0, (nb - f->nbins) * sizeof *r);
 				f->ref = r;
 				f->nbins = nb;
@@ -365,10 +355,8 @@ commit_value(struct mlw_feature *f, const struct mlw_json *doc, uint32_t t,
 	}
 	if (f->nvals == f->vcap) {
 		size_t ncap = f->vcap ? f->vcap * 2 : 1024;
-		double *n = realloc(f->vals, ncap * sizeof *n);
+		double *n = mlw_xrealloc(f->vals, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		f->vals = n;
 		f->vcap = ncap;
 	}
@@ -382,10 +370,8 @@ finish_feature(struct mlw_feature *f, const struct mlw_psiref *p,
 	size_t i;
 
 	if (f->categorical) {
-		uint64_t *r = calloc(f->cats.n + 1, sizeof *r);
+		uint64_t *r = mlw_xcalloc(f->cats.n + 1, sizeof *r);
 
-		if (r == NULL)
-			mlw_fatal("out of memory");
 		if (f->ref)
 			memcpy(r, f->ref, f->cats.n * sizeof *r);
 		free(f->ref);
@@ -394,21 +380,16 @@ finish_feature(struct mlw_feature *f, const struct mlw_psiref *p,
 		return;
 	}
 	if (o->keep_order) {
-		f->order = malloc(f->nvals * sizeof *f->order);
-		if (f->order == NULL)
-			mlw_fatal("out of memory");
+		f->order = mlw_xmalloc(f->nvals * sizeof *f->order);
 		memcpy(f->order, f->vals, f->nvals * sizeof *f->order);
 	}
 	mlw_sort_doubles(f->vals, f->nvals);
-	f->edges = malloc((size_t)(p->bins > 1 ? p->bins - 1 : 1) * sizeof *f->edges);
-	if (f->edges == NULL)
-		mlw_fatal("out of memory");
+	f->edges = mlw_xmalloc((size_t)(p->bins > 1 ? p->bins - 1 : 1) *
+	    sizeof *f->edges);
 	f->nedges = mlw_edges(f->vals, f->nvals, p->bins,
 	    p->binning == MLW_BINNING_UNIFORM, f->edges);
 	f->nbins = f->nedges + 1;
-	f->ref = calloc(f->nbins, sizeof *f->ref);
-	if (f->ref == NULL)
-		mlw_fatal("out of memory");
+	f->ref = mlw_xcalloc(f->nbins, sizeof *f->ref);
 	for (i = 0; i < f->nvals; i++)
 		f->ref[mlw_bin_of(f->edges, f->nedges, f->vals[i])]++;
 	if (o->keep_values)
@@ -545,9 +526,7 @@ num_array(const struct mlw_json *doc, long a, size_t *n,
 		bad_profile(ln, name);
 	for (i = (uint32_t)a + 1; i < doc->tok[a].next; i = doc->tok[i].next)
 		cnt++;
-	v = malloc((cnt ? cnt : 1) * sizeof *v);
-	if (v == NULL)
-		mlw_fatal("out of memory");
+	v = mlw_xmalloc((cnt ? cnt : 1) * sizeof *v);
 	for (i = (uint32_t)a + 1; i < doc->tok[a].next; i = doc->tok[i].next)
 		if (doc->tok[i].type != MLW_JNUM ||
 		    mlw_json_num(doc, i, &v[k++]) < 0)
@@ -598,15 +577,11 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 			bad_profile(ln, "expected feature and type strings");
 		if (p->nf == cap) {
 			cap = cap ? cap * 2 : 16;
-			p->f = realloc(p->f, cap * sizeof *p->f);
-			if (p->f == NULL)
-				mlw_fatal("out of memory");
+			p->f = mlw_xrealloc(p->f, cap * sizeof *p->f);
 		}
 		f = &p->f[p->nf];
 		memset(f, 0, sizeof *f);
-		name = calloc(1, doc->tok[fe].len);
-		if (name == NULL)
-			mlw_fatal("out of memory");
+		name = mlw_xcalloc(1, doc->tok[fe].len);
 		mlw_json_str(doc, (uint32_t)fe, name, doc->tok[fe].len);
 		if (mlw_path_parse(&f->path, name) < 0)
 			bad_profile(ln, "invalid feature path");
@@ -640,9 +615,7 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 
 				if (doc->tok[j].type != MLW_JSTR)
 					bad_profile(ln, "expected category strings");
-				c = malloc(doc->tok[j].len);
-				if (c == NULL)
-					mlw_fatal("out of memory");
+				c = mlw_xmalloc(doc->tok[j].len);
 				n = mlw_json_str(doc, j, c, doc->tok[j].len);
 				if (mlw_strmap_find(&f->cats, c, n) >= 0)
 					bad_profile(ln, "repeated category");
@@ -654,9 +627,7 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 			bad_profile(ln, "type must be numeric or categorical");
 		if (nc != f->nbins)
 			bad_profile(ln, "counts must have one entry per bin");
-		f->ref = calloc(f->nbins, sizeof *f->ref);
-		if (f->ref == NULL)
-			mlw_fatal("out of memory");
+		f->ref = mlw_xcalloc(f->nbins, sizeof *f->ref);
 		for (k = 0; k < nc; k++) {
 			if (!(counts[k] >= 0 && counts[k] < 9e15) ||
 			    counts[k] != (double)(uint64_t)counts[k])
@@ -673,10 +644,8 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 	}
 	/* --fields selects and orders */
 	if (o->nfields) {
-		struct mlw_feature *sel = calloc(o->nfields, sizeof *sel);
+		struct mlw_feature *sel = mlw_xcalloc(o->nfields, sizeof *sel);
 
-		if (sel == NULL)
-			mlw_fatal("out of memory");
 		for (i = 0; i < o->nfields; i++) {
 			for (k = 0; k < p->nf; k++)
 				if (p->f[k].path.text &&

@@ -12,6 +12,7 @@
 #include "opt.h"
 #include "times.h"
 #include "utf8.h"
+#include "xalloc.h"
 
 struct win {
 	char *start, *end;       /* raw JSON, NULL for the batch */
@@ -80,48 +81,20 @@ static const char *const series_names[] = {
 	"feature", "segment", "column", "metric"
 };
 
-static char *
-xstrndup(const char *s, size_t n)
-{
-	char *d = strndup(s, n);
-
-	if (d == NULL)
-		mlw_fatal("out of memory");
-	return d;
-}
-
-static void *
-grow(void *p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return p;
-	*cap = *cap ? *cap * 2 : 16;
-	if (*cap < need)
-		*cap = need;
-	p = realloc(p, *cap * size);
-	if (p == NULL)
-		mlw_fatal("out of memory");
-	return p;
-}
-
 struct mlw_report *
 mlw_report_new(const struct mlw_report_opts *o)
 {
-	struct mlw_report *r = calloc(1, sizeof *r);
+	struct mlw_report *r = mlw_xcalloc(1, sizeof *r);
 	size_t i;
 
-	if (r == NULL)
-		mlw_fatal("out of memory");
 	r->o = *o;
 	if (r->o.width <= 0)
 		r->o.width = 80;
 	if (o->value && mlw_path_parse(&r->vpath, o->value) < 0)
 		mlw_fatal("--value: %s, found '%s'", MLW_PATH_EXPECTED, o->value);
 	if (o->nseries) {
-		r->spath = calloc(o->nseries, sizeof *r->spath);
-		r->sfound = calloc(o->nseries, 1);
-		if (r->spath == NULL || r->sfound == NULL)
-			mlw_fatal("out of memory");
+		r->spath = mlw_xcalloc(o->nseries, sizeof *r->spath);
+		r->sfound = mlw_xcalloc(o->nseries, 1);
 		for (i = 0; i < o->nseries; i++)
 			if (mlw_path_parse(&r->spath[i], o->series[i]) < 0)
 				mlw_fatal("--series: %s, found '%s'",
@@ -175,12 +148,12 @@ add_alert(struct mlw_report *r, const struct mlw_json *doc, long name)
 	long va = mlw_json_member(doc, 0, "value", 5);
 	uint32_t i;
 
-	r->al = grow(r->al, &r->acap, r->nal + 1, sizeof *r->al);
+	r->al = mlw_grow(r->al, &r->acap, r->nal + 1, sizeof *r->al);
 	a = &r->al[r->nal++];
 	memset(a, 0, sizeof *a);
 	a->name = scalar_text(doc, name);
-	a->status = st >= 0 ? scalar_text(doc, st) : xstrndup("firing", 6);
-	a->severity = sv >= 0 ? scalar_text(doc, sv) : xstrndup("", 0);
+	a->status = st >= 0 ? scalar_text(doc, st) : mlw_xstrndup("firing", 6);
+	a->severity = sv >= 0 ? scalar_text(doc, sv) : mlw_xstrndup("", 0);
 	a->summary = sm >= 0 && doc->tok[sm].type == MLW_JSTR ?
 	    scalar_text(doc, sm) : NULL;
 	if (sa >= 0)
@@ -198,10 +171,10 @@ add_alert(struct mlw_report *r, const struct mlw_json *doc, long name)
 	if (lb >= 0 && doc->tok[lb].type == MLW_JOBJ)
 		for (i = (uint32_t)lb + 1; i < doc->tok[lb].next;
 		    i = doc->tok[i + 1].next) {
-			a->lk = realloc(a->lk, (a->nl + 1) * sizeof *a->lk);
-			a->lv = realloc(a->lv, (a->nl + 1) * sizeof *a->lv);
-			if (a->lk == NULL || a->lv == NULL)
-				mlw_fatal("out of memory");
+			a->lk = mlw_xrealloc(a->lk,
+			    (a->nl + 1) * sizeof *a->lk);
+			a->lv = mlw_xrealloc(a->lv,
+			    (a->nl + 1) * sizeof *a->lv);
 			a->lk[a->nl] = scalar_text(doc, i);
 			a->lv[a->nl] = scalar_text(doc, i + 1);
 			a->nl++;
@@ -229,14 +202,14 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	/* the value */
 	if (r->o.value) {
 		v = mlw_json_get(doc, 0, &r->vpath);
-		vname = xstrndup(r->o.value, strlen(r->o.value));
+		vname = mlw_xstrndup(r->o.value, strlen(r->o.value));
 	} else {
 		for (k = 0; k < sizeof value_names / sizeof *value_names && v < 0;
 		    k++)
 			v = mlw_json_member(doc, 0, value_names[k],
 			    strlen(value_names[k]));
 		if (v >= 0)
-			vname = xstrndup(value_names[k - 1],
+			vname = mlw_xstrndup(value_names[k - 1],
 			    strlen(value_names[k - 1]));
 		for (i = 1; v < 0 && i < doc->tok[0].next;
 		    i = doc->tok[i + 1].next) {
@@ -247,7 +220,7 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 			    sizeof *skip_names, doc->src + kt->start + 1,
 			    kt->len - 2)) {
 				v = (long)i + 1;
-				vname = xstrndup(doc->src + kt->start + 1,
+				vname = mlw_xstrndup(doc->src + kt->start + 1,
 				    kt->len - 2);
 			}
 		}
@@ -274,15 +247,16 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 		struct win *w;
 		double a, b;
 
-		r->win = grow(r->win, &r->wcap, wi + 1, sizeof *r->win);
+		r->win = mlw_grow(r->win, &r->wcap, wi + 1, sizeof *r->win);
 		r->nwin++;
 		w = &r->win[wi];
 		memset(w, 0, sizeof *w);
 		if (ws < 0 || we < 0)
 			goto windone;
-		w->start = xstrndup(doc->src + doc->tok[ws].start,
+		w->start = mlw_xstrndup(doc->src + doc->tok[ws].start,
 		    doc->tok[ws].len);
-		w->end = xstrndup(doc->src + doc->tok[we].start, doc->tok[we].len);
+		w->end = mlw_xstrndup(doc->src + doc->tok[we].start,
+		    doc->tok[we].len);
 		if (parse_time_tok(doc, ws, &w->t0) && parse_time_tok(doc, we,
 		    &w->t1))
 			w->istime = 1;
@@ -316,11 +290,9 @@ windone:
 				continue;
 			if (r->spath)
 				r->sfound[k] = 1;
-			lk = realloc(lk, (nl + 1) * sizeof *lk);
-			lv = realloc(lv, (nl + 1) * sizeof *lv);
-			if (lk == NULL || lv == NULL)
-				mlw_fatal("out of memory");
-			lk[nl] = xstrndup(fname, strlen(fname));
+			lk = mlw_xrealloc(lk, (nl + 1) * sizeof *lk);
+			lv = mlw_xrealloc(lv, (nl + 1) * sizeof *lv);
+			lk[nl] = mlw_xstrndup(fname, strlen(fname));
 			lv[nl] = scalar_text(doc, s);
 			/* quoted: no name or value can hold a separator */
 			mlw_jw_str(&key, fname, strlen(fname));
@@ -331,8 +303,10 @@ windone:
 		if (si == r->nser) {            /* a new series */
 			struct ser *s;
 
-			r->ser = grow(r->ser, &r->scap, si + 1, sizeof *r->ser);
-			r->det = grow(r->det, &r->dcap, si + 1, sizeof *r->det);
+			r->ser = mlw_grow(r->ser, &r->scap, si + 1,
+			    sizeof *r->ser);
+			r->det = mlw_grow(r->det, &r->dcap, si + 1,
+			    sizeof *r->det);
 			r->nser++;
 			s = &r->ser[si];
 			memset(s, 0, sizeof *s);
@@ -358,10 +332,8 @@ windone:
 	if (r->ncell >= 2 * r->nwin * r->nser + 1024) {
 		/* keep the last value of each (window, series) only */
 		size_t n = 0, c;
-		char *seen = calloc(r->nwin * r->nser + 1, 1);
+		char *seen = mlw_xcalloc(r->nwin * r->nser + 1, 1);
 
-		if (seen == NULL)
-			mlw_fatal("out of memory");
 		for (c = r->ncell; c-- > 0;) {
 			size_t at = r->cell[c].w * r->nser + r->cell[c].s;
 
@@ -379,7 +351,7 @@ windone:
 		r->ncell = n;
 		free(seen);
 	}
-	r->cell = grow(r->cell, &r->ccap, r->ncell + 1, sizeof *r->cell);
+	r->cell = mlw_grow(r->cell, &r->ccap, r->ncell + 1, sizeof *r->cell);
 	r->cell[r->ncell].w = wi;
 	r->cell[r->ncell].s = si;
 	r->cell[r->ncell].v = d;
@@ -402,11 +374,11 @@ windone:
 			dt->w = wi;
 			dt->v = d;
 			dt->categorical = c >= 0;
-			dt->bins = xstrndup(doc->src + doc->tok[b].start,
+			dt->bins = mlw_xstrndup(doc->src + doc->tok[b].start,
 			    doc->tok[b].len);
-			dt->ref = xstrndup(doc->src + doc->tok[t].start,
+			dt->ref = mlw_xstrndup(doc->src + doc->tok[t].start,
 			    doc->tok[t].len);
-			dt->cur = xstrndup(doc->src + doc->tok[cur].start,
+			dt->cur = mlw_xstrndup(doc->src + doc->tok[cur].start,
 			    doc->tok[cur].len);
 		}
 	}
@@ -437,18 +409,14 @@ static double *
 build_grid(struct mlw_report *r)
 {
 	size_t i, n = r->nwin * (r->nser ? r->nser : 1);
-	double *g = malloc((n ? n : 1) * sizeof *g);
+	double *g = mlw_xmalloc((n ? n : 1) * sizeof *g);
 
-	if (g == NULL)
-		mlw_fatal("out of memory");
 	for (i = 0; i < n; i++)
 		g[i] = NAN;
 	for (i = 0; i < r->ncell; i++)
 		g[r->cell[i].w * r->nser + r->cell[i].s] = r->cell[i].v;
 	free(r->order);
-	r->order = malloc((r->nwin ? r->nwin : 1) * sizeof *r->order);
-	if (r->order == NULL)
-		mlw_fatal("out of memory");
+	r->order = mlw_xmalloc((r->nwin ? r->nwin : 1) * sizeof *r->order);
 	for (i = 0; i < r->nwin; i++)
 		r->order[i] = i;
 	sort_r = r;
@@ -558,7 +526,7 @@ periods(const struct mlw_report *r, const struct ser *s, struct period **out)
 			if (p[k].from == a->starts && strcmp(p[k].name, a->name) == 0)
 				break;
 		if (k == n) {
-			p = grow(p, &cap, n + 1, sizeof *p);
+			p = mlw_grow(p, &cap, n + 1, sizeof *p);
 			p[n].name = a->name;
 			p[n].from = a->starts;
 			p[n].shade_from = a->has_ws ? a->ws : a->starts;
@@ -598,9 +566,7 @@ build_alerting(struct mlw_report *r)
 	size_t j, w;
 
 	free(r->alerting);
-	r->alerting = calloc(r->nwin * r->nser + 1, 1);
-	if (r->alerting == NULL)
-		mlw_fatal("out of memory");
+	r->alerting = mlw_xcalloc(r->nwin * r->nser + 1, 1);
 	for (j = 0; j < r->nser; j++) {
 		struct period *p;
 		size_t np = periods(r, &r->ser[j], &p);
@@ -639,14 +605,12 @@ static void
 render_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t wcol = 6, i, j, first = 0;
-	size_t *cw = calloc(r->nser + 1, sizeof *cw);
-	size_t *nw = calloc(r->nser + 1, sizeof *nw);
-	struct mlw_buf *nm = calloc(r->nser + 1, sizeof *nm);
+	size_t *cw = mlw_xcalloc(r->nser + 1, sizeof *cw);
+	size_t *nw = mlw_xcalloc(r->nser + 1, sizeof *nw);
+	struct mlw_buf *nm = mlw_xcalloc(r->nser + 1, sizeof *nm);
 	int marks_over = 0, marks_alert = 0;
 	char lab[64], v[48];
 
-	if (cw == NULL || nw == NULL || nm == NULL)
-		mlw_fatal("out of memory");
 	for (j = 0; j < r->nser; j++) {
 		/* a name's control characters escaped: one line per row */
 		mlw_jw_cell(&nm[j], r->ser[j].name, strlen(r->ser[j].name));
@@ -1065,10 +1029,8 @@ json_array(const char *text, char ***strs, double **nums)
 	}
 	for (i = 1; i < d.tok[0].next; i = d.tok[i].next)
 		n++;
-	*strs = calloc(n + 1, sizeof **strs);
-	*nums = calloc(n + 1, sizeof **nums);
-	if (*strs == NULL || *nums == NULL)
-		mlw_fatal("out of memory");
+	*strs = mlw_xcalloc(n + 1, sizeof **strs);
+	*nums = mlw_xcalloc(n + 1, sizeof **nums);
 	for (i = 1; i < d.tok[0].next; i = d.tok[i].next, k++) {
 		(*strs)[k] = scalar_text(&d, (long)i);
 		if (d.tok[i].type != MLW_JNUM || mlw_json_num(&d, i, &(*nums)[k]) < 0)
@@ -1434,10 +1396,8 @@ static void
 render_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t f, j, i;
-	char *has = calloc(r->nwin * r->nser + 1, 1);
+	char *has = mlw_xcalloc(r->nwin * r->nser + 1, 1);
 
-	if (has == NULL)
-		mlw_fatal("out of memory");
 	for (i = 0; i < r->ncell; i++)
 		has[r->cell[i].w * r->nser + r->cell[i].s] = 1;
 

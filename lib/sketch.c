@@ -6,16 +6,7 @@
 
 #include "diag.h"
 #include "stats.h"
-
-static void *
-xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-
-	if (q == NULL)
-		mlw_fatal("out of memory");
-	return q;
-}
+#include "xalloc.h"
 
 /* ---------------- KLL ---------------- */
 
@@ -77,7 +68,7 @@ lev_push(struct mlw_kll *s, int h, double x)
 {
 	if (s->lev[h].n == s->lev[h].cap) {
 		s->lev[h].cap = s->lev[h].cap ? s->lev[h].cap * 2 : 16;
-		s->lev[h].v = xrealloc(s->lev[h].v,
+		s->lev[h].v = mlw_xrealloc(s->lev[h].v,
 		    s->lev[h].cap * sizeof(double));
 	}
 	s->lev[h].v[s->lev[h].n++] = x;
@@ -199,7 +190,7 @@ mlw_kll_quantiles(struct mlw_kll *s, const double *q, size_t nq, double *out)
 		n += s->lev[h].n;
 	if (s->scap < 2 * n) {
 		s->scap = 2 * n;
-		s->scratch = xrealloc(s->scratch, s->scap * sizeof(double));
+		s->scratch = mlw_xrealloc(s->scratch, s->scap * sizeof(double));
 	}
 	w = (struct wv *)(void *)s->scratch;
 	for (h = 0, j = 0; h < s->nlev; h++)
@@ -314,13 +305,11 @@ mlw_ss_init(struct mlw_ss *s, size_t m)
 {
 	memset(s, 0, sizeof *s);
 	s->m = m ? m : 1;
-	s->item = xrealloc(NULL, s->m * sizeof *s->item);
-	s->heap = xrealloc(NULL, s->m * sizeof *s->heap);
+	s->item = mlw_xrealloc(NULL, s->m * sizeof *s->item);
+	s->heap = mlw_xrealloc(NULL, s->m * sizeof *s->heap);
 	for (s->nslot = 16; s->nslot < 2 * s->m; s->nslot *= 2)
 		;
-	s->slot = calloc(s->nslot, sizeof *s->slot);
-	if (s->slot == NULL)
-		mlw_fatal("out of memory");
+	s->slot = mlw_xcalloc(s->nslot, sizeof *s->slot);
 }
 
 void
@@ -453,7 +442,7 @@ mlw_ss_add(struct mlw_ss *s, const char *p, size_t len, uint64_t c,
 		e->err = e->count + err;
 		e->count += c;
 	}
-	e->s = xrealloc(NULL, len);
+	e->s = mlw_xrealloc(NULL, len);
 	memcpy(e->s, p, len);
 	e->len = len;
 	e->hash = h;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "xalloc.h"
 
 double
 mlw_quantile_sorted(const double *x, size_t n, double q)
@@ -69,10 +70,8 @@ mlw_sort_doubles(double *x, size_t n)
 		}
 		return;
 	}
-	a = malloc(n * sizeof *a);
-	b = malloc(n * sizeof *b);
-	if (a == NULL || b == NULL)
-		mlw_fatal("out of memory");
+	a = mlw_xmalloc(n * sizeof *a);
+	b = mlw_xmalloc(n * sizeof *b);
 	memset(hist, 0, sizeof hist);
 	for (i = 0; i < n; i++) {
 		uint64_t k = a[i] = dkey(x[i]);
@@ -206,9 +205,7 @@ mlw_np_var(const double *x, size_t n, double *mean)
 	size_t i;
 
 	m = mlw_np_sum(x, n) / (double)n;
-	d = malloc(n * sizeof *d);
-	if (d == NULL)
-		mlw_fatal("out of memory");
+	d = mlw_xmalloc(n * sizeof *d);
 	for (i = 0; i < n; i++) {
 		double t = x[i] - m;
 

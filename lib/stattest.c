@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "xalloc.h"
 
 #define NAN2 ((struct mlw_test){ NAN, NAN })
 #define PI 3.14159265358979323846
@@ -509,9 +510,7 @@ kolmogn_dmtw(int n, double d)
 	k = (int)ceil(nd);
 	h = k - nd;
 	m = 2 * k - 1;
-	H = calloc((size_t)m * m * 3 + 2 * (size_t)m, sizeof *H);
-	if (!H)
-		return NAN;
+	H = mlw_xcalloc((size_t)m * m * 3 + 2 * (size_t)m, sizeof *H);
 	P = H + (size_t)m * m;
 	T = P + (size_t)m * m;
 	v = T + (size_t)m * m;
@@ -606,9 +605,7 @@ kolmogn_pomeranz(int n, double x)
 	ceilf = f > 0;
 	roundf = f > 0.5;
 	npw = 2 * (ll + 1);
-	buf = calloc((size_t)npw * 5, sizeof *buf);
-	if (!buf)
-		return NAN;
+	buf = mlw_xcalloc((size_t)npw * 5, sizeof *buf);
 	gp = buf;
 	tgp = gp + npw;
 	ogp = tgp + npw;
@@ -869,9 +866,7 @@ ks_outer_prob_inside(int64_t m, int64_t n, int64_t g, int64_t h)
 		maxj = n + 1;
 	curlen = maxj - minj;
 	lenA = 2 * maxj + 2 < n + 1 ? 2 * maxj + 2 : n + 1;
-	A = malloc((size_t)lenA * sizeof *A);
-	if (!A)
-		return NAN;
+	A = mlw_xmalloc((size_t)lenA * sizeof *A);
 	for (jj = 0; jj < lenA; jj++)
 		A[jj] = 1;
 	for (jj = minj; jj < maxj; jj++)
@@ -999,9 +994,7 @@ mwu_cdf_exact(size_t m, size_t n, size_t k)
 	double *P, total = 0, binom = 1;
 	size_t s, i, mask;
 
-	P = calloc(k + 1, sizeof *P);
-	if (!P)
-		return NAN;
+	P = mlw_xcalloc(k + 1, sizeof *P);
 	P[0] = 1;
 	for (s = 1; s <= m; s++)
 		for (i = s; i <= k; i++)
@@ -1161,9 +1154,7 @@ mlw_anderson_ksamp(const double *a, size_t na, const double *b, size_t nb)
 
 	if (na == 0 || nb == 0 || Ni < 3)
 		return NAN2;
-	ta = malloc(3 * Ni * sizeof *ta);
-	if (!ta)
-		return NAN2;
+	ta = mlw_xmalloc(3 * Ni * sizeof *ta);
 	tb = ta + Ni;
 	hs = tb + Ni;
 	N = (double)Ni;
@@ -1294,16 +1285,14 @@ struct ftab {
 
 /* out = merge of x and y (sorted by value, counts of equal values added),
  * then add inc to every value. */
-static int
+static void
 ftab_merge(struct ftab *out, const struct ftab *x, const struct ftab *y,
     uint64_t inc)
 {
 	size_t i = 0, j = 0, n = 0, cap = x->len + y->len;
 
-	out->val = malloc((cap ? cap : 1) * sizeof *out->val);
-	out->cnt = malloc((cap ? cap : 1) * sizeof *out->cnt);
-	if (!out->val || !out->cnt)
-		return -1;
+	out->val = mlw_xmalloc((cap ? cap : 1) * sizeof *out->val);
+	out->cnt = mlw_xmalloc((cap ? cap : 1) * sizeof *out->cnt);
 	while (i < x->len || j < y->len) {
 		if (j >= y->len || (i < x->len && x->val[i] < y->val[j])) {
 			out->val[n] = x->val[i];
@@ -1319,7 +1308,6 @@ ftab_merge(struct ftab *out, const struct ftab *x, const struct ftab *y,
 	for (i = 0; i < n; i++)
 		out->val[i] += inc;
 	out->len = n;
-	return 0;
 }
 
 static void
@@ -1352,14 +1340,10 @@ cvm_exact_p(double u4, int64_t m, int64_t n)
 	/* zeta = floor(l^2 (m+n) (6 U - mn (4mn - 1)) / (6 mn^2)), U = u4/4 */
 	zeta = floordiv(l * l * (m + n) * (6 * (int64_t)u4 - 4 * mn *
 	    (4 * mn - 1)), 4 * 6 * mn * mn);
-	gs = calloc((size_t)(m + 1) * 2, sizeof *gs);
-	if (!gs)
-		return NAN;
+	gs = mlw_xcalloc((size_t)(m + 1) * 2, sizeof *gs);
 	nx = gs + m + 1;
-	gs[0].val = malloc(sizeof *gs[0].val);
-	gs[0].cnt = malloc(sizeof *gs[0].cnt);
-	if (!gs[0].val || !gs[0].cnt)
-		goto out;
+	gs[0].val = mlw_xmalloc(sizeof *gs[0].val);
+	gs[0].cnt = mlw_xmalloc(sizeof *gs[0].cnt);
 	gs[0].val[0] = 0;
 	gs[0].cnt[0] = 1;
 	gs[0].len = 1;
@@ -1369,9 +1353,7 @@ cvm_exact_p(double u4, int64_t m, int64_t n)
 		for (v = 0; v <= m; v++) {
 			int64_t dv = a * v - b * uu;
 
-			if (ftab_merge(&nx[v], tmp, &gs[v],
-			    (uint64_t)(dv * dv)))
-				goto out;
+			ftab_merge(&nx[v], tmp, &gs[v], (uint64_t)(dv * dv));
 			tmp = &nx[v];
 		}
 		ftab_free(gs, (size_t)m + 1);
@@ -1388,7 +1370,6 @@ cvm_exact_p(double u4, int64_t m, int64_t n)
 	for (i = 1; i <= m; i++)	/* C(m+n, m), exact: each step divides */
 		comb = comb * (uint64_t)(n + i) / (uint64_t)i;
 	p = (double)hits / (double)comb;
-out:
 	ftab_free(gs, (size_t)m + 1);
 	ftab_free(nx, (size_t)m + 1);
 	free(gs);
@@ -1461,9 +1442,7 @@ cdf_distance(const double *a, size_t na, const double *b, size_t nb, int p)
 	int have = 0;
 	double prevdiff = 0, prev = 0;
 
-	t = malloc((N > 1 ? N - 1 : 1) * sizeof *t);
-	if (!t)
-		return NAN;
+	t = mlw_xmalloc((N > 1 ? N - 1 : 1) * sizeof *t);
 	walk_init(&w, a, na, b, nb);
 	while (walk_next(&w, &v, &ca, &cb)) {
 		if (have) {
@@ -1521,9 +1500,7 @@ mlw_chisquare(const double *obs, const double *exp_, size_t k)
 
 	if (k == 0)
 		return r;
-	t = malloc(k * sizeof *t);
-	if (!t)
-		return r;
+	t = mlw_xmalloc(k * sizeof *t);
 	/* SciPy 1.10 refuses sums that differ by more than 1e-8 relative */
 	so = mlw_np_sum(obs, k);
 	se = mlw_np_sum(exp_, k);

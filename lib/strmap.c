@@ -5,6 +5,7 @@
 
 #include "diag.h"
 #include "hash.h"
+#include "xalloc.h"
 
 static long
 lookup(const struct mlw_strmap *m, const char *s, size_t len, uint64_t h,
@@ -39,10 +40,8 @@ static void
 grow(struct mlw_strmap *m)
 {
 	size_t ns = m->nslot ? m->nslot * 2 : 16, i;
-	uint32_t *slot = calloc(ns, sizeof *slot);
+	uint32_t *slot = mlw_xcalloc(ns, sizeof *slot);
 
-	if (slot == NULL)
-		mlw_fatal("out of memory");
 	for (i = 0; i < m->n; i++) {
 		size_t j = (size_t)m->ent[i].hash & (ns - 1);
 
@@ -70,17 +69,13 @@ mlw_strmap_add(struct mlw_strmap *m, const char *s, size_t len)
 		return (size_t)i;
 	if (m->n == m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 8;
-		struct mlw_strent *n = realloc(m->ent, ncap * sizeof *n);
+		struct mlw_strent *n = mlw_xrealloc(m->ent, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		m->ent = n;
 		m->cap = ncap;
 	}
 	e = &m->ent[m->n];
-	e->s = malloc(len + 1);
-	if (e->s == NULL)
-		mlw_fatal("out of memory");
+	e->s = mlw_xmalloc(len + 1);
 	if (len)        /* s may be NULL when len is 0 */
 		memcpy(e->s, s, len);
 	e->s[len] = '\0';

@@ -12,6 +12,7 @@
 
 #include "io.h"
 #include "times.h"
+#include "xalloc.h"
 
 int64_t
 mlw_tlog_now(void)
@@ -66,7 +67,7 @@ cmd_line(const char *cmd)
 		return NULL;
 	if (fgets(buf, sizeof buf, f) != NULL) {
 		buf[strcspn(buf, "\n")] = '\0';
-		s = strdup(buf);
+		s = mlw_xstrdup(buf);
 	}
 	pclose(f);
 	return s;
@@ -223,10 +224,8 @@ counter_of(struct mlw_tlog *t, const char *k, size_t n)
 	size_t had = t->counters.n, i = mlw_strmap_add(&t->counters, k, n);
 
 	if (t->counters.n > had) {
-		t->counter = realloc(t->counter, t->counters.n *
+		t->counter = mlw_xrealloc(t->counter, t->counters.n *
 		    sizeof *t->counter);
-		if (t->counter == NULL)
-			mlw_fatal("out of memory");
 		t->counter[i] = 0;
 	}
 	return &t->counter[i];

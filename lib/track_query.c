@@ -233,10 +233,8 @@ leaves_add(struct leaves *l, const char *name, long tok)
 {
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 32;
-		l->name = realloc(l->name, l->cap * sizeof *l->name);
-		l->tok = realloc(l->tok, l->cap * sizeof *l->tok);
-		if (l->name == NULL || l->tok == NULL)
-			mlw_fatal("out of memory");
+		l->name = mlw_xrealloc(l->name, l->cap * sizeof *l->name);
+		l->tok = mlw_xrealloc(l->tok, l->cap * sizeof *l->tok);
 	}
 	l->name[l->n] = mlw_xstrdup(name);
 	l->tok[l->n++] = tok;
@@ -693,9 +691,7 @@ mlw_runs_history(const struct mlw_run *r, char *const *names, int nnames,
 
 		if (!named(m->key, names, nnames))
 			continue;
-		h = realloc(h, (nh + m->n + 1) * sizeof *h);
-		if (h == NULL)
-			mlw_fatal("out of memory");
+		h = mlw_xrealloc(h, (nh + m->n + 1) * sizeof *h);
 		for (k = 0; k < m->n; k++) {
 			h[nh].m = m;
 			h[nh++].p = &m->pt[k];

@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "num.h"
 #include "times.h"
+#include "xalloc.h"
 
 void
 mlw_wclock_init(struct mlw_wclock *c, int64_t size, int64_t slide,
@@ -42,10 +43,8 @@ find_or_add(struct mlw_wclock *c, int64_t start)
 		return &c->open[lo];
 	if (c->nopen == c->cap) {
 		size_t ncap = c->cap ? c->cap * 2 : 8;
-		struct mlw_wopen *n = realloc(c->open, ncap * sizeof *n);
+		struct mlw_wopen *n = mlw_xrealloc(c->open, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		c->open = n;
 		c->cap = ncap;
 	}
@@ -251,10 +250,8 @@ struct mlw_wtab *
 mlw_wtab_new(size_t state_size, void (*reset)(void *, void *),
     void (*close)(const struct mlw_wkey *, void *, void *), void *arg)
 {
-	struct mlw_wtab *t = calloc(1, sizeof *t);
+	struct mlw_wtab *t = mlw_xcalloc(1, sizeof *t);
 
-	if (t == NULL)
-		mlw_fatal("out of memory");
 	t->state_size = state_size ? state_size : 1;
 	t->reset = reset;
 	t->close = close;
@@ -286,10 +283,8 @@ mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k)
 		t->maxorder = k->order;
 	if (t->nopen == t->cap) {
 		size_t ncap = t->cap ? t->cap * 2 : 8;
-		struct wslot *n = realloc(t->open, ncap * sizeof *n);
+		struct wslot *n = mlw_xrealloc(t->open, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		t->open = n;
 		t->cap = ncap;
 	}
@@ -297,8 +292,7 @@ mlw_wtab_open(struct mlw_wtab *t, const struct mlw_wkey *k)
 	s->key = *k;
 	if (t->nspare)
 		s->state = t->spare[--t->nspare];
-	else if ((s->state = calloc(1, t->state_size)) == NULL)
-		mlw_fatal("out of memory");
+	else s->state = mlw_xcalloc(1, t->state_size);
 	t->reset(s->state, t->arg);
 	return s->state;
 }
@@ -314,10 +308,8 @@ retire(struct mlw_wtab *t, size_t i)
 	t->nopen--;
 	if (t->nspare == t->spcap) {
 		size_t ncap = t->spcap ? t->spcap * 2 : 8;
-		void **n = realloc(t->spare, ncap * sizeof *n);
+		void **n = mlw_xrealloc(t->spare, ncap * sizeof *n);
 
-		if (n == NULL)
-			mlw_fatal("out of memory");
 		t->spare = n;
 		t->spcap = ncap;
 	}
@@ -391,10 +383,8 @@ mlw_wtab_close_all(struct mlw_wtab *t)
 		t->close(&s.key, s.state, t->arg);
 		if (t->nspare == t->spcap) {
 			size_t ncap = t->spcap ? t->spcap * 2 : 8;
-			void **sp = realloc(t->spare, ncap * sizeof *sp);
+			void **sp = mlw_xrealloc(t->spare, ncap * sizeof *sp);
 
-			if (sp == NULL)
-				mlw_fatal("out of memory");
 			t->spare = sp;
 			t->spcap = ncap;
 		}

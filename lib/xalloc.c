@@ -1,9 +1,20 @@
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
+
+void *
+mlw_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		mlw_fatal("out of memory");
+	return p;
+}
 
 void *
 mlw_xrealloc(void *p, size_t n)
@@ -38,4 +49,22 @@ char *
 mlw_xstrdup(const char *s)
 {
 	return mlw_xstrndup(s, strlen(s));
+}
+
+void *
+mlw_grow(void *p, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+
+	if (n <= *cap)
+		return p;
+	ncap = *cap ? *cap : 64;
+	while (ncap < n) {
+		if (ncap > SIZE_MAX / 2 / size)
+			mlw_fatal("out of memory");
+		ncap *= 2;
+	}
+	p = mlw_xrealloc(p, ncap * size);
+	*cap = ncap;
+	return p;
 }

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+/* malloc(n), with n 0 taken as 1: never NULL. */
+void *mlw_xmalloc(size_t n);
 /* realloc(p, n), with n 0 taken as 1: never NULL. */
 void *mlw_xrealloc(void *p, size_t n);
 /* n zeroed elements of size bytes (n 0 taken as 1): never NULL. */
@@ -13,5 +15,9 @@ void *mlw_xcalloc(size_t n, size_t size);
 char *mlw_xstrndup(const char *s, size_t n);
 /* A copy of the string s. */
 char *mlw_xstrdup(const char *s);
+/* Make room for n elements of size bytes in p (capacity *cap, doubled
+ * from 64 as needed, never overflowing); returns the array, perhaps
+ * moved. */
+void *mlw_grow(void *p, size_t *cap, size_t n, size_t size);
 
 #endif
