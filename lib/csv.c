@@ -1,8 +1,6 @@
 #include "csv.h"
 
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,27 +11,20 @@
 #include "utf8.h"
 #include "num.h"
 #include "opt.h"
+#include "source.h"
 #include "strmap.h"
 #include "xalloc.h"
 
-#define CHUNK (256u * 1024u)
 
 /* States of the record scanner. */
 enum { S_START, S_PLAIN, S_QUOTED, S_QUOTE };
 
 struct mlw_csv_reader {
-	char *const *files;
-	int nfiles, next;
-	int fd;
-	const char *name;
+	struct mlw_source src;
 	uint64_t lineno;        /* LFs consumed in the current file */
-	int bomcheck, eof, first;
+	int bomcheck, first;
 	char delim;
 	uint64_t skip, toskip;  /* records to drop at the start of a file */
-
-	char *buf;
-	size_t cap, start, end; /* unread data is buf[start, end) */
-
 	struct mlw_csv_fields fields;
 };
 
@@ -42,12 +33,8 @@ mlw_csv_open(char *const *files, int n, char delim)
 {
 	struct mlw_csv_reader *r = mlw_xcalloc(1, sizeof *r);
 
-	r->files = files;
-	r->nfiles = n;
-	r->fd = -1;
+	mlw_source_init(&r->src, files, n);
 	r->delim = delim;
-	r->cap = CHUNK * 2;
-	r->buf = mlw_xmalloc(r->cap + 1);
 	return r;
 }
 
@@ -63,9 +50,7 @@ mlw_csv_close(struct mlw_csv_reader *r)
 {
 	if (r == NULL)
 		return;
-	if (r->fd > 0)
-		close(r->fd);
-	free(r->buf);
+	mlw_source_free(&r->src);
 	mlw_csv_fields_free(&r->fields);
 	free(r);
 }
@@ -79,88 +64,6 @@ mlw_csv_fields_free(struct mlw_csv_fields *f)
 	memset(f, 0, sizeof *f);
 }
 
-static int
-open_next(struct mlw_csv_reader *r)
-{
-	for (;;) {
-		const char *f;
-
-		if (r->nfiles == 0 && r->next == 0)
-			f = "-";
-		else if (r->next < r->nfiles)
-			f = r->files[r->next];
-		else
-			return 0;
-		r->next++;
-		if (r->nfiles == 0)
-			r->nfiles = -1;
-		if (strcmp(f, "-") == 0) {
-			r->fd = 0;
-			r->name = "stdin";
-		} else {
-			mlw_out_flush();
-			r->fd = open(f, O_RDONLY);
-			r->name = f;
-			if (r->fd < 0) {
-				mlw_warn("%s", f);
-				mlw_diag_set_failed();
-				continue;
-			}
-		}
-		r->lineno = 0;
-		r->bomcheck = 1;
-		r->first = 1;
-		r->toskip = r->skip;
-		r->eof = 0;
-		r->start = r->end = 0;
-		return 1;
-	}
-}
-
-/* Read more bytes after buf[end]; the unread data moves to the front.
- * Returns the bytes read, 0 at the end of the file (or on an error, which
- * is reported and makes the exit status 2). */
-static size_t
-fill(struct mlw_csv_reader *r)
-{
-	struct pollfd pfd;
-	ssize_t n;
-
-	if (r->eof)
-		return 0;
-	if (r->start > 0) {
-		memmove(r->buf, r->buf + r->start, r->end - r->start);
-		r->end -= r->start;
-		r->start = 0;
-	}
-	if (r->cap - r->end < CHUNK) {
-		char *nb = mlw_xrealloc(r->buf, r->cap * 2 + 1);
-
-		r->buf = nb;
-		r->cap *= 2;
-	}
-	pfd.fd = r->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	if (poll(&pfd, 1, 0) == 0)
-		mlw_out_flush();        /* about to wait for input */
-	for (;;) {
-		n = read(r->fd, r->buf + r->end, r->cap - r->end);
-		if (n >= 0)
-			break;
-		if (errno == EINTR || errno == EAGAIN)
-			continue;
-		mlw_warn("%s", r->name);
-		mlw_diag_set_failed();
-		n = 0;
-		break;
-	}
-	if (n == 0)
-		r->eof = 1;
-	r->end += (size_t)n;
-	return (size_t)n;
-}
-
 int
 mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 {
@@ -169,24 +72,30 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		int st = S_START, found = 0, skipping = 0;
 		char *p;
 
-		if (r->fd < 0 && !open_next(r))
-			return 0;
+		if (r->src.fd < 0) {
+			if (!mlw_source_open(&r->src))
+				return 0;
+			r->lineno = 0;
+			r->bomcheck = 1;
+			r->first = 1;
+			r->toskip = r->skip;
+		}
 		if (r->bomcheck) {
 			/* wait for three bytes only while they could be
 			 * a byte-order mark */
-			while (r->end - r->start < 3 &&
-			    memcmp(r->buf + r->start, "\xEF\xBB\xBF",
-			    r->end - r->start) == 0 && fill(r) > 0)
+			while (r->src.end - r->src.start < 3 &&
+			    memcmp(r->src.buf + r->src.start, "\xEF\xBB\xBF",
+			    r->src.end - r->src.start) == 0 && mlw_source_fill(&r->src) > 0)
 				;
-			if (r->end - r->start >= 3 &&
-			    memcmp(r->buf + r->start, "\xEF\xBB\xBF", 3) == 0)
-				r->start += 3;
+			if (r->src.end - r->src.start >= 3 &&
+			    memcmp(r->src.buf + r->src.start, "\xEF\xBB\xBF", 3) == 0)
+				r->src.start += 3;
 			r->bomcheck = 0;
 		}
 		for (;;) {
-			size_t n = r->end - r->start;
+			size_t n = r->src.end - r->src.start;
 
-			p = r->buf + r->start;
+			p = r->src.buf + r->src.start;
 			for (; scan < n; scan++) {
 				char c = p[scan];
 
@@ -216,14 +125,14 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 				 * forget it */
 				mlw_rejects_write(p, scan);
 				skipped += scan;
-				r->start += scan;
+				r->src.start += scan;
 				scan = 0;
 			}
-			if (fill(r) == 0)
+			if (mlw_source_fill(&r->src) == 0)
 				break;
 		}
-		p = r->buf + r->start;
-		rec->file = r->name;
+		p = r->src.buf + r->src.start;
+		rec->file = r->src.name;
 		rec->lineno = r->lineno + 1;
 		rec->first = r->first;
 		rec->err = NULL;
@@ -232,12 +141,10 @@ mlw_csv_next(struct mlw_csv_reader *r, struct mlw_csv_rec *rec)
 		r->lineno += nl + (found ? 1 : 0);
 		if (!found && scan == 0 && !skipping) {
 			/* end of this file */
-			if (r->fd > 0)
-				close(r->fd);
-			r->fd = -1;
+			mlw_source_close(&r->src);
 			continue;
 		}
-		r->start += scan + (found ? 1 : 0);
+		r->src.start += scan + (found ? 1 : 0);
 		if (r->toskip > 0) {
 			/* --skip-lines: an over-long one is still rejected,
 			 * since its bytes are already in the rejects file */

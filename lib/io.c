@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,26 +9,13 @@
 
 #include "diag.h"
 #include "out.h"
+#include "source.h"
 #include "xalloc.h"
 
-#define CHUNK (256u * 1024u)
-
 struct mlw_input {
-	char *const *files;
-	int nfiles, next;       /* operands, and the next one to open */
-	int fd;                 /* current fd, -1 when none */
-	const char *name;       /* current file's name for messages */
+	struct mlw_source src;
 	uint64_t lineno;
 	int bomcheck;           /* at the start of a file */
-	int eof;
-
-	char *buf;
-	size_t cap, start, end; /* unread data is buf[start, end) */
-
-	int64_t idle_ns;
-	void (*idle_cb)(void *);
-	void *idle_arg;
-
 	struct mlw_input *live; /* the next reader not yet freed */
 };
 
@@ -40,11 +26,7 @@ mlw_input_new(char *const *files, int n)
 {
 	struct mlw_input *in = mlw_xcalloc(1, sizeof *in);
 
-	in->files = files;
-	in->nfiles = n;
-	in->fd = -1;
-	in->cap = CHUNK * 2;
-	in->buf = mlw_xmalloc(in->cap + 1);
+	mlw_source_init(&in->src, files, n);
 	mlw_out_setup();
 	in->live = live;
 	live = in;
@@ -55,9 +37,7 @@ void
 mlw_input_set_idle(struct mlw_input *in, int64_t idle_ns,
     void (*cb)(void *), void *arg)
 {
-	in->idle_ns = idle_ns;
-	in->idle_cb = cb;
-	in->idle_arg = arg;
+	mlw_source_set_idle(&in->src, idle_ns, cb, arg);
 }
 
 void
@@ -72,126 +52,8 @@ mlw_input_free(struct mlw_input *in)
 			*pp = in->live;
 			break;
 		}
-	if (in->fd > 0)
-		close(in->fd);
-	free(in->buf);
+	mlw_source_free(&in->src);
 	free(in);
-}
-
-/* Open the next operand; 0 when there is none left. */
-static int
-open_next(struct mlw_input *in)
-{
-	for (;;) {
-		const char *f;
-
-		if (in->nfiles == 0 && in->next == 0)
-			f = "-";
-		else if (in->next < in->nfiles)
-			f = in->files[in->next];
-		else
-			return 0;
-		in->next++;
-		if (in->nfiles == 0)
-			in->nfiles = -1;       /* stdin used once */
-		if (strcmp(f, "-") == 0) {
-			in->fd = 0;
-			in->name = "stdin";
-		} else {
-			mlw_out_flush();        /* open() of a FIFO may wait */
-			in->fd = open(f, O_RDONLY);
-			in->name = f;
-			if (in->fd < 0) {
-				mlw_warn("%s", f);
-				mlw_diag_set_failed();
-				continue;
-			}
-		}
-		in->lineno = 0;
-		in->bomcheck = 1;
-		in->eof = 0;
-		in->start = in->end = 0;
-		return 1;
-	}
-}
-
-/* Wait until in->fd is readable, flushing stdout first when it is not
- * readable right now, and running the idle callback on timeouts. */
-static void
-wait_readable(struct mlw_input *in)
-{
-	struct pollfd pfd;
-	int r;
-
-	pfd.fd = in->fd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	r = poll(&pfd, 1, 0);
-	if (r != 0)
-		return;                 /* ready, or poll unsupported: just read */
-	mlw_out_flush();
-	for (;;) {
-		int timeout = -1;
-
-		if (in->idle_ns > 0 && in->idle_cb) {
-			int64_t ms = (in->idle_ns + 999999) / 1000000;
-			timeout = ms > 86400000 ? 86400000 : (int)ms;
-		}
-		r = poll(&pfd, 1, timeout);
-		if (r > 0)
-			return;
-		if (r < 0 && errno != EINTR)
-			return;
-		if (r == 0 && in->idle_cb) {
-			in->idle_cb(in->idle_arg);
-			mlw_out_flush();
-		}
-	}
-}
-
-/* Read more bytes into the buffer; returns bytes read, 0 at EOF. */
-static size_t
-fill(struct mlw_input *in)
-{
-	ssize_t r;
-
-	if (in->start > 0 && in->start == in->end)
-		in->start = in->end = 0;
-	if (in->cap - in->end < CHUNK) {
-		if (in->start > 0) {
-			memmove(in->buf, in->buf + in->start, in->end - in->start);
-			in->end -= in->start;
-			in->start = 0;
-		}
-		if (in->cap - in->end < CHUNK) {
-			size_t ncap = in->cap * 2;
-			char *nb = mlw_xrealloc(in->buf, ncap + 1);
-
-			in->buf = nb;
-			in->cap = ncap;
-		}
-	}
-	for (;;) {
-		wait_readable(in);
-		r = read(in->fd, in->buf + in->end, in->cap - in->end);
-		if (r >= 0)
-			break;
-		if (errno == EINTR || errno == EAGAIN)
-			continue;
-		mlw_warn("%s", in->name);
-		mlw_diag_set_failed();
-		return 0;
-	}
-	in->end += (size_t)r;
-	return (size_t)r;
-}
-
-static void
-close_current(struct mlw_input *in)
-{
-	if (in->fd > 0)
-		close(in->fd);
-	in->fd = -1;
 }
 
 /* Skip the rest of an over-long line, copying it to the rejects file. */
@@ -202,26 +64,26 @@ skip_long(struct mlw_input *in)
 	char *nl;
 
 	for (;;) {
-		size_t n = in->end - in->start;
+		size_t n = in->src.end - in->src.start;
 
-		nl = memchr(in->buf + in->start, '\n', n);
+		nl = memchr(in->src.buf + in->src.start, '\n', n);
 		if (nl) {
-			size_t k = (size_t)(nl - (in->buf + in->start));
+			size_t k = (size_t)(nl - (in->src.buf + in->src.start));
 
-			mlw_rejects_write(in->buf + in->start, k + 1);
+			mlw_rejects_write(in->src.buf + in->src.start, k + 1);
 			total += k;
-			in->start += k + 1;
+			in->src.start += k + 1;
 			break;
 		}
-		mlw_rejects_write(in->buf + in->start, n);
+		mlw_rejects_write(in->src.buf + in->src.start, n);
 		total += n;
-		in->start = in->end = 0;
-		if (fill(in) == 0) {
+		in->src.start = in->src.end = 0;
+		if (mlw_source_fill(&in->src) == 0) {
 			mlw_rejects_write("\n", 1);
 			break;
 		}
 	}
-	mlw_reject(in->name, in->lineno, NULL, 0,
+	mlw_reject(in->src.name, in->lineno, NULL, 0,
 	    "line longer than %u bytes (%llu bytes), skipped", MLW_LINE_MAX,
 	    (unsigned long long)total);
 }
@@ -234,27 +96,31 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 		size_t n, len, raw;
 		size_t scanned = 0;
 
-		if (in->fd < 0 && !open_next(in))
-			return 0;
+		if (in->src.fd < 0) {
+			if (!mlw_source_open(&in->src))
+				return 0;
+			in->lineno = 0;
+			in->bomcheck = 1;
+		}
 		/* find a complete line, reading more as needed */
 		for (;;) {
-			p = in->buf + in->start;
-			n = in->end - in->start;
+			p = in->src.buf + in->src.start;
+			n = in->src.end - in->src.start;
 			nl = n > scanned ? memchr(p + scanned, '\n', n - scanned) : NULL;
 			if (nl)
 				break;
 			scanned = n;
 			if (n > MLW_LINE_MAX + 1)
 				break;
-			if (in->eof || fill(in) == 0) {
-				in->eof = 1;
+			if (in->src.eof || mlw_source_fill(&in->src) == 0) {
+				in->src.eof = 1;
 				break;
 			}
 		}
-		p = in->buf + in->start;
-		n = in->end - in->start;
+		p = in->src.buf + in->src.start;
+		n = in->src.end - in->src.start;
 		if (!nl && n == 0) {            /* end of this file */
-			close_current(in);
+			mlw_source_close(&in->src);
 			continue;
 		}
 		in->lineno++;
@@ -263,7 +129,7 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 			continue;
 		}
 		raw = nl ? (size_t)(nl - p) : n;
-		in->start += nl ? raw + 1 : raw;
+		in->src.start += nl ? raw + 1 : raw;
 		len = raw;
 		if (len > 0 && p[len - 1] == '\r')
 			len--;
@@ -276,7 +142,7 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 			}
 		}
 		if (len > MLW_LINE_MAX) {
-			mlw_reject(in->name, in->lineno, p, raw,
+			mlw_reject(in->src.name, in->lineno, p, raw,
 			    "line longer than %u bytes (%zu bytes), skipped",
 			    MLW_LINE_MAX, len);
 			continue;
@@ -294,7 +160,7 @@ mlw_input_next(struct mlw_input *in, struct mlw_line *ln)
 		ln->p = p;
 		ln->len = len;
 		ln->rawlen = raw;
-		ln->file = in->name;
+		ln->file = in->src.name;
 		ln->lineno = in->lineno;
 		return 1;
 	}
