@@ -355,10 +355,8 @@ static void
 bad_rule(const char *name, const char *err)
 {
 	if (name)
-		mlw_warnx("rule %s: %s", name, err);
-	else
-		mlw_warnx("%s", err);
-	mlw_usage_error(usage_text);
+		mlw_opt_error("rule %s: %s", name, err);
+	mlw_opt_error("%s", err);
 }
 
 /* With --format alertmanager, the label names a rule sends must be
@@ -405,23 +403,20 @@ main(int argc, char *argv[])
 		{ "exec-timeout", required_argument, NULL, 'E' },
 		{ "for", required_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
-		{ "help", no_argument, NULL, 'h' },
 		MLW_MAX_KEYS_OPTION,
 		{ "keep-firing-for", required_argument, NULL, 'k' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "now", required_argument, NULL, 'N' },
 		{ "pass", no_argument, NULL, 'p' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "repeat", required_argument, NULL, 'P' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "severity", required_argument, NULL, 's' },
 		{ "state", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "summary", required_argument, NULL, 'm' },
 		{ "time", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ "when", required_argument, NULL, 'w' },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const attr[128] = {
@@ -444,7 +439,7 @@ main(int argc, char *argv[])
 	size_t i, k;
 	const char *why;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&c, 0, sizeof c);
 	memset(&cli, 0, sizeof cli);
 	memset(&doc, 0, sizeof doc);
@@ -457,34 +452,30 @@ main(int argc, char *argv[])
 		case 'E':
 			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0 ||
 			    c.exec_timeout == 0) {
-				mlw_warnx("--exec-timeout: expected a duration "
+				mlw_opt_error("--exec-timeout: expected a duration "
 				    "like 10s, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'F':
 			if (strcmp(optarg, "alertmanager") == 0)
 				c.alertmanager = 1;
 			else if (strcmp(optarg, "records") != 0) {
-				mlw_warnx("--format: expected records or "
+				mlw_opt_error("--format: expected records or "
 				    "alertmanager, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'N':
 			if (mlw_time_parse(optarg, strlen(optarg), &c.now,
 			    &why) < 0) {
-				mlw_warnx("--now: %s, found '%s'", why, optarg);
-				mlw_usage_error(usage_text);
+				mlw_opt_error("--now: %s, found '%s'", why, optarg);
 			}
 			c.has_now = 1;
 			break;
 		case 'P':
 			if (mlw_duration_parse(optarg, &c.repeat) < 0 ||
 			    c.repeat == 0) {
-				mlw_warnx("--repeat: expected a duration like 4h, "
+				mlw_opt_error("--repeat: expected a duration like 4h, "
 				    "found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'S':
@@ -501,15 +492,10 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			if ((c.execv = split_words(optarg)) == NULL) {
-				mlw_warnx("--exec: expected a command, found "
+				mlw_opt_error("--exec: expected a command, found "
 				    "'%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'n':
 			free(cli.name);
 			cli.name = mlw_xstrdup(optarg);
@@ -525,7 +511,7 @@ main(int argc, char *argv[])
 			timefield = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
@@ -559,8 +545,7 @@ main(int argc, char *argv[])
 		c.rules[c.nrules++] = cli;
 	}
 	if (c.nrules == 0) {
-		mlw_warnx("no rule: give --name and --when, or --rules FILE");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("no rule: give --name and --when, or --rules FILE");
 	}
 	for (i = 0; i < c.nrules; i++) {
 		if (c.rules[i].severity == NULL)
@@ -569,7 +554,7 @@ main(int argc, char *argv[])
 			am_names_check(&c.rules[i]);
 	}
 	if (timefield)
-		mlw_path_opt(&timepath, "--time", timefield, usage_text);
+		mlw_path_opt(&timepath, "--time", timefield);
 	if (statefile) {
 		/* one run per state file at a time: overlapping cron runs
 		 * wait for each other instead of losing updates */

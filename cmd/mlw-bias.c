@@ -204,7 +204,7 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 static void
 path_opt(struct mlw_path *p, const char *name, const char *val)
 {
-	mlw_path_opt(p, name, val, usage_text);
+	mlw_path_opt(p, name, val);
 }
 
 static void
@@ -220,16 +220,13 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "group", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
 		{ "reference-group", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "score", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx c;
@@ -246,7 +243,7 @@ main(int argc, char *argv[])
 	struct mlw_wkey key;
 	struct mlw_buf gv = { 0 }, tmp = { 0 };
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&c, 0, sizeof c);
 	memset(&doc, 0, sizeof doc);
 	c.nopos.what = "groups without positive labels";
@@ -266,19 +263,14 @@ main(int argc, char *argv[])
 			break;
 		case 'T':
 			if (mlw_num_strict(optarg, &threshold) < 0) {
-				mlw_warnx("--threshold: expected a number, found "
+				mlw_opt_error("--threshold: expected a number, found "
 				    "'%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			thrgiven = 1;
 			break;
 		case 'g':
 			c.group = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'l':
 			labelarg = optarg;
 			break;
@@ -292,22 +284,19 @@ main(int argc, char *argv[])
 			scorearg = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (c.group == NULL || labelarg == NULL) {
-		mlw_warnx("--group and --label are required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--group and --label are required");
 	}
 	if ((predarg == NULL) == (scorearg == NULL)) {
-		mlw_warnx("give one of --pred and --score");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("give one of --pred and --score");
 	}
 	if (thrgiven && scorearg == NULL) {
-		mlw_warnx("--threshold needs --score");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--threshold needs --score");
 	}
 	path_opt(&gpath, "--group", c.group);
 	path_opt(&label, "--label", labelarg);

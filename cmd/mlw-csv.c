@@ -25,9 +25,8 @@ delimiter(const char *s)
 		return '\t';
 	if (strlen(s) != 1 || *s == '"' || *s == '\r' || *s == '\n' ||
 	    (unsigned char)*s >= 0x80) {
-		mlw_warnx("--delimiter: expected one ASCII character other "
+		mlw_opt_error("--delimiter: expected one ASCII character other "
 		    "than a quote or a line end, or tab, found '%s'", s);
-		mlw_usage_error(usage_text);
 	}
 	return *s;
 }
@@ -39,14 +38,11 @@ main(int argc, char *argv[])
 		{ "crlf", no_argument, NULL, 'C' },
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "header", required_argument, NULL, 'H' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "skip-lines", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "to-csv", no_argument, NULL, 'c' },
 		{ "to-json", no_argument, NULL, 'j' },
 		{ "types", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mlw_csv_conv cv;
@@ -54,7 +50,7 @@ main(int argc, char *argv[])
 	long long ll;
 	int ch, csv = 0, r;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&cv, 0, sizeof cv);
 	cv.delim = ',';
 	while ((ch = getopt_long(argc, argv, "cd:hjt:", longopts, NULL)) != -1) {
@@ -66,15 +62,14 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			if (mlw_int_strict(optarg, 0, 1000000000, &ll) < 0) {
-				mlw_warnx("--skip-lines: expected a whole number "
+				mlw_opt_error("--skip-lines: expected a whole number "
 				    "from 0 to 1000000000, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			cv.skip = (uint64_t)ll;
 			break;
 		case 'H':
 			cv.header = mlw_list_opt("--header", optarg, cv.header,
-			    &cv.nheader, usage_text);
+			    &cv.nheader);
 			break;
 		case 'c':
 			csv = 1;
@@ -82,34 +77,27 @@ main(int argc, char *argv[])
 		case 'd':
 			cv.delim = delimiter(optarg);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'j':
 			csv = 0;
 			break;
 		case 't':
 			if (mlw_csv_type_add(&cv, optarg) < 0) {
-				mlw_warnx("--types: expected PATH=number, string, "
+				mlw_opt_error("--types: expected PATH=number, string, "
 				    "bool or json, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (csv && (cv.ntypes || cv.skip)) {
-		mlw_warnx("%s applies to --to-json only", cv.ntypes ? "--types" :
+		mlw_opt_error("%s applies to --to-json only", cv.ntypes ? "--types" :
 		    "--skip-lines");
-		mlw_usage_error(usage_text);
 	}
 	if (!csv && cv.crlf) {
-		mlw_warnx("--crlf applies to --to-csv only");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--crlf applies to --to-csv only");
 	}
 
 	if (csv)
@@ -117,8 +105,7 @@ main(int argc, char *argv[])
 	else
 		r = mlw_csv_to_json(&cv, argv, argc, err, sizeof err);
 	if (r < 0) {
-		mlw_warnx("--header: %s", err);
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--header: %s", err);
 	}
 	mlw_csv_conv_free(&cv);
 	mlw_free_list(cv.header, cv.nheader);

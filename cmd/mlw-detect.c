@@ -122,16 +122,14 @@ apply(struct mlw_det_opts *o, size_t i, const char *arg)
 		else if (strcmp(arg, "down") == 0)
 			*(int *)p = MLW_DET_DOWN;
 		else {
-			mlw_warnx("--mode: expected up, down or both, found "
+			mlw_opt_error("--mode: expected up, down or both, found "
 			    "'%s'", arg);
-			mlw_usage_error(usage_text);
 		}
 		break;
 	case O_INT:
 		if (mlw_int_strict(arg, m->lo, m->hi, &ll) < 0) {
-			mlw_warnx("--%s: expected a whole number from %lld to "
+			mlw_opt_error("--%s: expected a whole number from %lld to "
 			    "%lld, found '%s'", m->name, m->lo, m->hi, arg);
-			mlw_usage_error(usage_text);
 		}
 		if (m->off == offsetof(struct mlw_det_opts, seed))
 			*(uint64_t *)p = (uint64_t)ll;
@@ -140,9 +138,8 @@ apply(struct mlw_det_opts *o, size_t i, const char *arg)
 		break;
 	case O_NUM:
 		if (mlw_num_strict(arg, &x) < 0) {
-			mlw_warnx("--%s: expected a number, found '%s'",
+			mlw_opt_error("--%s: expected a number, found '%s'",
 			    m->name, arg);
-			mlw_usage_error(usage_text);
 		}
 		*(double *)p = x;
 		break;
@@ -187,7 +184,7 @@ main(int argc, char *argv[])
 	struct mlw_json doc;
 	uint64_t skipped = 0;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&doc, 0, sizeof doc);
 	memset(&keymap, 0, sizeof keymap);
 	for (i = 0; i < NMOPTS; i++) {
@@ -202,12 +199,9 @@ main(int argc, char *argv[])
 			{ "all", no_argument, NULL, 'a' },
 			{ "by", required_argument, NULL, 'b' },
 			{ "field", required_argument, NULL, 'f' },
-			{ "help", no_argument, NULL, 'h' },
 			MLW_MAX_KEYS_OPTION,
 			{ "method", required_argument, NULL, 'm' },
-			{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
-			{ "strict", no_argument, NULL, MLW_OPT_STRICT },
-			{ "version", no_argument, NULL, MLW_OPT_VERSION },
+			MLW_COMMON_OPTIONS,
 			{ NULL, 0, NULL, 0 }
 		};
 		memcpy(longopts + NMOPTS, fixed, sizeof fixed);
@@ -230,58 +224,48 @@ main(int argc, char *argv[])
 		case 'f':
 			fieldarg = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'm':
 			methodarg = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 
 	if (fieldarg == NULL) {
-		mlw_warnx("--field is required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--field is required");
 	}
-	mlw_path_opt(&field, "--field", fieldarg, usage_text);
+	mlw_path_opt(&field, "--field", fieldarg);
 	if (methodarg == NULL) {
-		mlw_warnx("--method is required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--method is required");
 	}
 	if (mlw_det_method_parse(methodarg, &method) < 0) {
-		mlw_warnx("--method: expected page-hinkley, cusum, adwin, ddm, "
+		mlw_opt_error("--method: expected page-hinkley, cusum, adwin, ddm, "
 		    "eddm, hddm-a, hddm-w or kswin, found '%s'", methodarg);
-		mlw_usage_error(usage_text);
 	}
 	mlw_det_defaults(&o, method);
 	for (i = 0; i < NMOPTS; i++) {
 		if (given[i] == NULL)
 			continue;
 		if (!(mopts[i].methods & (1u << method))) {
-			mlw_warnx("--%s does not apply to --method %s",
+			mlw_opt_error("--%s does not apply to --method %s",
 			    mopts[i].name, methodarg);
-			mlw_usage_error(usage_text);
 		}
 		apply(&o, i, given[i]);
 	}
 	if ((why = mlw_det_check(&o)) != NULL) {
-		mlw_warnx("%s", why);
-		mlw_usage_error(usage_text);
+		mlw_opt_error("%s", why);
 	}
 	if (byarg) {
 		if ((bylist = mlw_split_list(byarg, &nby)) == NULL) {
-			mlw_warnx("--by: expected a comma-separated list of "
+			mlw_opt_error("--by: expected a comma-separated list of "
 			    "fields, found '%s'", byarg);
-			mlw_usage_error(usage_text);
 		}
 		by = mlw_xcalloc(nby, sizeof *by);
 		for (i = 0; i < nby; i++)
-			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
+			mlw_path_opt(&by[i], "--by", bylist[i]);
 	}
 	binary = mlw_det_binary(method);
 	nomit = method == MLW_DET_KSWIN ? 5 : 4;

@@ -34,28 +34,10 @@ method_opt(const char *opt, const char *name)
 	int m = mlw_dmethod_find(name);
 
 	if (m < 0) {
-		mlw_warnx("%s: unknown method '%s' (see mlw-drift(1))", opt,
+		mlw_opt_error("%s: unknown method '%s' (see mlw-drift(1))", opt,
 		    name);
-		mlw_usage_error(usage_text);
 	}
 	return m;
-}
-
-static double
-num_opt(const char *opt, const char *val, double lo, double hi)
-{
-	double x;
-
-	if (mlw_num_strict(val, &x) < 0 || !(x >= lo && x <= hi)) {
-		if (hi >= 1e300)
-			mlw_warnx("%s: expected a number from %g, found '%s'",
-			    opt, lo, val);
-		else
-			mlw_warnx("%s: expected a number from %g to %g, found "
-			    "'%s'", opt, lo, hi, val);
-		mlw_usage_error(usage_text);
-	}
-	return x;
 }
 
 int
@@ -69,16 +51,13 @@ main(int argc, char *argv[])
 		{ "drift-share", required_argument, NULL, 'D' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "js-base", required_argument, NULL, 'J' },
 		{ "method", required_argument, NULL, 'm' },
 		{ "merge", no_argument, NULL, 'G' },
 		{ "method-for", required_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct mlw_drift d;
@@ -95,7 +74,7 @@ main(int argc, char *argv[])
 	double threshold = NAN;
 	int method = MLW_DM_AUTO, ch, domerge = 0;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&d, 0, sizeof d);
 	memset(&po, 0, sizeof po);
 	memset(&doc, 0, sizeof doc);
@@ -117,13 +96,12 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "sturges") == 0)
 				d.quantile = 0;
 			else {
-				mlw_warnx("--binning: expected sturges or "
+				mlw_opt_error("--binning: expected sturges or "
 				    "quantile, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'D':
-			d.share = num_opt("--drift-share", optarg, 0, 1);
+			d.share = mlw_opt_num("--drift-share", optarg, 0, 1, NULL);
 			break;
 		case 'E':
 			d.emit = 1;
@@ -132,38 +110,32 @@ main(int argc, char *argv[])
 			domerge = 1;
 			break;
 		case 'J':
-			d.js_base = num_opt("--js-base", optarg, 0, 1e300);
+			d.js_base = mlw_opt_num("--js-base", optarg, 0, INFINITY, NULL);
 			if (d.js_base <= 0 || d.js_base == 1) {
-				mlw_warnx("--js-base: expected a base above 0 "
+				mlw_opt_error("--js-base: expected a base above 0 "
 				    "other than 1, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'M':
 			mfor = mlw_xrealloc(mfor, (nmfor + 1) * sizeof *mfor);
 			mfor[nmfor++] = optarg;
 			if (strchr(optarg, '=') == NULL) {
-				mlw_warnx("--method-for: expected PATH=METHOD, "
+				mlw_opt_error("--method-for: expected PATH=METHOD, "
 				    "found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			method_opt("--method-for", strrchr(optarg, '=') + 1);
 			break;
 		case 'b':
-			mlw_psiref_opt_bins(&po, optarg, usage_text);
+			mlw_psiref_opt_bins(&po, optarg);
 			break;
 		case 'c':
 			po.categorical = mlw_list_opt("--categorical", optarg,
-			    po.categorical, &po.ncategorical, usage_text);
+			    po.categorical, &po.ncategorical);
 			break;
 		case 'f':
 			po.fields = mlw_list_opt("--fields", optarg,
-			    po.fields, &po.nfields, usage_text);
+			    po.fields, &po.nfields);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'm':
 			method = method_opt("--method", optarg);
 			break;
@@ -172,32 +144,28 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			/* p-values and distances are never negative */
-			threshold = num_opt("--threshold", optarg, 0, 1e300);
+			threshold = mlw_opt_num("--threshold", optarg, 0, INFINITY, NULL);
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (ref == NULL) {
-		mlw_warnx("--ref is required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--ref is required");
 	}
 	if (d.emit && domerge) {
-		mlw_warnx("--emit-state and --merge exclude each other");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--emit-state and --merge exclude each other");
 	}
 	if ((d.emit || domerge) && !d.quantile) {
-		mlw_warnx("--emit-state and --merge need --binning quantile (the "
+		mlw_opt_error("--emit-state and --merge need --binning quantile (the "
 		    "Sturges bins depend on every value of a window)");
-		mlw_usage_error(usage_text);
 	}
 	if (po.bins_given && !d.quantile) {
-		mlw_warnx("--bins applies to --binning quantile only");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--bins applies to --binning quantile only");
 	}
-	mlw_psiref_opts_check(&po, usage_text);
+	mlw_psiref_opts_check(&po);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */
 

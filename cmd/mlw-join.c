@@ -161,7 +161,7 @@ write_line(FILE *f, const char *path, const struct mlw_line *ln)
 static void
 path_opt(struct mlw_path *p, const char *name, const char *val)
 {
-	mlw_path_opt(p, name, val, usage_text);
+	mlw_path_opt(p, name, val);
 }
 
 int
@@ -169,14 +169,11 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "as", required_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "label-field", required_argument, NULL, 'F' },
 		{ "labels", required_argument, NULL, 'l' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "unmatched", required_argument, NULL, 'U' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct join j;
@@ -191,7 +188,7 @@ main(int argc, char *argv[])
 	uint64_t npred = 0, nunmatched = 0, nnokey = 0, pstr = 0, pnum = 0;
 	int ch, i;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&j, 0, sizeof j);
 	memset(&doc, 0, sizeof doc);
 	memset(&out, 0, sizeof out);
@@ -211,10 +208,6 @@ main(int argc, char *argv[])
 			if ((uf = fopen(optarg, "a")) == NULL)
 				mlw_fatal_errno("%s", optarg);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'k':
 			keyarg = optarg;
 			break;
@@ -222,23 +215,21 @@ main(int argc, char *argv[])
 			labels = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (keyarg == NULL || labels == NULL) {
-		mlw_warnx("--key and --labels are required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--key and --labels are required");
 	}
 	path_opt(&j.key, "--key", keyarg);
 	path_opt(&j.field, "--label-field", fieldarg);
 	/* "NAME": once; the JSON parser checks that NAME is valid UTF-8 */
 	mlw_jw_str(&member, name, strlen(name));
 	if (*name == '\0' || mlw_json_parse(&doc, member.p, member.len) < 0) {
-		mlw_warnx("--as: expected a member name in UTF-8, found '%s'",
+		mlw_opt_error("--as: expected a member name in UTF-8, found '%s'",
 		    name);
-		mlw_usage_error(usage_text);
 	}
 	mlw_buf_addc(&member, ':');
 	if (strcmp(labels, "-") == 0) {
@@ -247,9 +238,8 @@ main(int argc, char *argv[])
 		for (i = 0; i < argc; i++)
 			stdin_too |= strcmp(argv[i], "-") == 0;
 		if (stdin_too) {
-			mlw_warnx("--labels -: standard input cannot hold both "
+			mlw_opt_error("--labels -: standard input cannot hold both "
 			    "the labels and the predictions");
-			mlw_usage_error(usage_text);
 		}
 	}
 	omit[0] = name;

@@ -300,18 +300,15 @@ main(int argc, char *argv[])
 		{ "auc-bins", required_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'b' },
 		{ "emit-state", no_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "label", required_argument, NULL, 'l' },
 		MLW_MAX_KEYS_OPTION,
 		{ "merge", no_argument, NULL, 'M' },
 		{ "positive", required_argument, NULL, 'P' },
 		{ "pred", required_argument, NULL, 'p' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "score", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "task", required_argument, NULL, 't' },
 		{ "threshold", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ctx c;
@@ -333,7 +330,7 @@ main(int argc, char *argv[])
 	struct mlw_wkey key;
 	struct mlw_buf t1 = { 0 }, t2 = { 0 };
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&c, 0, sizeof c);
 	memset(&doc, 0, sizeof doc);
 	c.task = -1;
@@ -344,9 +341,8 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'A':
 			if (mlw_int_strict(optarg, 2, 1000000, &ll) < 0) {
-				mlw_warnx("--auc-bins: expected a whole number from "
+				mlw_opt_error("--auc-bins: expected a whole number from "
 				    "2 to 1000000, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			c.bins = (int)ll;
 			break;
@@ -364,19 +360,13 @@ main(int argc, char *argv[])
 			 * would predict one class whatever the score */
 			if (mlw_num_strict(optarg, &threshold) < 0 ||
 			    !(threshold >= 0 && threshold <= 1)) {
-				mlw_warnx("--threshold: expected a number from 0 "
+				mlw_opt_error("--threshold: expected a number from 0 "
 				    "to 1, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'b':
-			bylist = mlw_list_opt("--by", optarg, bylist, &nby,
-			    usage_text);
+			bylist = mlw_list_opt("--by", optarg, bylist, &nby);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'l':
 			labelarg = optarg;
 			break;
@@ -391,52 +381,46 @@ main(int argc, char *argv[])
 				if (strcmp(optarg, tasknames[c.task]) == 0)
 					break;
 			if (c.task == 3) {
-				mlw_warnx("--task: expected binary, multiclass or "
+				mlw_opt_error("--task: expected binary, multiclass or "
 				    "regression, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (c.task < 0 || labelarg == NULL) {
-		mlw_warnx("--task and --label are required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--task and --label are required");
 	}
 	if (predarg == NULL && (scorearg == NULL || c.task != BINARY)) {
-		mlw_warnx(c.task == BINARY ? "--pred or --score is required" :
+		mlw_opt_error(c.task == BINARY ? "--pred or --score is required" :
 		    "--pred is required");
-		mlw_usage_error(usage_text);
 	}
 	if ((scorearg || c.bins) && c.task != BINARY) {
-		mlw_warnx("--score and --auc-bins are for --task binary");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--score and --auc-bins are for --task binary");
 	}
 	if (c.emit && domerge) {
-		mlw_warnx("--emit-state and --merge exclude each other");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--emit-state and --merge exclude each other");
 	}
 	if ((c.emit || domerge) && scorearg && c.bins == 0) {
-		mlw_warnx("%s with --score needs --auc-bins: the exact ROC and "
+		mlw_opt_error("%s with --score needs --auc-bins: the exact ROC and "
 		    "PR AUC need every score and cannot be merged",
 		    c.emit ? "--emit-state" : "--merge");
-		mlw_usage_error(usage_text);
 	}
-	mlw_path_opt(&label, "--label", labelarg, usage_text);
+	mlw_path_opt(&label, "--label", labelarg);
 	if (predarg)
-		mlw_path_opt(&pred, "--pred", predarg, usage_text);
+		mlw_path_opt(&pred, "--pred", predarg);
 	if (scorearg)
-		mlw_path_opt(&score, "--score", scorearg, usage_text);
+		mlw_path_opt(&score, "--score", scorearg);
 	c.scores = scorearg != NULL;
 	if (nby) {
 		by = mlw_xcalloc(nby, sizeof *by);
 		byseen = mlw_xcalloc(nby, sizeof *byseen);
 		bybad = mlw_xcalloc(nby, sizeof *bybad);
 		for (i = 0; i < nby; i++)
-			mlw_path_opt(&by[i], "--by", bylist[i], usage_text);
+			mlw_path_opt(&by[i], "--by", bylist[i]);
 	}
 	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
 	mlw_wtab_set_destroy(tab, destroy);

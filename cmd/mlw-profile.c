@@ -22,15 +22,12 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "quantiles", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "save", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "top", required_argument, NULL, 't' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const double defq[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
@@ -43,7 +40,7 @@ main(int argc, char *argv[])
 	size_t i, j, n;
 	int ch;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&o, 0, sizeof o);
 	o.top = 5;
 	o.q = defq;
@@ -61,35 +58,28 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			o.fields = mlw_list_opt("--fields", optarg, o.fields,
-			    &o.nfields, usage_text);
+			    &o.nfields);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'q':
 			list = mlw_split_list(optarg, &n);
 			if (list == NULL || n > MLW_PROFILE_QMAX) {
-				mlw_warnx("--quantiles: expected 1 to %d numbers "
+				mlw_opt_error("--quantiles: expected 1 to %d numbers "
 				    "from 0 to 1, found '%s'", MLW_PROFILE_QMAX, optarg);
-				mlw_usage_error(usage_text);
 			}
 			for (i = 0; i < n; i++) {
 				char a[32], b[32];
 
 				if (mlw_num_strict(list[i], &q[i]) < 0 ||
 				    !(q[i] >= 0 && q[i] <= 1)) {
-					mlw_warnx("--quantiles: expected numbers "
+					mlw_opt_error("--quantiles: expected numbers "
 					    "from 0 to 1, found '%s'", list[i]);
-					mlw_usage_error(usage_text);
 				}
 				for (j = 0; j < i; j++) {
 					mlw_profile_qname(q[i], a);
 					mlw_profile_qname(q[j], b);
 					if (strcmp(a, b) == 0) {
-						mlw_warnx("--quantiles: %s is "
+						mlw_opt_error("--quantiles: %s is "
 						    "given twice", a);
-						mlw_usage_error(usage_text);
 					}
 				}
 			}
@@ -105,33 +95,30 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			if (mlw_int_strict(optarg, 0, MLW_PROFILE_TOPMAX, &ll) < 0) {
-				mlw_warnx("--top: expected a whole number from "
+				mlw_opt_error("--top: expected a whole number from "
 				    "0 to %d, found '%s'", MLW_PROFILE_TOPMAX, optarg);
-				mlw_usage_error(usage_text);
 			}
 			o.top = (size_t)ll;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (o.emit && o.merge) {
-		mlw_warnx("--emit-state and --merge exclude each other");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--emit-state and --merge exclude each other");
 	}
 	if ((o.emit || o.merge) && o.save) {
 		mlw_warnx("--save profiles one batch; it cannot be split into "
 		    "states (--emit-state, --merge)");
-		mlw_usage_error(usage_text);
+		mlw_usage();
 	}
 	if ((o.emit || o.merge) && o.nfields == 0) {
-		mlw_warnx("--%s needs --fields: without it the fields and "
+		mlw_opt_error("--%s needs --fields: without it the fields and "
 		    "their order depend on where each first appears in the "
 		    "whole input, which no shard knows",
 		    o.emit ? "emit-state" : "merge");
-		mlw_usage_error(usage_text);
 	}
 
 	dp = mlw_profile_new(&o);

@@ -196,13 +196,10 @@ main(int argc, char *argv[])
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "eps", required_argument, NULL, 'e' },
 		{ "fields", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "save-ref", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct psi ps;
@@ -217,7 +214,7 @@ main(int argc, char *argv[])
 	size_t i;
 	int ch, domerge = 0;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&ps, 0, sizeof ps);
 	memset(&po, 0, sizeof po);
 	memset(&doc, 0, sizeof doc);
@@ -236,9 +233,8 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "uniform") == 0)
 				po.binning = MLW_BINNING_UNIFORM;
 			else {
-				mlw_warnx("--binning: expected quantile or "
+				mlw_opt_error("--binning: expected quantile or "
 				    "uniform, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			po.bins_given = 1;
 			break;
@@ -249,11 +245,11 @@ main(int argc, char *argv[])
 			domerge = 1;
 			break;
 		case 'b':
-			mlw_psiref_opt_bins(&po, optarg, usage_text);
+			mlw_psiref_opt_bins(&po, optarg);
 			break;
 		case 'c':
 			po.categorical = mlw_list_opt("--categorical", optarg,
-			    po.categorical, &po.ncategorical, usage_text);
+			    po.categorical, &po.ncategorical);
 			break;
 		case 'd':
 			ps.detail = 1;
@@ -261,19 +257,14 @@ main(int argc, char *argv[])
 		case 'e':
 			if (mlw_num_strict(optarg, &ps.eps) < 0 ||
 			    !(ps.eps > 0 && ps.eps < 1)) {
-				mlw_warnx("--eps: expected a number between 0 "
+				mlw_opt_error("--eps: expected a number between 0 "
 				    "and 1, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'f':
 			po.fields = mlw_list_opt("--fields", optarg,
-			    po.fields, &po.nfields, usage_text);
+			    po.fields, &po.nfields);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'r':
 			ref = optarg;
 			break;
@@ -281,20 +272,18 @@ main(int argc, char *argv[])
 			save = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (ref == NULL) {
-		mlw_warnx("--ref is required");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--ref is required");
 	}
 	if (ps.emit && domerge) {
-		mlw_warnx("--emit-state and --merge exclude each other");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--emit-state and --merge exclude each other");
 	}
-	mlw_psiref_opts_check(&po, usage_text);
+	mlw_psiref_opts_check(&po);
 
 	mlw_psiref_load(&ps.prof, ref, &po);
 	if (save) {

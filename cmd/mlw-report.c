@@ -24,15 +24,12 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "series", required_argument, NULL, 's' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 't' },
 		{ "value", required_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	static struct mlw_msgkind unknown = { "records of unknown shape", 0, 0 };
@@ -47,7 +44,7 @@ main(int argc, char *argv[])
 	long long ll;
 	const char *cols;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&o, 0, sizeof o);
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "f:ho:s:t:v:", longopts,
@@ -57,9 +54,8 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'T':
 			if (mlw_num_strict(optarg, &o.threshold) < 0) {
-				mlw_warnx("--threshold: expected a number, found "
+				mlw_opt_error("--threshold: expected a number, found "
 				    "'%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			o.has_threshold = 1;
 			break;
@@ -73,21 +69,16 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "prom") == 0)
 				format = MLW_REP_PROM;
 			else {
-				mlw_warnx("--format: expected table, markdown, "
+				mlw_opt_error("--format: expected table, markdown, "
 				    "html or prom, found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'o':
 			outpath = optarg;
 			break;
 		case 's':
 			o.series = mlw_list_opt("--series", optarg, o.series,
-			    &o.nseries, usage_text);
+			    &o.nseries);
 			break;
 		case 't':
 			o.title = optarg;
@@ -96,7 +87,7 @@ main(int argc, char *argv[])
 			o.value = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;

@@ -29,8 +29,7 @@ static const char usage_text[] =
 static _Noreturn void
 usage_bad(const char *opt, const char *what, const char *val)
 {
-	mlw_warnx("%s: expected %s, found '%s'", opt, what, val);
-	mlw_usage_error(usage_text);
+	mlw_opt_error("%s: expected %s, found '%s'", opt, what, val);
 }
 
 /* Check the operands of command cmd (NULL: none). */
@@ -41,23 +40,19 @@ check_command(const char *cmd, int nargs)
 		return;
 	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "best") == 0) {
 		if (nargs != 1) {
-			mlw_warnx("%s: expected one operand", cmd);
-			mlw_usage_error(usage_text);
+			mlw_opt_error("%s: expected one operand", cmd);
 		}
 	} else if (strcmp(cmd, "compare") == 0) {
 		if (nargs < 2) {
-			mlw_warnx("compare: expected two runs or more");
-			mlw_usage_error(usage_text);
+			mlw_opt_error("compare: expected two runs or more");
 		}
 	} else if (strcmp(cmd, "history") == 0) {
 		if (nargs < 1) {
-			mlw_warnx("history: expected a run");
-			mlw_usage_error(usage_text);
+			mlw_opt_error("history: expected a run");
 		}
 	} else {
-		mlw_warnx("unknown command '%s' (expected show, compare, "
+		mlw_opt_error("unknown command '%s' (expected show, compare, "
 		    "history or best)", cmd);
-		mlw_usage_error(usage_text);
 	}
 }
 
@@ -78,19 +73,16 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "all-stats", no_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "limit", required_argument, NULL, 'l' },
 		{ "max", no_argument, NULL, 'M' },
 		{ "min", no_argument, NULL, 'm' },
 		{ "mlflow", required_argument, NULL, 'F' },
 		{ "only-changed", no_argument, NULL, 'c' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "sort", required_argument, NULL, 's' },
 		{ "stale", required_argument, NULL, 'S' },
 		{ "store", required_argument, NULL, 'r' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
 		{ "where", required_argument, NULL, 'w' },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *store = NULL, *mlflow = NULL, *where = NULL, *sort = NULL;
@@ -106,7 +98,7 @@ main(int argc, char *argv[])
 	struct timespec ts;
 	char err[256];
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&rs, 0, sizeof rs);
 	memset(&rw, 0, sizeof rw);
 	memset(&rsort, 0, sizeof rsort);
@@ -141,10 +133,6 @@ main(int argc, char *argv[])
 			else
 				usage_bad("--format", "jsonl or table", optarg);
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'l':
 			if (mlw_int_strict(optarg, 0, 1000000000, &limit) < 0)
 				usage_bad("--limit", "a whole number from 0",
@@ -163,7 +151,7 @@ main(int argc, char *argv[])
 			where = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
@@ -175,16 +163,13 @@ main(int argc, char *argv[])
 	}
 	check_command(cmd, argc);
 	if (store && mlflow) {
-		mlw_warnx("--store and --mlflow exclude each other");
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--store and --mlflow exclude each other");
 	}
 	if (where && (k = mlw_rwhere_compile(&rw, where, err, sizeof err)) < 0) {
 		if (k == -2 && strcmp(rw.flt.text.p, where) != 0)
-			mlw_warnx("--where: in '%s' (as translated): %s",
+			mlw_opt_error("--where: in '%s' (as translated): %s",
 			    rw.flt.text.p, err);
-		else
-			mlw_warnx("--where: %s", err);
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--where: %s", err);
 	}
 	if (where) {
 		/* params and tags are strings: a number never equals one, so

@@ -32,7 +32,7 @@ fields_opt(struct list *l, const char *opt, const char *arg)
 	char name[64];
 
 	snprintf(name, sizeof name, "--%s", opt);
-	l->v = mlw_list_opt(name, arg, l->v, &l->n, usage_text);
+	l->v = mlw_list_opt(name, arg, l->v, &l->n);
 }
 
 /* --param, --tag: KEY=VALUE, added to the list. */
@@ -40,8 +40,7 @@ static void
 kv_opt(struct list *l, const char *opt, char *arg)
 {
 	if (strchr(arg, '=') == NULL || *arg == '=') {
-		mlw_warnx("--%s: expected KEY=VALUE, found '%s'", opt, arg);
-		mlw_usage_error(usage_text);
+		mlw_opt_error("--%s: expected KEY=VALUE, found '%s'", opt, arg);
 	}
 	l->v = mlw_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = arg;
@@ -62,14 +61,13 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "experiment", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "param", required_argument, NULL, 'p' },
 		{ "param-fields", required_argument, NULL, 'P' },
 		{ "run-name", required_argument, NULL, 'n' },
 		{ "store", required_argument, NULL, 's' },
 		{ "tag", required_argument, NULL, 't' },
 		{ "tag-fields", required_argument, NULL, 'T' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct list params = { 0 }, tags = { 0 }, pfields = { 0 }, tfields = { 0 };
@@ -81,7 +79,7 @@ main(int argc, char *argv[])
 	char id[MLW_RUN_ID_LEN + 1];
 	int ch, fd, filter, failed, rc;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&st, 0, sizeof st);
 	while ((ch = getopt_long(argc, argv, "+e:hn:p:s:t:", longopts,
 	    NULL)) != -1) {
@@ -97,10 +95,6 @@ main(int argc, char *argv[])
 		case 'e':
 			st.experiment = optarg;
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'n':
 			st.run_name = optarg;
 			break;
@@ -114,7 +108,7 @@ main(int argc, char *argv[])
 			kv_opt(&tags, "tag", optarg);
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;

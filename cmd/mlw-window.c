@@ -101,9 +101,8 @@ duration_opt(const char *name, const char *val, int zero_ok)
 	int64_t ns;
 
 	if (mlw_duration_parse(val, &ns) < 0 || (ns == 0 && !zero_ok)) {
-		mlw_warnx("%s: expected a duration like 30s, 5m, 1h, found '%s'",
+		mlw_opt_error("%s: expected a duration like 30s, 5m, 1h, found '%s'",
 		    name, val);
-		mlw_usage_error(usage_text);
 	}
 	return ns;
 }
@@ -135,17 +134,14 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "count", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ "idle", required_argument, NULL, 'i' },
 		{ "late", required_argument, NULL, 'L' },
 		{ "lateness", required_argument, NULL, 'l' },
-		{ "rejects", required_argument, NULL, MLW_OPT_REJECTS },
 		{ "size", required_argument, NULL, 's' },
 		{ "slide", required_argument, NULL, 'S' },
-		{ "strict", no_argument, NULL, MLW_OPT_STRICT },
 		{ "time", required_argument, NULL, 't' },
 		{ "time-unit", required_argument, NULL, 'U' },
-		{ "version", no_argument, NULL, MLW_OPT_VERSION },
+		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
 	struct win w;
@@ -162,7 +158,7 @@ main(int argc, char *argv[])
 	static const char *const owned[] = { "window_start", "window_end" };
 	int ch;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&w, 0, sizeof w);
 	memset(&doc, 0, sizeof doc);
 	while ((ch = getopt_long(argc, argv, "c:hi:l:s:t:", longopts,
@@ -185,24 +181,18 @@ main(int argc, char *argv[])
 			else if (strcmp(optarg, "ms") == 0)
 				unit = 1000000;
 			else {
-				mlw_warnx("--time-unit: expected s or ms, found "
+				mlw_opt_error("--time-unit: expected s or ms, found "
 				    "'%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			break;
 		case 'c':
 			if (mlw_int_strict(optarg, 1, INT64_MAX / 4, &ll) < 0) {
-				mlw_warnx("--count: expected a whole number > 0, "
+				mlw_opt_error("--count: expected a whole number > 0, "
 				    "found '%s'", optarg);
-				mlw_usage_error(usage_text);
 			}
 			w.count = 1;
 			size = ll;
 			break;
-		case 'h':
-			printf("usage: %s\n", usage_text);
-			mlw_out_close();
-			return 0;
 		case 'i':
 			idle_ns = duration_opt("--idle", optarg, 0);
 			break;
@@ -216,7 +206,7 @@ main(int argc, char *argv[])
 			timefield = optarg;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	argc -= optind;
@@ -224,34 +214,30 @@ main(int argc, char *argv[])
 	if (w.count) {
 		if (timefield || sizearg || idle_ns || lateness || w.late ||
 		    unit_given) {
-			mlw_warnx("--count cannot be used with --time, --size, "
+			mlw_opt_error("--count cannot be used with --time, --size, "
 			    "--idle, --lateness, --late or --time-unit");
-			mlw_usage_error(usage_text);
 		}
 		slide = size;
 		if (slidearg && mlw_int_strict(slidearg, 1, size, &ll) < 0) {
-			mlw_warnx("--slide: expected a whole number from 1 to "
+			mlw_opt_error("--slide: expected a whole number from 1 to "
 			    "%lld, found '%s'", (long long)size, slidearg);
-			mlw_usage_error(usage_text);
 		}
 		if (slidearg)
 			slide = ll;
 	} else {
 		if (timefield == NULL || sizearg == NULL) {
-			mlw_warnx("either --time and --size, or --count, is "
+			mlw_opt_error("either --time and --size, or --count, is "
 			    "required");
-			mlw_usage_error(usage_text);
 		}
 		size = duration_opt("--size", sizearg, 0);
 		slide = slidearg ? duration_opt("--slide", slidearg, 0) : size;
 	}
 	if (size / slide + (size % slide != 0) > MLW_WINDOWS_PER_RECORD) {
-		mlw_warnx("--slide: a record would be in more than %d windows",
+		mlw_opt_error("--slide: a record would be in more than %d windows",
 		    MLW_WINDOWS_PER_RECORD);
-		mlw_usage_error(usage_text);
 	}
 	if (timefield)
-		mlw_path_opt(&timepath, "--time", timefield, usage_text);
+		mlw_path_opt(&timepath, "--time", timefield);
 	mlw_wclock_init(&w.clock, size, slide, lateness);
 	w.clock.nonneg = w.count;
 	starts = mlw_xmalloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);

@@ -105,31 +105,28 @@ in_list(char **list, size_t n, const char *s)
 }
 
 void
-mlw_psiref_opt_bins(struct mlw_psiref_opts *po, const char *arg,
-    const char *usage)
+mlw_psiref_opt_bins(struct mlw_psiref_opts *po, const char *arg)
 {
 	long long ll;
 
 	if (mlw_int_strict(arg, 2, 1000, &ll) < 0) {
-		mlw_warnx("--bins: expected a whole number from 2 to 1000, "
+		mlw_opt_error("--bins: expected a whole number from 2 to 1000, "
 		    "found '%s'", arg);
-		mlw_usage_error(usage);
 	}
 	po->bins = (int)ll;
 	po->bins_given = 1;
 }
 
 void
-mlw_psiref_opts_check(const struct mlw_psiref_opts *po, const char *usage)
+mlw_psiref_opts_check(const struct mlw_psiref_opts *po)
 {
 	size_t i, j;
 
 	for (i = 0; i < po->nfields; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(po->fields[i], po->fields[j]) == 0) {
-				mlw_warnx("--fields: %s is given twice",
+				mlw_opt_error("--fields: %s is given twice",
 				    po->fields[i]);
-				mlw_usage_error(usage);
 			}
 }
 

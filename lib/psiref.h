@@ -61,10 +61,8 @@ struct mlw_psiref_opts {
 /* Command-line helpers shared by the programs that take a reference:
  * --bins N (a whole number from 2 to 1000) into po, and the check that no
  * field is named twice in --fields; both a usage error otherwise. */
-void mlw_psiref_opt_bins(struct mlw_psiref_opts *po, const char *arg,
-    const char *usage);
-void mlw_psiref_opts_check(const struct mlw_psiref_opts *po,
-    const char *usage);
+void mlw_psiref_opt_bins(struct mlw_psiref_opts *po, const char *arg);
+void mlw_psiref_opts_check(const struct mlw_psiref_opts *po);
 
 /* Open the reference path (missing or empty: fatal) and read its first
  * line into *first; 1 when that line begins a saved profile

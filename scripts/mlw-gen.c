@@ -95,18 +95,18 @@ main(int argc, char *argv[])
 	const char *why;
 	long long i;
 
-	argv[0] = mlw_diag_init(argv[0]);
+	argv[0] = mlw_opt_init(argv[0], usage_text);
 	rng = 1;
 	mlw_time_parse("2026-11-01T00:00:00Z", 20, &t, &why);
 	while ((ch = getopt_long(argc, argv, "hi:n:rs:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'A':
 			if (mlw_int_strict(optarg, 0, INT64_MAX, &drift_at) < 0)
-				mlw_usage_error(usage_text);
+				mlw_usage();
 			break;
 		case 'D':
 			if (mlw_num_strict(optarg, &drift) < 0)
-				mlw_usage_error(usage_text);
+				mlw_usage();
 			break;
 		case 'L':
 			/* labels go to FILE, as if they arrived later: one a
@@ -123,22 +123,22 @@ main(int argc, char *argv[])
 			return 0;
 		case 'i':
 			if (mlw_duration_parse(optarg, &interval) < 0)
-				mlw_usage_error(usage_text);
+				mlw_usage();
 			break;
 		case 'n':
 			if (mlw_int_strict(optarg, 0, INT64_MAX, &n) < 0)
-				mlw_usage_error(usage_text);
+				mlw_usage();
 			break;
 		case 'r':
 			reference = 1;
 			break;
 		case 's':
 			if (mlw_int_strict(optarg, 0, INT64_MAX, &ll) < 0)
-				mlw_usage_error(usage_text);
+				mlw_usage();
 			rng = (uint64_t)ll * 0x9E3779B97F4A7C15ULL + 1;
 			break;
 		default:
-			mlw_usage_error(usage_text);
+			mlw_usage();
 		}
 	}
 	for (i = 0; i < n; i++, t += interval) {
