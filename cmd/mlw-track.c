@@ -5,13 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "io.h"
-#include "jsonw.h"
 #include "opt.h"
 #include "track_log.h"
 #include "track_store.h"
-#include "child.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -72,12 +68,8 @@ main(int argc, char *argv[])
 	};
 	struct list params = { 0 }, tags = { 0 }, pfields = { 0 }, tfields = { 0 };
 	struct mlw_tstart st;
-	struct mlw_tlog t;
-	struct mlw_child w;
-	struct mlw_buf b = { 0 };
-	const char *store = NULL, *env[5], *why;
-	char id[MLW_RUN_ID_LEN + 1];
-	int ch, fd, filter, failed, rc;
+	const char *store = NULL;
+	int ch, filter, rc;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&st, 0, sizeof st);
@@ -120,57 +112,15 @@ main(int argc, char *argv[])
 		st.run_name = strrchr(argv[0], '/');
 		st.run_name = st.run_name ? st.run_name + 1 : argv[0];
 	}
-	if ((fd = mlw_store_openx(store, &why)) < 0) {
-		if (why)
-			mlw_fatal("%s: %s", store, why);
-		mlw_fatal_errno("%s", store);
-	}
-
-	/* the run starts */
-	mlw_run_id_new(id);
-	st.start = mlw_tlog_now();
-	st.argv = filter ? NULL : argv;
-	st.argc = (size_t)argc;
 	st.params = params.v;
 	st.nparams = params.n;
 	st.tags = tags.v;
 	st.ntags = tags.n;
-	mlw_tlog_run_start(&b, id, &st);
-	if (mlw_store_append(fd, b.p, b.len) < 0)
-		mlw_fatal_errno("%s: write error", store);
-
-	/* the command runs, its output logged */
-	mlw_tlog_init(&t, fd, store, id, filter ? "stdin" : "output",
-	    pfields.v, pfields.n, tfields.v, tfields.n);
-	env[0] = "MLW_RUN_ID";
-	env[1] = id;
-	env[2] = "MLW_STORE";
-	env[3] = store;
-	env[4] = NULL;
-	mlw_child_start(&w, filter ? NULL : argv, fd, env);
-	mlw_child_pump(&w, mlw_tlog_line, &t);
-	mlw_child_wait(&w);
-
-	/* the run ends */
-	mlw_tlog_run_end(&b, id, &w, st.start, mlw_tlog_now());
-	mlw_tlog_write(&t, b.p, b.len);
-	failed = mlw_tlog_close(&t) < 0 || w.out_err;
-
-	mlw_buf_free(&b);
+	rc = mlw_tlog_track(store, &st, filter ? NULL : argv, argc, pfields.v,
+	    pfields.n, tfields.v, tfields.n);
 	free(params.v);
 	free(tags.v);
 	mlw_free_list(tfields.v, tfields.n);
 	mlw_free_list(pfields.v, pfields.n);
-	fflush(NULL);
-	rc = mlw_finish();
-	if (w.sig)
-		mlw_die_by(w.sig);
-	if (filter) {
-		if (failed)
-			return MLW_EXIT_FATAL;
-		if (mlw_child_received())
-			mlw_die_by(mlw_child_received());
-		return rc;
-	}
-	return failed && w.code == 0 ? MLW_EXIT_FATAL : w.code;
+	return rc;
 }

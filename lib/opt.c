@@ -117,6 +117,23 @@ mlw_opt_duration(const char *opt, const char *val, int64_t lo, int64_t hi,
 	mlw_opt_bad(opt, expected ? expected : "a duration like 1h", val);
 }
 
+size_t
+mlw_opt_nums(const char *opt, const char *val, double lo, double hi,
+    double *out, size_t max, const char *expected)
+{
+	size_t n, i;
+	char **list = mlw_split_list(val, &n), e[128];
+
+	if (list == NULL || n > max) {
+		snprintf(e, sizeof e, "1 to %zu %s", max, expected);
+		mlw_opt_bad(opt, e, val);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = mlw_opt_num(opt, list[i], lo, hi, expected);
+	mlw_free_list(list, n);
+	return n;
+}
+
 int
 mlw_opt_choice(const char *opt, const char *val, const char *const *names,
     const char *expected)

@@ -44,6 +44,13 @@ int64_t mlw_opt_duration(const char *opt, const char *val, int64_t lo,
 int mlw_opt_choice(const char *opt, const char *val,
     const char *const *names, const char *expected);
 
+/* A comma-separated list of 1 to max numbers, each in [lo, hi], into out:
+ * how many; or "OPT: expected EXPECTED, found 'ENTRY'" (EXPECTED such as
+ * "numbers from 0 to 1"; "1 to MAX EXPECTED" and the whole value when it
+ * is no list or too long) and the usage line. */
+size_t mlw_opt_nums(const char *opt, const char *val, double lo, double hi,
+    double *out, size_t max, const char *expected);
+
 /* Split a comma-separated list; "\," does not split (the backslash is
  * kept, so that a path "b\,c" names the member "b,c"); spaces and tabs
  * around an entry are dropped; entries are fresh strings; empty entries

@@ -106,6 +106,31 @@ struct mlw_profile {
 };
 
 void
+mlw_profile_opts_check(const struct mlw_profile_opts *o)
+{
+	char a[32], b[32];
+	size_t i, j;
+
+	for (i = 0; i < o->nq; i++)
+		for (j = 0; j < i; j++) {
+			mlw_profile_qname(o->q[i], a);
+			mlw_profile_qname(o->q[j], b);
+			if (strcmp(a, b) == 0)
+				mlw_opt_error("--quantiles: %s is given twice", a);
+		}
+	if (o->emit && o->merge)
+		mlw_opt_error("--emit-state and --merge exclude each other");
+	if ((o->emit || o->merge) && o->save)
+		mlw_opt_error("--save profiles one batch; it cannot be split "
+		    "into states (--emit-state, --merge)");
+	if ((o->emit || o->merge) && o->nfields == 0)
+		mlw_opt_error("--%s needs --fields: without it the fields and "
+		    "their order depend on where each first appears in the "
+		    "whole input, which no shard knows",
+		    o->emit ? "emit-state" : "merge");
+}
+
+void
 mlw_profile_qname(double q, char *out)
 {
 	char buf[64], *d;

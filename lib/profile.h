@@ -44,6 +44,10 @@ struct mlw_profile_opts {
 	int merge;                  /* --merge: read states */
 };
 
+/* Check the options together: a usage error (exit 2) for a quantile named
+ * twice, --emit-state with --merge, either with --save, or either without
+ * --fields. */
+void mlw_profile_opts_check(const struct mlw_profile_opts *o);
 /* Set up: load the reference when o->ref (a saved profile, its first
  * record {"mlw":"psi_profile",...,"profile_version":1,...}, or JSON Lines
  * records profiled as one batch). Fatal on a bad reference. */

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "jsonw.h"
@@ -1584,4 +1585,47 @@ mlw_report_free(struct mlw_report *r)
 	mlw_strmap_free(&r->smap);
 	mlw_strmap_free(&r->fields);
 	free(r);
+}
+
+void
+mlw_report_run(struct mlw_report_opts *o, int format, const char *outpath,
+    struct mlw_input *in)
+{
+	static struct mlw_msgkind unknown = { "records of unknown shape", 0, 0 };
+	struct mlw_report *rep;
+	struct mlw_buf out = { 0 };
+	struct mlw_json doc;
+	struct mlw_line ln;
+	const char *cols, *why;
+	long long ll;
+
+	memset(&doc, 0, sizeof doc);
+	if ((cols = getenv("COLUMNS")) != NULL &&
+	    mlw_int_strict(cols, 40, 1000, &ll) == 0)
+		o->width = (int)ll;
+	o->color = format == MLW_REP_TABLE && outpath == NULL && isatty(1) &&
+	    (getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0');
+	rep = mlw_report_new(o);
+	while (mlw_record_next(in, &ln, &doc))
+		if (mlw_report_add(rep, &doc, &why) < 0) {
+			if (unknown.n == 0)
+				mlw_msg(&unknown, ln.file, ln.lineno, "%s; records "
+				    "like this are skipped", why);
+			else
+				unknown.n++;
+		}
+	mlw_report_render(rep, format, &out);
+	if (outpath == NULL)
+		mlw_out_write(out.p, out.len);
+	else if (mlw_diag_failed())
+		mlw_warnx("%s: left as it was: an input could not be read",
+		    outpath);
+	else if (mlw_write_atomic(outpath, out.p, out.len) < 0)
+		mlw_fatal_errno("%s: write error", outpath);
+	if (unknown.n > 1)
+		mlw_warnx("%lu records of unknown shape skipped", unknown.n);
+	unknown.n = 0;
+	mlw_buf_free(&out);
+	mlw_report_free(rep);
+	mlw_json_free(&doc);
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "io.h"
 #include "json.h"
 #include "jsonw.h"
 #include "strmap.h"
@@ -34,5 +35,13 @@ int mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 /* Render everything collected so far into b. */
 void mlw_report_render(struct mlw_report *r, int format, struct mlw_buf *b);
 void mlw_report_free(struct mlw_report *r);
+/* mlw-report's work: a report of every record of in (a record of a shape
+ * it does not know is said once, then counted), rendered in format to
+ * standard output, or written atomically to outpath (left as it was when
+ * an input could not be read: a report of part of the input must not
+ * replace a whole one). The table is $COLUMNS wide (40 to 1000; else
+ * o->width), coloured on a terminal unless $NO_COLOR is set. */
+void mlw_report_run(struct mlw_report_opts *o, int format,
+    const char *outpath, struct mlw_input *in);
 
 #endif

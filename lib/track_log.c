@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "io.h"
+#include "out.h"
 #include "times.h"
 #include "xalloc.h"
 
@@ -379,4 +380,63 @@ mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
 	}
 	if (d->tok[0].type == MLW_JOBJ)
 		log_members(t, lineno);
+}
+
+int
+mlw_tlog_track(const char *store, struct mlw_tstart *st, char *const *argv,
+    int argc, char *const *pfields, size_t npfields, char *const *tfields,
+    size_t ntfields)
+{
+	struct mlw_tlog t;
+	struct mlw_child w;
+	struct mlw_buf b = { 0 };
+	const char *env[5], *why;
+	char id[MLW_RUN_ID_LEN + 1];
+	int fd, filter = argv == NULL, failed, rc;
+
+	if ((fd = mlw_store_openx(store, &why)) < 0) {
+		if (why)
+			mlw_fatal("%s: %s", store, why);
+		mlw_fatal_errno("%s", store);
+	}
+
+	/* the run starts */
+	mlw_run_id_new(id);
+	st->start = mlw_tlog_now();
+	st->argv = argv;
+	st->argc = (size_t)argc;
+	mlw_tlog_run_start(&b, id, st);
+	if (mlw_store_append(fd, b.p, b.len) < 0)
+		mlw_fatal_errno("%s: write error", store);
+
+	/* the command runs, its output logged */
+	mlw_tlog_init(&t, fd, store, id, filter ? "stdin" : "output",
+	    pfields, npfields, tfields, ntfields);
+	env[0] = "MLW_RUN_ID";
+	env[1] = id;
+	env[2] = "MLW_STORE";
+	env[3] = store;
+	env[4] = NULL;
+	mlw_child_start(&w, argv, fd, env);
+	mlw_child_pump(&w, mlw_tlog_line, &t);
+	mlw_child_wait(&w);
+
+	/* the run ends */
+	mlw_tlog_run_end(&b, id, &w, st->start, mlw_tlog_now());
+	mlw_tlog_write(&t, b.p, b.len);
+	failed = mlw_tlog_close(&t) < 0 || w.out_err;
+
+	mlw_buf_free(&b);
+	fflush(NULL);
+	rc = mlw_finish();
+	if (w.sig)
+		mlw_die_by(w.sig);
+	if (filter) {
+		if (failed)
+			return MLW_EXIT_FATAL;
+		if (mlw_child_received())
+			mlw_die_by(mlw_child_received());
+		return rc;
+	}
+	return failed && w.code == 0 ? MLW_EXIT_FATAL : w.code;
 }

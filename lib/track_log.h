@@ -86,4 +86,16 @@ void mlw_tlog_write(struct mlw_tlog *t, const char *p, size_t n);
  * free t. 0, or -1 when a write or the close failed. */
 int mlw_tlog_close(struct mlw_tlog *t);
 
+/* mlw-track's work: open the store (fatal when it cannot be), append the
+ * run_start record of a new run described by st, run the command argv
+ * (argc words; NULL: filter standard input) with MLW_RUN_ID and MLW_STORE
+ * in its environment, log what it prints (params named by pfields, tags by
+ * tfields, the rest metrics), append the run_end record, and end as the
+ * command did: its exit status, or death by its signal (a failed write to
+ * the store or to standard output makes a successful command's status 2).
+ * Returns the exit status of mlw-track. */
+int mlw_tlog_track(const char *store, struct mlw_tstart *st,
+    char *const *argv, int argc, char *const *pfields, size_t npfields,
+    char *const *tfields, size_t ntfields);
+
 #endif
