@@ -451,32 +451,28 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'E':
 			if (mlw_duration_parse(optarg, &c.exec_timeout) < 0 ||
-			    c.exec_timeout == 0) {
+			    c.exec_timeout == 0)
 				mlw_opt_error("--exec-timeout: expected a duration "
 				    "like 10s, found '%s'", optarg);
-			}
 			break;
 		case 'F':
 			if (strcmp(optarg, "alertmanager") == 0)
 				c.alertmanager = 1;
-			else if (strcmp(optarg, "records") != 0) {
+			else if (strcmp(optarg, "records") != 0)
 				mlw_opt_error("--format: expected records or "
 				    "alertmanager, found '%s'", optarg);
-			}
 			break;
 		case 'N':
 			if (mlw_time_parse(optarg, strlen(optarg), &c.now,
-			    &why) < 0) {
+			    &why) < 0)
 				mlw_opt_error("--now: %s, found '%s'", why, optarg);
-			}
 			c.has_now = 1;
 			break;
 		case 'P':
 			if (mlw_duration_parse(optarg, &c.repeat) < 0 ||
-			    c.repeat == 0) {
+			    c.repeat == 0)
 				mlw_opt_error("--repeat: expected a duration like 4h, "
 				    "found '%s'", optarg);
-			}
 			break;
 		case 'S':
 			statefile = optarg;
@@ -491,10 +487,9 @@ main(int argc, char *argv[])
 			cli_v[ncli++] = optarg;
 			break;
 		case 'e':
-			if ((c.execv = split_words(optarg)) == NULL) {
+			if ((c.execv = split_words(optarg)) == NULL)
 				mlw_opt_error("--exec: expected a command, found "
 				    "'%s'", optarg);
-			}
 			break;
 		case 'n':
 			free(cli.name);
@@ -544,9 +539,8 @@ main(int argc, char *argv[])
 		    (c.nrules + 1) * sizeof *c.rules);
 		c.rules[c.nrules++] = cli;
 	}
-	if (c.nrules == 0) {
+	if (c.nrules == 0)
 		mlw_opt_error("no rule: give --name and --when, or --rules FILE");
-	}
 	for (i = 0; i < c.nrules; i++) {
 		if (c.rules[i].severity == NULL)
 			c.rules[i].severity = mlw_xstrdup("warning");

@@ -262,10 +262,9 @@ main(int argc, char *argv[])
 			positive = optarg;
 			break;
 		case 'T':
-			if (mlw_num_strict(optarg, &threshold) < 0) {
+			if (mlw_num_strict(optarg, &threshold) < 0)
 				mlw_opt_error("--threshold: expected a number, found "
 				    "'%s'", optarg);
-			}
 			thrgiven = 1;
 			break;
 		case 'g':
@@ -289,15 +288,12 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (c.group == NULL || labelarg == NULL) {
+	if (c.group == NULL || labelarg == NULL)
 		mlw_opt_error("--group and --label are required");
-	}
-	if ((predarg == NULL) == (scorearg == NULL)) {
+	if ((predarg == NULL) == (scorearg == NULL))
 		mlw_opt_error("give one of --pred and --score");
-	}
-	if (thrgiven && scorearg == NULL) {
+	if (thrgiven && scorearg == NULL)
 		mlw_opt_error("--threshold needs --score");
-	}
 	path_opt(&gpath, "--group", c.group);
 	path_opt(&label, "--label", labelarg);
 	path_opt(&pred, predarg ? "--pred" : "--score",

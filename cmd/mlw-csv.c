@@ -24,10 +24,9 @@ delimiter(const char *s)
 	    strcmp(s, "\t") == 0)
 		return '\t';
 	if (strlen(s) != 1 || *s == '"' || *s == '\r' || *s == '\n' ||
-	    (unsigned char)*s >= 0x80) {
-		mlw_opt_error("--delimiter: expected one ASCII character other "
-		    "than a quote or a line end, or tab, found '%s'", s);
-	}
+	    (unsigned char)*s >= 0x80)
+		mlw_opt_bad("--delimiter", "one ASCII character other than a "
+		    "quote or a line end, or tab", s);
 	return *s;
 }
 
@@ -47,7 +46,6 @@ main(int argc, char *argv[])
 	};
 	struct mlw_csv_conv cv;
 	char err[256];
-	long long ll;
 	int ch, csv = 0, r;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
@@ -61,11 +59,8 @@ main(int argc, char *argv[])
 			cv.crlf = 1;
 			break;
 		case 'S':
-			if (mlw_int_strict(optarg, 0, 1000000000, &ll) < 0) {
-				mlw_opt_error("--skip-lines: expected a whole number "
-				    "from 0 to 1000000000, found '%s'", optarg);
-			}
-			cv.skip = (uint64_t)ll;
+			cv.skip = (uint64_t)mlw_opt_int("--skip-lines", optarg,
+			    0, 1000000000, NULL);
 			break;
 		case 'H':
 			cv.header = mlw_list_opt("--header", optarg, cv.header,
@@ -81,10 +76,9 @@ main(int argc, char *argv[])
 			csv = 0;
 			break;
 		case 't':
-			if (mlw_csv_type_add(&cv, optarg) < 0) {
-				mlw_opt_error("--types: expected PATH=number, string, "
-				    "bool or json, found '%s'", optarg);
-			}
+			if (mlw_csv_type_add(&cv, optarg) < 0)
+				mlw_opt_bad("--types", "PATH=number, string, bool or "
+				    "json", optarg);
 			break;
 		default:
 			mlw_usage();
@@ -92,21 +86,18 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (csv && (cv.ntypes || cv.skip)) {
-		mlw_opt_error("%s applies to --to-json only", cv.ntypes ? "--types" :
-		    "--skip-lines");
-	}
-	if (!csv && cv.crlf) {
+	if (csv && (cv.ntypes || cv.skip))
+		mlw_opt_error("%s applies to --to-json only", cv.ntypes ?
+		    "--types" : "--skip-lines");
+	if (!csv && cv.crlf)
 		mlw_opt_error("--crlf applies to --to-csv only");
-	}
 
 	if (csv)
 		r = mlw_csv_to_csv(&cv, argv, argc, err, sizeof err);
 	else
 		r = mlw_csv_to_json(&cv, argv, argc, err, sizeof err);
-	if (r < 0) {
+	if (r < 0)
 		mlw_opt_error("--header: %s", err);
-	}
 	mlw_csv_conv_free(&cv);
 	mlw_free_list(cv.header, cv.nheader);
 	return mlw_finish();

@@ -127,20 +127,18 @@ apply(struct mlw_det_opts *o, size_t i, const char *arg)
 		}
 		break;
 	case O_INT:
-		if (mlw_int_strict(arg, m->lo, m->hi, &ll) < 0) {
+		if (mlw_int_strict(arg, m->lo, m->hi, &ll) < 0)
 			mlw_opt_error("--%s: expected a whole number from %lld to "
 			    "%lld, found '%s'", m->name, m->lo, m->hi, arg);
-		}
 		if (m->off == offsetof(struct mlw_det_opts, seed))
 			*(uint64_t *)p = (uint64_t)ll;
 		else
 			*(long long *)p = ll;
 		break;
 	case O_NUM:
-		if (mlw_num_strict(arg, &x) < 0) {
+		if (mlw_num_strict(arg, &x) < 0)
 			mlw_opt_error("--%s: expected a number, found '%s'",
 			    m->name, arg);
-		}
 		*(double *)p = x;
 		break;
 	case O_FLAG:
@@ -234,35 +232,29 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	if (fieldarg == NULL) {
+	if (fieldarg == NULL)
 		mlw_opt_error("--field is required");
-	}
 	mlw_path_opt(&field, "--field", fieldarg);
-	if (methodarg == NULL) {
+	if (methodarg == NULL)
 		mlw_opt_error("--method is required");
-	}
-	if (mlw_det_method_parse(methodarg, &method) < 0) {
+	if (mlw_det_method_parse(methodarg, &method) < 0)
 		mlw_opt_error("--method: expected page-hinkley, cusum, adwin, ddm, "
 		    "eddm, hddm-a, hddm-w or kswin, found '%s'", methodarg);
-	}
 	mlw_det_defaults(&o, method);
 	for (i = 0; i < NMOPTS; i++) {
 		if (given[i] == NULL)
 			continue;
-		if (!(mopts[i].methods & (1u << method))) {
+		if (!(mopts[i].methods & (1u << method)))
 			mlw_opt_error("--%s does not apply to --method %s",
 			    mopts[i].name, methodarg);
-		}
 		apply(&o, i, given[i]);
 	}
-	if ((why = mlw_det_check(&o)) != NULL) {
+	if ((why = mlw_det_check(&o)) != NULL)
 		mlw_opt_error("%s", why);
-	}
 	if (byarg) {
-		if ((bylist = mlw_split_list(byarg, &nby)) == NULL) {
+		if ((bylist = mlw_split_list(byarg, &nby)) == NULL)
 			mlw_opt_error("--by: expected a comma-separated list of "
 			    "fields, found '%s'", byarg);
-		}
 		by = mlw_xcalloc(nby, sizeof *by);
 		for (i = 0; i < nby; i++)
 			mlw_path_opt(&by[i], "--by", bylist[i]);

@@ -33,10 +33,9 @@ method_opt(const char *opt, const char *name)
 {
 	int m = mlw_dmethod_find(name);
 
-	if (m < 0) {
+	if (m < 0)
 		mlw_opt_error("%s: unknown method '%s' (see mlw-drift(1))", opt,
 		    name);
-	}
 	return m;
 }
 
@@ -111,18 +110,16 @@ main(int argc, char *argv[])
 			break;
 		case 'J':
 			d.js_base = mlw_opt_num("--js-base", optarg, 0, INFINITY, NULL);
-			if (d.js_base <= 0 || d.js_base == 1) {
+			if (d.js_base <= 0 || d.js_base == 1)
 				mlw_opt_error("--js-base: expected a base above 0 "
 				    "other than 1, found '%s'", optarg);
-			}
 			break;
 		case 'M':
 			mfor = mlw_xrealloc(mfor, (nmfor + 1) * sizeof *mfor);
 			mfor[nmfor++] = optarg;
-			if (strchr(optarg, '=') == NULL) {
+			if (strchr(optarg, '=') == NULL)
 				mlw_opt_error("--method-for: expected PATH=METHOD, "
 				    "found '%s'", optarg);
-			}
 			method_opt("--method-for", strrchr(optarg, '=') + 1);
 			break;
 		case 'b':
@@ -152,19 +149,15 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (ref == NULL) {
+	if (ref == NULL)
 		mlw_opt_error("--ref is required");
-	}
-	if (d.emit && domerge) {
+	if (d.emit && domerge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
-	}
-	if ((d.emit || domerge) && !d.quantile) {
+	if ((d.emit || domerge) && !d.quantile)
 		mlw_opt_error("--emit-state and --merge need --binning quantile (the "
 		    "Sturges bins depend on every value of a window)");
-	}
-	if (po.bins_given && !d.quantile) {
+	if (po.bins_given && !d.quantile)
 		mlw_opt_error("--bins applies to --binning quantile only");
-	}
 	mlw_psiref_opts_check(&po);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */

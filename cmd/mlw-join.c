@@ -220,27 +220,24 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (keyarg == NULL || labels == NULL) {
+	if (keyarg == NULL || labels == NULL)
 		mlw_opt_error("--key and --labels are required");
-	}
 	path_opt(&j.key, "--key", keyarg);
 	path_opt(&j.field, "--label-field", fieldarg);
 	/* "NAME": once; the JSON parser checks that NAME is valid UTF-8 */
 	mlw_jw_str(&member, name, strlen(name));
-	if (*name == '\0' || mlw_json_parse(&doc, member.p, member.len) < 0) {
+	if (*name == '\0' || mlw_json_parse(&doc, member.p, member.len) < 0)
 		mlw_opt_error("--as: expected a member name in UTF-8, found '%s'",
 		    name);
-	}
 	mlw_buf_addc(&member, ':');
 	if (strcmp(labels, "-") == 0) {
 		int stdin_too = argc == 0;
 
 		for (i = 0; i < argc; i++)
 			stdin_too |= strcmp(argv[i], "-") == 0;
-		if (stdin_too) {
+		if (stdin_too)
 			mlw_opt_error("--labels -: standard input cannot hold both "
 			    "the labels and the predictions");
-		}
 	}
 	omit[0] = name;
 

@@ -340,10 +340,9 @@ main(int argc, char *argv[])
 			continue;
 		switch (ch) {
 		case 'A':
-			if (mlw_int_strict(optarg, 2, 1000000, &ll) < 0) {
+			if (mlw_int_strict(optarg, 2, 1000000, &ll) < 0)
 				mlw_opt_error("--auc-bins: expected a whole number from "
 				    "2 to 1000000, found '%s'", optarg);
-			}
 			c.bins = (int)ll;
 			break;
 		case 'E':
@@ -359,10 +358,9 @@ main(int argc, char *argv[])
 			/* scores are probabilities: a threshold beyond them
 			 * would predict one class whatever the score */
 			if (mlw_num_strict(optarg, &threshold) < 0 ||
-			    !(threshold >= 0 && threshold <= 1)) {
+			    !(threshold >= 0 && threshold <= 1))
 				mlw_opt_error("--threshold: expected a number from 0 "
 				    "to 1, found '%s'", optarg);
-			}
 			break;
 		case 'b':
 			bylist = mlw_list_opt("--by", optarg, bylist, &nby);
@@ -380,10 +378,9 @@ main(int argc, char *argv[])
 			for (c.task = 0; c.task < 3; c.task++)
 				if (strcmp(optarg, tasknames[c.task]) == 0)
 					break;
-			if (c.task == 3) {
+			if (c.task == 3)
 				mlw_opt_error("--task: expected binary, multiclass or "
 				    "regression, found '%s'", optarg);
-			}
 			break;
 		default:
 			mlw_usage();
@@ -391,24 +388,19 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (c.task < 0 || labelarg == NULL) {
+	if (c.task < 0 || labelarg == NULL)
 		mlw_opt_error("--task and --label are required");
-	}
-	if (predarg == NULL && (scorearg == NULL || c.task != BINARY)) {
+	if (predarg == NULL && (scorearg == NULL || c.task != BINARY))
 		mlw_opt_error(c.task == BINARY ? "--pred or --score is required" :
 		    "--pred is required");
-	}
-	if ((scorearg || c.bins) && c.task != BINARY) {
+	if ((scorearg || c.bins) && c.task != BINARY)
 		mlw_opt_error("--score and --auc-bins are for --task binary");
-	}
-	if (c.emit && domerge) {
+	if (c.emit && domerge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
-	}
-	if ((c.emit || domerge) && scorearg && c.bins == 0) {
+	if ((c.emit || domerge) && scorearg && c.bins == 0)
 		mlw_opt_error("%s with --score needs --auc-bins: the exact ROC and "
 		    "PR AUC need every score and cannot be merged",
 		    c.emit ? "--emit-state" : "--merge");
-	}
 	mlw_path_opt(&label, "--label", labelarg);
 	if (predarg)
 		mlw_path_opt(&pred, "--pred", predarg);

@@ -256,10 +256,9 @@ main(int argc, char *argv[])
 			break;
 		case 'e':
 			if (mlw_num_strict(optarg, &ps.eps) < 0 ||
-			    !(ps.eps > 0 && ps.eps < 1)) {
+			    !(ps.eps > 0 && ps.eps < 1))
 				mlw_opt_error("--eps: expected a number between 0 "
 				    "and 1, found '%s'", optarg);
-			}
 			break;
 		case 'f':
 			po.fields = mlw_list_opt("--fields", optarg,
@@ -277,12 +276,10 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
-	if (ref == NULL) {
+	if (ref == NULL)
 		mlw_opt_error("--ref is required");
-	}
-	if (ps.emit && domerge) {
+	if (ps.emit && domerge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
-	}
 	mlw_psiref_opts_check(&po);
 
 	mlw_psiref_load(&ps.prof, ref, &po);

@@ -39,17 +39,14 @@ check_command(const char *cmd, int nargs)
 	if (cmd == NULL)
 		return;
 	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "best") == 0) {
-		if (nargs != 1) {
+		if (nargs != 1)
 			mlw_opt_error("%s: expected one operand", cmd);
-		}
 	} else if (strcmp(cmd, "compare") == 0) {
-		if (nargs < 2) {
+		if (nargs < 2)
 			mlw_opt_error("compare: expected two runs or more");
-		}
 	} else if (strcmp(cmd, "history") == 0) {
-		if (nargs < 1) {
+		if (nargs < 1)
 			mlw_opt_error("history: expected a run");
-		}
 	} else {
 		mlw_opt_error("unknown command '%s' (expected show, compare, "
 		    "history or best)", cmd);
@@ -162,9 +159,8 @@ main(int argc, char *argv[])
 		argv++;
 	}
 	check_command(cmd, argc);
-	if (store && mlflow) {
+	if (store && mlflow)
 		mlw_opt_error("--store and --mlflow exclude each other");
-	}
 	if (where && (k = mlw_rwhere_compile(&rw, where, err, sizeof err)) < 0) {
 		if (k == -2 && strcmp(rw.flt.text.p, where) != 0)
 			mlw_opt_error("--where: in '%s' (as translated): %s",

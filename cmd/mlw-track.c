@@ -35,9 +35,8 @@ fields_opt(struct list *l, const char *opt, const char *arg)
 static void
 kv_opt(struct list *l, const char *opt, char *arg)
 {
-	if (strchr(arg, '=') == NULL || *arg == '=') {
+	if (strchr(arg, '=') == NULL || *arg == '=')
 		mlw_opt_error("--%s: expected KEY=VALUE, found '%s'", opt, arg);
-	}
 	l->v = mlw_xrealloc(l->v, (l->n + 1) * sizeof *l->v);
 	l->v[l->n++] = arg;
 }

@@ -100,10 +100,9 @@ duration_opt(const char *name, const char *val, int zero_ok)
 {
 	int64_t ns;
 
-	if (mlw_duration_parse(val, &ns) < 0 || (ns == 0 && !zero_ok)) {
+	if (mlw_duration_parse(val, &ns) < 0 || (ns == 0 && !zero_ok))
 		mlw_opt_error("%s: expected a duration like 30s, 5m, 1h, found '%s'",
 		    name, val);
-	}
 	return ns;
 }
 
@@ -186,10 +185,9 @@ main(int argc, char *argv[])
 			}
 			break;
 		case 'c':
-			if (mlw_int_strict(optarg, 1, INT64_MAX / 4, &ll) < 0) {
+			if (mlw_int_strict(optarg, 1, INT64_MAX / 4, &ll) < 0)
 				mlw_opt_error("--count: expected a whole number > 0, "
 				    "found '%s'", optarg);
-			}
 			w.count = 1;
 			size = ll;
 			break;
@@ -213,29 +211,25 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (w.count) {
 		if (timefield || sizearg || idle_ns || lateness || w.late ||
-		    unit_given) {
+		    unit_given)
 			mlw_opt_error("--count cannot be used with --time, --size, "
 			    "--idle, --lateness, --late or --time-unit");
-		}
 		slide = size;
-		if (slidearg && mlw_int_strict(slidearg, 1, size, &ll) < 0) {
+		if (slidearg && mlw_int_strict(slidearg, 1, size, &ll) < 0)
 			mlw_opt_error("--slide: expected a whole number from 1 to "
 			    "%lld, found '%s'", (long long)size, slidearg);
-		}
 		if (slidearg)
 			slide = ll;
 	} else {
-		if (timefield == NULL || sizearg == NULL) {
+		if (timefield == NULL || sizearg == NULL)
 			mlw_opt_error("either --time and --size, or --count, is "
 			    "required");
-		}
 		size = duration_opt("--size", sizearg, 0);
 		slide = slidearg ? duration_opt("--slide", slidearg, 0) : size;
 	}
-	if (size / slide + (size % slide != 0) > MLW_WINDOWS_PER_RECORD) {
+	if (size / slide + (size % slide != 0) > MLW_WINDOWS_PER_RECORD)
 		mlw_opt_error("--slide: a record would be in more than %d windows",
 		    MLW_WINDOWS_PER_RECORD);
-	}
 	if (timefield)
 		mlw_path_opt(&timepath, "--time", timefield);
 	mlw_wclock_init(&w.clock, size, slide, lateness);

@@ -109,10 +109,9 @@ mlw_psiref_opt_bins(struct mlw_psiref_opts *po, const char *arg)
 {
 	long long ll;
 
-	if (mlw_int_strict(arg, 2, 1000, &ll) < 0) {
+	if (mlw_int_strict(arg, 2, 1000, &ll) < 0)
 		mlw_opt_error("--bins: expected a whole number from 2 to 1000, "
 		    "found '%s'", arg);
-	}
 	po->bins = (int)ll;
 	po->bins_given = 1;
 }
@@ -124,10 +123,9 @@ mlw_psiref_opts_check(const struct mlw_psiref_opts *po)
 
 	for (i = 0; i < po->nfields; i++)
 		for (j = 0; j < i; j++)
-			if (strcmp(po->fields[i], po->fields[j]) == 0) {
+			if (strcmp(po->fields[i], po->fields[j]) == 0)
 				mlw_opt_error("--fields: %s is given twice",
 				    po->fields[i]);
-			}
 }
 
 /* ---------- building from reference records ---------- */
