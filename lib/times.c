@@ -195,6 +195,35 @@ mlw_time_from_number(const char *s, size_t len, int64_t unit_ns, int64_t *ns,
 	return mlw_time_in_range(*ns) ? 0 : -1;
 }
 
+int
+mlw_time_token(const struct mlw_json *doc, long i, int64_t unit_ns,
+    int64_t *ns, const char **why)
+{
+	const struct mlw_jtok *t = &doc->tok[i];
+	const char *p = doc->src + t->start, *ign;
+	int64_t ms;
+	char tb[64];
+
+	if (t->type == MLW_JSTR) {
+		*why = "expected an RFC 3339 time like 2026-11-01T00:00:00Z";
+		return t->len > sizeof tb ? -1 : mlw_time_parse(tb,
+		    mlw_json_str(doc, (uint32_t)i, tb, sizeof tb), ns, why);
+	}
+	if (t->type != MLW_JNUM) {
+		*why = "expected an RFC 3339 string or a number of seconds";
+		return -1;
+	}
+	if (mlw_time_from_number(p, t->len, unit_ns, ns, why) == 0)
+		return 0;
+	/* as milliseconds, a time of this century */
+	if (unit_ns == MLW_NS_PER_SEC && mlw_time_from_number(p, t->len,
+	    MLW_NS_PER_SEC / 1000, &ms, &ign) == 0 &&
+	    ms >= 946684800 * MLW_NS_PER_SEC)
+		*why = "time out of range in seconds (in milliseconds? give "
+		    "--time-unit ms)";
+	return -1;
+}
+
 size_t
 mlw_time_format(int64_t ns, char *buf)
 {

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "json.h"
+
 #define MLW_NS_PER_SEC INT64_C(1000000000)
 #define MLW_TIME_LIMIT (INT64_C(1) << 62)
 #define MLW_DURATION_LIMIT (INT64_C(1) << 61)
@@ -27,6 +29,13 @@ int mlw_time_parse(const char *s, size_t len, int64_t *ns, const char **why);
  * 1000000 for milliseconds) since the epoch to nanoseconds, exactly for
  * plain decimals. 0, or -1 with *why set. */
 int mlw_time_from_number(const char *s, size_t len, int64_t unit_ns,
+    int64_t *ns, const char **why);
+
+/* The time held by token i of doc: an RFC 3339 string (decoded), or a
+ * JSON number of units of unit_ns since the epoch. 0, or -1 with *why set
+ * (for a number of seconds that reads as milliseconds of this century,
+ * why suggests --time-unit ms). */
+int mlw_time_token(const struct mlw_json *doc, long i, int64_t unit_ns,
     int64_t *ns, const char **why);
 
 /* Write ns as RFC 3339 UTC with "Z", with fraction digits only when not

@@ -1,9 +1,14 @@
 #include "window.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
+#include "io.h"
+#include "jsonw.h"
+#include "out.h"
 #include "num.h"
 #include "times.h"
 #include "xalloc.h"
@@ -419,4 +424,211 @@ mlw_wtab_free(struct mlw_wtab *t)
 	free(t->open);
 	free(t->spare);
 	free(t);
+}
+
+/* ---- mlw-window ---- */
+
+struct win {
+	struct mlw_wclock clock;
+	int count;               /* count windows: bounds are integers */
+	struct mlw_buf out;
+	FILE *late;
+	const char *latepath;
+	uint64_t nlate, ngap;
+	/* the last window's bounds as written, for reuse */
+	int64_t cstart;
+	int cached;
+	struct mlw_buf cbounds;
+};
+
+static void
+bound_write(struct mlw_buf *b, const struct win *w, int64_t v)
+{
+	if (w->count)
+		mlw_jw_int(b, v);
+	else
+		mlw_jw_time(b, v);
+}
+
+/* Append ,"window_start":S,"window_end":E (formatted once per window). */
+static void
+bounds_write(struct mlw_buf *b, struct win *w, int64_t start)
+{
+	if (!w->cached || w->cstart != start) {
+		w->cbounds.len = 0;
+		mlw_jw_key(&w->cbounds, "window_start");
+		bound_write(&w->cbounds, w, start);
+		mlw_jw_key(&w->cbounds, "window_end");
+		bound_write(&w->cbounds, w, start + w->clock.size);
+		w->cstart = start;
+		w->cached = 1;
+	}
+	mlw_jw_sep(b);
+	mlw_buf_add(b, w->cbounds.p, w->cbounds.len);
+}
+
+/* A window closed: write its close record and flush. */
+static void
+closed(int64_t start, int64_t end, uint64_t n, void *arg)
+{
+	struct win *w = arg;
+	struct mlw_buf *b = &w->out;
+
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "mlw");
+	mlw_buf_adds(b, "\"window_close\"");
+	mlw_jw_key(b, "window_start");
+	bound_write(b, w, start);
+	mlw_jw_key(b, "window_end");
+	bound_write(b, w, end);
+	mlw_jw_key(b, "n");
+	mlw_jw_uint(b, n);
+	mlw_jw_close(b, '}');
+	mlw_buf_addc(b, '\n');
+	mlw_out_write(b->p, b->len);
+	mlw_out_flush();
+}
+
+/* No input for --idle: let the watermark follow the wall clock. */
+static void
+idle(void *arg)
+{
+	struct win *w = arg;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	mlw_wclock_advance(&w->clock, (int64_t)ts.tv_sec * MLW_NS_PER_SEC +
+	    ts.tv_nsec - w->clock.lateness, closed, w);
+}
+
+static struct mlw_msgkind latekind = { "late records", 0, 0 };
+static struct mlw_msgkind gapkind = { "records between windows", 0, 0 };
+
+static void
+late_record(struct win *w, const struct mlw_line *ln, int64_t t)
+{
+	char ts[MLW_TIME_MAX], wm[MLW_TIME_MAX];
+
+	w->nlate++;
+	if (w->count)
+		snprintf(ts, sizeof ts, "%lld", (long long)t);
+	else
+		mlw_time_format(t, ts);
+	mlw_time_format(w->clock.wm, wm);
+	mlw_msg(&latekind, ln->file, ln->lineno, "late record at %s: the "
+	    "watermark is already %s%s", ts, wm,
+	    w->late ? "; written to the --late file" : "");
+	if (w->late && (fwrite(ln->p, 1, ln->rawlen, w->late) != ln->rawlen ||
+	    putc('\n', w->late) == EOF))
+		mlw_fatal_errno("%s: write error", w->latepath);
+}
+
+/* The event time of a record, or -1 when it was rejected (reported). */
+static int
+record_time(struct win *w, const struct mlw_window_opts *o,
+    const struct mlw_path *tp, const struct mlw_json *doc,
+    const struct mlw_line *ln, int64_t *t)
+{
+	const struct mlw_jtok *tt;
+	const char *why;
+	long i = mlw_json_get(doc, 0, tp);
+	int r;
+
+	if (mlw_json_missing(doc, i)) {
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
+		    "%s: missing time field", o->time);
+		return -1;
+	}
+	tt = &doc->tok[i];
+	r = mlw_time_token(doc, i, o->unit, t, &why);
+	/* every window of t lies in [t - size, t + size]: its bounds must be
+	 * times the next program can read */
+	if (r == 0 && (!mlw_time_in_range(*t - w->clock.size) ||
+	    !mlw_time_in_range(*t + w->clock.size))) {
+		r = -1;
+		why = "its window would reach outside the years 1824 to 2115";
+	}
+	if (r < 0)
+		mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen,
+		    "%s: %s, found %.*s", o->time, why,
+		    tt->len > 40 ? 40 : (int)tt->len, doc->src + tt->start);
+	return r;
+}
+
+void
+mlw_window_run(const struct mlw_window_opts *o, struct mlw_input *in)
+{
+	static const char *const owned[] = { "window_start", "window_end" };
+	struct win w;
+	struct mlw_path tp;
+	int64_t index = 0, *starts, t;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	size_t n, k;
+	int late;
+
+	memset(&w, 0, sizeof w);
+	memset(&doc, 0, sizeof doc);
+	w.count = o->count;
+	if ((w.latepath = o->late) != NULL &&
+	    (w.late = fopen(o->late, "a")) == NULL)
+		mlw_fatal_errno("%s", o->late);
+	if (!o->count && mlw_path_parse(&tp, o->time) < 0)
+		mlw_fatal("--time: invalid path '%s'", o->time);
+	mlw_wclock_init(&w.clock, o->size, o->slide, o->lateness);
+	w.clock.nonneg = w.count;
+	starts = mlw_xmalloc(MLW_WINDOWS_PER_RECORD * sizeof *starts);
+	if (o->idle_ns)
+		mlw_input_set_idle(in, o->idle_ns, idle, &w);
+	while (mlw_record_next(in, &ln, &doc)) {
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* an upstream control record */
+		if (w.count)
+			t = index;
+		else if (record_time(&w, o, &tp, &doc, &ln, &t) < 0)
+			continue;
+		n = mlw_wclock_assign(&w.clock, t, starts, &late);
+		if (late)
+			late_record(&w, &ln, t);
+		else if (n == 0) {
+			char ts[MLW_TIME_MAX];
+
+			w.ngap++;
+			mlw_time_format(t, ts);
+			mlw_msg(&gapkind, ln.file, ln.lineno, "record at %s falls "
+			    "between windows (--slide is longer than --size)", ts);
+		}
+		if (!w.count)
+			mlw_wclock_advance(&w.clock, t - o->lateness, closed, &w);
+		for (k = 0; k < n; k++) {
+			struct mlw_buf *b = &w.out;
+
+			b->len = 0;
+			mlw_jw_copy_open(b, &doc, owned, 2);
+			bounds_write(b, &w, starts[k]);
+			mlw_jw_close(b, '}');
+			mlw_buf_addc(b, '\n');
+			mlw_out_write(b->p, b->len);
+		}
+		if (w.count)
+			mlw_wclock_advance(&w.clock, ++index, closed, &w);
+	}
+	mlw_wclock_close_all(&w.clock, closed, &w);
+	if (w.nlate)
+		mlw_warnx("%llu late record%s (for a window already closed)",
+		    (unsigned long long)w.nlate, w.nlate == 1 ? "" : "s");
+	if (w.ngap)
+		mlw_warnx("%llu record%s between windows, in none",
+		    (unsigned long long)w.ngap, w.ngap == 1 ? "" : "s");
+	if (w.late && (fflush(w.late) == EOF || ferror(w.late) ||
+	    fclose(w.late) == EOF))
+		mlw_fatal_errno("%s: write error", w.latepath);
+	mlw_wclock_free(&w.clock);
+	mlw_buf_free(&w.out);
+	mlw_buf_free(&w.cbounds);
+	mlw_json_free(&doc);
+	free(starts);
+	if (!o->count)
+		mlw_path_free(&tp);
 }

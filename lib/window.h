@@ -101,4 +101,25 @@ void mlw_wtab_close_all(struct mlw_wtab *t);
 void mlw_wtab_set_destroy(struct mlw_wtab *t, void (*destroy)(void *, void *));
 void mlw_wtab_free(struct mlw_wtab *t);
 
+/* ---- mlw-window ---- */
+
+struct mlw_window_opts {
+	int count;               /* --count: windows of records */
+	int64_t size, slide;     /* ns; records with count */
+	int64_t lateness;        /* ns the watermark stays behind */
+	int64_t idle_ns;         /* --idle, 0 for never */
+	int64_t unit;            /* ns per unit of a numeric time */
+	const char *time;        /* --time's path (not with count) */
+	const char *late;        /* --late FILE, or NULL */
+};
+/* mlw-window's work: write every record of in once for each window its
+ * time falls in, with window_start and window_end added after its own
+ * members (kept byte for byte), and each window's close record, flushed,
+ * when the watermark passes its end (or at the end of input; with idle_ns,
+ * the wall clock also moves the watermark while no input comes). A record
+ * without a time that reads is rejected; a late record (for a closed
+ * window) is reported, appended to the late file and counted; so is one
+ * that falls between windows. */
+void mlw_window_run(const struct mlw_window_opts *o, struct mlw_input *in);
+
 #endif
