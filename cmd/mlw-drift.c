@@ -7,17 +7,10 @@
 #include <string.h>
 
 #include "drift.h"
-#include "diag.h"
 #include "drift_method.h"
 #include "io.h"
-#include "json.h"
-#include "jsonw.h"
-#include "num.h"
 #include "opt.h"
 #include "psiref.h"
-#include "state.h"
-#include "stats.h"
-#include "window.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -62,21 +55,16 @@ main(int argc, char *argv[])
 	struct mlw_drift d;
 	struct mlw_psiref_opts po;
 	const char *ref = NULL;
+	static const char *const binnings[] = { "sturges", "quantile", NULL };
 	struct mlw_input *in;
-	struct mlw_line ln;
-	struct mlw_json doc;
-	struct mlw_wtab *tab;
-	struct mlw_wkey key;
 	char **mfor = NULL;
-	size_t nmfor = 0, i, j;
-	int *methods;
+	size_t nmfor = 0;
 	double threshold = NAN;
 	int method = MLW_DM_AUTO, ch, domerge = 0;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&d, 0, sizeof d);
 	memset(&po, 0, sizeof po);
-	memset(&doc, 0, sizeof doc);
 	d.share = 0.5;
 	po.bins = 10;
 	po.binning = MLW_BINNING_QUANTILE;
@@ -90,14 +78,8 @@ main(int argc, char *argv[])
 			d.autothr = 1;
 			break;
 		case 'B':
-			if (strcmp(optarg, "quantile") == 0)
-				d.quantile = 1;
-			else if (strcmp(optarg, "sturges") == 0)
-				d.quantile = 0;
-			else {
-				mlw_opt_error("--binning: expected sturges or "
-				    "quantile, found '%s'", optarg);
-			}
+			d.quantile = mlw_opt_choice("--binning", optarg,
+			    binnings, NULL);
 			break;
 		case 'D':
 			d.share = mlw_opt_num("--drift-share", optarg, 0, 1, NULL);
@@ -109,10 +91,11 @@ main(int argc, char *argv[])
 			domerge = 1;
 			break;
 		case 'J':
-			d.js_base = mlw_opt_num("--js-base", optarg, 0, INFINITY, NULL);
-			if (d.js_base <= 0 || d.js_base == 1)
-				mlw_opt_error("--js-base: expected a base above 0 "
-				    "other than 1, found '%s'", optarg);
+			d.js_base = mlw_opt_num("--js-base", optarg, 0, INFINITY,
+			    "a base above 0 other than 1");
+			if (d.js_base == 0 || d.js_base == 1)
+				mlw_opt_bad("--js-base", "a base above 0 other than 1",
+				    optarg);
 			break;
 		case 'M':
 			mfor = mlw_xrealloc(mfor, (nmfor + 1) * sizeof *mfor);
@@ -141,7 +124,8 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			/* p-values and distances are never negative */
-			threshold = mlw_opt_num("--threshold", optarg, 0, INFINITY, NULL);
+			threshold = mlw_opt_num("--threshold", optarg, 0,
+			    INFINITY, NULL);
 			break;
 		default:
 			mlw_usage();
@@ -154,70 +138,19 @@ main(int argc, char *argv[])
 	if (d.emit && domerge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
 	if ((d.emit || domerge) && !d.quantile)
-		mlw_opt_error("--emit-state and --merge need --binning quantile (the "
-		    "Sturges bins depend on every value of a window)");
+		mlw_opt_error("--emit-state and --merge need --binning quantile "
+		    "(the Sturges bins depend on every value of a window)");
 	if (po.bins_given && !d.quantile)
 		mlw_opt_error("--bins applies to --binning quantile only");
 	mlw_psiref_opts_check(&po);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */
 
-	mlw_psiref_load(&d.prof, ref, &po);
-	if (d.prof.saved && !d.quantile)
-		mlw_fatal("%s is a saved profile: it has bins, not values; use "
-		    "--binning quantile with psi, kl or jensenshannon", ref);
-	if (d.prof.saved && d.autothr)
-		mlw_fatal("--auto-threshold needs reference records, not the "
-		    "saved profile %s", ref);
-	methods = mlw_xcalloc(d.prof.nf, sizeof *methods);
-	for (i = 0; i < d.prof.nf; i++)
-		methods[i] = method;
-	for (j = 0; j < nmfor; j++) {
-		const char *eq = strrchr(mfor[j], '=');
-		size_t len = (size_t)(eq - mfor[j]);
-
-		for (i = 0; i < d.prof.nf; i++)
-			if (strlen(d.prof.f[i].path.text) == len &&
-			    strncmp(mfor[j], d.prof.f[i].path.text, len) == 0)
-				break;
-		if (i == d.prof.nf)
-			mlw_fatal("--method-for: %.*s is not a field of the "
-			    "reference", (int)len, mfor[j]);
-		methods[i] = mlw_dmethod_find(eq + 1);
-	}
-	mlw_drift_setup(&d, methods, threshold);
-	tab = mlw_wtab_new(mlw_drift_state_size(&d), mlw_drift_reset,
-	    mlw_drift_report, &d);
-	mlw_wtab_set_destroy(tab, mlw_drift_destroy);
-
+	mlw_drift_load(&d, ref, &po, method, mfor, nmfor, threshold);
 	in = mlw_input_new(argv, argc);
-	if (domerge) {
-		mlw_drift_merge(&d, tab, in);
-		goto done;
-	}
-	while (mlw_input_next(in, &ln)) {
-		char why[128];
-
-		if (mlw_record_parse(&doc, &ln) < 0)
-			continue;
-		if (!mlw_wtab_route(tab, &doc, &ln, &key))
-			continue;
-		if (mlw_drift_check(&d, &doc, why) < 0) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
-			continue;
-		}
-		mlw_drift_add(&d, mlw_wtab_open(tab, &key));
-	}
-	mlw_wtab_close_all(tab);
-	if (d.emit)
-		mlw_state_end("mlw-drift", d.hash);
-
-done:
-	mlw_wtab_free(tab);
+	mlw_drift_run(&d, domerge, in);
 	mlw_input_free(in);
-	mlw_json_free(&doc);
 	mlw_drift_free(&d);
-	free(methods);
 	free(mfor);
 	mlw_free_list(po.fields, po.nfields);
 	mlw_free_list(po.categorical, po.ncategorical);

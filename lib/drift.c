@@ -500,3 +500,72 @@ mlw_drift_free(struct mlw_drift *d)
 	mlw_dscratch_free(&d->sc);
 	mlw_psiref_free(&d->prof);
 }
+
+void
+mlw_drift_load(struct mlw_drift *d, const char *ref,
+    const struct mlw_psiref_opts *po, int method, char *const *mfor,
+    size_t nmfor, double threshold)
+{
+	int *methods;
+	size_t i, j;
+
+	mlw_psiref_load(&d->prof, ref, po);
+	if (d->prof.saved && !d->quantile)
+		mlw_fatal("%s is a saved profile: it has bins, not values; use "
+		    "--binning quantile with psi, kl or jensenshannon", ref);
+	if (d->prof.saved && d->autothr)
+		mlw_fatal("--auto-threshold needs reference records, not the "
+		    "saved profile %s", ref);
+	methods = mlw_xcalloc(d->prof.nf, sizeof *methods);
+	for (i = 0; i < d->prof.nf; i++)
+		methods[i] = method;
+	for (j = 0; j < nmfor; j++) {
+		const char *eq = strrchr(mfor[j], '=');
+		size_t len = (size_t)(eq - mfor[j]);
+
+		for (i = 0; i < d->prof.nf; i++)
+			if (strlen(d->prof.f[i].path.text) == len &&
+			    strncmp(mfor[j], d->prof.f[i].path.text, len) == 0)
+				break;
+		if (i == d->prof.nf)
+			mlw_fatal("--method-for: %.*s is not a field of the "
+			    "reference", (int)len, mfor[j]);
+		methods[i] = mlw_dmethod_find(eq + 1);
+	}
+	mlw_drift_setup(d, methods, threshold);
+	free(methods);
+}
+
+void
+mlw_drift_run(struct mlw_drift *d, int merge, struct mlw_input *in)
+{
+	struct mlw_wtab *tab;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	char why[128];
+
+	tab = mlw_wtab_new(mlw_drift_state_size(d), mlw_drift_reset,
+	    mlw_drift_report, d);
+	mlw_wtab_set_destroy(tab, mlw_drift_destroy);
+	if (merge) {
+		mlw_drift_merge(d, tab, in);
+		mlw_wtab_free(tab);
+		return;
+	}
+	memset(&doc, 0, sizeof doc);
+	while (mlw_record_next(in, &ln, &doc)) {
+		if (!mlw_wtab_route(tab, &doc, &ln, &key))
+			continue;
+		if (mlw_drift_check(d, &doc, why) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
+			continue;
+		}
+		mlw_drift_add(d, mlw_wtab_open(tab, &key));
+	}
+	mlw_wtab_close_all(tab);
+	if (d->emit)
+		mlw_state_end("mlw-drift", d->hash);
+	mlw_wtab_free(tab);
+	mlw_json_free(&doc);
+}

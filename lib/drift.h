@@ -80,4 +80,18 @@ void mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
     struct mlw_input *in);
 void mlw_drift_free(struct mlw_drift *d);
 
+/* mlw-drift's setup: load the reference ref (psiref.h; a saved profile
+ * only with --binning quantile and without --auto-threshold, else fatal),
+ * give every field method, and the fields named in mfor[0..nmfor)
+ * ("PATH=METHOD", checked) theirs (a path the reference lacks is fatal),
+ * then mlw_drift_setup with threshold. d's options are set before. */
+void mlw_drift_load(struct mlw_drift *d, const char *ref,
+    const struct mlw_psiref_opts *po, int method, char *const *mfor,
+    size_t nmfor, double threshold);
+/* mlw-drift's work over in: every record counted into its window (a
+ * record with a value of the wrong type rejected), each window reported
+ * when it closes, or with d->emit its states and the trailer; with merge,
+ * the states of in added up and reported as one pass would. */
+void mlw_drift_run(struct mlw_drift *d, int merge, struct mlw_input *in);
+
 #endif
