@@ -5,11 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "diag.h"
 #include "jsonw.h"
 #include "key.h"
 #include "io.h"
+#include "opt.h"
+#include "track_mlflow.h"
 #include "strmap.h"
 #include "times.h"
 #include "utf8.h"
@@ -728,5 +731,130 @@ mlw_runs_history(const struct mlw_run *r, char *const *names, int nnames,
 	free(ip);
 	free(h);
 	mlw_buf_free(&b);
+	return rc;
+}
+
+/* ---- mlw-runs ---- */
+
+/* Check the operands of command cmd (NULL: none). */
+static void
+check_command(const char *cmd, int nargs)
+{
+	if (cmd == NULL)
+		return;
+	if (strcmp(cmd, "show") == 0 || strcmp(cmd, "best") == 0) {
+		if (nargs != 1)
+			mlw_opt_error("%s: expected one operand", cmd);
+	} else if (strcmp(cmd, "compare") == 0) {
+		if (nargs < 2)
+			mlw_opt_error("compare: expected two runs or more");
+	} else if (strcmp(cmd, "history") == 0) {
+		if (nargs < 1)
+			mlw_opt_error("history: expected a run");
+	} else {
+		mlw_opt_error("unknown command '%s' (expected show, compare, "
+		    "history or best)", cmd);
+	}
+}
+
+static struct mlw_ritem *
+find_run(const struct mlw_rsel *sel, const char *arg)
+{
+	char why[256];
+	struct mlw_ritem *it = mlw_rsel_find(sel, arg, why, sizeof why);
+
+	if (it == NULL)
+		mlw_fatal("%s", why);
+	return it;
+}
+
+int
+mlw_runs_query(const struct mlw_runs_query *q)
+{
+	const char *cmd = q->cmd, *store = q->store, *where = q->where;
+	char *const *argv = q->args;
+	int argc = q->nargs, k, rc = 0;
+	struct mlw_runs rs;
+	struct mlw_rwhere rw;
+	struct mlw_rsort rsort;
+	struct mlw_rsel sel;
+	struct timespec ts;
+	char err[256];
+
+	memset(&rs, 0, sizeof rs);
+	memset(&rw, 0, sizeof rw);
+	memset(&rsort, 0, sizeof rsort);
+	memset(&sel, 0, sizeof sel);
+	check_command(cmd, argc);
+	if (store && q->mlflow)
+		mlw_opt_error("--store and --mlflow exclude each other");
+	if (where && (k = mlw_rwhere_compile(&rw, where, err, sizeof err)) < 0) {
+		if (k == -2 && strcmp(rw.flt.text.p, where) != 0)
+			mlw_opt_error("--where: in '%s' (as translated): %s",
+			    rw.flt.text.p, err);
+		mlw_opt_error("--where: %s", err);
+	}
+	if (where) {
+		/* params and tags are strings: a number never equals one, so
+		 * such a filter selects nothing, silently */
+		static const char *const strs[] = { "params.", "tags." };
+		const char *f;
+
+		for (k = 0; k < 2; k++)
+			if ((f = mlw_expr_number_compare(rw.expr, strs[k])))
+				mlw_warnx("--where: %s is compared with a number, "
+				    "but %s are strings (compare with a string, "
+				    "as %s == \"0.01\")", f, k ? "tags" :
+				    "params", f);
+	}
+	if (q->sort && mlw_rsort_parse(&rsort, q->sort) < 0)
+		mlw_opt_bad("--sort", "a field", q->sort);
+
+	if (store == NULL)
+		store = getenv("MLW_STORE");
+	if (store == NULL || *store == '\0')
+		store = MLW_STORE_DEFAULT;
+	if ((q->mlflow ? mlw_mlflow_read(&rs, q->mlflow) :
+	    mlw_store_read(&rs, store)) < 0)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	mlw_rsel_build(&sel, &rs, &rw, q->all_stats || (cmd && strcmp(cmd,
+	    "show") == 0), (int64_t)ts.tv_sec * MLW_NS_PER_SEC + ts.tv_nsec,
+	    q->stale);
+	if (q->sort)
+		mlw_rsel_sort(&sel, &rsort);
+
+	if (cmd == NULL) {
+		if (q->limit >= 0 && (size_t)q->limit < sel.nsel)
+			sel.nsel = (size_t)q->limit;
+		mlw_runs_print(sel.sel, sel.nsel, q->format);
+	} else if (strcmp(cmd, "show") == 0) {
+		mlw_runs_show(find_run(&sel, argv[0]), q->format);
+	} else if (strcmp(cmd, "compare") == 0) {
+		struct mlw_ritem **cmp = mlw_xcalloc((size_t)argc, sizeof *cmp);
+
+		for (k = 0; k < argc; k++)
+			cmp[k] = find_run(&sel, argv[k]);
+		mlw_runs_compare(cmp, (size_t)argc, q->only_changed,
+		    q->format);
+		free(cmp);
+	} else if (strcmp(cmd, "history") == 0) {
+		rc = mlw_runs_history(find_run(&sel, argv[0])->run, argv + 1,
+		    argc - 1, q->format);
+	} else {                /* best */
+		struct mlw_ritem *best = mlw_rsel_best(&sel, argv[0], q->dir);
+
+		if (best == NULL) {
+			mlw_warnx("no run has a value of metric '%s'", argv[0]);
+			rc = 1;
+		} else
+			mlw_runs_print(&best, 1, q->format);
+	}
+
+	mlw_rsel_free(&sel);
+	mlw_rwhere_free(&rw);
+	if (q->sort)
+		mlw_rsort_free(&rsort);
+	mlw_runs_free(&rs);
 	return rc;
 }

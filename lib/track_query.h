@@ -107,4 +107,24 @@ void mlw_runs_compare(struct mlw_ritem *const *it, size_t n, int only_changed,
 int mlw_runs_history(const struct mlw_run *r, char *const *names, int nnames,
     int format);
 
+/* A query of mlw-runs: its options and operands. */
+struct mlw_runs_query {
+	const char *store;       /* the store, or NULL: $MLW_STORE, default */
+	const char *mlflow;      /* an MLflow file store instead */
+	const char *where, *sort;        /* or NULL */
+	long long limit;         /* at most this many runs listed; -1 all */
+	int format;              /* MLW_RFMT_* */
+	int all_stats, only_changed;
+	int dir;                 /* best: -1 --min, 1 --max, 0 default */
+	int64_t stale;           /* --stale, ns; 0 none */
+	const char *cmd;         /* show, compare, history, best; NULL list */
+	char *const *args;       /* its operands */
+	int nargs;
+};
+/* mlw-runs' work: check the command, its operands and the --where and
+ * --sort expressions (a usage error, exit 2, when they are wrong), read
+ * the store, and write what the command asks. Returns 1 when history or
+ * best found no such metric, else 0. */
+int mlw_runs_query(const struct mlw_runs_query *q);
+
 #endif
