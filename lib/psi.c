@@ -221,7 +221,8 @@ void
 mlw_psi_run(struct mlw_psiref *prof, const struct mlw_psi_opts *o,
     struct mlw_input *in)
 {
-	struct psi psv, *ps = &psv;
+	static struct psi psv;	/* its messages are counted until mlw_finish */
+	struct psi *ps = &psv;
 	struct mlw_wtab *tab;
 	struct mlw_path *paths;
 	size_t i;
