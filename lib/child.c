@@ -14,6 +14,8 @@
 #include "diag.h"
 #include "io.h"
 #include "jsonw.h"
+#include "out.h"
+#include "xalloc.h"
 
 static const int fwd_signals[] = { SIGHUP, SIGINT, SIGQUIT, SIGTERM };
 #define NFWD (sizeof fwd_signals / sizeof fwd_signals[0])
@@ -289,4 +291,121 @@ mlw_die_by(int sig)
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
 	raise(sig);
 	_exit(128 + sig);
+}
+
+char **
+mlw_child_words(const char *s)
+{
+	size_t n = 0, cap = 8, k;
+	char **v = mlw_xmalloc(cap * sizeof *v),
+	    *w = mlw_xmalloc(strlen(s) + 1);
+
+	while (*s) {
+		char q = 0;
+
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		k = 0;
+		while (*s && (q || (*s != ' ' && *s != '\t'))) {
+			if (!q && (*s == '\'' || *s == '"'))
+				q = *s++;
+			else if (q && *s == q) {
+				q = 0;
+				s++;
+			} else
+				w[k++] = *s++;
+		}
+		if (q) {
+			free(w);
+			free(v);
+			return NULL;
+		}
+		if (n + 2 > cap)
+			v = mlw_xrealloc(v, (cap *= 2) * sizeof *v);
+		v[n++] = mlw_xstrndup(w, k);
+	}
+	free(w);
+	if (n == 0) {
+		free(v);
+		return NULL;
+	}
+	v[n] = NULL;
+	return v;
+}
+
+void
+mlw_child_words_free(char **v)
+{
+	size_t i;
+
+	for (i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+int
+mlw_child_run(char *const argv[], const char *const env[], const char *in,
+    size_t len, int64_t timeout_ns, int *status)
+{
+	int pfd[2];
+	pid_t pid;
+	int64_t waited = 0;
+	void (*old)(int);
+	size_t off = 0, k;
+
+	mlw_out_flush();
+	if (pipe(pfd) < 0) {
+		mlw_warn("%s: pipe", argv[0]);
+		return -1;
+	}
+	if ((pid = fork()) < 0) {
+		mlw_warn("%s: fork", argv[0]);
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		dup2(2, 1);      /* its output must not mix with our records */
+		for (k = 0; env && env[k]; k += 2)
+			setenv(env[k], env[k + 1], 1);
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: %s: %s\n", mlw_prog(), argv[0],
+		    strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	old = signal(SIGPIPE, SIG_IGN);
+	while (off < len) {
+		ssize_t w = write(pfd[1], in + off, len - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(pfd[1]);
+	signal(SIGPIPE, old);
+	for (;;) {
+		pid_t w = waitpid(pid, status, WNOHANG);
+
+		if (w == pid)
+			return 0;
+		if (w < 0 && errno != EINTR) {
+			mlw_warn("%s: waitpid", argv[0]);
+			return -1;
+		}
+		if (waited >= timeout_ns) {
+			kill(pid, SIGKILL);
+			waitpid(pid, status, 0);
+			return 1;
+		}
+		poll(NULL, 0, 10);
+		waited += 10 * 1000000;
+	}
 }

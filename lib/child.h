@@ -1,7 +1,7 @@
-/* child: run a command as our child with its standard output piped to us,
- * pass its output through to ours line by line, pass on the signals we
- * receive, and end as it ended; or, without a command, do the same for
- * standard input (filter mode). The process wrapper of mlw-track. */
+/* child: commands run as our children: the process wrapper of mlw-track
+ * (the command's standard output piped through to ours line by line, the
+ * signals we receive passed on, and our end as its end; or, without a
+ * command, the same for standard input), and mlw-alert's --exec. */
 #ifndef MLW_CHILD_H
 #define MLW_CHILD_H
 
@@ -69,5 +69,20 @@ const char *mlw_signame(int sig);
  * core dump, so that our parent sees what it would have seen of the
  * command. */
 _Noreturn void mlw_die_by(int sig);
+
+/* The words of a command line (--exec): split on blanks, with single or
+ * double quotes grouping; a NULL-terminated array of fresh strings, or
+ * NULL for an unclosed quote or no word. */
+char **mlw_child_words(const char *s);
+void mlw_child_words_free(char **v);
+/* Run argv[0] (searched in PATH) with the len bytes at in as its standard
+ * input, its standard output sent to our standard error (it must not mix
+ * with our records), and the NULL-terminated name, value pairs of env in
+ * its environment; wait for it at most timeout_ns. 0 with *status (as
+ * waitpid sets it) when it ended, 1 when it did not in time and was
+ * killed, -1 when it could not be run (said). Standard output is flushed
+ * first. */
+int mlw_child_run(char *const argv[], const char *const env[], const char *in,
+    size_t len, int64_t timeout_ns, int *status);
 
 #endif
