@@ -8,6 +8,7 @@
 #include "alert_stream.h"
 #include "child.h"
 #include "io.h"
+#include "json.h"
 #include "opt.h"
 #include "out.h"
 #include "times.h"

@@ -8,6 +8,7 @@
 
 #include "bias.h"
 #include "io.h"
+#include "json.h"
 #include "opt.h"
 #include "out.h"
 

@@ -6,9 +6,8 @@
 
 #include "csv.h"
 #include "diag.h"
-#include "io.h"
-#include "num.h"
 #include "opt.h"
+#include "out.h"
 
 static const char usage_text[] =
     "mlw-csv [--to-json] [--delimiter C] [--header LIST] [--skip-lines N]\n"

@@ -7,6 +7,7 @@
 
 #include "detect_stream.h"
 #include "io.h"
+#include "json.h"
 #include "opt.h"
 #include "out.h"
 

@@ -10,6 +10,7 @@
 #include "drift_method.h"
 #include "io.h"
 #include "opt.h"
+#include "out.h"
 #include "psiref.h"
 #include "xalloc.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "io.h"
+#include "json.h"
 #include "metrics_stream.h"
 #include "opt.h"
 #include "out.h"

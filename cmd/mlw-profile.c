@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "profile.h"
 #include "io.h"
 #include "opt.h"
+#include "out.h"
+#include "profile.h"
 
 static const char usage_text[] =
     "mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]\n"

@@ -7,6 +7,7 @@
 
 #include "io.h"
 #include "opt.h"
+#include "out.h"
 #include "psi.h"
 #include "psiref.h"
 

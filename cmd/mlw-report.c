@@ -8,6 +8,7 @@
 
 #include "io.h"
 #include "opt.h"
+#include "out.h"
 #include "report.h"
 
 static const char usage_text[] =

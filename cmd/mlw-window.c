@@ -8,6 +8,7 @@
 #include "io.h"
 #include "json.h"
 #include "opt.h"
+#include "out.h"
 #include "times.h"
 #include "window.h"
 
