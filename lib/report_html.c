@@ -1,0 +1,521 @@
+/* report_html: the report as one self-contained HTML page with SVG charts (see report_priv.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "json.h"
+#include "num.h"
+#include "report_priv.h"
+#include "times.h"
+#include "xalloc.h"
+
+static void
+html_text(struct mlw_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<': mlw_buf_adds(b, "&lt;"); break;
+		case '>': mlw_buf_adds(b, "&gt;"); break;
+		case '&': mlw_buf_adds(b, "&amp;"); break;
+		case '"': mlw_buf_adds(b, "&quot;"); break;
+		default: mlw_buf_addc(b, *s);
+		}
+	}
+}
+
+static void
+bprintf(struct mlw_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+bprintf(struct mlw_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	mlw_buf_reserve(b, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Round step for about n ticks over span. */
+static double
+nice_step(double span, int n)
+{
+	double raw = span / n, mag = pow(10, floor(log10(raw))), f = raw / mag;
+
+	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * mag;
+}
+
+#define CW 720.0        /* chart width */
+#define CH 240.0        /* chart height */
+#define ML 64.0         /* margins */
+#define MR 16.0
+#define MT 16.0
+#define MB 44.0
+
+static void
+chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
+{
+	double lo = 0, hi = 0, step, y;
+	size_t i, np, nv = 0;
+	struct period *p;
+	double pw = CW - ML - MR, ph = CH - MT - MB;
+	char v[48], lab[64];
+	int64_t t0 = 0, t1 = 0;
+	int timex = 1;
+
+	for (i = 0; i < r->nwin; i++) {
+		double x = g[r->order[i] * r->nser + s];
+
+		if (!isnan(x)) {
+			if (nv == 0 || x < lo)
+				lo = x < 0 ? x : lo;
+			if (nv == 0 || x > hi)
+				hi = x;
+			nv++;
+		}
+		if (!r->win[r->order[i]].istime)
+			timex = 0;
+	}
+	if (r->o.has_threshold && r->o.threshold > hi)
+		hi = r->o.threshold;
+	if (hi <= lo)
+		hi = lo + 1;
+	hi += (hi - lo) * 0.08;
+	step = nice_step(hi - lo, 5);
+	lo = floor(lo / step) * step;
+	hi = ceil(hi / step) * step;
+	if (timex && r->nwin) {
+		t0 = r->win[r->order[0]].t0;
+		t1 = r->win[r->order[r->nwin - 1]].t1;
+		if (t1 <= t0)
+			timex = 0;
+	}
+#define XW(k) (timex ? ML + pw * (double)((r->win[r->order[k]].t0 + \
+	r->win[r->order[k]].t1) / 2 - t0) / (double)(t1 - t0) : \
+	ML + pw * ((double)(k) + 0.5) / (double)(r->nwin ? r->nwin : 1))
+#define XT(t) (ML + pw * (double)((t) - t0) / (double)(t1 - t0))
+#define YV(x) (MT + ph * (1 - ((x) - lo) / (hi - lo)))
+	bprintf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" "
+	    "role=\"img\" aria-label=\"", CW, CH);
+	html_text(b, r->ser[s].name);
+	mlw_buf_adds(b, " over windows\">\n");
+	/* firing periods */
+	np = mlw_rep_periods(r, &r->ser[s], &p);
+	for (i = 0; timex && i < np; i++) {
+		double a = XT(p[i].shade_from < t0 ? t0 : p[i].shade_from);
+		double e = p[i].open || p[i].shade_to > t1 ? XT(t1) :
+		    XT(p[i].shade_to);
+
+		if (e > a)
+			bprintf(b, "<rect class=\"firing\" x=\"%.1f\" y=\"%.1f\" "
+			    "width=\"%.1f\" height=\"%.1f\"><title>alert firing"
+			    "</title></rect>\n", a, MT, e - a, ph);
+	}
+	free(p);
+	/* grid and y axis */
+	for (y = lo; y <= hi + step / 2; y += step) {
+		snprintf(v, sizeof v, "%g", fabs(y) < step / 1e6 ? 0 :
+		    round(y / step) * step);
+		bprintf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
+		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" "
+		    "y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML, YV(y),
+		    CW - MR, YV(y), ML - 6, YV(y) + 4, v);
+	}
+	bprintf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\"/>\n", ML, MT + ph, CW - MR, MT + ph);
+	/* x labels: first, middle, last */
+	if (r->nwin) {
+		size_t ks[3] = { 0, r->nwin / 2, r->nwin - 1 };
+		size_t k;
+
+		for (k = 0; k < 3; k++) {
+			if ((k == 1 && (ks[1] == 0 || ks[1] == r->nwin - 1)) ||
+			    (k == 2 && r->nwin == 1))
+				continue;
+			mlw_rep_win_label(&r->win[r->order[ks[k]]], lab, sizeof lab);
+			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"%s\">", XW(ks[k]), MT + ph + 18,
+			    k == 0 ? "start" : k == 2 ? "end" : "middle");
+			html_text(b, lab);
+			mlw_buf_adds(b, "</text>\n");
+		}
+	}
+	bprintf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
+	    "text-anchor=\"middle\">window%s</text>\n", ML + pw / 2, CH - 6,
+	    timex ? " (UTC)" : "");
+	bprintf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
+	    "rotate(-90)\" text-anchor=\"middle\">", MT + ph / 2);
+	html_text(b, r->ser[s].field);
+	mlw_buf_adds(b, "</text>\n");
+	if (r->o.has_threshold) {
+		mlw_num_format(r->o.threshold, v);
+		bprintf(b, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" "
+		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick threshold-label\" "
+		    "x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">threshold %s"
+		    "</text>\n", ML, YV(r->o.threshold), CW - MR,
+		    YV(r->o.threshold), CW - MR - 2, YV(r->o.threshold) - 4, v);
+	}
+	/* the line, broken where a window has no value */
+	{
+		int open = 0;
+
+		for (i = 0; i < r->nwin; i++) {
+			double x = g[r->order[i] * r->nser + s];
+
+			if (isnan(x)) {
+				if (open)
+					mlw_buf_adds(b, "\"/>\n");
+				open = 0;
+				continue;
+			}
+			if (!open)
+				mlw_buf_adds(b, "<polyline class=\"line\" "
+				    "points=\"");
+			bprintf(b, "%s%.1f,%.1f", open ? " " : "", XW(i), YV(x));
+			open = 1;
+		}
+		if (open)
+			mlw_buf_adds(b, "\"/>\n");
+	}
+	for (i = 0; i < r->nwin; i++) {
+		double x = g[r->order[i] * r->nser + s];
+
+		if (isnan(x))
+			continue;
+		mlw_rep_win_label(&r->win[r->order[i]], lab, sizeof lab);
+		mlw_rep_fmt(x, v, sizeof v);
+		bprintf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
+		    "<title>", mlw_rep_over(r, x) ? "point over" : "point", XW(i), YV(x));
+		html_text(b, lab);
+		bprintf(b, ": %s</title></circle>\n", v);
+	}
+	mlw_buf_adds(b, "</svg>\n");
+#undef XW
+#undef XT
+#undef YV
+}
+
+/* Parse a JSON array of numbers or strings into texts / numbers. */
+static size_t
+json_array(const char *text, char ***strs, double **nums)
+{
+	struct mlw_json d;
+	size_t n = 0, k = 0;
+	uint32_t i;
+
+	memset(&d, 0, sizeof d);
+	*strs = NULL;
+	*nums = NULL;
+	if (mlw_json_parse(&d, text, strlen(text)) < 0 ||
+	    d.tok[0].type != MLW_JARR) {
+		mlw_json_free(&d);
+		return 0;
+	}
+	for (i = 1; i < d.tok[0].next; i = d.tok[i].next)
+		n++;
+	*strs = mlw_xcalloc(n + 1, sizeof **strs);
+	*nums = mlw_xcalloc(n + 1, sizeof **nums);
+	for (i = 1; i < d.tok[0].next; i = d.tok[i].next, k++) {
+		(*strs)[k] = mlw_rep_scalar_text(&d, (long)i);
+		if (d.tok[i].type != MLW_JNUM || mlw_json_num(&d, i, &(*nums)[k]) < 0)
+			(*nums)[k] = NAN;
+	}
+	mlw_json_free(&d);
+	return n;
+}
+
+static void
+free_strs(char **s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; s && i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+/* Reference against current proportions per bin, for the worst window. */
+static void
+bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
+{
+	const struct detail *d = &r->det[s];
+	char **bs, **rs, **cs, lab[64], v[48];
+	double *bn, *rv, *cv, hi = 0, pw, ph = CH - MT - MB - 10, slot;
+	size_t nb = json_array(d->bins, &bs, &bn);
+	size_t nr = json_array(d->ref, &rs, &rv);
+	size_t nc = json_array(d->cur, &cs, &cv);
+	size_t i;
+
+	if (nr == 0 || nr != nc) {
+		free_strs(bs, nb); free_strs(rs, nr); free_strs(cs, nc);
+		free(bn); free(rv); free(cv);
+		return;
+	}
+	for (i = 0; i < nr; i++) {
+		if (!isnan(rv[i]) && rv[i] > hi)
+			hi = rv[i];
+		if (!isnan(cv[i]) && cv[i] > hi)
+			hi = cv[i];
+	}
+	if (hi <= 0)
+		hi = 1;
+	pw = CW - ML - MR;
+	slot = pw / (double)nr;
+	mlw_rep_win_label(&r->win[d->w], lab, sizeof lab);
+	mlw_buf_adds(b, "<figure>\n<figcaption>Bins of ");
+	html_text(b, r->ser[s].name);
+	mlw_buf_adds(b, " in its worst window, ");
+	html_text(b, lab);
+	mlw_rep_fmt(d->v, v, sizeof v);
+	bprintf(b, " (%s %s): <span class=\"key ref\">reference</span> "
+	    "<span class=\"key cur\">current</span></figcaption>\n", r->ser[s].field,
+	    v);
+	bprintf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	    "aria-label=\"reference and current proportions per bin\">\n", CW, CH);
+	for (i = 0; i < nr; i++) {
+		double x = ML + slot * (double)i, bw = slot * 0.38;
+		double hr = isnan(rv[i]) ? 0 : ph * rv[i] / hi;
+		double hc = isnan(cv[i]) ? 0 : ph * cv[i] / hi;
+		char bl[96];
+
+		if (d->categorical)
+			snprintf(bl, sizeof bl, "%s", i < nb ? bs[i] : "(unseen)");
+		else if (nb == 0)
+			snprintf(bl, sizeof bl, "all");
+		else if (i == 0)
+			snprintf(bl, sizeof bl, "< %.3g", bn[0]);
+		else if (i >= nb)
+			snprintf(bl, sizeof bl, "≥ %.3g", bn[nb - 1]);
+		else
+			snprintf(bl, sizeof bl, "%.3g–%.3g", bn[i - 1], bn[i]);
+		bprintf(b, "<rect class=\"ref\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\"><title>", x + slot * 0.1, MT + ph - hr, bw, hr);
+		html_text(b, bl);
+		bprintf(b, ": reference %s</title></rect>\n", rs[i]);
+		bprintf(b, "<rect class=\"cur\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\"><title>", x + slot * 0.1 + bw, MT + ph - hc,
+		    bw, hc);
+		html_text(b, bl);
+		bprintf(b, ": current %s</title></rect>\n", cs[i]);
+		if (nr <= 8 || i % ((nr + 7) / 8) == 0) {
+			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			    "text-anchor=\"middle\">", x + slot / 2, MT + ph + 16);
+			if (strlen(bl) > 14) {
+				size_t cut = 12;
+
+				/* cut on a character boundary */
+				while (cut > 0 && ((unsigned char)bl[cut] & 0xC0) ==
+				    0x80)
+					cut--;
+				strcpy(bl + cut, "…");
+			}
+			html_text(b, bl);
+			mlw_buf_adds(b, "</text>\n");
+		}
+	}
+	bprintf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\"/>\n", ML, MT + ph, CW - MR, MT + ph);
+	mlw_rep_fmt(hi, v, sizeof v);
+	bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+	    "text-anchor=\"end\">%s</text><text class=\"tick\" x=\"%.1f\" "
+	    "y=\"%.1f\" text-anchor=\"end\">0</text>\n", ML - 6, MT + 4, v,
+	    ML - 6, MT + ph + 4);
+	bprintf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
+	    "rotate(-90)\" text-anchor=\"middle\">proportion</text>\n",
+	    MT + ph / 2);
+	mlw_buf_adds(b, "</svg>\n</figure>\n");
+	free_strs(bs, nb); free_strs(rs, nr); free_strs(cs, nc);
+	free(bn); free(rv); free(cv);
+}
+
+static const char css[] =
+    "body{font:14px/1.4 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;"
+    "color:#1f2328;margin:2em auto;max-width:60em;padding:0 1em}\n"
+    "h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.2em;margin-top:2em;"
+    "border-bottom:1px solid #d0d7de;padding-bottom:.2em}\n"
+    ".range{color:#59636e;margin-top:0}\n"
+    "section.panel{break-inside:avoid;page-break-inside:avoid}\n"
+    "svg.chart{width:100%;height:auto;display:block}\n"
+    ".grid{stroke:#eaeef2}.axis{stroke:#59636e}\n"
+    ".tick{font-size:11px;fill:#59636e}.label{font-size:12px;fill:#1f2328}\n"
+    ".line{fill:none;stroke:#0969da;stroke-width:2}\n"
+    ".point{fill:#0969da}.point.over{fill:#cf222e}\n"
+    ".threshold{stroke:#cf222e;stroke-dasharray:6 4}\n"
+    ".threshold-label{fill:#cf222e}\n"
+    ".firing{fill:#cf222e;fill-opacity:.12}\n"
+    "rect.ref{fill:#8c959f}rect.cur{fill:#0969da}\n"
+    ".key{display:inline-block;padding:0 .4em;color:#fff;border-radius:3px}"
+    ".key.ref{background:#8c959f}.key.cur{background:#0969da}\n"
+    "figure{margin:1em 0}figcaption{color:#59636e;margin-bottom:.3em}\n"
+    "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:"
+    "tabular-nums}\n"
+    "th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:right}\n"
+    "th:first-child,td:first-child{text-align:left}\n"
+    "td.over{color:#cf222e;font-weight:600}td.alert{background:#ffebe9}\n"
+    ".firing-status{color:#cf222e;font-weight:600}"
+    ".resolved-status{color:#1a7f37;font-weight:600}\n"
+    "@media print{body{margin:0;max-width:none;font-size:11px}"
+    "a{color:inherit}h2{break-after:avoid}}\n";
+
+void
+mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
+{
+	size_t i, j;
+	char lab[64], v[48];
+
+	mlw_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+	    "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+	    "content=\"width=device-width, initial-scale=1\">\n<title>");
+	html_text(b, mlw_rep_title(r));
+	mlw_buf_adds(b, "</title>\n<style>\n");
+	mlw_buf_adds(b, css);
+	mlw_buf_adds(b, "</style>\n</head>\n<body>\n<h1>");
+	html_text(b, mlw_rep_title(r));
+	mlw_buf_adds(b, "</h1>\n<p class=\"range\">");
+	if (r->nwin && r->win[r->order[0]].start) {
+		const struct win *a = &r->win[r->order[0]];
+		const struct win *z = &r->win[r->order[r->nwin - 1]];
+
+		if (a->istime && z->istime) {
+			char t0[MLW_TIME_MAX], t1[MLW_TIME_MAX];
+
+			mlw_time_format(a->t0, t0);
+			mlw_time_format(z->t1, t1);
+			bprintf(b, "%s to %s, ", t0, t1);
+		}
+	}
+	bprintf(b, "%zu window%s, %zu series, %zu alert record%s",
+	    r->nwin, r->nwin == 1 ? "" : "s", r->nser, r->nal,
+	    r->nal == 1 ? "" : "s");
+	if (r->o.has_threshold) {
+		mlw_num_format(r->o.threshold, v);
+		bprintf(b, ", threshold %s", v);
+	}
+	mlw_buf_adds(b, ".</p>\n");
+	/* summary table */
+	mlw_buf_adds(b, "<h2>Summary</h2>\n<table>\n<thead><tr><th>series</th>"
+	    "<th>latest</th><th>max</th><th>mean</th>");
+	if (r->o.has_threshold)
+		mlw_buf_adds(b, "<th>windows over</th>");
+	mlw_buf_adds(b, "<th>alert</th></tr></thead>\n<tbody>\n");
+	for (j = 0; j < r->nser; j++) {
+		double last = NAN, mx = NAN, sum = 0;
+		size_t n = 0, nover = 0, np, k;
+		struct period *p;
+		int firing = 0;
+
+		for (i = 0; i < r->nwin; i++) {
+			double x = g[r->order[i] * r->nser + j];
+
+			if (isnan(x))
+				continue;
+			last = x;
+			if (isnan(mx) || x > mx)
+				mx = x;
+			sum += x;
+			n++;
+			nover += mlw_rep_over(r, x);
+		}
+		np = mlw_rep_periods(r, &r->ser[j], &p);
+		for (k = 0; k < np; k++)
+			firing |= p[k].open;
+		mlw_buf_adds(b, "<tr><td>");
+		html_text(b, r->ser[j].name);
+		mlw_rep_fmt(last, v, sizeof v);
+		bprintf(b, "</td><td%s>%s</td>", mlw_rep_over(r, last) ?
+		    " class=\"over\"" : "", v);
+		mlw_rep_fmt(mx, v, sizeof v);
+		bprintf(b, "<td%s>%s</td>", mlw_rep_over(r, mx) ? " class=\"over\"" : "", v);
+		mlw_rep_fmt(n ? sum / (double)n : NAN, v, sizeof v);
+		bprintf(b, "<td>%s</td>", v);
+		if (r->o.has_threshold)
+			bprintf(b, "<td>%zu of %zu</td>", nover, n);
+		bprintf(b, "<td>%s</td></tr>\n", firing ?
+		    "<span class=\"firing-status\">firing</span>" :
+		    np ? "resolved" : "");
+		free(p);
+	}
+	mlw_buf_adds(b, "</tbody>\n</table>\n");
+	/* one section per series */
+	for (j = 0; j < r->nser; j++) {
+		mlw_buf_adds(b, "<section class=\"panel\">\n<h2>");
+		html_text(b, r->ser[j].name);
+		mlw_buf_adds(b, "</h2>\n");
+		chart(r, g, j, b);
+		if (r->det[j].ref)
+			bars(r, j, b);
+		mlw_buf_adds(b, "</section>\n");
+	}
+	/* all values */
+	mlw_buf_adds(b, "<h2>Values</h2>\n<table>\n<thead><tr><th>window</th>");
+	for (j = 0; j < r->nser; j++) {
+		mlw_buf_adds(b, "<th>");
+		html_text(b, r->ser[j].name);
+		mlw_buf_adds(b, "</th>");
+	}
+	mlw_buf_adds(b, "</tr></thead>\n<tbody>\n");
+	for (i = 0; i < r->nwin; i++) {
+		size_t w = r->order[i];
+
+		mlw_rep_win_label(&r->win[w], lab, sizeof lab);
+		mlw_buf_adds(b, "<tr><td>");
+		html_text(b, lab);
+		mlw_buf_adds(b, "</td>");
+		for (j = 0; j < r->nser; j++) {
+			double x = g[w * r->nser + j];
+			int a = r->alerting[w * r->nser + j], o = mlw_rep_over(r, x);
+
+			mlw_rep_fmt(x, v, sizeof v);
+			bprintf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",
+			    o ? "over" : "", a && o ? " " : "", a ? "alert\"" :
+			    o ? "\"" : "", v);
+		}
+		mlw_buf_adds(b, "</tr>\n");
+	}
+	mlw_buf_adds(b, "</tbody>\n</table>\n<h2>Alerts</h2>\n");
+	if (r->nal == 0)
+		mlw_buf_adds(b, "<p>None.</p>\n");
+	else {
+		mlw_buf_adds(b, "<table>\n<thead><tr><th>time</th><th>alert</th>"
+		    "<th>status</th><th>labels</th><th>value</th><th>summary</th>"
+		    "</tr></thead>\n<tbody>\n");
+		for (i = 0; i < r->nal; i++) {
+			const struct arec *a = &r->al[i];
+			char t[MLW_TIME_MAX];
+
+			mlw_time_format(a->has_ends ? a->ends : a->starts, t);
+			bprintf(b, "<tr><td>%s</td><td>", t);
+			html_text(b, a->name);
+			bprintf(b, "</td><td><span class=\"%s-status\">",
+			    strcmp(a->status, "resolved") == 0 ? "resolved" :
+			    "firing");
+			html_text(b, a->status);
+			mlw_buf_adds(b, "</span></td><td>");
+			for (j = 0; j < a->nl; j++) {
+				if (j)
+					mlw_buf_adds(b, ", ");
+				html_text(b, a->lk[j]);
+				mlw_buf_addc(b, '=');
+				html_text(b, a->lv[j]);
+			}
+			mlw_rep_fmt(a->hasv ? a->value : NAN, v, sizeof v);
+			bprintf(b, "</td><td>%s</td><td>", v);
+			if (a->summary)
+				html_text(b, a->summary);
+			mlw_buf_adds(b, "</td></tr>\n");
+		}
+		mlw_buf_adds(b, "</tbody>\n</table>\n");
+	}
+	mlw_buf_adds(b, "<p class=\"range\">Made by mlw-report.</p>\n"
+	    "</body>\n</html>\n");
+}

@@ -1,0 +1,98 @@
+/* report_priv: the parts of a report that its collector (report.c) and
+ * its renderers (report_text.c, report_html.c, report_prom.c) share; no
+ * other module includes it. */
+#ifndef MLW_REPORT_PRIV_H
+#define MLW_REPORT_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "json.h"
+#include "jsonw.h"
+#include "report.h"
+#include "strmap.h"
+
+struct win {
+	char *start, *end;       /* raw JSON, NULL for the batch */
+	int istime;
+	int64_t t0, t1;
+};
+
+struct ser {
+	char *name;              /* what readers see */
+	char *field;             /* the value field */
+	size_t nl;
+	char **lk, **lv;         /* series labels: field -> value */
+};
+
+struct cell {
+	size_t w, s;
+	double v;
+};
+
+struct detail {
+	size_t w;
+	double v;
+	char *bins, *ref, *cur;  /* raw JSON arrays */
+	int categorical;
+};
+
+struct arec {
+	char *name, *status, *severity, *summary;
+	size_t nl;
+	char **lk, **lv;
+	int64_t starts, ends;
+	int64_t ws;              /* window_start of the record, for shading */
+	int has_ends, hasv, has_ws;
+	double value;
+};
+
+struct mlw_report {
+	struct mlw_report_opts o;
+	struct mlw_path *spath;  /* --series */
+	unsigned char *sfound;   /* spath[i] was in a record */
+	struct mlw_path vpath;
+	struct mlw_strmap wmap, smap, fields;
+	struct win *win;
+	size_t nwin, wcap;
+	struct ser *ser;
+	size_t nser, scap, dcap;
+	struct cell *cell;
+	size_t ncell, ccap;
+	struct detail *det;      /* per series, the worst window's bins */
+	struct arec *al;
+	size_t nal, acap;
+	size_t *order;           /* windows sorted */
+	char *alerting;          /* [w * nser + s]: under a firing alert */
+};
+
+struct period {
+	const char *name;
+	int64_t from, to;        /* starts_at, ends_at */
+	int64_t shade_from, shade_to;   /* the windows: fired, resolved */
+	int open;
+};
+
+/* A scalar as text, freshly allocated: strings decoded, numbers shortest,
+ * others raw. */
+char * mlw_rep_scalar_text(const struct mlw_json *doc, long i);
+/* A value rounded for reading. */
+void mlw_rep_fmt(double v, char *buf, size_t cap);
+/* The title of the report: --title, else one made from the value. */
+const char * mlw_rep_title(const struct mlw_report *r);
+/* Whether v is over --threshold. */
+int mlw_rep_over(const struct mlw_report *r, double v);
+/* Firing periods of the alerts that match series s. */
+size_t mlw_rep_periods(const struct mlw_report *r, const struct ser *s,
+    struct period **out);
+/* A window as readers like it: "2026-11-01 00:00", "[0, 100)", "all". */
+void mlw_rep_win_label(const struct win *w, char *buf, size_t cap);
+/* The renderers (report_text.c, report_html.c, report_prom.c): the
+ * report into b, from the grid g of values ([w * nser + s], NaN where
+ * there is none). */
+void mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b);
+void mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b);
+void mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b);
+void mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b);
+
+#endif

@@ -1,0 +1,159 @@
+/* report_prom: the report as Prometheus metrics (the text exposition format) (see report_priv.h). */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "jsonw.h"
+#include "key.h"
+#include "report_priv.h"
+#include "xalloc.h"
+
+static void
+prom_value(struct mlw_buf *b, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			mlw_buf_addc(b, '\\');
+		if (*s == '\n')
+			mlw_buf_adds(b, "\\n");
+		else
+			mlw_buf_addc(b, *s);
+	}
+}
+
+/* Is label name k (as mlw_label_name writes it) the same as one of names? */
+static int
+prom_seen(char **names, size_t n, const char *k)
+{
+	struct mlw_buf a = { 0 }, c = { 0 };
+	size_t i;
+	int same = 0;
+
+	mlw_label_name(&a, k);
+	for (i = 0; i < n && !same; i++) {
+		c.len = 0;
+		mlw_label_name(&c, names[i]);
+		same = a.len == c.len && memcmp(a.p, c.p, a.len) == 0;
+	}
+	mlw_buf_free(&a);
+	mlw_buf_free(&c);
+	return same;
+}
+
+static void
+prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
+    const char *first_k, const char *first_v)
+{
+	size_t i;
+	int any = 0;
+	char *fk[1];
+
+	if (n == 0 && first_k == NULL)
+		return;
+	mlw_buf_addc(b, '{');
+	if (first_k) {
+		mlw_label_name(b, first_k);
+		mlw_buf_adds(b, "=\"");
+		prom_value(b, first_v);
+		mlw_buf_addc(b, '"');
+		any = 1;
+	}
+	fk[0] = (char *)first_k;
+	for (i = 0; i < n; i++) {
+		/* a label name may appear once: later duplicates are dropped */
+		if ((first_k && prom_seen(fk, 1, lk[i])) || prom_seen(lk, i, lk[i]))
+			continue;
+		if (any)
+			mlw_buf_addc(b, ',');
+		mlw_label_name(b, lk[i]);
+		mlw_buf_adds(b, "=\"");
+		prom_value(b, lv[i]);
+		mlw_buf_addc(b, '"');
+		any = 1;
+	}
+	mlw_buf_addc(b, '}');
+}
+
+void
+mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
+{
+	size_t f, j, i;
+	char *has = mlw_xcalloc(r->nwin * r->nser + 1, 1);
+
+	for (i = 0; i < r->ncell; i++)
+		has[r->cell[i].w * r->nser + r->cell[i].s] = 1;
+
+	for (f = 0; f < r->fields.n; f++) {
+		const char *field = r->fields.ent[f].s;
+
+		mlw_buf_adds(b, "# HELP mlw_");
+		mlw_label_name(b, field);
+		mlw_buf_adds(b, " Latest ");
+		{
+			const char *q;
+
+			for (q = field; *q; q++) {
+				if (*q == '\\')
+					mlw_buf_addc(b, '\\');
+				mlw_buf_addc(b, *q);
+			}
+		}
+		mlw_buf_adds(b, " per series, from mlw.\n# TYPE mlw_");
+		mlw_label_name(b, field);
+		mlw_buf_adds(b, " gauge\n");
+		for (j = 0; j < r->nser; j++) {
+			double last = NAN;
+
+			if (strcmp(r->ser[j].field, field) != 0)
+				continue;
+			/* the series' latest window; null there: no sample,
+			 * rather than an older value passed off as current */
+			for (i = 0; i < r->nwin; i++)
+				if (has[r->order[i] * r->nser + j])
+					last = g[r->order[i] * r->nser + j];
+			if (isnan(last))
+				continue;
+			mlw_buf_adds(b, "mlw_");
+			mlw_label_name(b, field);
+			prom_labels(b, r->ser[j].lk, r->ser[j].lv, r->ser[j].nl,
+			    NULL, NULL);
+			mlw_buf_addc(b, ' ');
+			mlw_jw_num(b, last);
+			mlw_buf_addc(b, '\n');
+		}
+	}
+	if (r->nal) {
+		/* the last status of each alert instance */
+		mlw_buf_adds(b, "# HELP mlw_alert_firing 1 while an mlw-alert "
+		    "alert is firing, 0 once resolved.\n# TYPE mlw_alert_firing "
+		    "gauge\n");
+		for (i = 0; i < r->nal; i++) {
+			const struct arec *a = &r->al[i];
+			size_t k;
+
+			for (k = i + 1; k < r->nal; k++) {
+				size_t m;
+				const struct arec *z = &r->al[k];
+
+				if (strcmp(z->name, a->name) != 0 || z->nl != a->nl)
+					continue;
+				for (m = 0; m < a->nl; m++)
+					if (strcmp(a->lk[m], z->lk[m]) ||
+					    strcmp(a->lv[m], z->lv[m]))
+						break;
+				if (m == a->nl)
+					break;
+			}
+			if (k < r->nal)
+				continue;       /* a later record says more */
+			mlw_buf_adds(b, "mlw_alert_firing");
+			prom_labels(b, a->lk, a->lv, a->nl, "alertname", a->name);
+			mlw_buf_adds(b, strcmp(a->status, "resolved") == 0 ?
+			    " 0\n" : " 1\n");
+		}
+	}
+	free(has);
+}
