@@ -43,7 +43,8 @@ fail(struct mlw_json *doc, const unsigned char *p, const char *what)
 	size_t col = (size_t)(p - s) + 1;
 	char found[32];
 
-	if (p >= s + doc->srclen)
+	doc->truncated = p >= s + doc->srclen;
+	if (doc->truncated)
 		snprintf(found, sizeof found, "end of line");
 	else if (*p >= 0x21 && *p < 0x7f)
 		snprintf(found, sizeof found, "'%c'", *p);

@@ -37,6 +37,9 @@ struct mlw_json {
 	char *scratch;       /* a copy of the line, for the second parse */
 	size_t scratchcap;
 	char err[128];       /* after a failed parse: what was wrong and where */
+	int truncated;       /* after a failed parse: the text ended where
+	                      * more was needed (a prefix of valid JSON, as
+	                      * a line cut short by a killed writer is) */
 };
 
 /* A parsed dotted path ("features.age", "a\.b" for a member named a.b). */

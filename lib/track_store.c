@@ -607,6 +607,7 @@ store_record(struct mlw_runs *rs, const struct mlw_json *d)
 int
 mlw_store_read(struct mlw_runs *rs, const char *path)
 {
+	static struct mlw_msgkind torn = { "torn lines", 0, 0 };
 	struct mlw_json doc;
 	size_t len, off = 0;
 	uint64_t lineno = 0;
@@ -642,6 +643,13 @@ mlw_store_read(struct mlw_runs *rs, const char *path)
 				    "feed; a writer was interrupted), ignored",
 				    path, (unsigned long long)lineno);
 				break;
+			}
+			/* a record cut short by a writer killed mid-line, which
+			 * the next writer ended with a line feed */
+			if (bad && doc.truncated && *p == '{') {
+				mlw_msg(&torn, path, lineno, "torn line (a writer "
+				    "was interrupted), ignored");
+				continue;
 			}
 			if (bad)
 				mlw_reject(path, lineno, p, n, "%s", doc.err);

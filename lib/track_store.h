@@ -88,9 +88,11 @@ void mlw_trec_begin(struct mlw_buf *b, const char *kind, const char *run_id);
 void mlw_trec_end(struct mlw_buf *b);
 
 /* Read a store into rs. Bad lines are rejected (mlw_reject: file, line,
- * reason); a last line without its LF that is not a record is reported as
- * torn and ignored, without being rejected. 0, or -1 when the file cannot
- * be read (reported). */
+ * reason); a last line without its LF that is not a record, and a line
+ * that ends before its record does (a writer killed mid-line, the line
+ * ended by the next writer's LF), are reported as torn and ignored,
+ * without being rejected. 0, or -1 when the file cannot be read
+ * (reported). */
 int mlw_store_read(struct mlw_runs *rs, const char *path);
 
 /* Building runs in memory (for readers of other stores, see

@@ -148,11 +148,12 @@ EOF
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "mlw-runs: s.jsonl:$((n + 1)): torn last line (no line feed; a writer was interrupted), ignored" ]
 	[ "${#lines[@]}" -eq 2 ]
+	# the next writer ends it with a line feed: still torn, not rejected
+	# (it was rejected, exit 1, which made a kill -9 test fail now and then)
 	mlw-track --store s.jsonl --run-name b -- "$TRAIN" > /dev/null 2>&1
 	run --separate-stderr mlw-runs --store s.jsonl --format table
-	[ "$status" -eq 1 ]
-	[ "$stderr" = "mlw-runs: s.jsonl:$((n + 1)): invalid JSON at column 28: unterminated string, found end of line
-mlw-runs: 1 record rejected" ]
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-runs: s.jsonl:$((n + 1)): torn line (a writer was interrupted), ignored" ]
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[2]}" == *"  b         FINISHED  "* ]]
 }

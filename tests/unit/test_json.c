@@ -256,5 +256,9 @@ main(void)
 		    strstr(doc.err, "column 14") != NULL,
 		    "another error is found at its column: %s", doc.err);
 	}
+	ok(mlw_json_parse(&doc, "{\"a\":\"x", 7) < 0 && doc.truncated,
+	    "a line cut short is truncated JSON");
+	ok(mlw_json_parse(&doc, "{\"a\":,}", 7) < 0 && !doc.truncated,
+	    "a wrong line is not");
 	return done_testing();
 }
