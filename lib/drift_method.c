@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "io.h"
 #include "stats.h"
+#include "stattest.h"
 #include "xalloc.h"
 
 const struct mlw_dmethod mlw_dmethods[MLW_DM_N] = {

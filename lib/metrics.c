@@ -5,10 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "json.h"
+#include "jsonw.h"
 #include "key.h"
 #include "num.h"
+#include "state.h"
+#include "strmap.h"
 #include "xalloc.h"
+#include "xsum.h"
 
 int
 mlw_score_class(double score, double threshold)

@@ -1,6 +1,6 @@
 /* stattest: two-sample statistical tests and distances, each computed as
- * SciPy 1.10 defines it (and as Evidently's legacy stattests call it), with
- * the distribution functions they need written out.
+ * SciPy 1.10 defines it (and as Evidently's legacy stattests call it); the
+ * distribution functions they need are dist.h's.
  *
  * Samples are passed sorted ascending (the caller sorts once and reuses
  * them) and hold no NaN; n may be 1. A result's p is NAN for a distance,
@@ -125,16 +125,5 @@ struct mlw_test mlw_fisher_exact(uint64_t a, uint64_t b, uint64_t c,
  * stat is NAN and p is 1. */
 struct mlw_test mlw_ztest_2prop(uint64_t x1, uint64_t n1, uint64_t x2,
     uint64_t n2);
-
-/* Distribution functions (survival functions, upper tails), accurate to
- * about 1e-14 relative where SciPy's are. */
-double mlw_norm_sf(double z);
-double mlw_chi2_sf(double x, double df);
-double mlw_t_sf(double t, double df);
-/* scipy.stats.kstwo.sf(d, n): the one-sample two-sided KS distribution,
- * choosing among Durbin's matrix, Pomeranz's recursion, the Pelz-Good
- * series and the one-sided Smirnov sum exactly as SciPy's _kolmogn does
- * (Simard & L'Ecuyer 2011). n must be a positive integer. */
-double mlw_kstwo_sf(double d, double n);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "dist.h"
 #include "stattest.h"
 #include "tap.h"
 
