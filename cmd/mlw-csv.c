@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csv.h"
+#include "csv_conv.h"
 #include "diag.h"
 #include "opt.h"
 #include "out.h"
