@@ -205,13 +205,9 @@ int
 mlw_write_atomic(const char *path, const void *p, size_t len)
 {
 	size_t n = strlen(path) + 32, off = 0;
-	char *tmp = malloc(n), *dir, *slash;
+	char *tmp = mlw_xmalloc(n), *dir, *slash;
 	int fd, e;
 
-	if (tmp == NULL) {
-		errno = ENOMEM;
-		return -1;
-	}
 	snprintf(tmp, n, "%s.tmp.%ld", path, (long)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	if (fd < 0 && errno == EEXIST && unlink(tmp) == 0)   /* a stale one */
@@ -241,20 +237,20 @@ mlw_write_atomic(const char *path, const void *p, size_t len)
 	if (rename(tmp, path) < 0)
 		goto fail;
 	/* make the rename itself durable */
-	if ((dir = strdup(path)) != NULL) {
-		slash = strrchr(dir, '/');
-		if (slash == dir)
-			slash[1] = '\0';
-		else if (slash)
-			*slash = '\0';
-		else
-			strcpy(dir, ".");
-		if ((fd = open(dir, O_RDONLY)) >= 0) {
-			fsync(fd);
-			close(fd);
-		}
-		free(dir);
+	dir = mlw_xmalloc(strlen(path) + 2);
+	strcpy(dir, path);
+	slash = strrchr(dir, '/');
+	if (slash == dir)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+	else
+		strcpy(dir, ".");
+	if ((fd = open(dir, O_RDONLY)) >= 0) {
+		fsync(fd);
+		close(fd);
 	}
+	free(dir);
 	free(tmp);
 	return 0;
 fail:
@@ -276,25 +272,12 @@ mlw_read_file(const char *path, size_t *lenp)
 
 	if (fd < 0)
 		return NULL;
-	b = malloc(cap + 1);
-	if (b == NULL) {
-		close(fd);
-		errno = ENOMEM;
-		return NULL;
-	}
+	b = mlw_xmalloc(cap + 1);
 	for (;;) {
 		ssize_t r;
 
 		if (len == cap) {
-			char *nb = realloc(b, cap * 2 + 1);
-
-			if (nb == NULL) {
-				free(b);
-				close(fd);
-				errno = ENOMEM;
-				return NULL;
-			}
-			b = nb;
+			b = mlw_xrealloc(b, cap * 2 + 1);
 			cap *= 2;
 		}
 		r = read(fd, b + len, cap - len);
