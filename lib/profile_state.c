@@ -1,0 +1,497 @@
+#include "profile_priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "io.h"
+#include "json.h"
+#include "jsonw.h"
+#include "out.h"
+#include "profile.h"
+#include "sketch.h"
+#include "state.h"
+#include "strmap.h"
+#include "window.h"
+#include "xalloc.h"
+#include "xsum.h"
+
+/* ---------------- partial states (--emit-state, --merge) ---------------- */
+
+/* A state record is cut after this many bytes and continued in another
+ * record of the same window and field (the lines must stay readable). */
+#define CHUNK (MLW_LINE_MAX / 2)
+
+static void
+u64_array(struct mlw_buf *b, const char *key, const uint64_t *v, size_t n)
+{
+	mlw_jw_key(b, key);
+	mlw_jw_uints(b, v, n);
+}
+
+/* Start a state record of window key and field fi. */
+static void
+state_begin(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi)
+{
+	struct mlw_buf *b = &dp->out;
+
+	mlw_state_begin(b, PROG, dp->hash, key);
+	mlw_jw_key(b, "feature");
+	mlw_jw_str(b, dp->f[fi].path.text, strlen(dp->f[fi].path.text));
+}
+
+/* Before the next item of array member name: when the record is long,
+ * close it and go on in a new record of the same window and field. */
+static void
+state_room(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi,
+    const char *name)
+{
+	struct mlw_buf *b = &dp->out;
+
+	if (b->len < CHUNK)
+		return;
+	mlw_jw_close(b, ']');
+	mlw_state_emit(b);
+	state_begin(dp, key, fi);
+	mlw_jw_key(b, name);
+	mlw_jw_open(b, '[');
+}
+
+static void
+state_kll(struct mlw_buf *b, const struct mlw_kll *s)
+{
+	size_t i;
+	int h;
+
+	mlw_jw_key(b, "kll");
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "n");
+	mlw_jw_uint(b, s->n);
+	mlw_jw_key(b, "min");
+	mlw_jw_num(b, s->min);
+	mlw_jw_key(b, "max");
+	mlw_jw_num(b, s->max);
+	mlw_jw_key(b, "rng");
+	mlw_jw_uint(b, s->rng);
+	u64_array(b, "compactions", s->compactions, (size_t)s->nlev);
+	mlw_jw_key(b, "levels");
+	mlw_jw_open(b, '[');
+	for (h = 0; h < s->nlev; h++) {
+		mlw_jw_sep(b);
+		mlw_jw_open(b, '[');
+		for (i = 0; i < s->lev[h].n; i++) {
+			mlw_jw_sep(b);
+			mlw_jw_num(b, s->lev[h].v[i]);
+		}
+		mlw_jw_close(b, ']');
+	}
+	mlw_jw_close(b, ']');
+	mlw_jw_close(b, '}');
+}
+
+/* One window's states: per field one record with its counts, extremes,
+ * exact sums and sketches, and its kept values and categories, continued
+ * in more records when long. */
+/* Member name: the registers of h, in hexadecimal. */
+static void
+state_hll(struct mlw_buf *b, const char *name, const struct mlw_hll *h)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t k;
+
+	mlw_jw_key(b, name);
+	mlw_buf_reserve(b, 2 * MLW_HLL_M + 2);
+	mlw_buf_addc(b, '"');
+	for (k = 0; k < MLW_HLL_M; k++) {
+		mlw_buf_addc(b, hex[h->reg[k] >> 4]);
+		mlw_buf_addc(b, hex[h->reg[k] & 15]);
+	}
+	mlw_buf_addc(b, '"');
+}
+
+void
+mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
+    struct win *w)
+{
+	struct mlw_buf *b = &dp->out;
+	size_t i, k;
+
+	for (i = 0; i < dp->nf; i++) {
+		struct acc *a = i < w->nacc && w->a[i] ? w->a[i] :
+		    (struct acc *)(void *)&mlw_prof_zero_acc;
+		uint64_t c[8];
+
+		state_begin(dp, key, i);
+		mlw_jw_key(b, "records");
+		mlw_jw_uint(b, w->nrec);
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, a->nval);
+		u64_array(b, "types", a->type, NT);
+		c[0] = a->zeros;
+		c[1] = a->mismatch;
+		c[2] = a->oor;
+		c[3] = a->newcat;
+		c[4] = a->ncat;
+		u64_array(b, "counts", c, 5);
+		if (a->type[T_NUM]) {
+			mlw_jw_key(b, "min");
+			mlw_jw_num(b, a->min);
+			mlw_jw_key(b, "max");
+			mlw_jw_num(b, a->max);
+			mlw_jw_key(b, "sum");
+			mlw_xsum_write(b, &a->xs);
+			mlw_jw_key(b, "sumsq");
+			mlw_xsum_write(b, &a->xss);
+		}
+		if (a->kll)
+			state_kll(b, a->kll);
+		if (a->nhll)
+			state_hll(b, "nhll", a->nhll);
+		if (a->hll) {
+			state_hll(b, "hll", a->hll);
+			mlw_jw_key(b, "ss");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->ss->n; k++) {
+				const struct mlw_ss_item *it = &a->ss->item[k];
+
+				state_room(dp, key, i, "ss");
+				mlw_jw_sep(b);
+				mlw_jw_open(b, '[');
+				mlw_jw_sep(b);
+				mlw_prof_write_key_value(b, it->s, it->len);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, it->count);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, it->err);
+				mlw_jw_close(b, ']');
+			}
+			mlw_jw_close(b, ']');
+		}
+		if (a->nvals) {
+			mlw_jw_key(b, "values");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->nvals; k++) {
+				state_room(dp, key, i, "values");
+				mlw_jw_sep(b);
+				mlw_jw_num(b, a->vals[k]);
+			}
+			mlw_jw_close(b, ']');
+		}
+		if (a->cats.n) {
+			mlw_jw_key(b, "cats");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < a->cats.n; k++) {
+				state_room(dp, key, i, "cats");
+				mlw_jw_sep(b);
+				mlw_jw_open(b, '[');
+				mlw_jw_sep(b);
+				mlw_prof_write_key_value(b, a->cats.ent[k].s,
+				    a->cats.ent[k].len);
+				mlw_jw_sep(b);
+				mlw_jw_uint(b, a->cc[k]);
+				mlw_jw_close(b, ']');
+			}
+			mlw_jw_close(b, ']');
+		}
+		mlw_state_emit(b);
+	}
+	mlw_out_flush();
+}
+
+/* The key of a category value at token t ('s' and the text, or 'b' and
+ * true or false) into dp->key: 0, or -1 when t is no such value. */
+static int
+read_key(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t t)
+{
+	struct mlw_buf *k = &dp->key;
+
+	k->len = 0;
+	switch (doc->tok[t].type) {
+	case MLW_JSTR:
+		mlw_buf_reserve(k, doc->tok[t].len + 1);
+		k->p[0] = 's';
+		k->len = 1 + mlw_json_str(doc, t, k->p + 1, doc->tok[t].len);
+		return 0;
+	case MLW_JTRUE:
+		mlw_buf_adds(k, "btrue");
+		return 0;
+	case MLW_JFALSE:
+		mlw_buf_adds(k, "bfalse");
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+mlw_prof_member_num(const struct mlw_json *doc, uint32_t obj, const char *name,
+    double *d)
+{
+	long t = mlw_json_member(doc, obj, name, strlen(name));
+
+	return t >= 0 && doc->tok[t].type == MLW_JNUM &&
+	    mlw_json_num(doc, (uint32_t)t, d) == 0 ? 0 : -1;
+}
+
+/* Merge the KLL sketch written at token o into a's. */
+static int
+merge_kll(struct mlw_profile *dp, struct acc *a, const struct mlw_json *doc,
+    uint32_t o)
+{
+	struct mlw_kll t;
+	long lv, cp;
+	uint32_t j, x;
+	uint64_t u;
+	double d;
+	int h, ok = 0;
+
+	(void)dp;
+	if (doc->tok[o].type != MLW_JOBJ ||
+	    mlw_state_word(doc, mlw_json_member(doc, o, "rng", 3), &u) < 0)
+		return -1;
+	mlw_kll_init(&t, MLW_KLL_K, u);
+	lv = mlw_json_member(doc, o, "levels", 6);
+	cp = mlw_json_member(doc, o, "compactions", 11);
+	if (lv < 0 || doc->tok[lv].type != MLW_JARR || cp < 0 ||
+	    mlw_state_u64(doc, mlw_json_member(doc, o, "n", 1), &t.n) < 0 ||
+	    mlw_prof_member_num(doc, o, "min", &t.min) < 0 ||
+	    mlw_prof_member_num(doc, o, "max", &t.max) < 0)
+		goto out;
+	for (h = 0, j = (uint32_t)lv + 1; j < doc->tok[lv].next;
+	    j = doc->tok[j].next, h++) {
+		if (doc->tok[j].type != MLW_JARR)
+			goto out;
+		for (x = j + 1; x < doc->tok[j].next; x = doc->tok[x].next)
+			if (doc->tok[x].type != MLW_JNUM ||
+			    mlw_json_num(doc, x, &d) < 0 ||
+			    mlw_kll_load(&t, h, d) < 0)
+				goto out;
+	}
+	if (h == 0 || mlw_kll_levels(&t, h) < 0)
+		goto out;
+	if (mlw_state_u64s(doc, cp, t.compactions, (size_t)h) < 0)
+		goto out;
+	if (a->kll == NULL)
+		mlw_prof_to_kll(a, MLW_KLL_SEED);
+	mlw_kll_merge(a->kll, &t);
+	ok = 1;
+out:
+	mlw_kll_free(&t);
+	return ok ? 0 : -1;
+}
+
+static int
+unhex(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
+	    c - 'a' + 10 : -1;
+}
+
+/* The registers written by state_hll at token t into h: 0 or -1. */
+static int
+read_hll(const struct mlw_json *doc, long t, struct mlw_hll *h)
+{
+	const char *p = doc->src + doc->tok[t].start;
+	size_t i;
+
+	if (doc->tok[t].type != MLW_JSTR || doc->tok[t].len != 2 * MLW_HLL_M + 2)
+		return -1;
+	for (i = 0; i < MLW_HLL_M; i++) {
+		int hi = unhex(p[1 + 2 * i]), lo = unhex(p[2 + 2 * i]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		h->reg[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+/* Add one state record (a field of a window) into a. */
+static int
+merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
+    const struct mlw_json *doc, const char **why)
+{
+	long t;
+	uint32_t j;
+	double d;
+	uint64_t u, c[8], ty[NT], tsum, nnum = UINT64_MAX, nv = 0;
+	int k;
+
+	if ((t = mlw_state_member(doc, "n")) >= 0) {
+		uint64_t had = a->type[T_NUM];
+
+		*why = "the values of the state before were cut short";
+		if (a->owed)
+			return -1;
+		double mn, mx;
+
+		*why = "expected records, n, types (5 counts) and counts "
+		    "(5 counts)";
+		if (mlw_state_u64(doc, mlw_state_member(doc, "records"),
+		    &u) < 0 || mlw_state_u64(doc, t, &c[5]) < 0 ||
+		    mlw_state_u64s(doc, mlw_state_member(doc, "types"), ty,
+		    NT) < 0 || mlw_state_u64s(doc, mlw_state_member(doc,
+		    "counts"), c, 5) < 0)
+			return -1;
+		*why = "n is more than records, or types do not add up to n";
+		for (k = 0, tsum = 0; k < NT; k++)
+			tsum += ty[k];
+		if (c[5] > u || tsum != c[5])
+			return -1;
+		nnum = ty[T_NUM];
+		if (fi == 0)
+			w->nrec += u;
+		if (ty[T_NUM]) {
+			*why = "expected min, max, sum and sumsq";
+			if (mlw_prof_member_num(doc, 0, "min", &mn) < 0 ||
+			    mlw_prof_member_num(doc, 0, "max", &mx) < 0 ||
+			    mlw_xsum_read(&a->xs, doc,
+			    mlw_state_member(doc, "sum")) < 0 ||
+			    mlw_xsum_read(&a->xss, doc,
+			    mlw_state_member(doc, "sumsq")) < 0)
+				return -1;
+			if (had == 0 || mlw_prof_before(mn, a->min))
+				a->min = mn;
+			if (had == 0 || mlw_prof_before(a->max, mx))
+				a->max = mx;
+		}
+		a->nval += c[5];
+		for (k = 0; k < NT; k++)
+			a->type[k] += ty[k];
+		a->zeros += c[0];
+		a->mismatch += c[1];
+		a->oor += c[2];
+		a->newcat += c[3];
+		a->ncat += c[4];
+		if ((t = mlw_state_member(doc, "kll")) >= 0) {
+			*why = "kll: expected a sketch";
+			if (merge_kll(dp, a, doc, (uint32_t)t) < 0)
+				return -1;
+		}
+		if ((t = mlw_state_member(doc, "nhll")) >= 0) {
+			static struct mlw_hll h;
+
+			*why = "nhll: expected 16384 registers in hexadecimal, "
+			    "with a kll";
+			if (a->nhll == NULL || read_hll(doc, t, &h) < 0)
+				return -1;
+			mlw_hll_merge(a->nhll, &h);
+		}
+		if ((t = mlw_state_member(doc, "hll")) >= 0) {
+			static struct mlw_hll h;
+
+			*why = "hll: expected 16384 registers in hexadecimal";
+			if (read_hll(doc, t, &h) < 0)
+				return -1;
+			if (a->hll == NULL)
+				mlw_prof_to_sketch(dp, a);
+			mlw_hll_merge(a->hll, &h);
+		}
+	}
+	if ((t = mlw_state_member(doc, "values")) >= 0) {
+		*why = "values: expected an array of numbers";
+		if (doc->tok[t].type != MLW_JARR)
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			if (doc->tok[j].type != MLW_JNUM ||
+			    mlw_json_num(doc, j, &d) < 0)
+				return -1;
+			mlw_prof_keep_value(dp, a, d);
+			nv++;
+		}
+		/* the first record of a state announces the numbers; the
+		 * values may go on in the records after it */
+		*why = "values: expected as many as types counts numbers";
+		if (nnum != UINT64_MAX) {
+			if (nv > nnum)
+				return -1;
+			a->owed = nnum - nv;
+		} else {
+			if (nv > a->owed)
+				return -1;
+			a->owed -= nv;
+		}
+	} else if (nnum != UINT64_MAX && nnum > 0 &&
+	    mlw_state_member(doc, "kll") < 0) {
+		*why = "expected values or a kll for the numbers";
+		return -1;
+	}
+	if ((t = mlw_state_member(doc, "cats")) >= 0 ||
+	    (t = mlw_state_member(doc, "ss")) >= 0) {
+		int ss = mlw_json_streq(doc, (uint32_t)t - 1, "ss", 2);
+
+		*why = ss ? "ss: expected [value, count, error] triples" :
+		    "cats: expected [value, count] pairs";
+		if (doc->tok[t].type != MLW_JARR || (ss && a->hll == NULL))
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			uint32_t v = j + 1;
+
+			if (doc->tok[j].type != MLW_JARR || v >= doc->tok[j].next ||
+			    read_key(dp, doc, v) < 0 ||
+			    mlw_state_u64(doc, doc->tok[v].next, &c[0]) < 0 ||
+			    doc->tok[v].next >= doc->tok[j].next)
+				return -1;
+			if (ss) {
+				uint32_t e = doc->tok[doc->tok[v].next].next;
+
+				if (e >= doc->tok[j].next ||
+				    mlw_state_u64(doc, e, &c[1]) < 0)
+					return -1;
+				mlw_ss_add(a->ss, dp->key.p, dp->key.len, c[0],
+				    c[1]);
+			} else
+				mlw_prof_count_key(dp, a, dp->key.p,
+				    dp->key.len, c[0]);
+		}
+	}
+	return 0;
+}
+
+void
+mlw_profile_merge(struct mlw_profile *dp, struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	struct mlw_wtab *tab;
+	char *name = NULL;
+	size_t ncap = 0;
+
+	memset(&doc, 0, sizeof doc);
+	tab = mlw_prof_windows(dp);
+	mlw_state_in_init(&r, PROG, dp->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		long fe = mlw_state_member(&doc, "feature"), fi = -1;
+		const char *why;
+		struct win *w;
+
+		if (fe >= 0 && doc.tok[fe].type == MLW_JSTR) {
+			if (doc.tok[fe].len > ncap) {
+				ncap = doc.tok[fe].len;
+				name = mlw_xrealloc(name, ncap);
+			}
+			fi = mlw_strmap_find(&dp->names, name,
+			    mlw_json_str(&doc, (uint32_t)fe, name,
+			    doc.tok[fe].len));
+		}
+		if (fi < 0) {
+			mlw_state_reject(&r, &ln, "feature: expected one of the "
+			    "--fields");
+			continue;
+		}
+		w = mlw_wtab_open(tab, &key);
+		if (merge_record(dp, w, (size_t)fi,
+		    mlw_prof_win_acc(w, (size_t)fi), &doc, &why) < 0)
+			mlw_state_reject(&r, &ln, "%s: %s", dp->f[fi].path.text,
+			    why);
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	mlw_wtab_free(tab);
+	mlw_json_free(&doc);
+	free(name);
+}
