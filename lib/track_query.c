@@ -1,22 +1,219 @@
 #include "track_query.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "expr.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
-#include "io.h"
 #include "opt.h"
-#include "track_mlflow.h"
+#include "out.h"
 #include "strmap.h"
 #include "times.h"
+#include "track_filter.h"
+#include "track_mlflow.h"
+#include "track_store.h"
 #include "utf8.h"
 #include "xalloc.h"
+
+/* ---- run summaries ---- */
+
+const char *
+mlw_run_status(const struct mlw_run *r, int64_t now, int64_t stale_ns)
+{
+	if (r->status)
+		return r->status;
+	if (stale_ns > 0 && r->has_start && now - r->start > stale_ns)
+		return "UNFINISHED";
+	return "RUNNING";
+}
+
+const struct mlw_point *
+mlw_metric_last(const struct mlw_tmetric *m)
+{
+	const struct mlw_point *best = NULL;
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		const struct mlw_point *p = &m->pt[i];
+
+		if (best == NULL || p->step > best->step ||
+		    (p->step == best->step && p->ts >= best->ts))
+			best = p;
+	}
+	return best;
+}
+
+static void
+kv_write(struct mlw_buf *b, const char *name, const struct mlw_kvs *kv)
+{
+	size_t i;
+
+	if (kv->keys.n == 0)
+		return;
+	mlw_jw_key(b, name);
+	mlw_jw_open(b, '{');
+	for (i = 0; i < kv->keys.n; i++) {
+		mlw_jw_sep(b);
+		mlw_jw_str(b, kv->keys.ent[i].s, kv->keys.ent[i].len);
+		mlw_buf_addc(b, ':');
+		mlw_jw_str(b, kv->val[i], strlen(kv->val[i]));
+	}
+	mlw_jw_close(b, '}');
+}
+
+static void
+str_write(struct mlw_buf *b, const char *key, const char *s)
+{
+	if (s == NULL)
+		return;
+	mlw_jw_key(b, key);
+	mlw_jw_str(b, s, strlen(s));
+}
+
+static void
+mkey(struct mlw_buf *b, const struct mlw_tmetric *m, const char *suffix)
+{
+	struct mlw_buf t = { 0 };
+
+	mlw_buf_adds(&t, m->key);
+	mlw_buf_adds(&t, suffix);
+	mlw_jw_sep(b);
+	mlw_jw_str(b, t.p, t.len);
+	mlw_buf_addc(b, ':');
+	mlw_buf_free(&t);
+}
+
+/* 1 when NAME.suffix, a statistic of metric m, is also the name of a
+ * metric of any run of rs: the statistic is then left out, with one
+ * message per name (the metric keeps the name, in every run's column). */
+static int
+stat_clash(const struct mlw_runs *rs, const struct mlw_tmetric *m,
+    const char *suffix)
+{
+	static struct mlw_strmap told;
+	struct mlw_buf t = { 0 };
+	int clash;
+
+	mlw_buf_adds(&t, m->key);
+	mlw_buf_adds(&t, suffix);
+	clash = mlw_strmap_find(&rs->mnames, t.p, t.len) >= 0;
+	if (clash && mlw_strmap_find(&told, t.p, t.len) < 0) {
+		mlw_strmap_add(&told, t.p, t.len);
+		mlw_warnx("--all-stats: %.*s is a metric: the statistic %s "
+		    "of metric %s left out", (int)t.len, t.p, suffix + 1,
+		    m->key);
+	}
+	mlw_buf_free(&t);
+	return clash;
+}
+
+void
+mlw_run_summary(struct mlw_buf *b, const struct mlw_runs *rs,
+    const struct mlw_run *r, int all_stats, int64_t now, int64_t stale_ns)
+{
+	const char *st = mlw_run_status(r, now, stale_ns);
+	size_t i, k;
+
+	mlw_jw_open(b, '{');
+	str_write(b, "run_id", r->run_id);
+	str_write(b, "experiment", r->experiment);
+	str_write(b, "run_name", r->run_name);
+	str_write(b, "status", st);
+	if (r->has_start) {
+		mlw_jw_key(b, "start_time");
+		mlw_jw_time(b, r->start);
+	}
+	if (r->has_end) {
+		mlw_jw_key(b, "end_time");
+		mlw_jw_time(b, r->end);
+	}
+	if (r->has_start && r->has_end) {
+		mlw_jw_key(b, "duration");
+		mlw_jw_num(b, (double)(r->end - r->start) / 1e9);
+	}
+	if (r->has_exit) {
+		mlw_jw_key(b, "exit_code");
+		mlw_jw_int(b, r->exit_code);
+	}
+	if (r->has_signal) {
+		mlw_jw_key(b, "signal");
+		mlw_jw_int(b, r->signal);
+	}
+	str_write(b, "host", r->host);
+	str_write(b, "user", r->user);
+	str_write(b, "cwd", r->cwd);
+	if (r->pid) {
+		mlw_jw_key(b, "pid");
+		mlw_jw_int(b, r->pid);
+	}
+	if (r->git_commit || r->git_dirty >= 0) {
+		mlw_jw_key(b, "git");
+		mlw_jw_open(b, '{');
+		str_write(b, "commit", r->git_commit);
+		if (r->git_dirty >= 0) {
+			mlw_jw_key(b, "dirty");
+			mlw_buf_adds(b, r->git_dirty ? "true" : "false");
+		}
+		mlw_jw_close(b, '}');
+	}
+	if (r->command) {
+		mlw_jw_key(b, "command");
+		mlw_buf_adds(b, r->command);
+	}
+	kv_write(b, "params", &r->params);
+	kv_write(b, "tags", &r->tags);
+	if (r->mkeys.n == 0)
+		goto done;
+	mlw_jw_key(b, "metrics");
+	mlw_jw_open(b, '{');
+	for (i = 0; i < r->mkeys.n; i++) {
+		const struct mlw_tmetric *m = &r->metric[i];
+		const struct mlw_point *last = mlw_metric_last(m);
+		double lo = INFINITY, hi = -INFINITY;
+		size_t nv = 0;
+
+		mkey(b, m, "");
+		mlw_jw_num(b, last->value);
+		if (!all_stats)
+			continue;
+		for (k = 0; k < m->n; k++)
+			if (!isnan(m->pt[k].value)) {
+				nv++;
+				if (m->pt[k].value < lo)
+					lo = m->pt[k].value;
+				if (m->pt[k].value > hi)
+					hi = m->pt[k].value;
+			}
+		if (!stat_clash(rs, m, ".min")) {
+			mkey(b, m, ".min");
+			mlw_jw_num(b, nv ? lo : NAN);  /* null without values */
+		}
+		if (!stat_clash(rs, m, ".max")) {
+			mkey(b, m, ".max");
+			mlw_jw_num(b, nv ? hi : NAN);  /* null without values */
+		}
+		if (!stat_clash(rs, m, ".step")) {
+			mkey(b, m, ".step");
+			mlw_jw_int(b, last->step);
+		}
+		if (!stat_clash(rs, m, ".count")) {
+			mkey(b, m, ".count");
+			mlw_jw_uint(b, m->n);
+		}
+	}
+	mlw_jw_close(b, '}');
+done:
+	mlw_jw_close(b, '}');
+}
+
+/* ---- selecting, sorting, writing ---- */
 
 /* ---- selecting and sorting ---- */
 

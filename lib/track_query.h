@@ -8,10 +8,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "expr.h"
+#include "buf.h"
 #include "json.h"
-#include "jsonw.h"
+#include "track_filter.h"
 #include "track_store.h"
+
+/* The status shown for a run: its end record's status; without one,
+ * "UNFINISHED" when stale_ns > 0 and the run started more than stale_ns
+ * before now, else "RUNNING". */
+const char *mlw_run_status(const struct mlw_run *r, int64_t now,
+    int64_t stale_ns);
+
+/* The last point of a metric: the highest step, then the latest
+ * timestamp, then the last logged (as MLflow). NULL when it has none. */
+const struct mlw_point *mlw_metric_last(const struct mlw_tmetric *m);
+
+/* Append to b the summary record of r (without LF): run_id, experiment,
+ * run_name, status, start_time, end_time, duration, exit_code, signal,
+ * host, user, cwd, pid, git, command, params, tags, metrics. With
+ * all_stats, metrics also has NAME.min, NAME.max, NAME.step and
+ * NAME.count, except a statistic whose name is that of a metric of any run
+ * of rs (left out, with one message per name and process, so that a table
+ * column never mixes the two). Members unknown for the run are left out. */
+void mlw_run_summary(struct mlw_buf *b, const struct mlw_runs *rs,
+    const struct mlw_run *r, int all_stats, int64_t now, int64_t stale_ns);
 
 /* Output formats. */
 enum { MLW_RFMT_JSONL, MLW_RFMT_TABLE };

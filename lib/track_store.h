@@ -1,7 +1,7 @@
 /* track_store: the experiment-tracking store of mlw-track and mlw-runs: its
  * records, appending to it safely from many processes, reading it into
  * runs (track_mlflow.h reads an MLflow file store into the same runs), run
- * ids, the run summary record, and filters in MLflow's search syntax. */
+ * ids, finding a run by id, prefix or name. */
 #ifndef MLW_TRACK_STORE_H
 #define MLW_TRACK_STORE_H
 
@@ -115,59 +115,5 @@ void mlw_runs_free(struct mlw_runs *rs);
  * ...", in whyb of whylen bytes) otherwise. */
 long mlw_runs_find(const struct mlw_runs *rs, const char *arg, char *whyb,
     size_t whylen);
-
-/* The status shown for a run: its end record's status; without one,
- * "UNFINISHED" when stale_ns > 0 and the run started more than stale_ns
- * before now, else "RUNNING". */
-const char *mlw_run_status(const struct mlw_run *r, int64_t now,
-    int64_t stale_ns);
-
-/* The last point of a metric: the highest step, then the latest
- * timestamp, then the last logged (as MLflow). NULL when it has none. */
-const struct mlw_point *mlw_metric_last(const struct mlw_tmetric *m);
-
-/* Append to b the summary record of r (without LF): run_id, experiment,
- * run_name, status, start_time, end_time, duration, exit_code, signal,
- * host, user, cwd, pid, git, command, params, tags, metrics. With
- * all_stats, metrics also has NAME.min, NAME.max, NAME.step and
- * NAME.count, except a statistic whose name is that of a metric of any run
- * of rs (left out, with one message per name and process, so that a table
- * column never mixes the two). Members unknown for the run are left out. */
-void mlw_run_summary(struct mlw_buf *b, const struct mlw_runs *rs,
-    const struct mlw_run *r, int all_stats, int64_t now, int64_t stale_ns);
-
-/* A filter translated into the expression language of expr.h. Fields that
- * the expression language cannot name (keys with characters other than
- * letters, digits, _ and .) and LIKE tests are computed by mlw_filter_extend()
- * into a member "__mlw" of the record, and the expression names them
- * __mlw.a0, __mlw.a1 ... */
-struct mlw_falias {
-	int like;                /* 0: the field's value; 1 LIKE; 2 ILIKE */
-	char *path;              /* the field, for mlw_path_parse() */
-	char *pat;               /* the LIKE pattern */
-};
-struct mlw_filter {
-	struct mlw_buf text;     /* the expression, NUL-terminated */
-	struct mlw_falias *a;
-	size_t n;
-};
-
-/* Translate a filter in MLflow's search syntax, or already in the
- * expression language, into f (zeroed by the caller): AND/OR/NOT (any
- * case) become && || !, a lone = becomes ==, <> becomes !=, the entity
- * prefixes metric(s)./param(s)./tag(s). become metrics. params. tags.,
- * attribute(s)./attr./run. are dropped, and the rest of such a name
- * (backquoted parts allowed) is one key, its dots escaped. FIELD LIKE
- * 'pattern' and ILIKE (% any run, _ one character; ILIKE ignores ASCII
- * case) become aliases. 0, or -1 with err set (IN, IS, a bad LIKE). */
-int mlw_filter_translate(const char *src, struct mlw_filter *f, char *err,
-    size_t errlen);
-/* Free what f holds and zero it. */
-void mlw_filter_free(struct mlw_filter *f);
-
-/* Write to b (emptied first) the record of doc (an object at token 0) with
- * the member "__mlw" holding the aliases of f, to evaluate f->text on. */
-void mlw_filter_extend(const struct mlw_filter *f, const struct mlw_json *doc,
-    struct mlw_buf *b);
 
 #endif
