@@ -1,4 +1,5 @@
-/* diag: messages, rejected records and the exit status (conventions §4). */
+/* diag: messages, rejected records and the exit status (mlw(7), ERRORS
+ * AND EXIT STATUS). */
 #ifndef MLW_DIAG_H
 #define MLW_DIAG_H
 

@@ -1,6 +1,7 @@
 /* io: the JSON Lines reader over the file operands, which flushes standard
  * output (out.h) before it waits for input, and whole files written
- * atomically or read at once (conventions §1, §4, §5). */
+ * atomically or read at once (mlw(7), RECORDS AND STREAMS, ERRORS AND
+ * EXIT STATUS, BUFFERING). */
 #ifndef MLW_IO_H
 #define MLW_IO_H
 

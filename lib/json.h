@@ -84,7 +84,7 @@ long mlw_json_get(const struct mlw_json *doc, uint32_t obj,
 /* Index of the member named name (len bytes, decoded) in object obj, or -1. */
 long mlw_json_member(const struct mlw_json *doc, uint32_t obj,
     const char *name, size_t len);
-/* True when i < 0 or the token is null: the conventions' "missing". */
+/* True when i < 0 or the token is null: "missing" in mlw(7), FIELD PATHS. */
 int mlw_json_missing(const struct mlw_json *doc, long i);
 
 /* Decode string token i into out: as much of it as fits in cap bytes

@@ -1,6 +1,6 @@
 /* jsonw: JSON written into a byte buffer (buf.h): strings escaped, numbers in
  * shortest round-trip form, records copied from input with members added at
- * the end (conventions §1, §2). */
+ * the end (mlw(7), RECORDS AND STREAMS and NUMBERS). */
 #ifndef MLW_JSONW_H
 #define MLW_JSONW_H
 

@@ -1,4 +1,4 @@
-/* num: JSON numbers in and out, exactly (conventions §2). */
+/* num: JSON numbers in and out, exactly (mlw(7), NUMBERS). */
 #ifndef MLW_NUM_H
 #define MLW_NUM_H
 

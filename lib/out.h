@@ -1,5 +1,5 @@
 /* out: standard output, fully buffered, every write checked, and the end
- * of a program (conventions §4, §5). */
+ * of a program (mlw(7), ERRORS AND EXIT STATUS and BUFFERING). */
 #ifndef MLW_OUT_H
 #define MLW_OUT_H
 

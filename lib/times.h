@@ -1,4 +1,5 @@
-/* times: RFC 3339 timestamps, epoch numbers and durations (conventions §3).
+/* times: RFC 3339 timestamps, epoch numbers and durations (mlw(7), TIMES
+ * AND DURATIONS).
  * Times are int64 nanoseconds since 1970-01-01T00:00:00Z, accepted within
  * +-2^62 ns (the years 1824 to 2115), and durations up to 2^61 ns (73
  * years), so that window arithmetic (t - size, start + size, t - lateness)

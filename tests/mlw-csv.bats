@@ -152,8 +152,9 @@ mlw-csv: 1 record rejected" ]
 }
 
 @test "--types json: a number out of the double range rejects the record, as with number" {
-	# regression: a json cell passed 1e400 through as a number, which the
-	# conventions (section 2) never print; --types x=number rejected it.
+	# regression: a json cell passed 1e400 through as a number, an
+	# infinity, which mlw(7) (NUMBERS) says is never printed; --types
+	# x=number rejected it.
 	# By hand: strtod overflows 1e400 and -1e999 to infinity; 1e-400
 	# underflows to 0, which is a number (as for --types number).
 	printf '%s\n' x '[1e400]' '{"a":{"b":-1e999}}' '"[1e-400,2]"' '"""1e400"""' '3' > t.csv

@@ -51,7 +51,7 @@ first_drift() {
 	grep '"change":"drift"' | head -n 1 | sed 's/.*"index":\([0-9]*\).*/\1/'
 }
 
-@test "--help, --version, and a usage error exit as the conventions say" {
+@test "--help, --version, and a usage error exit as mlw(7) says" {
 	run mlw-detect --help
 	[ "$status" -eq 0 ]
 	[[ "${lines[0]}" == "usage: mlw-detect --field PATH --method METHOD"* ]]
