@@ -7,12 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "expr.h"
 #include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "opt.h"
+#include "strmap.h"
 #include "times.h"
 #include "xalloc.h"
 

@@ -10,9 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alert.h"
+#include "buf.h"
 #include "child.h"
 #include "diag.h"
 #include "expr.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "num.h"

@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "io.h"
-#include "jsonw.h"
 #include "out.h"
 #include "xalloc.h"
 

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "detect.h"
-#include "diag.h"
 #include "stats.h"
 #include "stattest.h"
 #include "xalloc.h"

@@ -6,7 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "detect.h"
 #include "diag.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "num.h"

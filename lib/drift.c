@@ -6,9 +6,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "diag.h"
+#include "drift_method.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
+#include "out.h"
+#include "psiref.h"
 #include "state.h"
 #include "stats.h"
+#include "stattest.h"
+#include "strmap.h"
+#include "window.h"
 #include "xalloc.h"
 
 /* One field's part of a window's state. */

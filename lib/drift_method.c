@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "io.h"
 #include "stats.h"
 #include "stattest.h"
 #include "xalloc.h"

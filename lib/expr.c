@@ -5,8 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
-#include "num.h"
+#include "buf.h"
+#include "json.h"
+#include "jsonw.h"
 #include "xalloc.h"
 
 enum op {

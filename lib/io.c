@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "json.h"
 #include "out.h"
 #include "source.h"
 #include "xalloc.h"

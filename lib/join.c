@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "out.h"

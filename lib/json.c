@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "num.h"
 #include "utf8.h"
 #include "xalloc.h"

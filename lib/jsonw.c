@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
+#include "buf.h"
+#include "json.h"
 #include "num.h"
 #include "times.h"
 #include "utf8.h"

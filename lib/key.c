@@ -6,8 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "json.h"
+#include "jsonw.h"
 #include "num.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 /* Largest exponent accepted in a number, so that the arithmetic on it

@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "buf.h"
-#include "diag.h"
 #include "json.h"
 #include "jsonw.h"
 #include "key.h"

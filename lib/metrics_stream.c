@@ -5,7 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "hash.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "metrics.h"

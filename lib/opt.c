@@ -6,11 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
-#include "io.h"
-#include "jsonw.h"
+#include "json.h"
 #include "key.h"
 #include "num.h"
+#include "out.h"
 #include "times.h"
 #include "xalloc.h"
 

@@ -4,11 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "out.h"
+#include "psiref.h"
 #include "state.h"
 #include "stats.h"
+#include "window.h"
 #include "xalloc.h"
 
 struct psi {

@@ -7,14 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "hash.h"
 #include "io.h"
-#include "opt.h"
+#include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "num.h"
+#include "opt.h"
 #include "state.h"
 #include "stats.h"
+#include "strmap.h"
+#include "window.h"
 #include "xalloc.h"
 
 #define PROFILE_TAG MLW_PSIREF_TAG

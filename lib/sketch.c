@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "hash.h"
 #include "stats.h"
 #include "xalloc.h"
 

@@ -5,7 +5,13 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "io.h"
+#include "json.h"
+#include "jsonw.h"
+#include "out.h"
+#include "window.h"
 
 /* ---------- writing ---------- */
 

@@ -4,7 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "xalloc.h"
 
 double

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "diag.h"
 #include "hash.h"
 #include "xalloc.h"
 

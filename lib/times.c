@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "num.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's

@@ -10,9 +10,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buf.h"
+#include "child.h"
+#include "diag.h"
 #include "io.h"
+#include "json.h"
+#include "jsonw.h"
 #include "out.h"
+#include "strmap.h"
 #include "times.h"
+#include "track_store.h"
 #include "xalloc.h"
 
 int64_t

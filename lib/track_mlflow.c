@@ -8,9 +8,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "io.h"
 #include "num.h"
+#include "strmap.h"
+#include "track_store.h"
 #include "utf8.h"
 #include "xalloc.h"
 

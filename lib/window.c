@@ -5,11 +5,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "diag.h"
 #include "io.h"
+#include "json.h"
 #include "jsonw.h"
 #include "out.h"
-#include "num.h"
 #include "times.h"
 #include "xalloc.h"
 

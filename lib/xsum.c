@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "buf.h"
+#include "json.h"
 #include "jsonw.h"
 
 /*
