@@ -136,3 +136,40 @@ load helpers
 	grep -q '<rect class="ref"' report.html
 	grep -q '^mlw_' mlw.prom
 }
+
+@test "every program is registered where lib/README.md says, and a missing registration is caught" {
+	run sh "$ROOT/scripts/check-registration"
+	[ "$status" -eq 0 ]
+	[ "$output" = "" ]
+	# a program that is registered nowhere: each place is named
+	mkdir -p r/cmd r/man r/tests r/scripts/fuzz
+	cp "$ROOT/README.md" r/
+	cp "$ROOT/man/mlw.7" r/man/
+	cp "$ROOT/tests/hostile.bats" r/tests/
+	cp "$ROOT/scripts/fuzz/progargs.h" r/scripts/fuzz/
+	cp "$ROOT/scripts/valgrind-check" r/scripts/
+	: > r/cmd/mlw-new.c
+	run sh "$ROOT/scripts/check-registration" r
+	[ "$status" -eq 1 ]
+	[ "$output" = "mlw-new: no man page man/mlw-new.1
+mlw-new: not in the list of programs of man/mlw.7 (.It Xr mlw-new 1)
+mlw-new: not in SEE ALSO of man/mlw.7
+mlw-new: not in the README's table of programs
+mlw-new: no test suite tests/mlw-new.bats
+mlw-new: no case in tests/hostile.bats
+mlw-new: no fuzz command line in scripts/fuzz/progargs.h
+mlw-new: no fuzz seeds in scripts/fuzz/corpus/mlw-new (scripts/fuzz/make-seeds)
+mlw-new: no run in scripts/valgrind-check" ]
+	# registered in all but one place: that one is named
+	touch r/man/mlw-new.1 r/tests/mlw-new.bats
+	printf '.It Xr mlw-new 1\n' >> r/man/mlw.7
+	sed -i 's/^\.Xr jq 1 ,$/.Xr jq 1 ,\n.Xr mlw-new 1 ,/' r/man/mlw.7
+	printf '| `mlw-new` | new |\n' >> r/README.md
+	printf 'run mlw-new --x\n' >> r/tests/hostile.bats
+	printf '{ "mlw-new", "@IN" },\n' >> r/scripts/fuzz/progargs.h
+	mkdir -p r/scripts/fuzz/corpus/mlw-new
+	touch r/scripts/fuzz/corpus/mlw-new/seed-a-0
+	run sh "$ROOT/scripts/check-registration" r
+	[ "$status" -eq 1 ]
+	[ "$output" = "mlw-new: no run in scripts/valgrind-check" ]
+}
