@@ -34,9 +34,10 @@ $(BUILD)/mlw-gen: scripts/mlw-gen.c $(BUILD)/libmlw.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(CFLAGS) -Ilib -o $@ scripts/mlw-gen.c $(BUILD)/libmlw.a $(LDLIBS)
 
-$(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h $(BUILD)/libmlw.a $(HDRS)
+# Unit tests; some read their cases from the tables of tests/tables.
+$(BUILD)/unit/%: tests/unit/%.c tests/unit/tap.h tests/unit/table.h $(BUILD)/libmlw.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(CFLAGS) -Ilib -Itests/unit -o $@ $< $(BUILD)/libmlw.a $(LDLIBS)
+	$(CC) $(WARN) $(CFLAGS) -Ilib -Itests/unit -DMLW_TABLES='"$(CURDIR)/tests/tables"' -o $@ $< $(BUILD)/libmlw.a $(LDLIBS)
 
 units: $(UNITS)
 

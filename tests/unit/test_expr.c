@@ -1,9 +1,11 @@
 /* Unit tests of lib/expr.c (the condition language and templates) and of
- * the alert state machine in lib/alert.c. Expected truth values follow the
+ * the alert state machine in lib/alert.c. Most cases of the language are
+ * the table tests/tables/expr.test. Expected truth values follow the
  * grammar and rules in lib/expr.h; state transitions follow Prometheus'
  * alerting-rule semantics as described in mlw-alert(1). */
 #include "alert.h"
 #include "expr.h"
+#include "table.h"
 #include "tap.h"
 
 static struct mlw_json doc;
@@ -38,6 +40,35 @@ compile_err(const char *expr)
 	return err;
 }
 
+/* The cases of tests/tables/expr.test: expression, record, result. */
+static void
+table_cases(void)
+{
+	static const char *const res[] = { "undefined", "false", "true" };
+	struct table t;
+	char want[TABLE_WIDTH];
+
+	table_open(&t, "expr.test");
+	while (table_next(&t, 3)) {
+		const char *e = compile_err(t.line[0]);
+		int r;
+
+		if (strcmp(e, "(compiled)") != 0) {
+			snprintf(want, sizeof want, "error: %s", e);
+			ok(strcmp(want, t.line[2]) == 0, "expr.test:%ld: %s",
+			    t.first, t.line[0]);
+			if (strcmp(want, t.line[2]) != 0)
+				printf("#   got [%s]\n", want);
+			continue;
+		}
+		r = test(t.line[0], t.line[1]);
+		ok(r >= -1 && r <= 1 && strcmp(res[r + 1], t.line[2]) == 0,
+		    "expr.test:%ld: %s", t.first, t.line[0]);
+		if (r < -1 || r > 1 || strcmp(res[r + 1], t.line[2]) != 0)
+			printf("#   got %d\n", r);
+	}
+}
+
 int
 main(void)
 {
@@ -48,45 +79,7 @@ main(void)
 	struct mlw_buf b = { 0 };
 	char err[160];
 
-	ok(test("psi > 0.2", r) == 1, "comparison");
-	ok(test("psi > 0.2 && n >= 10", r) == 1, "and");
-	ok(test("psi > 0.5 || n == 10", r) == 1, "or");
-	ok(test("!(psi > 0.5)", r) == 1, "not");
-	ok(test("not psi > 0.5 and f == 'age'", r) == 1, "word operators");
-	ok(test("psi * 10 + 1 == 4", r) == 1, "arithmetic precedence");
-	ok(test("(1 + 2) * 3 == 9", r) == 1, "parentheses");
-	ok(test("-o.x == 2", r) == 1, "unary minus, nested path");
-	ok(test("abs(o.x) == 2 && min(3, n, 5) == 3 && max(1, psi) == 1", r) == 1,
-	    "abs, min, max");
-	ok(test("f == \"age\" && f != 'agex' && f < 'b'", r) == 1, "strings");
-	ok(test("s == 'caf\xc3\xa9'", r) == 1, "escaped string from the record");
-	ok(test("b", r) == 1, "a boolean field alone");
-	ok(test("b == true && !(b == false)", r) == 1, "boolean equality");
-	ok(test("missing(zz) && exists(psi) && missing(nul)", r) == 1,
-	    "missing() and exists(); null is missing");
-	ok(test("zz > 1", r) == -1, "a missing field is undefined");
-	ok(test("f > 1", r) == -1, "a string against a number is undefined");
-	ok(test("psi", r) == -1, "a number is not a condition");
-	ok(test("n / 0 > 1", r) == -1, "division by zero is undefined");
-	ok(test("b < true", r) == -1, "booleans are not ordered");
-	ok(test("missing(zz) || zz > 1", r) == 1, "|| decides from its left");
-	ok(test("exists(zz) && zz > 1", r) == 0, "&& decides from its left");
-	ok(test("zz > 1 || true", r) == -1, "undefined on the left stays undefined");
-	ok(test("1e3 == 1000 && 2.5e-1 == 0.25", r) == 1, "number syntax");
-
-	is_str(compile_err("psi >"), "column 6: expected a number, string, "
-	    "field or '(', found end of expression", "error at the end");
-	is_str(compile_err("psi > 1 )"), "column 9: expected an operator or the "
-	    "end, found ')'", "trailing junk");
-	is_str(compile_err("(psi > 1"), "column 9: expected ')', found end of "
-	    "expression", "unclosed parenthesis");
-	is_str(compile_err("psi > 'x"), "column 9: expected a closing quote, "
-	    "found end of expression", "unclosed string");
-	is_str(compile_err("abs(1, 2)"), "column 10: expected abs() of one "
-	    "value, found end of expression", "abs arity");
-	is_str(compile_err("missing(1)"), "column 9: expected a field path, "
-	    "found '1)'", "missing() takes a path");
-	is_str(compile_err("a.b\\.c > 1"), "(compiled)", "escaped dot in a path");
+	table_cases();
 	{
 		/* found by libFuzzer: deep nesting overflowed the stack */
 		static char deep[600];

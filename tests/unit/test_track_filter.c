@@ -1,10 +1,13 @@
 /* Unit tests of lib/track_filter.c: MLflow filters translated into the
- * expression language, LIKE aliases, and what the translations select. */
+ * expression language, LIKE aliases, and what the translations select:
+ * the cases are the tables tests/tables/filter.test and
+ * filter-select.test. */
 #include <string.h>
 
 #include "buf.h"
 #include "expr.h"
 #include "json.h"
+#include "table.h"
 #include "tap.h"
 #include "track_filter.h"
 
@@ -77,46 +80,28 @@ sel(const char *filter, const char *rec)
 int
 main(void)
 {
-	static const char rec[] = "{\"run_id\":\"ab\",\"status\":\"FINISHED\","
-	    "\"params\":{\"model\":\"Tree\",\"lr\":\"0.1\"},\"tags\":"
-	    "{\"mlflow.runName\":\"calm-owl\"},\"metrics\":{\"rmse\":0.5,"
-	    "\"val/loss\":0.25,\"rmse.min\":0.4}}";
+	static const char *const res[] = { "undefined", "false", "true" };
+	struct table t;
+	int r;
 
-	/* translation */
-	tr("metrics.rmse < 1 and params.model = 'tree'",
-	    "metrics.rmse < 1 && params.model == 'tree'");
-	tr("metrics.acc > 0.9 && params.model == \"tree\"",
-	    "metrics.acc > 0.9 && params.model == \"tree\"");
-	tr("tags.`mlflow.runName` = 'x' OR NOT attributes.status <> 'A'",
-	    "tags.mlflow\\.runName == 'x' || ! status != 'A'");
-	tr("tags.mlflow.runName = 'x'", "tags.mlflow\\.runName == 'x'");
-	tr("metric.loss.min <= 1e-3", "metrics.loss\\.min <= 1e-3");
-	tr("exists(git.commit) and missing(params.lr)",
-	    "exists(git.commit) && missing(params.lr)");
-	tr("params.a = 'and = or'", "params.a == 'and = or'");
-	tr("metrics.`val/loss` < 1", "__mlw.a0 < 1");
-	tr("params.model ILIKE 't%'", "__mlw.a0 == true");
-	tr("params.model not like 't%' and metrics.x > 1",
-	    "__mlw.a0 == false && metrics.x > 1");
-	tr_err("metrics.a IN (1)", "column 11: IN is not supported (use ==, "
-	    "!=, <, <=, >, >=, LIKE, ILIKE)");
-	tr_err("LIKE 'x'", "column 1: expected a field before LIKE");
-	tr_err("metrics.`a < 1", "column 9: expected a closing backquote");
+	/* translation: filter, then the expression or the error */
+	table_open(&t, "filter.test");
+	while (table_next(&t, 2)) {
+		if (strncmp(t.line[1], "error: ", 7) == 0)
+			tr_err(t.line[0], t.line[1] + 7);
+		else
+			tr(t.line[0], t.line[1]);
+	}
 
-	/* evaluation, with aliases */
-	ok(sel("metrics.rmse < 1 and params.model = 'Tree'", rec) == 1,
-	    "MLflow filter selects");
-	ok(sel("metrics.`val/loss` < 0.3", rec) == 1, "a key with / selects");
-	ok(sel("metrics.`val/loss` > 0.3", rec) == 0, "a key with / rejects");
-	ok(sel("metrics.rmse.min == 0.4", rec) == 1, "a stats member");
-	ok(sel("params.model LIKE 'T%e'", rec) == 1, "LIKE %%");
-	ok(sel("params.model LIKE 't%'", rec) == 0, "LIKE is case-sensitive");
-	ok(sel("params.model ILIKE 't_EE'", rec) == 1, "ILIKE _");
-	ok(sel("params.model NOT ILIKE 'x%'", rec) == 1, "NOT ILIKE");
-	ok(sel("tags.mlflow.runName LIKE '%owl'", rec) == 1, "LIKE on a tag");
-	ok(sel("params.nope LIKE '%'", rec) == -1, "LIKE on a missing field "
-	    "is undefined");
-	ok(sel("metrics.rmse LIKE '0.5'", rec) == 1, "LIKE on a number's text");
+	/* evaluation, with aliases: filter, record, result */
+	table_open(&t, "filter-select.test");
+	while (table_next(&t, 3)) {
+		r = sel(t.line[0], t.line[1]);
+		ok(r >= -1 && r <= 1 && strcmp(res[r + 1], t.line[2]) == 0,
+		    "filter-select.test:%ld: %s", t.first, t.line[0]);
+		if (r < -1 || r > 1 || strcmp(res[r + 1], t.line[2]) != 0)
+			printf("#   got %d\n", r);
+	}
 
 	return done_testing();
 }
