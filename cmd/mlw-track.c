@@ -115,7 +115,7 @@ main(int argc, char *argv[])
 	st.nparams = params.n;
 	st.tags = tags.v;
 	st.ntags = tags.n;
-	rc = mlw_tlog_track(store, &st, filter ? NULL : argv, argc, pfields.v,
+	rc = mlw_track_run(store, &st, filter ? NULL : argv, argc, pfields.v,
 	    pfields.n, tfields.v, tfields.n);
 	free(params.v);
 	free(tags.v);

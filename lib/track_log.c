@@ -23,7 +23,7 @@
 #include "xalloc.h"
 
 int64_t
-mlw_tlog_now(void)
+mlw_track_log_now(void)
 {
 	struct timespec ts;
 	int64_t t;
@@ -105,7 +105,7 @@ git_info(struct mlw_buf *b)
 }
 
 void
-mlw_tlog_run_start(struct mlw_buf *b, const char *id,
+mlw_track_log_run_start(struct mlw_buf *b, const char *id,
     const struct mlw_tstart *s)
 {
 	char host[256], cwd[PATH_MAX];
@@ -150,8 +150,8 @@ mlw_tlog_run_start(struct mlw_buf *b, const char *id,
 }
 
 void
-mlw_tlog_run_end(struct mlw_buf *b, const char *id, const struct mlw_child *w,
-    int64_t start, int64_t end)
+mlw_track_log_run_end(struct mlw_buf *b, const char *id,
+    const struct mlw_child *w, int64_t start, int64_t end)
 {
 	int sig = mlw_child_signal(w);
 
@@ -177,7 +177,7 @@ mlw_tlog_run_end(struct mlw_buf *b, const char *id, const struct mlw_child *w,
 /* ---- the lines of a command ---- */
 
 void
-mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
+mlw_track_log_init(struct mlw_track_log *t, int fd, const char *store,
     const char *id, const char *src, char *const *param_fields,
     size_t nparam_fields, char *const *tag_fields, size_t ntag_fields)
 {
@@ -198,7 +198,7 @@ mlw_tlog_init(struct mlw_tlog *t, int fd, const char *store,
 }
 
 void
-mlw_tlog_write(struct mlw_tlog *t, const char *p, size_t n)
+mlw_track_log_write(struct mlw_track_log *t, const char *p, size_t n)
 {
 	if (n == 0)
 		return;
@@ -210,7 +210,7 @@ mlw_tlog_write(struct mlw_tlog *t, const char *p, size_t n)
 }
 
 int
-mlw_tlog_close(struct mlw_tlog *t)
+mlw_track_log_close(struct mlw_track_log *t)
 {
 	if (close(t->fd) < 0 && !t->write_failed) {
 		mlw_warn("%s: close", t->store);
@@ -227,7 +227,7 @@ mlw_tlog_close(struct mlw_tlog *t)
 }
 
 static int64_t *
-counter_of(struct mlw_tlog *t, const char *k, size_t n)
+counter_of(struct mlw_track_log *t, const char *k, size_t n)
 {
 	size_t had = t->counters.n, i = mlw_strmap_add(&t->counters, k, n);
 
@@ -252,7 +252,7 @@ in_list(char *const *l, size_t nl, const char *k, size_t n)
 
 /* Begin a record of kind for member key: ... "key":KEY,"value": */
 static void
-rec_begin(struct mlw_tlog *t, const char *kind, const char *key, size_t kn)
+rec_begin(struct mlw_track_log *t, const char *kind, const char *key, size_t kn)
 {
 	mlw_trec_begin(&t->one, kind, t->id);
 	mlw_jw_key(&t->one, "key");
@@ -262,7 +262,7 @@ rec_begin(struct mlw_tlog *t, const char *kind, const char *key, size_t kn)
 
 /* End the record and add it to those of the line. */
 static void
-rec_end(struct mlw_tlog *t)
+rec_end(struct mlw_track_log *t)
 {
 	mlw_trec_end(&t->one);
 	mlw_buf_add(&t->rec, t->one.p, t->one.len);
@@ -271,7 +271,7 @@ rec_end(struct mlw_tlog *t)
 /* The step of the line: 1 with *step set, or 0 (none, or a bad one,
  * reported). */
 static int
-line_step(struct mlw_tlog *t, long si, uint64_t lineno, int64_t *step)
+line_step(struct mlw_track_log *t, long si, uint64_t lineno, int64_t *step)
 {
 	const struct mlw_json *d = &t->doc;
 	double x;
@@ -291,11 +291,11 @@ line_step(struct mlw_tlog *t, long si, uint64_t lineno, int64_t *step)
 /* Log the members of the object parsed in t->doc (NaN and infinities
  * read as nulls with nonfinite set). */
 static void
-log_members(struct mlw_tlog *t, uint64_t lineno)
+log_members(struct mlw_track_log *t, uint64_t lineno)
 {
 	struct mlw_json *d = &t->doc;
 	long si = mlw_json_member(d, 0, "step", 4);
-	int64_t step = 0, ts = mlw_tlog_now();
+	int64_t step = 0, ts = mlw_track_log_now();
 	int has_step = line_step(t, si, lineno, &step);
 	uint32_t i;
 
@@ -358,13 +358,13 @@ log_members(struct mlw_tlog *t, uint64_t lineno)
 			rec_end(t);
 		}
 	}
-	mlw_tlog_write(t, t->rec.p, t->rec.len);
+	mlw_track_log_write(t, t->rec.p, t->rec.len);
 }
 
 void
-mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
+mlw_track_log_line(void *arg, char *line, size_t n, uint64_t lineno)
 {
-	struct mlw_tlog *t = arg;
+	struct mlw_track_log *t = arg;
 	struct mlw_json *d = &t->doc;
 
 	if (line == NULL) {
@@ -390,11 +390,11 @@ mlw_tlog_line(void *arg, char *line, size_t n, uint64_t lineno)
 }
 
 int
-mlw_tlog_track(const char *store, struct mlw_tstart *st, char *const *argv,
+mlw_track_run(const char *store, struct mlw_tstart *st, char *const *argv,
     int argc, char *const *pfields, size_t npfields, char *const *tfields,
     size_t ntfields)
 {
-	struct mlw_tlog t;
+	struct mlw_track_log t;
 	struct mlw_child w;
 	struct mlw_buf b = { 0 };
 	const char *env[5], *why;
@@ -409,15 +409,15 @@ mlw_tlog_track(const char *store, struct mlw_tstart *st, char *const *argv,
 
 	/* the run starts */
 	mlw_run_id_new(id);
-	st->start = mlw_tlog_now();
+	st->start = mlw_track_log_now();
 	st->argv = argv;
 	st->argc = (size_t)argc;
-	mlw_tlog_run_start(&b, id, st);
+	mlw_track_log_run_start(&b, id, st);
 	if (mlw_store_append(fd, b.p, b.len) < 0)
 		mlw_fatal_errno("%s: write error", store);
 
 	/* the command runs, its output logged */
-	mlw_tlog_init(&t, fd, store, id, filter ? "stdin" : "output",
+	mlw_track_log_init(&t, fd, store, id, filter ? "stdin" : "output",
 	    pfields, npfields, tfields, ntfields);
 	env[0] = "MLW_RUN_ID";
 	env[1] = id;
@@ -425,13 +425,13 @@ mlw_tlog_track(const char *store, struct mlw_tstart *st, char *const *argv,
 	env[3] = store;
 	env[4] = NULL;
 	mlw_child_start(&w, argv, fd, env);
-	mlw_child_pump(&w, mlw_tlog_line, &t);
+	mlw_child_pump(&w, mlw_track_log_line, &t);
 	mlw_child_wait(&w);
 
 	/* the run ends */
-	mlw_tlog_run_end(&b, id, &w, st->start, mlw_tlog_now());
-	mlw_tlog_write(&t, b.p, b.len);
-	failed = mlw_tlog_close(&t) < 0 || w.out_err;
+	mlw_track_log_run_end(&b, id, &w, st->start, mlw_track_log_now());
+	mlw_track_log_write(&t, b.p, b.len);
+	failed = mlw_track_log_close(&t) < 0 || w.out_err;
 
 	mlw_buf_free(&b);
 	fflush(NULL);

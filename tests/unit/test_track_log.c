@@ -81,7 +81,7 @@ main(void)
 	struct mlw_rwhere w;
 	struct mlw_rsort s;
 	struct mlw_ritem *it;
-	struct mlw_tlog t;
+	struct mlw_track_log t;
 	struct mlw_child wr;
 	char err[256], why[256], line[128];
 	int fd, rc;
@@ -157,18 +157,18 @@ main(void)
 	{
 		static char *pf[] = { "lr" }, *tf[] = { "opt" };
 
-		mlw_tlog_init(&t, fd, path, "dd04", "test", pf, 1, tf, 1);
+		mlw_track_log_init(&t, fd, path, "dd04", "test", pf, 1, tf, 1);
 	}
 	strcpy(line, " {\"step\": 3, \"loss\": NaN, \"lr\": 0.5, "
 	    "\"opt\": \"sgd\", \"n\": \"x\"}\r");
-	mlw_tlog_line(&t, line, strlen(line), 1);
+	mlw_track_log_line(&t, line, strlen(line), 1);
 	ok(strncmp(line, " {\"step\": 3, \"loss\": NaN", 24) == 0,
 	    "the line is given back as it was");
 	strcpy(line, "{\"loss\": 1}");
-	mlw_tlog_line(&t, line, strlen(line), 2);
+	mlw_track_log_line(&t, line, strlen(line), 2);
 	strcpy(line, "not an object");
-	mlw_tlog_line(&t, line, strlen(line), 3);
-	ok(mlw_tlog_close(&t) == 0, "closed");
+	mlw_track_log_line(&t, line, strlen(line), 3);
+	ok(mlw_track_log_close(&t) == 0, "closed");
 	memset(&rs, 0, sizeof rs);
 	ok(mlw_store_read(&rs, path) == 0 && rs.n == 1, "one run logged");
 	if (rs.n == 1) {
