@@ -16,6 +16,7 @@
 #include "key.h"
 #include "num.h"
 #include "opt.h"
+#include "seg.h"
 #include "state.h"
 #include "stats.h"
 #include "strmap.h"
@@ -23,6 +24,7 @@
 #include "xalloc.h"
 
 #define PROFILE_TAG MLW_PSIREF_TAG
+#define SEGMENT_TAG "psi_segment"
 
 /* The category text of a scalar, in a buffer reused call after call (so
  * binning allocates nothing per record): mlw_key_category, with numbers
@@ -145,6 +147,7 @@ struct builder {
 	size_t npend, pcap;
 	char *pathbuf;
 	size_t pathcap;
+	const struct mlw_seg *seg;        /* --by: its paths are not fields */
 };
 
 static size_t
@@ -199,6 +202,19 @@ pend(struct builder *b, size_t f, uint32_t tok)
 	b->npend++;
 }
 
+/* Whether text is one of the --by paths, which name a segment and are
+ * not compared. */
+static int
+by_path(const struct builder *b, const char *text)
+{
+	size_t k;
+
+	for (k = 0; b->seg && k < b->seg->nby; k++)
+		if (strcmp(b->seg->paths[k].text, text) == 0)
+			return 1;
+	return 0;
+}
+
 /* Walk the scalar leaves of object obj, with path prefix of length plen. */
 static void
 walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
@@ -242,7 +258,7 @@ walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
 		b->pathbuf[n] = '\0';
 		if (v->type == MLW_JOBJ)
 			walk(b, doc, i + 1, n);
-		else
+		else if (!by_path(b, b->pathbuf))
 			pend(b, add_feature(b, b->pathbuf), i + 1);
 	}
 }
@@ -400,92 +416,121 @@ finish_feature(struct mlw_feature *f, const struct mlw_psiref *p,
 }
 
 static void
-build(struct mlw_psiref *p, const char *path, const struct mlw_psiref_opts *o,
-    struct mlw_input *in, struct mlw_line *first)
+builder_init(struct builder *b, struct mlw_psiref *p,
+    const struct mlw_psiref_opts *o, const struct mlw_seg *seg)
 {
-	struct builder b;
-	struct mlw_json doc;
-	struct mlw_line ln = *first;
-	size_t i, j;
-	int have = 1;
-	char why[128];
+	size_t i;
 
-	memset(&b, 0, sizeof b);
-	memset(&doc, 0, sizeof doc);
-	b.p = p;
-	b.o = o;
+	memset(b, 0, sizeof *b);
+	b->p = p;
+	b->o = o;
+	b->seg = seg;
+	p->binning = o->binning;
+	p->bins = o->bins;
 	for (i = 0; i < o->nfields; i++)
-		add_feature(&b, o->fields[i]);
-	for (; have; have = mlw_input_next(in, &ln)) {
-		if (mlw_record_parse(&doc, &ln) < 0)
-			continue;
-		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
-			continue;       /* a control record, not data */
-		b.npend = 0;
-		if (o->nfields) {
-			for (i = 0; i < p->nf; i++) {
-				long t = mlw_json_get(&doc, 0, &p->f[i].path);
+		add_feature(b, o->fields[i]);
+}
 
-				if (t >= 0)
-					pend(&b, i, (uint32_t)t);
-			}
-		} else
-			walk(&b, &doc, 0, 0);
-		/* the whole record is checked before any of it is used; a
-		 * field's type is set by its first value */
-		for (j = 0; j < b.npend; j++) {
-			struct mlw_feature *f = &p->f[b.pend[j].f];
-			int type = doc.tok[b.pend[j].tok].type;
+/* Find the values of a data record doc and check them all before any is
+ * used (a field's type is set by its first value): 0, or -1 with why. */
+static int
+builder_check(struct builder *b, const struct mlw_json *doc, char *why)
+{
+	struct mlw_psiref *p = b->p;
+	size_t i, j;
 
-			why[0] = '\0';
-			if (check_value(f, &doc, b.pend[j].tok, why) < 0)
-				break;
-			if (!f->typed && type != MLW_JNULL) {
-				size_t k;
-				int num = type == MLW_JNUM;
+	b->npend = 0;
+	if (b->o->nfields) {
+		for (i = 0; i < p->nf; i++) {
+			long t = mlw_json_get(doc, 0, &p->f[i].path);
 
-				/* a later value of the same record must agree */
-				for (k = j + 1; k < b.npend; k++)
-					if (b.pend[k].f == b.pend[j].f) {
-						int t2 = doc.tok[b.pend[k].tok].type;
+			if (t >= 0)
+				pend(b, i, (uint32_t)t);
+		}
+	} else
+		walk(b, doc, 0, 0);
+	for (j = 0; j < b->npend; j++) {
+		struct mlw_feature *f = &p->f[b->pend[j].f];
+		int type = doc->tok[b->pend[j].tok].type;
 
-						if (t2 != MLW_JNULL &&
-						    (t2 == MLW_JNUM) != num)
-							break;
-					}
-				if (k < b.npend) {
-					snprintf(why, sizeof why,
-					    "%s: repeated with different types",
-					    f->path.text);
-					break;
+		why[0] = '\0';
+		if (check_value(f, doc, b->pend[j].tok, why) < 0)
+			break;
+		if (!f->typed && type != MLW_JNULL) {
+			size_t k;
+			int num = type == MLW_JNUM;
+
+			/* a later value of the same record must agree */
+			for (k = j + 1; k < b->npend; k++)
+				if (b->pend[k].f == b->pend[j].f) {
+					int t2 = doc->tok[b->pend[k].tok].type;
+
+					if (t2 != MLW_JNULL &&
+					    (t2 == MLW_JNUM) != num)
+						break;
 				}
+			if (k < b->npend) {
+				snprintf(why, 128, "%s: repeated with different "
+				    "types", f->path.text);
+				break;
 			}
 		}
-		if (j < b.npend) {
-			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
-			    why[0] ? why : "field of the wrong type");
-			continue;
-		}
-		for (j = 0; j < b.npend; j++)
-			commit_value(&p->f[b.pend[j].f], &doc, b.pend[j].tok, o);
-		p->records++;
 	}
-	for (i = 0; i < o->ncategorical; i++)
-		if (mlw_strmap_find(&b.names, o->categorical[i],
-		    strlen(o->categorical[i])) < 0)
-			mlw_fatal("--categorical: field %s is not in the reference "
-			    "%s", o->categorical[i], path);
-	/* drop fields with no values; finish the others */
+	if (j == b->npend)
+		return 0;
+	if (why[0] == '\0')
+		snprintf(why, 128, "field of the wrong type");
+	return -1;
+}
+
+/* Take the values builder_check found. */
+static void
+builder_commit(struct builder *b, const struct mlw_json *doc)
+{
+	size_t j;
+
+	for (j = 0; j < b->npend; j++)
+		commit_value(&b->p->f[b->pend[j].f], doc, b->pend[j].tok, b->o);
+	b->p->records++;
+}
+
+/* Say a --categorical field no builder saw; label names the reference. */
+static void
+check_categorical(struct builder *b, size_t nb, const char *label)
+{
+	const struct mlw_psiref_opts *o = b->o;
+	size_t i, k;
+
+	for (i = 0; i < o->ncategorical; i++) {
+		for (k = 0; k < nb; k++)
+			if (mlw_strmap_find(&b[k].names, o->categorical[i],
+			    strlen(o->categorical[i])) >= 0)
+				break;
+		if (k == nb)
+			mlw_fatal("--categorical: field %s is not in the "
+			    "reference %s", o->categorical[i], label);
+	}
+}
+
+/* Drop the fields with no values and finish the others; label names the
+ * reference (or its segment) in messages. */
+static void
+builder_finish(struct builder *b, const char *label)
+{
+	struct mlw_psiref *p = b->p;
+	const struct mlw_psiref_opts *o = b->o;
+	size_t i, j;
+
 	for (i = j = 0; i < p->nf; i++) {
 		struct mlw_feature *f = &p->f[i];
 
 		if (f->ref_n == 0 || f->dropped) {
 			if (f->ref_n == 0 && o->nfields)
 				mlw_fatal("%s: field %s has no values in the "
-				    "reference", path, f->path.text);
+				    "reference", label, f->path.text);
 			if (!f->dropped)
 				mlw_warnx("%s: field %s has no values in the "
-				    "reference; left out", path, f->path.text);
+				    "reference; left out", label, f->path.text);
 			mlw_path_free(&f->path);
 			mlw_strmap_free(&f->cats);
 			free(f->ref);
@@ -498,10 +543,41 @@ build(struct mlw_psiref *p, const char *path, const struct mlw_psiref_opts *o,
 		p->f[j++] = *f;
 	}
 	p->nf = j;
+	mlw_strmap_free(&b->names);
+	free(b->pend);
+	free(b->pathbuf);
+	b->names.n = 0;
+	b->pend = NULL;
+	b->pathbuf = NULL;
+}
+
+static void
+build(struct mlw_psiref *p, const char *path, const struct mlw_psiref_opts *o,
+    struct mlw_input *in, struct mlw_line *first)
+{
+	struct builder b;
+	struct mlw_json doc;
+	struct mlw_line ln = *first;
+	int have = 1;
+	char why[128];
+
+	memset(&doc, 0, sizeof doc);
+	builder_init(&b, p, o, NULL);
+	for (; have; have = mlw_input_next(in, &ln)) {
+		if (mlw_record_parse(&doc, &ln) < 0)
+			continue;
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* a control record, not data */
+		if (builder_check(&b, &doc, why) < 0) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    why);
+			continue;
+		}
+		builder_commit(&b, &doc);
+	}
+	check_categorical(&b, 1, path);
+	builder_finish(&b, path);
 	mlw_json_free(&doc);
-	mlw_strmap_free(&b.names);
-	free(b.pend);
-	free(b.pathbuf);
 }
 
 /* ---------- saved profiles ---------- */
@@ -535,15 +611,37 @@ num_array(const struct mlw_json *doc, long a, size_t *n,
 	return v;
 }
 
-static void
-load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
-    struct mlw_input *in, struct mlw_json *doc, struct mlw_line *ln)
+/* The number at member name of the object doc: records, a count. */
+static uint64_t
+saved_count(const struct mlw_json *doc, const char *name,
+    const struct mlw_line *ln)
 {
-	size_t cap = 0, i, k;
+	long t = mlw_json_member(doc, 0, name, strlen(name));
+	double d;
+
+	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d < 0 || d > 9e15)
+		bad_profile(ln, "expected records");
+	return (uint64_t)d;
+}
+
+/* Whether doc (an object) is the line that begins a segment's part. */
+static int
+segment_line(const struct mlw_json *doc)
+{
+	long t = mlw_json_member(doc, 0, "mlw", 3);
+
+	return t >= 0 && mlw_json_streq(doc, (uint32_t)t, SEGMENT_TAG,
+	    strlen(SEGMENT_TAG));
+}
+
+/* Check the first line of a saved profile (in doc) against the options. */
+static void
+saved_header(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
+    const struct mlw_json *doc, const struct mlw_line *ln)
+{
 	long t;
 	double d;
 
-	p->saved = 1;
 	if (o->bins_given)
 		mlw_fatal("--bins and --binning do not apply to a saved profile "
 		    "(%s)", ln->file);
@@ -553,10 +651,23 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 	t = mlw_json_member(doc, 0, "version", 7);
 	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d != 1)
 		bad_profile(ln, "expected version 1");
-	t = mlw_json_member(doc, 0, "records", 7);
-	if (t < 0 || mlw_json_num(doc, (uint32_t)t, &d) < 0 || d < 0 || d > 9e15)
-		bad_profile(ln, "expected records");
-	p->records = (uint64_t)d;
+	p->records = saved_count(doc, "records", ln);
+}
+
+static void select_fields(struct mlw_psiref *, const struct mlw_psiref_opts *,
+    const char *);
+
+/* Read a saved profile's feature lines into p up to the end (0) or up to
+ * a segment's line (1, parsed in doc). */
+static int
+load_features(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
+    struct mlw_input *in, struct mlw_json *doc, struct mlw_line *ln)
+{
+	size_t cap = 0, k;
+	int more = 0;
+	double d;
+
+	p->saved = 1;
 	while (mlw_input_next(in, ln)) {
 		struct mlw_feature *f;
 		long fe, ty, ct, ed, ca, mi;
@@ -568,6 +679,10 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 			bad_profile(ln, doc->err);
 		if (doc->tok[0].type != MLW_JOBJ)
 			bad_profile(ln, "expected an object");
+		if (segment_line(doc)) {
+			more = 1;
+			break;
+		}
 		fe = mlw_json_member(doc, 0, "feature", 7);
 		ty = mlw_json_member(doc, 0, "type", 4);
 		ct = mlw_json_member(doc, 0, "counts", 6);
@@ -642,7 +757,17 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 		    d <= 9e15)
 			f->ref_missing = (uint64_t)d;
 	}
-	/* --fields selects and orders */
+	select_fields(p, o, ln->file);
+	return more;
+}
+
+/* --fields selects and orders the features of a saved profile. */
+static void
+select_fields(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
+    const char *file)
+{
+	size_t i, k;
+
 	if (o->nfields) {
 		struct mlw_feature *sel = mlw_xcalloc(o->nfields, sizeof *sel);
 
@@ -653,7 +778,7 @@ load_saved(struct mlw_psiref *p, const struct mlw_psiref_opts *o,
 					break;
 			if (k == p->nf)
 				mlw_fatal("%s: field %s is not in the profile",
-				    ln->file, o->fields[i]);
+				    file, o->fields[i]);
 			sel[i] = p->f[k];
 			p->f[k].path.text = NULL;   /* moved */
 		}
@@ -707,9 +832,11 @@ mlw_psiref_load(struct mlw_psiref *p, const char *path,
 	memset(&doc, 0, sizeof doc);
 	p->binning = o->binning;
 	p->bins = o->bins;
-	if (mlw_ref_open(path, &in, &ln, &doc))
-		load_saved(p, o, in, &doc, &ln);
-	else
+	if (mlw_ref_open(path, &in, &ln, &doc)) {
+		saved_header(p, o, &doc, &ln);
+		/* a profile with segments: its first part is the whole */
+		load_features(p, o, in, &doc, &ln);
+	} else
 		build(p, path, o, in, &ln);
 	if (p->nf == 0)
 		mlw_fatal("%s: no fields to compare", path);

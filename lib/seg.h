@@ -1,0 +1,72 @@
+/* seg: the segments of a run (--by PATHS): every distinct key of the
+ * values at the --by paths (key.h), numbered in the order first seen, the
+ * members that name a segment in result and state records, and the
+ * segments one window has seen, in the order it saw them. */
+#ifndef MLW_SEG_H
+#define MLW_SEG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "io.h"
+#include "json.h"
+#include "strmap.h"
+
+struct mlw_seg {
+	char **by;                /* the --by paths' texts, as given */
+	struct mlw_path *paths;
+	size_t nby;
+	struct mlw_strmap keys;   /* key -> segment number */
+	struct mlw_buf key;       /* the last key made */
+	struct mlw_buf text;      /* scratch */
+	uint64_t *bad;            /* per path: records rejected for it */
+};
+
+/* Set up the segments of paths by[0..nby) (texts checked by the caller,
+ * kept, not copied). */
+void mlw_seg_init(struct mlw_seg *s, char **by, size_t nby);
+void mlw_seg_free(struct mlw_seg *s);
+/* Make the key of doc's --by values in s->key: 0, or -1 after rejecting
+ * the record ln (a value that cannot be part of a key, key.h). */
+int mlw_seg_key(struct mlw_seg *s, const struct mlw_json *doc,
+    const struct mlw_line *ln);
+/* The number of the segment whose key is s->key: with add, a new key is
+ * numbered next (exit 2 naming the key, mlw_key_full, when --max-keys
+ * segments are numbered already); without, -1 for a new key. */
+long mlw_seg_id(struct mlw_seg *s, const struct mlw_line *ln, int add);
+/* The number of segments numbered. */
+size_t mlw_seg_count(const struct mlw_seg *s);
+/* Append the members naming segment id to a result record: "segment", its
+ * display text (key.h), then each --by path's text as a member holding its
+ * value (null when missing): ,"segment":"model=m1","model":"m1". */
+void mlw_seg_members(struct mlw_buf *b, struct mlw_seg *s, size_t id);
+/* Append the members naming segment id to a state record: "segment", the
+ * display text, and "values", the values as an array. */
+void mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id);
+/* Read the segment of a state record (its "values", checked against the
+ * --by paths) into s->key: 0, or -1 with *why set. */
+int mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
+    const char **why);
+/* Say (a warning) each --by path whose values were all rejected, as
+ * mlw-metrics does; seen is the number of records keyed. */
+void mlw_seg_warn(const struct mlw_seg *s, uint64_t seen);
+
+/* The segments one window has seen, in the order first seen: state[i] the
+ * state of segment ids[i], allocated by mlw_segwin_get. */
+struct mlw_segwin {
+	size_t *ids;
+	void **state;
+	size_t n, cap;
+	long *slot;               /* by segment number: index, or -1 */
+	size_t nslot;
+};
+
+/* The state of segment id in window w: size bytes, zeroed when the window
+ * first sees the segment. */
+void *mlw_segwin_get(struct mlw_segwin *w, size_t id, size_t size);
+/* Forget every segment (their states freed): the window is empty. */
+void mlw_segwin_clear(struct mlw_segwin *w);
+void mlw_segwin_free(struct mlw_segwin *w);
+
+#endif
