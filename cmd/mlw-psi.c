@@ -10,10 +10,12 @@
 #include "out.h"
 #include "psi.h"
 #include "psiref.h"
+#include "seg.h"
 
 static const char usage_text[] =
     "mlw-psi --ref REF [--fields PATHS] [--categorical PATHS] [--bins N]\n"
     "               [--binning quantile|uniform] [--eps E] [--detail]\n"
+    "               [--by PATHS] [--ref-fallback none|all] [--max-keys N]\n"
     "               [--save-ref FILE] [--emit-state | --merge] [--strict]\n"
     "               [--rejects FILE] [FILE ...]";
 
@@ -22,6 +24,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "bins", required_argument, NULL, 'b' },
+		{ "by", required_argument, NULL, 'y' },
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
 		{ "detail", no_argument, NULL, 'd' },
@@ -30,14 +33,25 @@ main(int argc, char *argv[])
 		{ "fields", required_argument, NULL, 'f' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
+		{ "ref-fallback", required_argument, NULL, 'F' },
 		{ "save-ref", required_argument, NULL, 's' },
 		MLW_COMMON_OPTIONS,
+		MLW_MAX_KEYS_OPTION,
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const binnings[] = {	/* MLW_BINNING_* */
 		"quantile", "uniform", NULL
 	};
+	static const char *const fallbacks[] = { "none", "all", NULL };
+	static const char *const taken[] = {	/* the members it writes */
+		"feature", "psi", "n", "missing", "ref_n", "categories",
+		"edges", "ref", "cur", NULL
+	};
 	struct mlw_psiref prof;
+	struct mlw_psirefs refs;
+	struct mlw_seg seg;
+	char **by = NULL;
+	size_t nby = 0;
 	struct mlw_psiref_opts po;
 	struct mlw_psi_opts o;
 	const char *ref = NULL, *save = NULL;
@@ -62,6 +76,10 @@ main(int argc, char *argv[])
 			break;
 		case 'E':
 			o.emit = 1;
+			break;
+		case 'F':
+			o.fallback = mlw_opt_choice("--ref-fallback", optarg,
+			    fallbacks, NULL);
 			break;
 		case 'M':
 			o.merge = 1;
@@ -93,6 +111,9 @@ main(int argc, char *argv[])
 		case 's':
 			save = optarg;
 			break;
+		case 'y':
+			by = mlw_list_opt("--by", optarg, by, &nby);
+			break;
 		default:
 			mlw_usage();
 		}
@@ -104,16 +125,29 @@ main(int argc, char *argv[])
 	if (o.emit && o.merge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
 	mlw_psiref_opts_check(&po);
-
-	mlw_psiref_load(&prof, ref, &po);
-	if (save)
-		mlw_psiref_save(&prof, save);
-	else {
-		in = mlw_input_new(argv, argc);
-		mlw_psi_run(&prof, &o, in);
-		mlw_input_free(in);
+	if (o.fallback && nby == 0)
+		mlw_opt_error("--ref-fallback applies to --by only");
+	in = save ? NULL : mlw_input_new(argv, argc);
+	if (nby) {
+		mlw_seg_opt_check(by, nby, taken);
+		mlw_seg_init(&seg, by, nby);
+		mlw_psirefs_load(&refs, &seg, ref, &po, save || o.fallback);
+		if (save)
+			mlw_psirefs_save(&refs, &seg, save);
+		else
+			mlw_psi_run_by(&refs, &seg, &o, in);
+		mlw_psirefs_free(&refs);
+		mlw_seg_free(&seg);
+	} else {
+		mlw_psiref_load(&prof, ref, &po);
+		if (save)
+			mlw_psiref_save(&prof, save);
+		else
+			mlw_psi_run(&prof, &o, in);
+		mlw_psiref_free(&prof);
 	}
-	mlw_psiref_free(&prof);
+	mlw_input_free(in);
+	mlw_free_list(by, nby);
 	mlw_free_list(po.fields, po.nfields);
 	mlw_free_list(po.categorical, po.ncategorical);
 	return mlw_finish();

@@ -173,6 +173,14 @@ mlw_reject(const char *file, uint64_t lineno, const char *line, size_t len,
 	}
 }
 
+void
+mlw_reject_again(const char *line, size_t len)
+{
+	nrejected++;
+	mlw_rejects_write(line, len);
+	mlw_rejects_write("\n", 1);
+}
+
 uint64_t
 mlw_rejected(void)
 {

@@ -55,6 +55,9 @@ void mlw_set_strict(int strict);
  * In strict mode this exits 2 after the message. */
 void mlw_reject(const char *file, uint64_t lineno, const char *line,
     size_t len, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Reject one more record for a reason said already (by mlw_reject): count
+ * it and append it to the rejects file, with no message. */
+void mlw_reject_again(const char *line, size_t len);
 /* Write a chunk of an over-long line straight to the rejects file (used by
  * the reader, which never holds the whole line). */
 void mlw_rejects_write(const char *p, size_t len);

@@ -172,7 +172,7 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 
 	if (d->emit) {
 		for (i = 0; i < d->nf; i++)
-			mlw_psiref_state_emit(b, "mlw-drift", d->hash, key,
+			mlw_psiref_state_emit(b, "mlw-drift", d->hash, key, NULL, 0,
 			    d->fl[i].f, st[i].c, st[i].ccap, st[i].missing);
 		mlw_out_flush();
 		return;

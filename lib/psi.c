@@ -6,38 +6,141 @@
 
 #include "buf.h"
 #include "diag.h"
+#include "hash.h"
 #include "io.h"
 #include "json.h"
 #include "jsonw.h"
+#include "key.h"
 #include "out.h"
 #include "psiref.h"
+#include "seg.h"
 #include "state.h"
 #include "stats.h"
 #include "window.h"
 #include "xalloc.h"
 
-struct psi {
+/* How the counts of one reference lie in a state: per feature its bins,
+ * then missing; and the paths of its features. */
+struct layout {
 	struct mlw_psiref *prof;
-	size_t *off;             /* first count of feature i in a state */
-	size_t ncounts;          /* counts per state, missing counts included */
+	size_t *off;             /* first count of feature i */
+	size_t ncounts;          /* counts, missing counts included */
+	long *bins;              /* scratch: bin of each feature */
+	long *tok;               /* scratch: token of each feature */
+	struct mlw_path *paths;
+	struct mlw_pathset set;
+};
+
+struct psi {
+	struct layout one;       /* without --by */
+	/* --by: the segments, their references, and the layout of each */
+	struct mlw_seg *seg;
+	struct mlw_psirefs *refs;
+	int fallback;
+	struct layout **lay;     /* by segment number */
+	size_t nlay;
+	struct layout **parts;   /* by segment number: its part's layout */
+	struct layout *whole;
+	unsigned char *said;     /* by segment number: no part, said */
+	size_t nsaid;
 	double eps;
 	int detail;
 	int emit;                /* --emit-state */
-	uint64_t hash;           /* of the profile, for states */
+	uint64_t hash;           /* of the reference, for states */
 	struct mlw_buf out;
-	long *bins;              /* scratch: bin of each feature */
-	long *tok;               /* scratch: token of each feature */
-	struct mlw_pathset set;
 	struct mlw_msgkind nulls;
 };
 
-/* A window's state: ncounts uint64_t: per feature its bins, then missing. */
+static void
+layout_init(struct layout *l, struct mlw_psiref *prof)
+{
+	size_t i;
+
+	l->prof = prof;
+	l->off = mlw_xcalloc(prof->nf, sizeof *l->off);
+	l->bins = mlw_xcalloc(prof->nf, sizeof *l->bins);
+	l->tok = mlw_xcalloc(prof->nf, sizeof *l->tok);
+	l->paths = mlw_xcalloc(prof->nf, sizeof *l->paths);
+	l->ncounts = 0;
+	for (i = 0; i < prof->nf; i++) {
+		l->paths[i] = prof->f[i].path;
+		l->off[i] = l->ncounts;
+		l->ncounts += prof->f[i].nbins + 1;
+	}
+	mlw_pathset_init(&l->set, l->paths, prof->nf);
+}
+
+static void
+layout_free(struct layout *l)
+{
+	free(l->off);
+	free(l->bins);
+	free(l->tok);
+	free(l->paths);
+	mlw_pathset_free(&l->set);
+}
+
+static struct layout *
+layout_new(struct mlw_psiref *prof)
+{
+	struct layout *l = mlw_xcalloc(1, sizeof *l);
+
+	layout_init(l, prof);
+	return l;
+}
+
+/* The layout of segment id: its reference part's, the whole reference's
+ * (shared, or --ref-fallback all), or NULL when it has none. */
+static struct layout *
+layout_of(struct psi *ps, size_t id)
+{
+	struct mlw_psiref *p;
+	size_t i;
+
+	if (id < ps->nlay && ps->lay[id] != NULL)
+		return ps->lay[id];
+	if ((p = mlw_psirefs_get(ps->refs, id, ps->fallback)) == NULL)
+		return NULL;
+	if (id >= ps->nlay) {
+		size_t n = ps->nlay ? ps->nlay : 16;
+
+		while (n <= id)
+			n *= 2;
+		ps->lay = mlw_xrealloc(ps->lay, n * sizeof *ps->lay);
+		ps->parts = mlw_xrealloc(ps->parts, n * sizeof *ps->parts);
+		for (i = ps->nlay; i < n; i++)
+			ps->lay[i] = ps->parts[i] = NULL;
+		ps->nlay = n;
+	}
+	if (p == &ps->refs->whole) {
+		if (ps->whole == NULL)
+			ps->whole = layout_new(p);
+		ps->lay[id] = ps->whole;
+	} else
+		ps->lay[id] = ps->parts[id] = layout_new(p);
+	return ps->lay[id];
+}
+
+/* A window's state: without --by, the counts of ps->one; with --by, a
+ * struct mlw_segwin holding the counts of each segment. */
 static void
 reset(void *state, void *arg)
 {
 	struct psi *ps = arg;
 
-	memset(state, 0, ps->ncounts * sizeof(uint64_t));
+	if (ps->seg)
+		mlw_segwin_clear(state);
+	else
+		memset(state, 0, ps->one.ncounts * sizeof(uint64_t));
+}
+
+static void
+destroy(void *state, void *arg)
+{
+	struct psi *ps = arg;
+
+	if (ps->seg)
+		mlw_segwin_free(state);
 }
 
 static void
@@ -58,78 +161,33 @@ props(struct mlw_buf *b, const char *key, const uint64_t *c, size_t nb,
 	mlw_jw_close(b, ']');
 }
 
-/* --emit-state: one record per feature of the window: its counts per bin
- * and its missing count. */
+/* The records of one window (and segment segid, when ps->seg): with
+ * --emit-state, one state per feature (its counts per bin and its missing
+ * count); else its PSI. */
 static void
-emit_state(const struct mlw_wkey *key, const uint64_t *st, struct psi *ps)
+report_counts(struct psi *ps, const struct mlw_wkey *key,
+    const struct layout *l, const uint64_t *st, size_t segid)
 {
-	size_t i;
-
-	for (i = 0; i < ps->prof->nf; i++) {
-		const struct mlw_feature *f = &ps->prof->f[i];
-		const uint64_t *cur = st + ps->off[i];
-
-		mlw_psiref_state_emit(&ps->out, "mlw-psi", ps->hash, key, f,
-		    cur, f->nbins, cur[f->nbins]);
-	}
-	mlw_out_flush();
-}
-
-/* --merge: add up the states of each window and feature, then report every
- * window as a single pass would. */
-static void
-merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
-{
-	struct mlw_state_in r;
-	struct mlw_line ln;
-	struct mlw_json doc;
-	struct mlw_wkey key;
-	uint64_t *tmp, *st;
-	size_t i, maxb = 1;
-	long k;
-
-	memset(&doc, 0, sizeof doc);
-	for (i = 0; i < ps->prof->nf; i++)
-		if (ps->prof->f[i].nbins > maxb)
-			maxb = ps->prof->f[i].nbins;
-	tmp = mlw_xcalloc(maxb + 1, sizeof *tmp);
-	mlw_state_in_init(&r, "mlw-psi", ps->hash);
-	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
-		if ((k = mlw_psiref_state_read(ps->prof, &r, &ln, &doc,
-		    tmp)) < 0)
-			continue;
-		st = mlw_wtab_open(tab, &key);
-		for (i = 0; i <= ps->prof->f[k].nbins; i++)
-			st[ps->off[k] + i] += tmp[i];
-	}
-	mlw_state_in_check(&r);
-	mlw_wtab_close_all(tab);
-	free(tmp);
-	mlw_json_free(&doc);
-}
-
-static void
-report(const struct mlw_wkey *key, void *state, void *arg)
-{
-	struct psi *ps = arg;
-	const uint64_t *st = state;
 	size_t i, k;
 
-	if (ps->emit) {
-		emit_state(key, st, ps);
-		return;
-	}
-	for (i = 0; i < ps->prof->nf; i++) {
-		const struct mlw_feature *f = &ps->prof->f[i];
-		const uint64_t *cur = st + ps->off[i];
+	for (i = 0; i < l->prof->nf; i++) {
+		const struct mlw_feature *f = &l->prof->f[i];
+		const uint64_t *cur = st + l->off[i];
 		uint64_t n = 0, missing = cur[f->nbins];
 		struct mlw_buf *b = &ps->out;
 
+		if (ps->emit) {
+			mlw_psiref_state_emit(b, "mlw-psi", ps->hash, key,
+			    ps->seg, segid, f, cur, f->nbins, missing);
+			continue;
+		}
 		for (k = 0; k < f->nbins; k++)
 			n += cur[k];
 		b->len = 0;
 		mlw_jw_open(b, '{');
 		mlw_wkey_write(b, key);
+		if (ps->seg)
+			mlw_seg_members(b, ps->seg, segid);
 		mlw_jw_key(b, "feature");
 		mlw_jw_str(b, f->path.text, strlen(f->path.text));
 		mlw_jw_key(b, "psi");
@@ -175,7 +233,130 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		mlw_buf_addc(b, '\n');
 		mlw_out_write(b->p, b->len);
 	}
+}
+
+static void
+report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct psi *ps = arg;
+
+	if (ps->seg) {
+		struct mlw_segwin *w = state;
+		size_t i;
+
+		/* every segment the window saw, in the order it saw them */
+		for (i = 0; i < w->n; i++)
+			report_counts(ps, key, layout_of(ps, w->ids[i]),
+			    w->state[i], w->ids[i]);
+	} else
+		report_counts(ps, key, &ps->one, state, 0);
 	mlw_out_flush();
+}
+
+/* The counts of segment segid (or of the window, without --by) in the
+ * window's state. */
+static uint64_t *
+counts_of(struct psi *ps, void *state, const struct layout *l, size_t segid)
+{
+	if (ps->seg == NULL)
+		return state;
+	return mlw_segwin_get(state, segid, l->ncounts * sizeof(uint64_t));
+}
+
+/* The layout of the record's segment, in *segid; NULL after rejecting the
+ * record (a bad segment value, or a segment with no reference part: said
+ * once per segment, every record of it rejected). */
+static struct layout *
+route_segment(struct psi *ps, const struct mlw_json *doc,
+    const struct mlw_line *ln, size_t *segid)
+{
+	struct layout *l;
+	long id;
+
+	if (ps->seg == NULL) {
+		*segid = 0;
+		return &ps->one;
+	}
+	if (mlw_seg_key(ps->seg, doc, ln) < 0)
+		return NULL;
+	id = mlw_seg_id(ps->seg, ln, 1);
+	*segid = (size_t)id;
+	if ((l = layout_of(ps, (size_t)id)) != NULL)
+		return l;
+	if ((size_t)id >= ps->nsaid) {
+		size_t n = ps->nsaid ? ps->nsaid * 2 : 16;
+
+		while (n <= (size_t)id)
+			n *= 2;
+		ps->said = mlw_xrealloc(ps->said, n);
+		memset(ps->said + ps->nsaid, 0, n - ps->nsaid);
+		ps->nsaid = n;
+	}
+	if (ps->said[id]) {
+		mlw_reject_again(ln->p, ln->rawlen);
+		return NULL;
+	}
+	ps->said[id] = 1;
+	ps->out.len = 0;
+	mlw_key_display(&ps->out, ps->seg->key.p, ps->seg->key.len,
+	    ps->seg->by);
+	mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "segment %.*s has "
+	    "no part in the reference; its records are rejected (see "
+	    "--ref-fallback)", (int)ps->out.len, ps->out.p);
+	return NULL;
+}
+
+/* --merge: add up the states of each window, segment and feature, then
+ * report every window as a single pass would. */
+static void
+merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
+{
+	struct mlw_state_in r;
+	struct mlw_line ln;
+	struct mlw_json doc;
+	struct mlw_wkey key;
+	uint64_t *tmp = NULL, *st;
+	size_t i, maxb = 0;
+	long k;
+
+	memset(&doc, 0, sizeof doc);
+	mlw_state_in_init(&r, "mlw-psi", ps->hash);
+	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+		const struct layout *l = &ps->one;
+		size_t segid = 0;
+
+		if (ps->seg) {
+			const char *why;
+			long id;
+
+			if (mlw_seg_state_key(ps->seg, &doc, &why) < 0) {
+				mlw_state_reject(&r, &ln, "%s", why);
+				continue;
+			}
+			id = mlw_seg_id(ps->seg, &ln, 1);
+			if ((l = layout_of(ps, (size_t)id)) == NULL) {
+				mlw_state_reject(&r, &ln, "segment: a segment "
+				    "with no part in the reference");
+				continue;
+			}
+			segid = (size_t)id;
+		}
+		for (i = 0; i < l->prof->nf; i++)
+			if (l->prof->f[i].nbins + 1 > maxb) {
+				maxb = l->prof->f[i].nbins + 1;
+				tmp = mlw_xrealloc(tmp, maxb * sizeof *tmp);
+			}
+		if ((k = mlw_psiref_state_read(l->prof, &r, &ln, &doc,
+		    tmp)) < 0)
+			continue;
+		st = counts_of(ps, mlw_wtab_open(tab, &key), l, segid);
+		for (i = 0; i <= l->prof->f[k].nbins; i++)
+			st[l->off[k] + i] += tmp[i];
+	}
+	mlw_state_in_check(&r);
+	mlw_wtab_close_all(tab);
+	free(tmp);
+	mlw_json_free(&doc);
 }
 
 /* Count every record of in into its window's state. */
@@ -185,41 +366,102 @@ count(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wkey key;
+	uint64_t seen = 0;
 	size_t i;
 
 	memset(&doc, 0, sizeof doc);
 	while (mlw_input_next(in, &ln)) {
 		char fwhy[128];
+		struct layout *l;
 		uint64_t *st;
+		size_t segid;
 
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
 		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
-		mlw_json_getset(&doc, &ps->set, ps->tok);
-		for (i = 0; i < ps->prof->nf; i++) {
-			const struct mlw_feature *f = &ps->prof->f[i];
+		if ((l = route_segment(ps, &doc, &ln, &segid)) == NULL)
+			continue;
+		seen++;
+		mlw_json_getset(&doc, &l->set, l->tok);
+		for (i = 0; i < l->prof->nf; i++) {
+			const struct mlw_feature *f = &l->prof->f[i];
 
-			ps->bins[i] = mlw_feature_bin(f, &doc, ps->tok[i], fwhy);
-			if (ps->bins[i] == -2)
+			l->bins[i] = mlw_feature_bin(f, &doc, l->tok[i], fwhy);
+			if (l->bins[i] == -2)
 				break;
 		}
-		if (i < ps->prof->nf) {
+		if (i < l->prof->nf) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", fwhy);
 			continue;
 		}
-		st = mlw_wtab_open(tab, &key);
-		for (i = 0; i < ps->prof->nf; i++) {
-			size_t nb = ps->prof->f[i].nbins;
+		st = counts_of(ps, mlw_wtab_open(tab, &key), l, segid);
+		for (i = 0; i < l->prof->nf; i++) {
+			size_t nb = l->prof->f[i].nbins;
 
-			st[ps->off[i] + (ps->bins[i] < 0 ? nb :
-			    (size_t)ps->bins[i])]++;
+			st[l->off[i] + (l->bins[i] < 0 ? nb :
+			    (size_t)l->bins[i])]++;
 		}
 	}
 	mlw_wtab_close_all(tab);
+	if (ps->seg)
+		mlw_seg_warn(ps->seg, seen);
 	if (ps->emit)
 		mlw_state_end("mlw-psi", ps->hash);
 	mlw_json_free(&doc);
+}
+
+/* The hash of the references of every segment, in order, for states. */
+static uint64_t
+refs_hash(struct mlw_psirefs *r, const struct mlw_seg *seg)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, r->shared);
+	size_t i;
+
+	if (r->has_whole)
+		h = mlw_hash_u64(h, mlw_psiref_hash(&r->whole));
+	for (i = 0; i < r->npart; i++) {
+		if (r->part[i] == NULL)
+			continue;
+		h = mlw_hash_u64(h, seg->keys.ent[i].len);
+		h = mlw_hash_bytes(h, seg->keys.ent[i].s, seg->keys.ent[i].len);
+		h = mlw_hash_u64(h, mlw_psiref_hash(r->part[i]));
+	}
+	return h;
+}
+
+static void
+run(struct psi *ps, const struct mlw_psi_opts *o, struct mlw_input *in)
+{
+	struct mlw_wtab *tab;
+	size_t i;
+
+	ps->eps = o->eps;
+	ps->detail = o->detail;
+	ps->emit = o->emit;
+	ps->nulls.what = "null results";
+	tab = mlw_wtab_new(ps->seg ? sizeof(struct mlw_segwin) :
+	    ps->one.ncounts * sizeof(uint64_t), reset, report, ps);
+	if (ps->seg)
+		mlw_wtab_set_destroy(tab, destroy);
+	if (o->merge)
+		merge(ps, tab, in);
+	else
+		count(ps, tab, in);
+	mlw_wtab_free(tab);
+	mlw_buf_free(&ps->out);
+	for (i = 0; i < ps->nlay; i++)
+		if (ps->parts != NULL && ps->parts[i] != NULL) {
+			layout_free(ps->parts[i]);
+			free(ps->parts[i]);
+		}
+	if (ps->whole) {
+		layout_free(ps->whole);
+		free(ps->whole);
+	}
+	free(ps->lay);
+	free(ps->parts);
+	free(ps->said);
 }
 
 void
@@ -228,39 +470,25 @@ mlw_psi_run(struct mlw_psiref *prof, const struct mlw_psi_opts *o,
 {
 	static struct psi psv;	/* its messages are counted until mlw_finish */
 	struct psi *ps = &psv;
-	struct mlw_wtab *tab;
-	struct mlw_path *paths;
-	size_t i;
 
 	memset(ps, 0, sizeof *ps);
-	ps->prof = prof;
-	ps->eps = o->eps;
-	ps->detail = o->detail;
-	ps->emit = o->emit;
-	ps->nulls.what = "null results";
-	ps->off = mlw_xcalloc(ps->prof->nf, sizeof *ps->off);
-	ps->bins = mlw_xcalloc(ps->prof->nf, sizeof *ps->bins);
-	ps->tok = mlw_xcalloc(ps->prof->nf, sizeof *ps->tok);
-	paths = mlw_xcalloc(ps->prof->nf, sizeof *paths);
-	for (i = 0; i < ps->prof->nf; i++)
-		paths[i] = ps->prof->f[i].path;
-	mlw_pathset_init(&ps->set, paths, ps->prof->nf);
-	for (i = 0; i < ps->prof->nf; i++) {
-		ps->off[i] = ps->ncounts;
-		ps->ncounts += ps->prof->f[i].nbins + 1;
-	}
-	tab = mlw_wtab_new(ps->ncounts * sizeof(uint64_t), reset, report, ps);
-	ps->hash = mlw_psiref_hash(ps->prof);
+	layout_init(&ps->one, prof);
+	ps->hash = mlw_psiref_hash(prof);
+	run(ps, o, in);
+	layout_free(&ps->one);
+}
 
-	if (o->merge)
-		merge(ps, tab, in);
-	else
-		count(ps, tab, in);
-	mlw_wtab_free(tab);
-	mlw_buf_free(&ps->out);
-	free(ps->off);
-	free(ps->bins);
-	free(ps->tok);
-	free(paths);
-	mlw_pathset_free(&ps->set);
+void
+mlw_psi_run_by(struct mlw_psirefs *refs, struct mlw_seg *seg,
+    const struct mlw_psi_opts *o, struct mlw_input *in)
+{
+	static struct psi psv;	/* its messages are counted until mlw_finish */
+	struct psi *ps = &psv;
+
+	memset(ps, 0, sizeof *ps);
+	ps->seg = seg;
+	ps->refs = refs;
+	ps->fallback = o->fallback;
+	ps->hash = refs_hash(refs, seg);
+	run(ps, o, in);
 }

@@ -13,6 +13,7 @@ struct mlw_psi_opts {
 	                          * reference's and window's proportions */
 	int emit;                /* --emit-state: states, not results */
 	int merge;               /* --merge: read states */
+	int fallback;            /* --ref-fallback all */
 };
 
 /* Read every record of in (or, with merge, the states of in) and write,
@@ -22,5 +23,15 @@ struct mlw_psi_opts {
  * value of the wrong type is rejected. */
 void mlw_psi_run(struct mlw_psiref *prof, const struct mlw_psi_opts *o,
     struct mlw_input *in);
+
+/* The same per segment (--by, seg.h): each record counted into its
+ * window and segment, and compared with its segment's reference in refs
+ * (the whole one when refs is shared, or with o->fallback for a segment
+ * the reference lacks; else the record is rejected, said once per
+ * segment). A window reports its segments in the order it saw them; each
+ * record carries the segment's members (mlw_seg_members). */
+struct mlw_seg;
+void mlw_psi_run_by(struct mlw_psirefs *refs, struct mlw_seg *seg,
+    const struct mlw_psi_opts *o, struct mlw_input *in);
 
 #endif

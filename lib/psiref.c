@@ -844,71 +844,104 @@ mlw_psiref_load(struct mlw_psiref *p, const char *path,
 	mlw_input_free(in);
 }
 
+/* The first line of a saved profile: with seg, the --by paths too. */
+static void
+save_header(struct mlw_buf *b, const struct mlw_psiref *p,
+    const struct mlw_seg *seg)
+{
+	size_t k;
+
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "mlw");
+	mlw_jw_str(b, PROFILE_TAG, strlen(PROFILE_TAG));
+	mlw_jw_key(b, "version");
+	mlw_jw_int(b, 1);
+	mlw_jw_key(b, "records");
+	mlw_jw_uint(b, p->records);
+	if (seg) {
+		mlw_jw_key(b, "by");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < seg->nby; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_str(b, seg->by[k], strlen(seg->by[k]));
+		}
+		mlw_jw_close(b, ']');
+	}
+	mlw_jw_close(b, '}');
+	mlw_buf_addc(b, '\n');
+}
+
+/* The feature lines of a saved profile. */
+static void
+save_features(struct mlw_buf *b, const struct mlw_psiref *p)
+{
+	size_t i, k;
+
+	for (i = 0; i < p->nf; i++) {
+		const struct mlw_feature *f = &p->f[i];
+
+		mlw_jw_open(b, '{');
+		mlw_jw_key(b, "feature");
+		mlw_jw_str(b, f->path.text, strlen(f->path.text));
+		mlw_jw_key(b, "type");
+		mlw_buf_adds(b, f->categorical ? "\"categorical\"" : "\"numeric\"");
+		if (f->numcats) {
+			mlw_jw_key(b, "numbers_as_categories");
+			mlw_buf_adds(b, "true");
+		}
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, f->ref_n);
+		mlw_jw_key(b, "missing");
+		mlw_jw_uint(b, f->ref_missing);
+		if (f->categorical) {
+			mlw_jw_key(b, "categories");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < f->cats.n; k++) {
+				mlw_jw_sep(b);
+				mlw_jw_str(b, f->cats.ent[k].s, f->cats.ent[k].len);
+			}
+			mlw_jw_close(b, ']');
+		} else {
+			mlw_jw_key(b, "edges");
+			mlw_jw_open(b, '[');
+			for (k = 0; k < f->nedges; k++) {
+				mlw_jw_sep(b);
+				mlw_jw_num(b, f->edges[k]);
+			}
+			mlw_jw_close(b, ']');
+		}
+		mlw_jw_key(b, "counts");
+		mlw_jw_uints(b, f->ref, f->nbins);
+		mlw_jw_key(b, "proportions");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < f->nbins; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_num(b, (double)f->ref[k] / (double)f->ref_n);
+		}
+		mlw_jw_close(b, ']');
+		mlw_jw_close(b, '}');
+		mlw_buf_addc(b, '\n');
+	}
+}
+
+/* Write b to path, atomically: a new file renamed over the old one, so
+ * that a kill or a full disk leaves the old profile whole. */
+static void
+save_file(struct mlw_buf *b, const char *path)
+{
+	if (mlw_write_atomic(path, b->p, b->len) < 0)
+		mlw_fatal_errno("%s: write error", path);
+	mlw_buf_free(b);
+}
+
 void
 mlw_psiref_save(const struct mlw_psiref *p, const char *path)
 {
 	struct mlw_buf b = { 0 };
-	size_t i, k;
 
-	mlw_jw_open(&b, '{');
-	mlw_jw_key(&b, "mlw");
-	mlw_jw_str(&b, PROFILE_TAG, strlen(PROFILE_TAG));
-	mlw_jw_key(&b, "version");
-	mlw_jw_int(&b, 1);
-	mlw_jw_key(&b, "records");
-	mlw_jw_uint(&b, p->records);
-	mlw_jw_close(&b, '}');
-	mlw_buf_addc(&b, '\n');
-	for (i = 0; i < p->nf; i++) {
-		const struct mlw_feature *f = &p->f[i];
-
-		mlw_jw_open(&b, '{');
-		mlw_jw_key(&b, "feature");
-		mlw_jw_str(&b, f->path.text, strlen(f->path.text));
-		mlw_jw_key(&b, "type");
-		mlw_buf_adds(&b, f->categorical ? "\"categorical\"" : "\"numeric\"");
-		if (f->numcats) {
-			mlw_jw_key(&b, "numbers_as_categories");
-			mlw_buf_adds(&b, "true");
-		}
-		mlw_jw_key(&b, "n");
-		mlw_jw_uint(&b, f->ref_n);
-		mlw_jw_key(&b, "missing");
-		mlw_jw_uint(&b, f->ref_missing);
-		if (f->categorical) {
-			mlw_jw_key(&b, "categories");
-			mlw_jw_open(&b, '[');
-			for (k = 0; k < f->cats.n; k++) {
-				mlw_jw_sep(&b);
-				mlw_jw_str(&b, f->cats.ent[k].s, f->cats.ent[k].len);
-			}
-			mlw_jw_close(&b, ']');
-		} else {
-			mlw_jw_key(&b, "edges");
-			mlw_jw_open(&b, '[');
-			for (k = 0; k < f->nedges; k++) {
-				mlw_jw_sep(&b);
-				mlw_jw_num(&b, f->edges[k]);
-			}
-			mlw_jw_close(&b, ']');
-		}
-		mlw_jw_key(&b, "counts");
-		mlw_jw_uints(&b, f->ref, f->nbins);
-		mlw_jw_key(&b, "proportions");
-		mlw_jw_open(&b, '[');
-		for (k = 0; k < f->nbins; k++) {
-			mlw_jw_sep(&b);
-			mlw_jw_num(&b, (double)f->ref[k] / (double)f->ref_n);
-		}
-		mlw_jw_close(&b, ']');
-		mlw_jw_close(&b, '}');
-		mlw_buf_addc(&b, '\n');
-	}
-	/* a new file renamed over the old one: a kill or a full disk
-	 * leaves the old profile whole */
-	if (mlw_write_atomic(path, b.p, b.len) < 0)
-		mlw_fatal_errno("%s: write error", path);
-	mlw_buf_free(&b);
+	save_header(&b, p, NULL);
+	save_features(&b, p);
+	save_file(&b, path);
 }
 
 void
@@ -966,12 +999,15 @@ mlw_psiref_hash(const struct mlw_psiref *p)
 
 void
 mlw_psiref_state_emit(struct mlw_buf *b, const char *program, uint64_t hash,
-    const struct mlw_wkey *key, const struct mlw_feature *f,
-    const uint64_t *counts, size_t ncounts, uint64_t missing)
+    const struct mlw_wkey *key, struct mlw_seg *seg, size_t segid,
+    const struct mlw_feature *f, const uint64_t *counts, size_t ncounts,
+    uint64_t missing)
 {
 	size_t k;
 
 	mlw_state_begin(b, program, hash, key);
+	if (seg != NULL)
+		mlw_seg_state_members(b, seg, segid);
 	mlw_jw_key(b, "feature");
 	mlw_jw_str(b, f->path.text, strlen(f->path.text));
 	mlw_jw_key(b, "counts");
@@ -1020,4 +1056,260 @@ mlw_psiref_state_read(const struct mlw_psiref *p, struct mlw_state_in *r,
 		return -1;
 	}
 	return (long)k;
+}
+
+/* ---------- a reference per segment (--by) ---------- */
+
+/* "PATH (segment DISPLAY)": the label of segment id in messages. */
+static char *
+seg_label(struct mlw_seg *seg, size_t id, const char *path)
+{
+	struct mlw_buf b = { 0 };
+
+	mlw_buf_adds(&b, path);
+	mlw_buf_adds(&b, " (segment ");
+	mlw_key_display(&b, seg->keys.ent[id].s, seg->keys.ent[id].len,
+	    seg->by);
+	mlw_buf_adds(&b, ")");
+	mlw_buf_addc(&b, '\0');
+	return b.p;
+}
+
+static struct mlw_psiref *
+new_part(struct mlw_psirefs *r, size_t id)
+{
+	size_t i;
+
+	if (id >= r->npart) {
+		r->part = mlw_xrealloc(r->part, (id + 1) * sizeof *r->part);
+		for (i = r->npart; i <= id; i++)
+			r->part[i] = NULL;
+		r->npart = id + 1;
+	}
+	if (r->part[id] == NULL)
+		r->part[id] = mlw_xcalloc(1, sizeof *r->part[id]);
+	return r->part[id];
+}
+
+/* Whether the key of segment id has every value missing. */
+static int
+all_missing(const struct mlw_seg *seg, size_t id)
+{
+	struct mlw_keypart part;
+	size_t pos = 0;
+
+	while (mlw_key_next(seg->keys.ent[id].s, seg->keys.ent[id].len, &pos,
+	    &part))
+		if (part.type != MLW_KEY_MISSING)
+			return 0;
+	return 1;
+}
+
+/* The reference records: each to its segment's builder, and to the whole
+ * one with whole. */
+static void
+build_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
+    const struct mlw_psiref_opts *o, int whole, struct mlw_input *in,
+    struct mlw_line *first)
+{
+	struct builder *b = NULL, wb;
+	struct mlw_json doc;
+	struct mlw_line ln = *first;
+	size_t nb = 0, i;
+	int have = 1;
+	char why[128];
+
+	memset(&doc, 0, sizeof doc);
+	if (whole)
+		builder_init(&wb, &r->whole, o, seg);
+	for (; have; have = mlw_input_next(in, &ln)) {
+		long id;
+
+		if (mlw_record_parse(&doc, &ln) < 0)
+			continue;
+		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
+			continue;       /* a control record, not data */
+		if (mlw_seg_key(seg, &doc, &ln) < 0)
+			continue;
+		id = mlw_seg_id(seg, &ln, 1);
+		while (nb <= (size_t)id) {
+			b = mlw_xrealloc(b, (nb + 1) * sizeof *b);
+			builder_init(&b[nb], new_part(r, nb), o, seg);
+			nb++;
+		}
+		if (builder_check(&b[id], &doc, why) < 0 ||
+		    (whole && builder_check(&wb, &doc, why) < 0)) {
+			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s",
+			    why);
+			continue;
+		}
+		builder_commit(&b[id], &doc);
+		if (whole)
+			builder_commit(&wb, &doc);
+	}
+	if (nb)
+		check_categorical(b, nb, path);
+	for (i = 0; i < nb; i++) {
+		char *label = seg_label(seg, i, path);
+
+		if (r->part[i]->records == 0) {
+			/* every record of it was rejected: no part */
+			builder_finish(&b[i], label);
+			mlw_psiref_free(r->part[i]);
+			free(r->part[i]);
+			r->part[i] = NULL;
+		} else {
+			builder_finish(&b[i], label);
+			if (r->part[i]->nf == 0)
+				mlw_fatal("%s: no fields to compare", label);
+		}
+		free(label);
+	}
+	if (whole) {
+		builder_finish(&wb, path);
+		r->has_whole = 1;
+	}
+	free(b);
+	mlw_json_free(&doc);
+}
+
+/* The segments of a saved profile, after its whole part. */
+static void
+load_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
+    const struct mlw_psiref_opts *o, struct mlw_input *in,
+    struct mlw_json *doc, struct mlw_line *ln)
+{
+	int more = 1;
+
+	while (more) {
+		struct mlw_psiref *p;
+		const char *why;
+		long id;
+
+		if (mlw_seg_state_key(seg, doc, &why) < 0)
+			bad_profile(ln, why);
+		if (mlw_seg_id(seg, ln, 0) >= 0)
+			bad_profile(ln, "a segment repeated");
+		id = mlw_seg_id(seg, ln, 1);
+		p = new_part(r, (size_t)id);
+		p->binning = o->binning;
+		p->bins = o->bins;
+		p->records = saved_count(doc, "records", ln);
+		more = load_features(p, o, in, doc, ln);
+		if (p->nf == 0)
+			mlw_fatal("%s: segment %zu has no fields to compare",
+			    path, (size_t)id + 1);
+	}
+}
+
+void
+mlw_psirefs_load(struct mlw_psirefs *r, struct mlw_seg *seg,
+    const char *path, const struct mlw_psiref_opts *o, int whole)
+{
+	struct mlw_input *in;
+	struct mlw_line ln;
+	struct mlw_json doc;
+
+	memset(r, 0, sizeof *r);
+	memset(&doc, 0, sizeof doc);
+	if (mlw_ref_open(path, &in, &ln, &doc)) {
+		long by = mlw_json_member(&doc, 0, "by", 2);
+		size_t k = 0;
+		uint32_t i;
+
+		saved_header(&r->whole, o, &doc, &ln);
+		if (by >= 0) {
+			/* the profile's --by must be this run's */
+			if (doc.tok[by].type != MLW_JARR)
+				bad_profile(&ln, "by: expected an array of paths");
+			for (i = (uint32_t)by + 1; i < doc.tok[by].next;
+			    i = doc.tok[i].next, k++)
+				if (k == seg->nby || !mlw_json_streq(&doc, i,
+				    seg->by[k], strlen(seg->by[k])))
+					break;
+			if (k != seg->nby || i != doc.tok[by].next)
+				mlw_fatal("%s: the profile's segments are not "
+				    "those of this --by (save it again with "
+				    "this --by)", path);
+		}
+		r->has_whole = 1;
+		if (load_features(&r->whole, o, in, &doc, &ln)) {
+			if (by < 0)
+				bad_profile(&ln, "a segment in a profile "
+				    "without by");
+			load_parts(r, seg, path, o, in, &doc, &ln);
+		}
+		if (r->whole.nf == 0)
+			mlw_fatal("%s: no fields to compare", path);
+		r->shared = by < 0;
+	} else {
+		build_parts(r, seg, path, o, whole, in, &ln);
+		/* no record holds a --by value: one reference for all */
+		if (mlw_seg_count(seg) == 1 && all_missing(seg, 0) &&
+		    r->part[0] != NULL) {
+			if (r->has_whole)
+				mlw_psiref_free(&r->whole);
+			r->whole = *r->part[0];
+			free(r->part[0]);
+			r->part[0] = NULL;
+			r->has_whole = r->shared = 1;
+		}
+		if (!r->shared && r->has_whole && r->whole.nf == 0)
+			mlw_fatal("%s: no fields to compare", path);
+		if (!r->has_whole && r->npart == 0)
+			mlw_fatal("%s: no fields to compare", path);
+	}
+	mlw_json_free(&doc);
+	mlw_input_free(in);
+}
+
+struct mlw_psiref *
+mlw_psirefs_get(struct mlw_psirefs *r, size_t id, int fallback)
+{
+	if (r->shared)
+		return &r->whole;
+	if (id < r->npart && r->part[id] != NULL)
+		return r->part[id];
+	return fallback && r->has_whole ? &r->whole : NULL;
+}
+
+void
+mlw_psirefs_save(const struct mlw_psirefs *r, struct mlw_seg *seg,
+    const char *path)
+{
+	struct mlw_buf b = { 0 };
+	size_t i;
+
+	save_header(&b, &r->whole, r->shared ? NULL : seg);
+	save_features(&b, &r->whole);
+	for (i = 0; !r->shared && i < r->npart; i++) {
+		if (r->part[i] == NULL)
+			continue;
+		mlw_jw_open(&b, '{');
+		mlw_jw_key(&b, "mlw");
+		mlw_jw_str(&b, SEGMENT_TAG, strlen(SEGMENT_TAG));
+		mlw_seg_state_members(&b, seg, i);
+		mlw_jw_key(&b, "records");
+		mlw_jw_uint(&b, r->part[i]->records);
+		mlw_jw_close(&b, '}');
+		mlw_buf_addc(&b, '\n');
+		save_features(&b, r->part[i]);
+	}
+	save_file(&b, path);
+}
+
+void
+mlw_psirefs_free(struct mlw_psirefs *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->npart; i++)
+		if (r->part[i] != NULL) {
+			mlw_psiref_free(r->part[i]);
+			free(r->part[i]);
+		}
+	free(r->part);
+	if (r->has_whole)
+		mlw_psiref_free(&r->whole);
+	memset(r, 0, sizeof *r);
 }

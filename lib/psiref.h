@@ -79,6 +79,34 @@ int mlw_ref_open(const char *path, struct mlw_input **in,
  * input records are; a bad profile or an unusable field is fatal. */
 void mlw_psiref_load(struct mlw_psiref *p, const char *path,
     const struct mlw_psiref_opts *o);
+/* A reference per segment (--by, seg.h). Built from reference records,
+ * each record goes to its segment's part (the --by paths are not fields
+ * then); read from a saved profile, the parts are the profile's. When the
+ * reference holds no --by values (every record's are missing, or a saved
+ * profile without segments) it is shared: whole serves every segment. */
+struct mlw_seg;
+struct mlw_psirefs {
+	struct mlw_psiref **part; /* by segment number: its part, or NULL */
+	size_t npart;
+	struct mlw_psiref whole;  /* every record, when has_whole */
+	int has_whole;
+	int shared;
+};
+/* Load path into r, numbering its segments in seg; whole: build the
+ * whole reference too (--ref-fallback all, saving). */
+void mlw_psirefs_load(struct mlw_psirefs *r, struct mlw_seg *seg,
+    const char *path, const struct mlw_psiref_opts *o, int whole);
+/* The reference of segment id: its part; else the whole one when the
+ * reference is shared or with fallback; else NULL. */
+struct mlw_psiref *mlw_psirefs_get(struct mlw_psirefs *r, size_t id,
+    int fallback);
+/* Save: the whole reference's features, then each segment's line
+ * {"mlw":"psi_segment","segment":...,"values":[...],"records":N} and its
+ * features; the first line says "by". Exits 2 on error. */
+void mlw_psirefs_save(const struct mlw_psirefs *r, struct mlw_seg *seg,
+    const char *path);
+void mlw_psirefs_free(struct mlw_psirefs *r);
+
 /* Write the profile as JSON Lines to path; exits 2 on error. */
 void mlw_psiref_save(const struct mlw_psiref *p, const char *path);
 void mlw_psiref_free(struct mlw_psiref *p);
@@ -104,11 +132,13 @@ struct mlw_wkey;
 struct mlw_state_in;
 struct mlw_line;
 struct mlw_buf;
-/* Write one state record: feature f's counts per bin (counts[0..ncounts),
- * zeros beyond) and its missing count. */
+/* Write one state record: with seg, the members naming segment segid
+ * (seg.h), then feature f's counts per bin (counts[0..ncounts), zeros
+ * beyond) and its missing count. */
 void mlw_psiref_state_emit(struct mlw_buf *b, const char *program,
-    uint64_t hash, const struct mlw_wkey *key, const struct mlw_feature *f,
-    const uint64_t *counts, size_t ncounts, uint64_t missing);
+    uint64_t hash, const struct mlw_wkey *key, struct mlw_seg *seg,
+    size_t segid, const struct mlw_feature *f, const uint64_t *counts,
+    size_t ncounts, uint64_t missing);
 /* Read such a record: the feature's index, its nbins counts and then its
  * missing count in counts (room for the largest nbins + 1); or -1, the
  * record rejected. */

@@ -15,6 +15,35 @@
 #define RAW(doc, i) (int)((doc)->tok[i].len > 40 ? 40 : (doc)->tok[i].len), \
 	(doc)->src + (doc)->tok[i].start
 
+static int
+listed(const char *const *list, const char *s)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, s) == 0)
+			return 1;
+	return 0;
+}
+
+void
+mlw_seg_opt_check(char *const *by, size_t nby, const char *const *taken)
+{
+	static const char *const always[] = {
+		"window_start", "window_end", "segment", NULL
+	};
+	size_t i, j;
+
+	mlw_paths_free(mlw_paths_opt("--by", by, nby), nby);
+	for (i = 0; i < nby; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(by[i], by[j]) == 0)
+				mlw_opt_error("--by: %s is given twice", by[i]);
+		if (listed(always, by[i]) || listed(taken, by[i]))
+			mlw_opt_error("--by: %s is the name of a member of the "
+			    "output, where each segment value is written",
+			    by[i]);
+	}
+}
+
 void
 mlw_seg_init(struct mlw_seg *s, char **by, size_t nby)
 {

@@ -23,6 +23,11 @@ struct mlw_seg {
 	uint64_t *bad;            /* per path: records rejected for it */
 };
 
+/* Check the --by paths as a usage error (exit 2): each a path, none given
+ * twice, and none the name of a member the program writes (taken, a
+ * NULL-terminated list; window_start, window_end and segment always). */
+void mlw_seg_opt_check(char *const *by, size_t nby,
+    const char *const *taken);
 /* Set up the segments of paths by[0..nby) (texts checked by the caller,
  * kept, not copied). */
 void mlw_seg_init(struct mlw_seg *s, char **by, size_t nby);

@@ -20,7 +20,7 @@
 static const char usage_text[] =
     "mlw-gen [-n COUNT] [--seed N] [--start TIME] [--interval DUR]\n"
     "               [--drift-at INDEX] [--drift STRENGTH] [--reference]\n"
-    "               [--labels FILE]";
+    "               [--labels FILE] [--models N]";
 
 static uint64_t rng;
 
@@ -76,6 +76,7 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "labels", required_argument, NULL, 'L' },
+		{ "models", required_argument, NULL, 'M' },
 		{ "reference", no_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "start", required_argument, NULL, 'S' },
@@ -87,7 +88,7 @@ main(int argc, char *argv[])
 	static const char *const devices[] = { "mobile", "desktop", "tablet" };
 	static const double dw0[] = { 0.55, 0.35, 0.10 };
 	static const double dw1[] = { 0.75, 0.15, 0.10 };
-	long long n = 1000, drift_at = -1, ll;
+	long long n = 1000, drift_at = -1, models = 0, ll;
 	double drift = 1.0;
 	int64_t t, interval = MLW_NS_PER_SEC;
 	int reference = 0, ch;
@@ -113,6 +114,15 @@ main(int argc, char *argv[])
 			 * prediction, but for every 20th that is never labeled */
 			if ((lf = fopen(optarg, "w")) == NULL)
 				mlw_fatal_errno("%s", optarg);
+			break;
+		case 'M':
+			/* record i is model m = i mod N + 1 ("m1" ... "mN"),
+			 * whose ages are 2 (m - 1) mod 10 years older and whose
+			 * drift starts (m - 1) (n - drift-at) / 2N records
+			 * later, so that models differ and drift one by one */
+			if (mlw_int_strict(optarg, 1, 100000, &models) < 0)
+				mlw_fatal("--models: expected a whole number from "
+				    "1 to 100000, found '%s'", optarg);
 			break;
 		case 'S':
 			if (mlw_time_parse(optarg, strlen(optarg), &t, &why) < 0)
@@ -142,8 +152,12 @@ main(int argc, char *argv[])
 		}
 	}
 	for (i = 0; i < n; i++, t += interval) {
-		double d = drift_at >= 0 && i >= drift_at ? drift : 0;
-		double age = 38 + 9 * normal() + 8 * d;
+		long long m = models ? i % models : 0;
+		long long at = drift_at + (models ? m * (n - drift_at) /
+		    (2 * models) : 0);
+		double d = drift_at >= 0 && i >= at ? drift : 0;
+		double age = 38 + 2 * (double)(m % 5) + 9 * normal() + 8 * d;
+		char model[32];
 		double income = 42000 + 9000 * normal() + 3000 * d * normal();
 		double tenure_f = 30 + 18 * normal() - 10 * d;
 		long tenure = tenure_f < 0 ? 0 : (long)tenure_f;
@@ -163,28 +177,34 @@ main(int argc, char *argv[])
 		if (income < 0)
 			income = 0;
 		mlw_time_format(t, ts);
+		if (models)
+			snprintf(model, sizeof model, "m%lld", m + 1);
+		else
+			snprintf(model, sizeof model, "churn-v3");
+		if (reference && models)
+			printf("{\"model\":\"%s\",", model);
 		if (reference)
-			printf("{\"features\":{\"age\":%.1f,\"income\":%.2f,"
+			printf("%s\"features\":{\"age\":%.1f,\"income\":%.2f,"
 			    "\"tenure\":%ld,\"country\":\"%s\",\"device\":\"%s\","
 			    "\"premium\":%s},\"score\":%.4f,\"label\":%d}\n",
-			    age, income, tenure, country, device,
+			    models ? "" : "{", age, income, tenure, country, device,
 			    premium ? "true" : "false", score, label);
 		else if (lf) {
 			printf("{\"ts\":\"%s\",\"id\":\"p%07lld\",\"model\":"
-			    "\"churn-v3\",\"features\":{\"age\":%.1f,\"income\":"
+			    "\"%s\",\"features\":{\"age\":%.1f,\"income\":"
 			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
 			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
-			    "%d}\n", ts, i, age, income, tenure, country, device,
+			    "%d}\n", ts, i, model, age, income, tenure, country, device,
 			    premium ? "true" : "false", score, score > 0.5);
 			if (i % 20 != 19)
 				fprintf(lf, "{\"id\":\"p%07lld\",\"label\":%d}\n",
 				    i, label);
 		} else
 			printf("{\"ts\":\"%s\",\"id\":\"p%07lld\",\"model\":"
-			    "\"churn-v3\",\"features\":{\"age\":%.1f,\"income\":"
+			    "\"%s\",\"features\":{\"age\":%.1f,\"income\":"
 			    "%.2f,\"tenure\":%ld,\"country\":\"%s\",\"device\":"
 			    "\"%s\",\"premium\":%s},\"score\":%.4f,\"prediction\":"
-			    "%d,\"label\":%d}\n", ts, i, age, income, tenure,
+			    "%d,\"label\":%d}\n", ts, i, model, age, income, tenure,
 			    country, device, premium ? "true" : "false", score,
 			    score > 0.5, label);
 	}

@@ -68,6 +68,19 @@ load helpers
 	diff want.jsonl got.jsonl
 }
 
+@test "the README's many-models example prints the line the README shows" {
+	gen -n 100000 --models 100 --drift-at 50000 > log.jsonl
+	gen -n 200000 --models 100 --reference --seed 7 > ref.jsonl
+	mlw-psi --ref ref.jsonl --by model --save-ref ref.profile
+	mlw-window --time ts --size 6h log.jsonl |
+	    mlw-psi --ref ref.profile --by model --fields features.age,score |
+	    head -n 1 > got.jsonl
+	sed -n '/^## Many models in one stream/,/^## Profile/p' "$ROOT/README.md" |
+	    grep '^{"window_start"' > want.jsonl
+	[ -s want.jsonl ]
+	diff want.jsonl got.jsonl
+}
+
 @test "the README's result line is one that make demo prints" {
 	# a bug: the README showed it under 1h pipelines, unlike its 3h window
 	run env MLW_BIN="${MLW_BIN:-$ROOT/bin}" sh "$ROOT/scripts/demo"

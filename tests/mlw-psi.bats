@@ -254,3 +254,113 @@ mlw-psi: batch: n.a\,b has no values; psi is null' ]
 	[ "$status" -eq 2 ]
 	[ "$stderr" = "mlw-psi: bad.jsonl:1: invalid profile: expected records" ]
 }
+
+# --by: 3 models in one stream, one reference per model (mlw-gen --models)
+by_data() {
+	gen -n 3000 --models 3 --drift-at 1500 > cur.jsonl
+	gen -n 3000 --models 3 --reference --seed 7 > ref.jsonl
+}
+
+@test "--by model: each segment's records equal mlw-psi over that model's records and reference alone" {
+	by_data
+	f=features.age,features.income,features.country,score
+	mlw-window --time ts --size 10m cur.jsonl |
+	    mlw-psi --ref ref.jsonl --by model --fields $f > by.jsonl
+	for m in m1 m2 m3; do
+		grep -F "\"model\":\"$m\"," ref.jsonl > ref.$m
+		grep -F "\"model\":\"$m\"," cur.jsonl |
+		    mlw-window --time ts --size 10m |
+		    mlw-psi --ref ref.$m --fields $f > want.$m
+		grep -F "\"segment\":\"model=$m\",\"model\":\"$m\"," by.jsonl |
+		    sed "s/\"segment\":\"model=$m\",\"model\":\"$m\",//" > got.$m
+		[ -s want.$m ]
+		cmp want.$m got.$m
+	done
+	# a window reports its segments in the order it saw them
+	[ "$(wc -l < by.jsonl)" -eq $(( $(cat want.m1 want.m2 want.m3 | wc -l) )) ]
+	head -n 1 by.jsonl | grep -F '"segment":"model=m1","model":"m1","feature":"features.age"'
+	sed -n 5p by.jsonl | grep -F '"segment":"model=m2"'
+}
+
+@test "--by: a segment the reference lacks is rejected once said, or compared with the whole reference with --ref-fallback all" {
+	by_data
+	grep -v -F '"model":"m3",' ref.jsonl > ref2.jsonl
+	run --separate-stderr mlw-psi --ref ref2.jsonl --by model --fields score --rejects rej.jsonl cur.jsonl
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'has no part in the reference' <<< "$stderr")" -eq 1 ]
+	[[ "$stderr" == *"cur.jsonl:3: segment model=m3 has no part in the reference"* ]]
+	[ "$(wc -l < rej.jsonl)" -eq 1000 ]
+	[ "${#lines[@]}" -eq 2 ]
+	run --separate-stderr mlw-psi --ref ref2.jsonl --by model --fields score --ref-fallback all cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	[[ "${lines[2]}" == '{"segment":"model=m3","model":"m3","feature":"score",'*'"n":1000,"missing":0,"ref_n":2000}' ]]
+}
+
+@test "--by: a reference with no --by values serves every segment" {
+	gen -n 900 --models 3 > cur.jsonl
+	gen -n 500 --reference > ref.jsonl
+	mlw-psi --ref ref.jsonl --fields score cur.jsonl > one.jsonl
+	mlw-psi --ref ref.jsonl --by model --fields score cur.jsonl > by.jsonl
+	[ "$(wc -l < by.jsonl)" -eq 3 ]
+	grep -c '"ref_n":500}' by.jsonl | grep -qx 3
+}
+
+@test "--by: --save-ref keeps every segment's part, and the saved profile gives the same records" {
+	by_data
+	mlw-window --time ts --size 10m cur.jsonl > w.jsonl
+	mlw-psi --ref ref.jsonl --by model w.jsonl > direct.jsonl
+	mlw-psi --ref ref.jsonl --by model --save-ref prof.jsonl
+	[ "$(grep -c '"mlw":"psi_segment"' prof.jsonl)" -eq 3 ]
+	head -n 1 prof.jsonl | grep -F '"by":["model"]'
+	mlw-psi --ref prof.jsonl --by model w.jsonl > saved.jsonl
+	cmp direct.jsonl saved.jsonl
+	# without --by, the saved profile is the whole reference
+	mlw-psi --ref prof.jsonl --fields score w.jsonl > a.jsonl
+	mlw-psi --ref ref.jsonl --fields score w.jsonl > b.jsonl
+	cmp a.jsonl b.jsonl
+	run mlw-psi --ref prof.jsonl --by features.country w.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"the profile's segments are not those of this --by"* ]]
+}
+
+@test "--by: a 4-shard --emit-state/--merge is byte for byte the single pass, with segments" {
+	by_data
+	mlw-window --time ts --size 10m cur.jsonl > w.jsonl
+	mlw-psi --ref ref.jsonl --by model --detail w.jsonl > one.jsonl
+	split -n l/4 w.jsonl part.
+	for p in part.*; do
+		mlw-psi --ref ref.jsonl --by model --detail --emit-state "$p" > "$p.st"
+	done
+	cat part.*.st | mlw-psi --ref ref.jsonl --by model --detail --merge > merged.jsonl
+	cmp one.jsonl merged.jsonl
+}
+
+@test "--by: segments whose values hold commas, equals signs, quotes, non-ASCII, numbers or nothing stay apart" {
+	printf '%s\n' '{"m":"a,b=c","x":1}' '{"m":"a","b":"c","x":2}' \
+	    '{"m":"q\"","x":3}' '{"m":"é","x":4}' '{"x":5}' '{"m":null,"x":6}' \
+	    '{"m":7,"x":7}' '{"m":"7","x":8}' > d.jsonl
+	run --separate-stderr mlw-psi --ref d.jsonl --by m --fields x d.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[ "${lines[0]}" = '{"segment":"m=\"a,b=c\"","m":"a,b=c","feature":"x","psi":0,"n":1,"missing":0,"ref_n":1}' ]
+	[ "${lines[1]}" = '{"segment":"m=a","m":"a","feature":"x","psi":0,"n":1,"missing":0,"ref_n":1}' ]
+	[ "${lines[3]}" = '{"segment":"m=é","m":"é","feature":"x","psi":0,"n":1,"missing":0,"ref_n":1}' ]
+	[ "${lines[4]}" = '{"segment":"m=","m":null,"feature":"x","psi":0,"n":2,"missing":0,"ref_n":2}' ]
+	[ "${lines[5]}" = '{"segment":"m=7","m":7,"feature":"x","psi":0,"n":1,"missing":0,"ref_n":1}' ]
+	# the display texts of 7 and "7" are alike; the keys and members differ
+	[ "${lines[6]}" = '{"segment":"m=7","m":"7","feature":"x","psi":0,"n":1,"missing":0,"ref_n":1}' ]
+}
+
+@test "--by: usage errors and --max-keys" {
+	by_data
+	run mlw-psi --ref ref.jsonl --by feature cur.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--by: feature is the name of a member of the output"* ]]
+	run mlw-psi --ref ref.jsonl --ref-fallback all cur.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--ref-fallback applies to --by only"* ]]
+	run mlw-psi --ref ref.jsonl --by model --max-keys 2 cur.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"more than 2 segments (the limit of --max-keys): model=m3 did not fit"* ]]
+}

@@ -61,6 +61,9 @@ static const struct progargs {
 	{ "mlw-psi", "--ref @IN --save-ref @out-prof" },
 	{ "mlw-psi", "--ref @ref.jsonl --emit-state @IN" },
 	{ "mlw-psi", "--ref @ref.jsonl --merge @IN" },
+	{ "mlw-psi", "--ref @IN --by g --ref-fallback all --detail @ref.jsonl" },
+	{ "mlw-psi", "--ref @ref.jsonl --by g,h --max-keys 5 --emit-state @IN" },
+	{ "mlw-psi", "--ref @IN --by g --save-ref @out-prof" },
 
 	{ "mlw-report", "@IN" },
 	{ "mlw-report", "--format markdown @IN" },
