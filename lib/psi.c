@@ -102,15 +102,13 @@ layout_of(struct psi *ps, size_t id)
 	if ((p = mlw_psirefs_get(ps->refs, id, ps->fallback)) == NULL)
 		return NULL;
 	if (id >= ps->nlay) {
-		size_t n = ps->nlay ? ps->nlay : 16;
+		size_t old = ps->nlay, n = ps->nlay;
 
-		while (n <= id)
-			n *= 2;
-		ps->lay = mlw_xrealloc(ps->lay, n * sizeof *ps->lay);
-		ps->parts = mlw_xrealloc(ps->parts, n * sizeof *ps->parts);
-		for (i = ps->nlay; i < n; i++)
+		ps->lay = mlw_grow(ps->lay, &n, id + 1, sizeof *ps->lay);
+		ps->parts = mlw_grow(ps->parts, &ps->nlay, id + 1,
+		    sizeof *ps->parts);
+		for (i = old; i < ps->nlay; i++)
 			ps->lay[i] = ps->parts[i] = NULL;
-		ps->nlay = n;
 	}
 	if (p == &ps->refs->whole) {
 		if (ps->whole == NULL)
@@ -284,13 +282,10 @@ route_segment(struct psi *ps, const struct mlw_json *doc,
 	if ((l = layout_of(ps, (size_t)id)) != NULL)
 		return l;
 	if ((size_t)id >= ps->nsaid) {
-		size_t n = ps->nsaid ? ps->nsaid * 2 : 16;
+		size_t old = ps->nsaid;
 
-		while (n <= (size_t)id)
-			n *= 2;
-		ps->said = mlw_xrealloc(ps->said, n);
-		memset(ps->said + ps->nsaid, 0, n - ps->nsaid);
-		ps->nsaid = n;
+		ps->said = mlw_grow(ps->said, &ps->nsaid, (size_t)id + 1, 1);
+		memset(ps->said + old, 0, ps->nsaid - old);
 	}
 	if (ps->said[id]) {
 		mlw_reject_again(ln->p, ln->rawlen);

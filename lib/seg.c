@@ -179,14 +179,11 @@ mlw_segwin_get(struct mlw_segwin *w, size_t id, size_t size)
 	size_t i;
 
 	if (id >= w->nslot) {
-		size_t n = w->nslot ? w->nslot : 16;
+		size_t old = w->nslot;
 
-		while (n <= id)
-			n *= 2;
-		w->slot = mlw_xrealloc(w->slot, n * sizeof *w->slot);
-		for (i = w->nslot; i < n; i++)
+		w->slot = mlw_grow(w->slot, &w->nslot, id + 1, sizeof *w->slot);
+		for (i = old; i < w->nslot; i++)
 			w->slot[i] = -1;
-		w->nslot = n;
 	}
 	if (w->slot[id] >= 0)
 		return w->state[w->slot[id]];
