@@ -11,17 +11,19 @@
 #include "json.h"
 #include "opt.h"
 #include "out.h"
+#include "seg.h"
 
 static const char usage_text[] =
     "mlw-bias --group PATH --label PATH (--pred PATH | --score PATH\n"
     "                [--threshold T]) [--positive VALUE]\n"
-    "                [--reference-group VALUE] [--strict] [--rejects FILE]\n"
-    "                [FILE ...]";
+    "                [--reference-group VALUE] [--by PATHS] [--max-keys N]\n"
+    "                [--strict] [--rejects FILE] [FILE ...]";
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, 'b' },
 		{ "group", required_argument, NULL, 'g' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "positive", required_argument, NULL, 'P' },
@@ -30,8 +32,20 @@ main(int argc, char *argv[])
 		{ "score", required_argument, NULL, 's' },
 		{ "threshold", required_argument, NULL, 'T' },
 		MLW_COMMON_OPTIONS,
+		MLW_MAX_KEYS_OPTION,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const taken[] = {	/* the members it writes */
+		"group", "value", "n", "selection_rate", "tpr", "fpr",
+		"precision", "accuracy", "reference", "groups",
+		"demographic_parity_difference", "demographic_parity_ratio",
+		"disparate_impact", "disparate_impact_flag",
+		"equal_opportunity_difference", "equalized_odds_difference",
+		"pairwise", NULL
+	};
+	struct mlw_seg seg;
+	char **by = NULL;
+	size_t nby = 0;
 	struct mlw_bias_opts o;
 	struct mlw_path p;
 	struct mlw_input *in;
@@ -52,6 +66,9 @@ main(int argc, char *argv[])
 			o.threshold = mlw_opt_num("--threshold", optarg,
 			    -INFINITY, INFINITY, NULL);
 			thrgiven = 1;
+			break;
+		case 'b':
+			by = mlw_list_opt("--by", optarg, by, &nby);
 			break;
 		case 'g':
 			o.group = optarg;
@@ -88,8 +105,15 @@ main(int argc, char *argv[])
 	    o.score);
 	mlw_path_free(&p);
 
+	if (nby) {
+		mlw_seg_opt_check(by, nby, taken);
+		mlw_seg_init(&seg, by, nby);
+	}
 	in = mlw_input_new(argv, argc);
-	mlw_bias_run(&o, in);
+	mlw_bias_run(&o, nby ? &seg : NULL, in);
 	mlw_input_free(in);
+	if (nby)
+		mlw_seg_free(&seg);
+	mlw_free_list(by, nby);
 	return mlw_finish();
 }

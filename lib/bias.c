@@ -13,6 +13,7 @@
 #include "key.h"
 #include "metrics.h"
 #include "out.h"
+#include "seg.h"
 #include "strmap.h"
 #include "window.h"
 #include "xalloc.h"
@@ -26,27 +27,43 @@ struct wstate {
 
 struct ctx {
 	const char *group, *ref;
+	struct mlw_seg *seg;     /* --by, or NULL */
 	struct mlw_buf out, where;
 	struct mlw_msgkind nopos, noneg, nopred, allzero, noref, refzero, one;
 };
 
+/* A window's state: a struct wstate, or with --by a struct mlw_segwin
+ * holding one per segment. */
 static void
-reset(void *state, void *arg)
+wstate_free(void *state)
 {
 	struct wstate *w = state;
 
-	(void)arg;
 	mlw_strmap_free(&w->names);
+	free(w->g);
+}
+
+static void
+reset(void *state, void *arg)
+{
+	struct ctx *c = arg;
+	struct wstate *w = state;
+
+	if (c->seg)
+		mlw_segwin_clear(state, wstate_free);
+	else
+		mlw_strmap_free(&w->names);
 }
 
 static void
 destroy(void *state, void *arg)
 {
-	struct wstate *w = state;
+	struct ctx *c = arg;
 
-	(void)arg;
-	mlw_strmap_free(&w->names);
-	free(w->g);
+	if (c->seg)
+		mlw_segwin_free(state, wstate_free);
+	else
+		wstate_free(state);
 }
 
 /* Report a reason for nulls once per kind for the whole run. */
@@ -62,11 +79,11 @@ num(struct mlw_buf *b, const char *key, double x)
 	mlw_jw_num(b, x);
 }
 
+/* The records of one window (and segment segid, with --by). */
 static void
-report(const struct mlw_wkey *key, void *state, void *arg)
+report_groups(struct ctx *c, const struct mlw_wkey *key, struct wstate *w,
+    size_t segid)
 {
-	struct ctx *c = arg;
-	struct wstate *w = state;
 	struct mlw_buf *b = &c->out;
 	struct mlw_fair_summary s;
 	struct mlw_fair_pair p;
@@ -81,6 +98,12 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		mlw_buf_add(&c->where, key->start, key->slen);
 	} else
 		mlw_buf_adds(&c->where, "batch");
+	if (c->seg) {
+		const struct mlw_strent *e = &c->seg->keys.ent[segid];
+
+		mlw_buf_adds(&c->where, ", segment ");
+		mlw_key_display(&c->where, e->s, e->len, c->seg->by);
+	}
 	mlw_buf_addc(&c->where, '\0');
 	for (i = 0; i < k; i++) {
 		const struct mlw_fair_counts *g = &w->g[i];
@@ -89,6 +112,8 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 		b->len = 0;
 		mlw_jw_open(b, '{');
 		mlw_wkey_write(b, key);
+		if (c->seg)
+			mlw_seg_members(b, c->seg, segid);
 		mlw_jw_key(b, "group");
 		mlw_jw_str(b, c->group, strlen(c->group));
 		mlw_jw_key(b, "value");
@@ -145,6 +170,8 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	b->len = 0;
 	mlw_jw_open(b, '{');
 	mlw_wkey_write(b, key);
+	if (c->seg)
+		mlw_seg_members(b, c->seg, segid);
 	mlw_jw_key(b, "group");
 	mlw_jw_str(b, c->group, strlen(c->group));
 	mlw_jw_key(b, "reference");
@@ -186,6 +213,22 @@ report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_jw_close(b, '}');
 	mlw_buf_addc(b, '\n');
 	mlw_out_write(b->p, b->len);
+}
+
+static void
+report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct ctx *c = arg;
+
+	if (c->seg) {
+		struct mlw_segwin *sw = state;
+		size_t i;
+
+		/* every segment the window saw, in the order it saw them */
+		for (i = 0; i < sw->n; i++)
+			report_groups(c, key, sw->state[i], sw->ids[i]);
+	} else
+		report_groups(c, key, state, 0);
 	mlw_out_flush();
 }
 
@@ -202,7 +245,8 @@ skipped(uint64_t n, const char *what, const char *path)
 }
 
 void
-mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in)
+mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_seg *seg,
+    struct mlw_input *in)
 {
 	static struct ctx c;	/* its messages are counted until mlw_finish */
 	struct mlw_path gpath, label, pred;
@@ -228,7 +272,9 @@ mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in)
 	    mlw_path_parse(&label, o->label) < 0 ||
 	    mlw_path_parse(&pred, o->pred ? o->pred : o->score) < 0)
 		mlw_fatal("invalid path");
-	tab = mlw_wtab_new(sizeof(struct wstate), reset, report, &c);
+	c.seg = seg;
+	tab = mlw_wtab_new(seg ? sizeof(struct mlw_segwin) :
+	    sizeof(struct wstate), reset, report, &c);
 	mlw_wtab_set_destroy(tab, destroy);
 
 	while (mlw_record_next(in, &ln, &doc)) {
@@ -292,6 +338,8 @@ mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in)
 				continue;
 			}
 		}
+		if (seg && mlw_seg_key(seg, &doc, &ln) < 0)
+			continue;
 		/* ... and a record missing one of them is skipped */
 		if (mlw_json_missing(&doc, gi)) {
 			nogroup++;
@@ -306,6 +354,9 @@ mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in)
 			continue;
 		}
 		w = mlw_wtab_open(tab, &key);
+		if (seg)
+			w = mlw_segwin_get((struct mlw_segwin *)w,
+			    (size_t)mlw_seg_id(seg, &ln, 1), sizeof *w);
 		if (mlw_strmap_find(&w->names, gv.p, gv.len) < 0) {
 			if (w->names.n >= MLW_FAIR_MAX_GROUPS)
 				mlw_fatal("%s:%llu: %s: more than %d groups in "
@@ -327,7 +378,8 @@ mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in)
 		mlw_fair_add(&w->g[k], y, p);
 	}
 	mlw_wtab_close_all(tab);
-
+	if (seg)
+		mlw_seg_warn(seg, mlw_seg_count(seg));
 	mlw_wtab_free(tab);
 	mlw_json_free(&doc);
 	mlw_buf_free(&c.out);

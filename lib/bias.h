@@ -19,7 +19,12 @@ struct mlw_bias_opts {
  * (values of the wrong type rejected; a record without group, label or
  * prediction skipped and counted), and when a window closes write one
  * record per group and one of the disparities against the reference
- * group, with a message when a rate is null. */
-void mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_input *in);
+ * group, with a message when a rate is null. With seg (--by, seg.h), the
+ * groups are counted within each segment, and a window writes those
+ * records for every segment it saw, in the order it saw them, each naming
+ * its segment (mlw_seg_members). */
+struct mlw_seg;
+void mlw_bias_run(const struct mlw_bias_opts *o, struct mlw_seg *seg,
+    struct mlw_input *in);
 
 #endif

@@ -127,7 +127,7 @@ reset(void *state, void *arg)
 	struct psi *ps = arg;
 
 	if (ps->seg)
-		mlw_segwin_clear(state);
+		mlw_segwin_clear(state, NULL);
 	else
 		memset(state, 0, ps->one.ncounts * sizeof(uint64_t));
 }
@@ -138,7 +138,7 @@ destroy(void *state, void *arg)
 	struct psi *ps = arg;
 
 	if (ps->seg)
-		mlw_segwin_free(state);
+		mlw_segwin_free(state, NULL);
 }
 
 static void

@@ -199,21 +199,23 @@ mlw_segwin_get(struct mlw_segwin *w, size_t id, size_t size)
 }
 
 void
-mlw_segwin_clear(struct mlw_segwin *w)
+mlw_segwin_clear(struct mlw_segwin *w, void (*fin)(void *))
 {
 	size_t i;
 
 	for (i = 0; i < w->n; i++) {
 		w->slot[w->ids[i]] = -1;
+		if (fin != NULL)
+			fin(w->state[i]);
 		free(w->state[i]);
 	}
 	w->n = 0;
 }
 
 void
-mlw_segwin_free(struct mlw_segwin *w)
+mlw_segwin_free(struct mlw_segwin *w, void (*fin)(void *))
 {
-	mlw_segwin_clear(w);
+	mlw_segwin_clear(w, fin);
 	free(w->ids);
 	free(w->state);
 	free(w->slot);

@@ -70,8 +70,9 @@ struct mlw_segwin {
 /* The state of segment id in window w: size bytes, zeroed when the window
  * first sees the segment. */
 void *mlw_segwin_get(struct mlw_segwin *w, size_t id, size_t size);
-/* Forget every segment (their states freed): the window is empty. */
-void mlw_segwin_clear(struct mlw_segwin *w);
-void mlw_segwin_free(struct mlw_segwin *w);
+/* Forget every segment, their states freed (after fin(state), when fin
+ * is not NULL): the window is empty. */
+void mlw_segwin_clear(struct mlw_segwin *w, void (*fin)(void *));
+void mlw_segwin_free(struct mlw_segwin *w, void (*fin)(void *));
 
 #endif

@@ -196,3 +196,35 @@ mlw-bias: 3 records rejected' ]
 	[[ "${lines[0]}" == '{"group":"g","value":"9007199254740992","n":1,'* ]]
 	[[ "${lines[1]}" == '{"group":"g","value":"9007199254740993","n":1,'* ]]
 }
+
+@test "--by model: fairness within each model, equal to mlw-bias over that model's records alone" {
+	gen -n 3000 --models 3 --drift-at 1500 > cur.jsonl
+	mlw-window --time ts --size 20m cur.jsonl |
+	    mlw-bias --group features.country --label label --score score --by model > by.jsonl
+	for m in m1 m2 m3; do
+		grep -F "\"model\":\"$m\"," cur.jsonl | mlw-window --time ts --size 20m |
+		    mlw-bias --group features.country --label label --score score > want.$m
+		grep -F "\"segment\":\"model=$m\",\"model\":\"$m\"," by.jsonl |
+		    sed "s/\"segment\":\"model=$m\",\"model\":\"$m\",//" > got.$m
+		[ -s want.$m ]
+		cmp want.$m got.$m
+	done
+	[ "$(wc -l < by.jsonl)" -eq "$(cat want.m1 want.m2 want.m3 | wc -l)" ]
+	head -n 1 by.jsonl | grep -F '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T00:20:00Z","segment":"model=m1","model":"m1","group":"features.country",'
+}
+
+@test "--by: a bad segment value is rejected, a member name of the output is refused, --max-keys caps segments" {
+	printf '%s\n' '{"m":{"x":1},"g":"a","y":1,"p":1}' '{"m":"k","g":"a","y":1,"p":1}' > d.jsonl
+	run --separate-stderr mlw-bias --group g --label y --pred p --by m d.jsonl
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"d.jsonl:1: m: "*"as a segment value"* ]]
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "${lines[0]}" == '{"segment":"m=k","m":"k","group":"g","value":"a","n":1,'* ]]
+	run mlw-bias --group g --label y --pred p --by tpr d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--by: tpr is the name of a member of the output"* ]]
+	printf '%s\n' '{"m":"k","g":"a","y":1,"p":1}' '{"m":"j","g":"a","y":1,"p":1}' > e.jsonl
+	run mlw-bias --group g --label y --pred p --by m --max-keys 1 e.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"e.jsonl:2: more than 1 segments (the limit of --max-keys): m=j did not fit"* ]]
+}

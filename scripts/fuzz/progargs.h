@@ -27,6 +27,7 @@ static const struct progargs {
 	{ "mlw-alert", "--name d --when 'psi > 0.2 and n >= 10' --by feature,window_start --rejects @out-rej --now 2026-11-01T00:00:00Z --state @out-state @IN" },
 
 	{ "mlw-bias", "--group f.g --label y --pred p @IN" },
+	{ "mlw-bias", "--group f.g --label y --pred p --by k,j --max-keys 4 @IN" },
 	{ "mlw-bias", "--group f.g --label y --score s --threshold 0.7 --reference-group B @IN" },
 	{ "mlw-bias", "--group g --label y --pred p --positive yes --strict @IN" },
 	{ "mlw-bias", "--group features.country --label label --pred prediction --rejects @out-rej @IN" },
