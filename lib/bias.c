@@ -79,6 +79,22 @@ num(struct mlw_buf *b, const char *key, double x)
 	mlw_jw_num(b, x);
 }
 
+/* Begin a record in c->out: the window, the segment (with --by), the
+ * group path. */
+static void
+begin(struct ctx *c, const struct mlw_wkey *key, size_t segid)
+{
+	struct mlw_buf *b = &c->out;
+
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_wkey_write(b, key);
+	if (c->seg)
+		mlw_seg_members(b, c->seg, segid);
+	mlw_jw_key(b, "group");
+	mlw_jw_str(b, c->group, strlen(c->group));
+}
+
 /* The records of one window (and segment segid, with --by). */
 static void
 report_groups(struct ctx *c, const struct mlw_wkey *key, struct wstate *w,
@@ -109,13 +125,7 @@ report_groups(struct ctx *c, const struct mlw_wkey *key, struct wstate *w,
 		const struct mlw_fair_counts *g = &w->g[i];
 		const struct mlw_strent *e = &w->names.ent[i];
 
-		b->len = 0;
-		mlw_jw_open(b, '{');
-		mlw_wkey_write(b, key);
-		if (c->seg)
-			mlw_seg_members(b, c->seg, segid);
-		mlw_jw_key(b, "group");
-		mlw_jw_str(b, c->group, strlen(c->group));
+		begin(c, key, segid);
 		mlw_jw_key(b, "value");
 		mlw_jw_str(b, e->s, e->len);
 		mlw_jw_key(b, "n");
@@ -167,13 +177,7 @@ report_groups(struct ctx *c, const struct mlw_wkey *key, struct wstate *w,
 		    c->where.p, (int)w->names.ent[ref].len,
 		    w->names.ent[ref].s);
 
-	b->len = 0;
-	mlw_jw_open(b, '{');
-	mlw_wkey_write(b, key);
-	if (c->seg)
-		mlw_seg_members(b, c->seg, segid);
-	mlw_jw_key(b, "group");
-	mlw_jw_str(b, c->group, strlen(c->group));
+	begin(c, key, segid);
 	mlw_jw_key(b, "reference");
 	if (ref >= 0)
 		mlw_jw_str(b, w->names.ent[ref].s, w->names.ent[ref].len);
