@@ -206,24 +206,7 @@ report_counts(struct psi *ps, const struct mlw_wkey *key,
 		mlw_jw_key(b, "ref_n");
 		mlw_jw_uint(b, f->ref_n);
 		if (ps->detail) {
-			if (f->categorical) {
-				mlw_jw_key(b, "categories");
-				mlw_jw_open(b, '[');
-				for (k = 0; k < f->cats.n; k++) {
-					mlw_jw_sep(b);
-					mlw_jw_str(b, f->cats.ent[k].s,
-					    f->cats.ent[k].len);
-				}
-				mlw_jw_close(b, ']');
-			} else {
-				mlw_jw_key(b, "edges");
-				mlw_jw_open(b, '[');
-				for (k = 0; k < f->nedges; k++) {
-					mlw_jw_sep(b);
-					mlw_jw_num(b, f->edges[k]);
-				}
-				mlw_jw_close(b, ']');
-			}
+			mlw_feature_bins_write(b, f);
 			props(b, "ref", f->ref, f->nbins, f->ref_n);
 			props(b, "cur", cur, f->nbins, n);
 		}

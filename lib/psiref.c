@@ -844,6 +844,30 @@ mlw_psiref_load(struct mlw_psiref *p, const char *path,
 	mlw_input_free(in);
 }
 
+void
+mlw_feature_bins_write(struct mlw_buf *b, const struct mlw_feature *f)
+{
+	size_t k;
+
+	if (f->categorical) {
+		mlw_jw_key(b, "categories");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < f->cats.n; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_str(b, f->cats.ent[k].s, f->cats.ent[k].len);
+		}
+		mlw_jw_close(b, ']');
+	} else {
+		mlw_jw_key(b, "edges");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < f->nedges; k++) {
+			mlw_jw_sep(b);
+			mlw_jw_num(b, f->edges[k]);
+		}
+		mlw_jw_close(b, ']');
+	}
+}
+
 /* The first line of a saved profile: with seg, the --by paths too. */
 static void
 save_header(struct mlw_buf *b, const struct mlw_psiref *p,
@@ -893,23 +917,7 @@ save_features(struct mlw_buf *b, const struct mlw_psiref *p)
 		mlw_jw_uint(b, f->ref_n);
 		mlw_jw_key(b, "missing");
 		mlw_jw_uint(b, f->ref_missing);
-		if (f->categorical) {
-			mlw_jw_key(b, "categories");
-			mlw_jw_open(b, '[');
-			for (k = 0; k < f->cats.n; k++) {
-				mlw_jw_sep(b);
-				mlw_jw_str(b, f->cats.ent[k].s, f->cats.ent[k].len);
-			}
-			mlw_jw_close(b, ']');
-		} else {
-			mlw_jw_key(b, "edges");
-			mlw_jw_open(b, '[');
-			for (k = 0; k < f->nedges; k++) {
-				mlw_jw_sep(b);
-				mlw_jw_num(b, f->edges[k]);
-			}
-			mlw_jw_close(b, ']');
-		}
+		mlw_feature_bins_write(b, f);
 		mlw_jw_key(b, "counts");
 		mlw_jw_uints(b, f->ref, f->nbins);
 		mlw_jw_key(b, "proportions");

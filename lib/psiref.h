@@ -124,6 +124,11 @@ int mlw_feature_value(const struct mlw_feature *f, const struct mlw_json *doc,
 long mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
     long i, char *why);
 
+/* Append feature f's bins as members: "categories", its categories, or
+ * "edges", its inner edges. */
+struct mlw_buf;
+void mlw_feature_bins_write(struct mlw_buf *b, const struct mlw_feature *f);
+
 /* Partial states of per-bin counts (--emit-state and --merge; see
  * state.h). The hash of everything that decides how values are counted:
  * each feature's path, kind, edges or categories, and reference counts. */
