@@ -6,11 +6,9 @@
 
 #include "buf.h"
 #include "diag.h"
-#include "hash.h"
 #include "io.h"
 #include "json.h"
 #include "jsonw.h"
-#include "key.h"
 #include "out.h"
 #include "psiref.h"
 #include "seg.h"
@@ -41,8 +39,6 @@ struct psi {
 	size_t nlay;
 	struct layout **parts;   /* by segment number: its part's layout */
 	struct layout *whole;
-	unsigned char *said;     /* by segment number: no part, said */
-	size_t nsaid;
 	double eps;
 	int detail;
 	int emit;                /* --emit-state */
@@ -245,43 +241,22 @@ counts_of(struct psi *ps, void *state, const struct layout *l, size_t segid)
 }
 
 /* The layout of the record's segment, in *segid; NULL after rejecting the
- * record (a bad segment value, or a segment with no reference part: said
- * once per segment, every record of it rejected). */
+ * record (mlw_psirefs_route). */
 static struct layout *
 route_segment(struct psi *ps, const struct mlw_json *doc,
     const struct mlw_line *ln, size_t *segid)
 {
-	struct layout *l;
 	long id;
 
 	if (ps->seg == NULL) {
 		*segid = 0;
 		return &ps->one;
 	}
-	if (mlw_seg_key(ps->seg, doc, ln) < 0)
+	id = mlw_psirefs_route(ps->refs, ps->seg, ps->fallback, doc, ln);
+	if (id < 0)
 		return NULL;
-	id = mlw_seg_id(ps->seg, ln, 1);
 	*segid = (size_t)id;
-	if ((l = layout_of(ps, (size_t)id)) != NULL)
-		return l;
-	if ((size_t)id >= ps->nsaid) {
-		size_t old = ps->nsaid;
-
-		ps->said = mlw_grow(ps->said, &ps->nsaid, (size_t)id + 1, 1);
-		memset(ps->said + old, 0, ps->nsaid - old);
-	}
-	if (ps->said[id]) {
-		mlw_reject_again(ln->p, ln->rawlen);
-		return NULL;
-	}
-	ps->said[id] = 1;
-	ps->out.len = 0;
-	mlw_key_display(&ps->out, ps->seg->key.p, ps->seg->key.len,
-	    ps->seg->by);
-	mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "segment %.*s has "
-	    "no part in the reference; its records are rejected (see "
-	    "--ref-fallback)", (int)ps->out.len, ps->out.p);
-	return NULL;
+	return layout_of(ps, (size_t)id);
 }
 
 /* --merge: add up the states of each window, segment and feature, then
@@ -304,20 +279,13 @@ merge(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 		size_t segid = 0;
 
 		if (ps->seg) {
-			const char *why;
-			long id;
+			long id = mlw_psirefs_state_route(ps->refs, ps->seg,
+			    ps->fallback, &r, &doc, &ln);
 
-			if (mlw_seg_state_key(ps->seg, &doc, &why) < 0) {
-				mlw_state_reject(&r, &ln, "%s", why);
+			if (id < 0)
 				continue;
-			}
-			id = mlw_seg_id(ps->seg, &ln, 1);
-			if ((l = layout_of(ps, (size_t)id)) == NULL) {
-				mlw_state_reject(&r, &ln, "segment: a segment "
-				    "with no part in the reference");
-				continue;
-			}
 			segid = (size_t)id;
+			l = layout_of(ps, segid);
 		}
 		for (i = 0; i < l->prof->nf; i++)
 			if (l->prof->f[i].nbins + 1 > maxb) {
@@ -389,25 +357,6 @@ count(struct psi *ps, struct mlw_wtab *tab, struct mlw_input *in)
 	mlw_json_free(&doc);
 }
 
-/* The hash of the references of every segment, in order, for states. */
-static uint64_t
-refs_hash(struct mlw_psirefs *r, const struct mlw_seg *seg)
-{
-	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, r->shared);
-	size_t i;
-
-	if (r->has_whole)
-		h = mlw_hash_u64(h, mlw_psiref_hash(&r->whole));
-	for (i = 0; i < r->npart; i++) {
-		if (r->part[i] == NULL)
-			continue;
-		h = mlw_hash_u64(h, seg->keys.ent[i].len);
-		h = mlw_hash_bytes(h, seg->keys.ent[i].s, seg->keys.ent[i].len);
-		h = mlw_hash_u64(h, mlw_psiref_hash(r->part[i]));
-	}
-	return h;
-}
-
 static void
 run(struct psi *ps, const struct mlw_psi_opts *o, struct mlw_input *in)
 {
@@ -439,7 +388,6 @@ run(struct psi *ps, const struct mlw_psi_opts *o, struct mlw_input *in)
 	}
 	free(ps->lay);
 	free(ps->parts);
-	free(ps->said);
 }
 
 void
@@ -467,6 +415,6 @@ mlw_psi_run_by(struct mlw_psirefs *refs, struct mlw_seg *seg,
 	ps->seg = seg;
 	ps->refs = refs;
 	ps->fallback = o->fallback;
-	ps->hash = refs_hash(refs, seg);
+	ps->hash = mlw_psirefs_hash(refs, seg);
 	run(ps, o, in);
 }

@@ -1317,7 +1317,78 @@ mlw_psirefs_free(struct mlw_psirefs *r)
 			free(r->part[i]);
 		}
 	free(r->part);
+	free(r->said);
 	if (r->has_whole)
 		mlw_psiref_free(&r->whole);
 	memset(r, 0, sizeof *r);
+}
+
+long
+mlw_psirefs_route(struct mlw_psirefs *r, struct mlw_seg *seg, int fallback,
+    const struct mlw_json *doc, const struct mlw_line *ln)
+{
+	struct mlw_buf b = { 0 };
+	long id;
+
+	if (mlw_seg_key(seg, doc, ln) < 0)
+		return -1;
+	id = mlw_seg_id(seg, ln, 1);
+	if (mlw_psirefs_get(r, (size_t)id, fallback) != NULL)
+		return id;
+	if ((size_t)id >= r->nsaid) {
+		size_t old = r->nsaid;
+
+		r->said = mlw_grow(r->said, &r->nsaid, (size_t)id + 1, 1);
+		memset(r->said + old, 0, r->nsaid - old);
+	}
+	if (r->said[id]) {
+		mlw_reject_again(ln->p, ln->rawlen);
+		return -1;
+	}
+	r->said[id] = 1;
+	mlw_key_display(&b, seg->key.p, seg->key.len, seg->by);
+	mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "segment %.*s has "
+	    "no part in the reference; its records are rejected (see "
+	    "--ref-fallback)", (int)b.len, b.p);
+	mlw_buf_free(&b);
+	return -1;
+}
+
+long
+mlw_psirefs_state_route(struct mlw_psirefs *r, struct mlw_seg *seg,
+    int fallback, struct mlw_state_in *st, const struct mlw_json *doc,
+    const struct mlw_line *ln)
+{
+	const char *why;
+	long id;
+
+	if (mlw_seg_state_key(seg, doc, &why) < 0) {
+		mlw_state_reject(st, ln, "%s", why);
+		return -1;
+	}
+	id = mlw_seg_id(seg, ln, 1);
+	if (mlw_psirefs_get(r, (size_t)id, fallback) == NULL) {
+		mlw_state_reject(st, ln, "segment: a segment with no part in "
+		    "the reference");
+		return -1;
+	}
+	return id;
+}
+
+uint64_t
+mlw_psirefs_hash(const struct mlw_psirefs *r, const struct mlw_seg *seg)
+{
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, (uint64_t)r->shared);
+	size_t i;
+
+	if (r->has_whole)
+		h = mlw_hash_u64(h, mlw_psiref_hash(&r->whole));
+	for (i = 0; i < r->npart; i++) {
+		if (r->part[i] == NULL)
+			continue;
+		h = mlw_hash_u64(h, seg->keys.ent[i].len);
+		h = mlw_hash_bytes(h, seg->keys.ent[i].s, seg->keys.ent[i].len);
+		h = mlw_hash_u64(h, mlw_psiref_hash(r->part[i]));
+	}
+	return h;
 }

@@ -91,6 +91,8 @@ struct mlw_psirefs {
 	struct mlw_psiref whole;  /* every record, when has_whole */
 	int has_whole;
 	int shared;
+	unsigned char *said;      /* by segment number: no part, said */
+	size_t nsaid;
 };
 /* Load path into r, numbering its segments in seg; whole: build the
  * whole reference too (--ref-fallback all, saving). */
@@ -105,6 +107,22 @@ struct mlw_psiref *mlw_psirefs_get(struct mlw_psirefs *r, size_t id,
  * features; the first line says "by". Exits 2 on error. */
 void mlw_psirefs_save(const struct mlw_psirefs *r, struct mlw_seg *seg,
     const char *path);
+/* The segment of data record doc (line ln), when it has a reference
+ * (mlw_psirefs_get with fallback): its number. Else -1, the record
+ * rejected: a value that cannot be part of a key, or a segment with no
+ * part in the reference (said once per segment, with its key; its later
+ * records rejected without a word). */
+long mlw_psirefs_route(struct mlw_psirefs *r, struct mlw_seg *seg,
+    int fallback, const struct mlw_json *doc, const struct mlw_line *ln);
+/* The same for a state record of --merge (its "values"): -1 after
+ * mlw_state_reject. */
+struct mlw_state_in;
+long mlw_psirefs_state_route(struct mlw_psirefs *r, struct mlw_seg *seg,
+    int fallback, struct mlw_state_in *st, const struct mlw_json *doc,
+    const struct mlw_line *ln);
+/* The hash of every segment's reference, in order, for states. */
+uint64_t mlw_psirefs_hash(const struct mlw_psirefs *r,
+    const struct mlw_seg *seg);
 void mlw_psirefs_free(struct mlw_psirefs *r);
 
 /* Write the profile as JSON Lines to path; exits 2 on error. */
