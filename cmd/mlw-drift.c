@@ -12,6 +12,7 @@
 #include "opt.h"
 #include "out.h"
 #include "psiref.h"
+#include "seg.h"
 #include "xalloc.h"
 
 static const char usage_text[] =
@@ -19,6 +20,7 @@ static const char usage_text[] =
     "                 [--method auto|NAME] [--method-for PATH=NAME]...\n"
     "                 [--threshold X] [--auto-threshold] [--drift-share S]\n"
     "                 [--binning sturges|quantile] [--bins N] [--js-base B]\n"
+    "                 [--by PATHS] [--ref-fallback none|all] [--max-keys N]\n"
     "                 [--emit-state | --merge] [--strict] [--rejects FILE]\n"
     "                 [FILE ...]";
 
@@ -39,6 +41,7 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "auto-threshold", no_argument, NULL, 'A' },
 		{ "bins", required_argument, NULL, 'b' },
+		{ "by", required_argument, NULL, 'y' },
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
 		{ "drift-share", required_argument, NULL, 'D' },
@@ -49,10 +52,21 @@ main(int argc, char *argv[])
 		{ "merge", no_argument, NULL, 'G' },
 		{ "method-for", required_argument, NULL, 'M' },
 		{ "ref", required_argument, NULL, 'r' },
+		{ "ref-fallback", required_argument, NULL, 'F' },
 		{ "threshold", required_argument, NULL, 't' },
+		MLW_MAX_KEYS_OPTION,
 		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	static const char *const fallbacks[] = { "none", "all", NULL };
+	static const char *const taken[] = {	/* the members it writes */
+		"feature", "method", "statistic", "p_value", "threshold",
+		"drift", "n", "missing", "ref_n", "drifted", "features",
+		"share", "dataset_drift", NULL
+	};
+	struct mlw_seg seg;
+	char **by = NULL;
+	size_t nby = 0;
 	struct mlw_drift d;
 	struct mlw_psiref_opts po;
 	const char *ref = NULL;
@@ -87,6 +101,10 @@ main(int argc, char *argv[])
 			break;
 		case 'E':
 			d.emit = 1;
+			break;
+		case 'F':
+			d.fallback = mlw_opt_choice("--ref-fallback", optarg,
+			    fallbacks, NULL);
 			break;
 		case 'G':
 			domerge = 1;
@@ -123,6 +141,9 @@ main(int argc, char *argv[])
 		case 'r':
 			ref = optarg;
 			break;
+		case 'y':
+			by = mlw_list_opt("--by", optarg, by, &nby);
+			break;
 		case 't':
 			/* p-values and distances are never negative */
 			threshold = mlw_opt_num("--threshold", optarg, 0,
@@ -146,12 +167,22 @@ main(int argc, char *argv[])
 	mlw_psiref_opts_check(&po);
 	po.keep_order = d.autothr;
 	po.bins_given = 0;       /* a saved profile brings its own bins */
+	if (d.fallback && nby == 0)
+		mlw_opt_error("--ref-fallback applies to --by only");
+	if (nby) {
+		mlw_seg_opt_check(by, nby, taken);
+		mlw_seg_init(&seg, by, nby);
+		d.seg = &seg;
+	}
 
 	mlw_drift_load(&d, ref, &po, method, mfor, nmfor, threshold);
 	in = mlw_input_new(argv, argc);
 	mlw_drift_run(&d, domerge, in);
 	mlw_input_free(in);
 	mlw_drift_free(&d);
+	if (nby)
+		mlw_seg_free(&seg);
+	mlw_free_list(by, nby);
 	free(mfor);
 	mlw_free_list(po.fields, po.nfields);
 	mlw_free_list(po.categorical, po.ncategorical);

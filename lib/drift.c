@@ -12,8 +12,10 @@
 #include "io.h"
 #include "json.h"
 #include "jsonw.h"
+#include "key.h"
 #include "out.h"
 #include "psiref.h"
+#include "seg.h"
 #include "state.h"
 #include "stats.h"
 #include "stattest.h"
@@ -30,33 +32,48 @@ struct mlw_drift_state {
 	uint64_t missing;
 };
 
+/* One reference (the reference, or with --by one segment's part or the
+ * whole reference) and how a record's values are read against it. */
+struct mlw_drift_ref {
+	struct mlw_psiref *prof;
+	struct mlw_drift_field *fl;
+	size_t nf;
+	struct mlw_pathset set;
+	long *tok, *slot;         /* scratch: token and slot of each field */
+	double *val;              /* scratch: the number of each field */
+};
 
-void
-mlw_drift_reset(void *state, void *arg)
+/* A segment's state in a window (the window's, without --by): one part
+ * per field of its reference. */
+struct segstate {
+	size_t nf;
+	struct mlw_drift_state f[];
+};
+
+static void
+segstate_fin(void *state)
 {
-	struct mlw_drift *d = arg;
-	struct mlw_drift_state *st = state;
+	struct segstate *ss = state;
 	size_t i;
 
-	for (i = 0; i < d->nf; i++) {
-		st[i].n = 0;
-		st[i].missing = 0;
-		if (st[i].c)
-			memset(st[i].c, 0, st[i].ccap * sizeof *st[i].c);
+	for (i = 0; i < ss->nf; i++) {
+		free(ss->f[i].v);
+		free(ss->f[i].c);
 	}
 }
 
-void
-mlw_drift_destroy(void *state, void *arg)
+static void
+reset(void *state, void *arg)
 {
-	struct mlw_drift *d = arg;
-	struct mlw_drift_state *st = state;
-	size_t i;
+	(void)arg;
+	mlw_segwin_clear(state, segstate_fin);
+}
 
-	for (i = 0; i < d->nf; i++) {
-		free(st[i].v);
-		free(st[i].c);
-	}
+static void
+destroy(void *state, void *arg)
+{
+	(void)arg;
+	mlw_segwin_free(state, segstate_fin);
 }
 
 /* Counts of field fl as bins or categories: the reference in quantile
@@ -160,25 +177,58 @@ auto_threshold(struct mlw_drift *d, struct mlw_drift_field *fl, int m, uint64_t 
 	return fl->at_t;
 }
 
-void
-mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
+/* Text naming the segment in a message: " (segment model=m1)", or "". */
+static const char *
+seg_text(struct mlw_drift *d, size_t segid)
 {
-	struct mlw_drift *d = arg;
-	struct mlw_drift_state *st = state;
+	struct mlw_seg *s = d->seg;
+
+	if (s == NULL)
+		return "";
+	d->segtext.len = 0;
+	mlw_buf_adds(&d->segtext, " (segment ");
+	mlw_key_display(&d->segtext, s->keys.ent[segid].s,
+	    s->keys.ent[segid].len, s->by);
+	mlw_buf_adds(&d->segtext, ")");
+	mlw_buf_addc(&d->segtext, '\0');
+	return d->segtext.p;
+}
+
+/* Begin a result record: the window, and the segment with --by. */
+static void
+record_open(struct mlw_drift *d, const struct mlw_wkey *key, size_t segid)
+{
+	struct mlw_buf *b = &d->out;
+
+	b->len = 0;
+	mlw_jw_open(b, '{');
+	mlw_wkey_write(b, key);
+	if (d->seg)
+		mlw_seg_members(b, d->seg, segid);
+}
+
+/* The records of one segment (or of the window, without --by) against its
+ * reference r: its states with --emit-state; else one record per field,
+ * then the dataset verdict. */
+static void
+report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
+    struct mlw_drift_ref *r, struct segstate *ss, size_t segid)
+{
+	struct mlw_drift_state *st = ss->f;
 	struct mlw_buf *b = &d->out;
 	size_t i, drifted = 0, evaluated = 0;
 	int wl = key->has ? (int)key->slen : 0;
 	const char *wn = key->has ? "window " : "batch";
 
 	if (d->emit) {
-		for (i = 0; i < d->nf; i++)
-			mlw_psiref_state_emit(b, "mlw-drift", d->hash, key, NULL, 0,
-			    d->fl[i].f, st[i].c, st[i].ccap, st[i].missing);
-		mlw_out_flush();
+		for (i = 0; i < r->nf; i++)
+			mlw_psiref_state_emit(b, "mlw-drift", d->hash, key,
+			    d->seg, segid, r->fl[i].f, st[i].c, st[i].ccap,
+			    st[i].missing);
 		return;
 	}
-	for (i = 0; i < d->nf; i++) {
-		struct mlw_drift_field *fl = &d->fl[i];
+	for (i = 0; i < r->nf; i++) {
+		struct mlw_drift_field *fl = &r->fl[i];
 		struct mlw_dsample cur;
 		struct mlw_test t;
 		const char *why = NULL;
@@ -205,10 +255,11 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 			double at = auto_threshold(d, fl, m, cur.total);
 
 			if (isnan(at))
-				mlw_msg(&d->fallback, NULL, 0, "%s%.*s: %s: the "
+				mlw_msg(&d->defthr, NULL, 0, "%s%.*s%s: %s: the "
 				    "reference has fewer than 2 chunks of %llu "
 				    "values; default threshold used", wn, wl,
-				    key->start, fl->f->path.text,
+				    key->start, seg_text(d, segid),
+				    fl->f->path.text,
 				    (unsigned long long)cur.total);
 			else {
 				thr = at;
@@ -219,17 +270,16 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 		if (dr < 0)
 			dr = mlw_dmethod_verdict(m, t, thr);
 		if (!isfinite(t.stat))
-			mlw_msg(&d->nulls, NULL, 0, "%s%.*s: %s: %s: %s; "
+			mlw_msg(&d->nulls, NULL, 0, "%s%.*s%s: %s: %s: %s; "
 			    "statistic is null", wn, wl, key->start,
-			    fl->f->path.text, mlw_dmethods[m].name,
+			    seg_text(d, segid), fl->f->path.text,
+			    mlw_dmethods[m].name,
 			    why ? why : "the statistic is not finite");
 		if (dr >= 0) {
 			evaluated++;
 			drifted += (size_t)dr;
 		}
-		b->len = 0;
-		mlw_jw_open(b, '{');
-		mlw_wkey_write(b, key);
+		record_open(d, key, segid);
 		mlw_jw_key(b, "feature");
 		mlw_jw_str(b, fl->f->path.text, strlen(fl->f->path.text));
 		mlw_jw_key(b, "method");
@@ -262,9 +312,7 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 		mlw_buf_addc(b, '\n');
 		mlw_out_write(b->p, b->len);
 	}
-	b->len = 0;
-	mlw_jw_open(b, '{');
-	mlw_wkey_write(b, key);
+	record_open(d, key, segid);
 	mlw_jw_key(b, "drifted");
 	mlw_jw_uint(b, drifted);
 	mlw_jw_key(b, "features");
@@ -283,7 +331,42 @@ mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg)
 	mlw_jw_close(b, '}');
 	mlw_buf_addc(b, '\n');
 	mlw_out_write(b->p, b->len);
+}
+
+/* The reference of segment id (routed, so it has one). */
+static struct mlw_drift_ref *
+ref_of(struct mlw_drift *d, size_t id)
+{
+	if (d->seg == NULL)
+		return d->one;
+	if (mlw_psirefs_get(&d->refs, id, d->fallback) == &d->refs.whole)
+		return d->whole;
+	return d->part[id];
+}
+
+/* A window closed: every segment it saw, in the order it saw them. */
+static void
+report(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct mlw_drift *d = arg;
+	struct mlw_segwin *w = state;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		report_seg(d, key, ref_of(d, w->ids[i]), w->state[i],
+		    w->ids[i]);
 	mlw_out_flush();
+}
+
+/* The state of segment segid, with reference r, in a window's state. */
+static struct segstate *
+state_of(void *wstate, const struct mlw_drift_ref *r, size_t segid)
+{
+	struct segstate *ss = mlw_segwin_get(wstate, segid, sizeof *ss +
+	    r->nf * sizeof ss->f[0]);
+
+	ss->nf = r->nf;
+	return ss;
 }
 
 /* Set up field fl from its reference feature f. */
@@ -297,6 +380,11 @@ setup_field(struct mlw_drift *d, struct mlw_drift_field *fl, struct mlw_feature 
 	fl->method = method;
 	fl->threshold = threshold;
 	fl->at_n = 0;
+	if (d->quantile && method != MLW_DM_AUTO &&
+	    !mlw_dmethods[method].binned)
+		mlw_fatal("%s: --binning quantile works with psi, kl and "
+		    "jensenshannon only, not %s", f->path.text,
+		    mlw_dmethods[method].name);
 	if (method != MLW_DM_AUTO && mlw_dmethods[method].numeric &&
 	    f->categorical)
 		mlw_fatal("%s is categorical, and %s needs numbers (choose "
@@ -324,15 +412,73 @@ setup_field(struct mlw_drift *d, struct mlw_drift_field *fl, struct mlw_feature 
 	}
 }
 
+/* Whether "PATH=METHOD" names the path of feature f. */
+static int
+names_feature(const char *mfor, const struct mlw_feature *f)
+{
+	size_t len = (size_t)(strrchr(mfor, '=') - mfor);
+
+	return strlen(f->path.text) == len &&
+	    strncmp(mfor, f->path.text, len) == 0;
+}
+
+/* The reading of reference p: each field given method, or the method of
+ * the last of mfor[0..nmfor) naming it, and threshold. */
+static struct mlw_drift_ref *
+ref_new(struct mlw_drift *d, struct mlw_psiref *p, int method,
+    char *const *mfor, size_t nmfor, double threshold)
+{
+	struct mlw_drift_ref *r = mlw_xcalloc(1, sizeof *r);
+	struct mlw_path *paths;
+	size_t i, j;
+
+	r->prof = p;
+	r->nf = p->nf;
+	r->fl = mlw_xcalloc(r->nf, sizeof *r->fl);
+	r->tok = mlw_xcalloc(r->nf, sizeof *r->tok);
+	r->slot = mlw_xcalloc(r->nf, sizeof *r->slot);
+	r->val = mlw_xcalloc(r->nf, sizeof *r->val);
+	paths = mlw_xcalloc(r->nf, sizeof *paths);
+	for (i = 0; i < r->nf; i++) {
+		struct mlw_feature *f = &p->f[i];
+		int m = method;
+
+		for (j = 0; j < nmfor; j++)
+			if (names_feature(mfor[j], f))
+				m = mlw_dmethod_find(strrchr(mfor[j], '=') + 1);
+		setup_field(d, &r->fl[i], f, m, threshold);
+		paths[i] = f->path;
+	}
+	mlw_pathset_init(&r->set, paths, r->nf);
+	free(paths);
+	return r;
+}
+
+static void
+ref_free(struct mlw_drift_ref *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nf; i++)
+		free(r->fl[i].refc);
+	free(r->fl);
+	free(r->tok);
+	free(r->slot);
+	free(r->val);
+	mlw_pathset_free(&r->set);
+	free(r);
+}
+
 /* Field i's value at token tok. With st NULL: check it, reading the number
  * into *val or resolving the category's slot (adding it to the field's
  * categories), or say why it cannot be taken: -1 (why set). With st: add
  * the value checked before to the window state. */
 static int
-take(struct mlw_drift *d, size_t i, const struct mlw_json *doc,
+take(struct mlw_drift *d, struct mlw_drift_field *fl, const struct mlw_json *doc,
     long tok, struct mlw_drift_state *st, long *slot, double *val, char *why)
 {
-	struct mlw_drift_field *fl = &d->fl[i];
 	struct mlw_feature *f = fl->f;
 	const char *cat;
 	size_t len;
@@ -386,95 +532,73 @@ take(struct mlw_drift *d, size_t i, const struct mlw_json *doc,
 	return 0;
 }
 
-
-void
-mlw_drift_setup(struct mlw_drift *d, const int *methods, double threshold)
-{
-	struct mlw_path *paths;
-	size_t i;
-
-	d->nf = d->prof.nf;
-	d->fl = mlw_xcalloc(d->nf, sizeof *d->fl);
-	paths = mlw_xcalloc(d->nf, sizeof *paths);
-	d->tok = mlw_xcalloc(d->nf, sizeof *d->tok);
-	d->slot = mlw_xcalloc(d->nf, sizeof *d->slot);
-	d->val = mlw_xcalloc(d->nf, sizeof *d->val);
-	d->nulls.what = "null statistics";
-	d->fallback.what = "default thresholds used";
-	for (i = 0; i < d->nf; i++) {
-		struct mlw_feature *f = &d->prof.f[i];
-		int m = methods[i];
-
-		if (d->quantile && m != MLW_DM_AUTO && !mlw_dmethods[m].binned)
-			mlw_fatal("%s: --binning quantile works with psi, kl "
-			    "and jensenshannon only, not %s", f->path.text,
-			    mlw_dmethods[m].name);
-		setup_field(d, &d->fl[i], f, m, threshold);
-		paths[i] = f->path;
-	}
-	mlw_pathset_init(&d->set, paths, d->nf);
-	free(paths);
-	d->hash = mlw_psiref_hash(&d->prof);
-}
-
-size_t
-mlw_drift_state_size(const struct mlw_drift *d)
-{
-	return d->nf * sizeof(struct mlw_drift_state);
-}
-
-int
-mlw_drift_check(struct mlw_drift *d, const struct mlw_json *doc,
+/* Read every field of a data record against r: 0, or -1 with why (room
+ * for 128 bytes) when a value has the wrong type (nothing is taken then). */
+static int
+check(struct mlw_drift *d, struct mlw_drift_ref *r, const struct mlw_json *doc,
     char *why)
 {
 	size_t i;
 
-	mlw_json_getset(doc, &d->set, d->tok);
-	for (i = 0; i < d->nf; i++)
-		if (take(d, i, doc, d->tok[i], NULL, &d->slot[i], &d->val[i],
-		    why) < 0)
+	mlw_json_getset(doc, &r->set, r->tok);
+	for (i = 0; i < r->nf; i++)
+		if (take(d, &r->fl[i], doc, r->tok[i], NULL, &r->slot[i],
+		    &r->val[i], why) < 0)
 			return -1;
 	return 0;
 }
 
-void
-mlw_drift_add(struct mlw_drift *d, void *state)
+/* Add the values just checked to a segment's state. */
+static void
+add(struct mlw_drift *d, struct mlw_drift_ref *r, struct segstate *ss)
 {
-	struct mlw_drift_state *st = state;
 	char why[128];
 	size_t i;
 
-	for (i = 0; i < d->nf; i++)
-		take(d, i, NULL, -1, &st[i], &d->slot[i], &d->val[i], why);
+	for (i = 0; i < r->nf; i++)
+		take(d, &r->fl[i], NULL, -1, &ss->f[i], &r->slot[i],
+		    &r->val[i], why);
 }
 
-void
-mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
-    struct mlw_input *in)
+/* --merge (quantile binning): add up the states of in, then report every
+ * window as a single pass would. */
+static void
+merge(struct mlw_drift *d, struct mlw_wtab *tab, struct mlw_input *in)
 {
-	struct mlw_state_in r;
+	struct mlw_state_in si;
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wkey key;
-	uint64_t *tmp;
-	size_t i, maxb = 1;
+	uint64_t *tmp = NULL;
+	size_t i, maxb = 0;
 	long k;
 
 	memset(&doc, 0, sizeof doc);
-	for (i = 0; i < d->nf; i++)
-		if (d->fl[i].f->nbins > maxb)
-			maxb = d->fl[i].f->nbins;
-	tmp = mlw_xcalloc(maxb + 1, sizeof *tmp);
-	mlw_state_in_init(&r, "mlw-drift", d->hash);
-	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
+	mlw_state_in_init(&si, "mlw-drift", d->hash);
+	while (mlw_state_next(&si, in, &ln, &doc, &key)) {
+		struct mlw_drift_ref *r = d->one;
 		struct mlw_drift_state *st;
-		size_t nb;
+		size_t segid = 0, nb;
 
-		if ((k = mlw_psiref_state_read(&d->prof, &r, &ln, &doc,
+		if (d->seg) {
+			long id = mlw_psirefs_state_route(&d->refs, d->seg,
+			    d->fallback, &si, &doc, &ln);
+
+			if (id < 0)
+				continue;
+			segid = (size_t)id;
+			r = ref_of(d, segid);
+		}
+		for (i = 0; i < r->nf; i++)
+			if (r->fl[i].f->nbins + 1 > maxb) {
+				maxb = r->fl[i].f->nbins + 1;
+				tmp = mlw_xrealloc(tmp, maxb * sizeof *tmp);
+			}
+		if ((k = mlw_psiref_state_read(r->prof, &si, &ln, &doc,
 		    tmp)) < 0)
 			continue;
-		st = (struct mlw_drift_state *)mlw_wtab_open(tab, &key) + k;
-		nb = d->fl[k].f->nbins;
+		st = &state_of(mlw_wtab_open(tab, &key), r, segid)->f[k];
+		nb = r->fl[k].f->nbins;
 		if (nb > st->ccap) {
 			size_t old = st->ccap;
 
@@ -485,7 +609,7 @@ mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
 			st->c[i] += tmp[i];
 		st->missing += tmp[nb];
 	}
-	mlw_state_in_check(&r);
+	mlw_state_in_check(&si);
 	mlw_wtab_close_all(tab);
 	free(tmp);
 	mlw_json_free(&doc);
@@ -496,19 +620,33 @@ mlw_drift_free(struct mlw_drift *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->nf; i++)
-		free(d->fl[i].refc);
-	free(d->fl);
-	free(d->tok);
-	free(d->slot);
-	free(d->val);
+	ref_free(d->one);
+	for (i = 0; i < d->npart; i++)
+		ref_free(d->part[i]);
+	free(d->part);
+	ref_free(d->whole);
 	free(d->chunk);
 	free(d->chunkc);
 	free(d->stats);
-	mlw_pathset_free(&d->set);
 	mlw_buf_free(&d->out);
+	mlw_buf_free(&d->segtext);
 	mlw_dscratch_free(&d->sc);
-	mlw_psiref_free(&d->prof);
+	if (d->seg)
+		mlw_psirefs_free(&d->refs);
+	else
+		mlw_psiref_free(&d->prof);
+}
+
+/* Whether the path of "PATH=METHOD" is a field of reference p. */
+static int
+has_field(const struct mlw_psiref *p, const char *mfor)
+{
+	size_t i;
+
+	for (i = 0; i < p->nf; i++)
+		if (names_feature(mfor, &p->f[i]))
+			return 1;
+	return 0;
 }
 
 void
@@ -516,64 +654,97 @@ mlw_drift_load(struct mlw_drift *d, const char *ref,
     const struct mlw_psiref_opts *po, int method, char *const *mfor,
     size_t nmfor, double threshold)
 {
-	int *methods;
+	struct mlw_psirefs *rs = &d->refs;
 	size_t i, j;
+	int saved;
 
-	mlw_psiref_load(&d->prof, ref, po);
-	if (d->prof.saved && !d->quantile)
+	d->nulls.what = "null statistics";
+	d->defthr.what = "default thresholds used";
+	if (d->seg == NULL) {
+		mlw_psiref_load(&d->prof, ref, po);
+		saved = d->prof.saved;
+	} else {
+		mlw_psirefs_load(rs, d->seg, ref, po, d->fallback);
+		saved = rs->has_whole && rs->whole.saved;
+	}
+	if (saved && !d->quantile)
 		mlw_fatal("%s is a saved profile: it has bins, not values; use "
 		    "--binning quantile with psi, kl or jensenshannon", ref);
-	if (d->prof.saved && d->autothr)
+	if (saved && d->autothr)
 		mlw_fatal("--auto-threshold needs reference records, not the "
 		    "saved profile %s", ref);
-	methods = mlw_xcalloc(d->prof.nf, sizeof *methods);
-	for (i = 0; i < d->prof.nf; i++)
-		methods[i] = method;
+	/* a --method-for path must be a field of some reference */
 	for (j = 0; j < nmfor; j++) {
-		const char *eq = strrchr(mfor[j], '=');
-		size_t len = (size_t)(eq - mfor[j]);
+		int found = d->seg == NULL ? has_field(&d->prof, mfor[j]) :
+		    rs->has_whole && has_field(&rs->whole, mfor[j]);
 
-		for (i = 0; i < d->prof.nf; i++)
-			if (strlen(d->prof.f[i].path.text) == len &&
-			    strncmp(mfor[j], d->prof.f[i].path.text, len) == 0)
-				break;
-		if (i == d->prof.nf)
+		for (i = 0; d->seg && !found && i < rs->npart; i++)
+			found = rs->part[i] && has_field(rs->part[i], mfor[j]);
+		if (!found)
 			mlw_fatal("--method-for: %.*s is not a field of the "
-			    "reference", (int)len, mfor[j]);
-		methods[i] = mlw_dmethod_find(eq + 1);
+			    "reference", (int)(strrchr(mfor[j], '=') - mfor[j]),
+			    mfor[j]);
 	}
-	mlw_drift_setup(d, methods, threshold);
-	free(methods);
+	if (d->seg == NULL) {
+		d->one = ref_new(d, &d->prof, method, mfor, nmfor, threshold);
+		d->hash = mlw_psiref_hash(&d->prof);
+		return;
+	}
+	if (rs->has_whole)
+		d->whole = ref_new(d, &rs->whole, method, mfor, nmfor,
+		    threshold);
+	d->npart = rs->npart;
+	d->part = mlw_xcalloc(d->npart ? d->npart : 1, sizeof *d->part);
+	for (i = 0; i < rs->npart; i++)
+		if (rs->part[i])
+			d->part[i] = ref_new(d, rs->part[i], method, mfor,
+			    nmfor, threshold);
+	d->hash = mlw_psirefs_hash(rs, d->seg);
 }
 
 void
-mlw_drift_run(struct mlw_drift *d, int merge, struct mlw_input *in)
+mlw_drift_run(struct mlw_drift *d, int merge_states, struct mlw_input *in)
 {
 	struct mlw_wtab *tab;
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wkey key;
+	uint64_t seen = 0;
 	char why[128];
 
-	tab = mlw_wtab_new(mlw_drift_state_size(d), mlw_drift_reset,
-	    mlw_drift_report, d);
-	mlw_wtab_set_destroy(tab, mlw_drift_destroy);
-	if (merge) {
-		mlw_drift_merge(d, tab, in);
+	tab = mlw_wtab_new(sizeof(struct mlw_segwin), reset, report, d);
+	mlw_wtab_set_destroy(tab, destroy);
+	if (merge_states) {
+		merge(d, tab, in);
 		mlw_wtab_free(tab);
 		return;
 	}
 	memset(&doc, 0, sizeof doc);
 	while (mlw_record_next(in, &ln, &doc)) {
+		struct mlw_drift_ref *r = d->one;
+		size_t segid = 0;
+
 		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
-		if (mlw_drift_check(d, &doc, why) < 0) {
+		if (d->seg) {
+			long id = mlw_psirefs_route(&d->refs, d->seg,
+			    d->fallback, &doc, &ln);
+
+			if (id < 0)
+				continue;
+			segid = (size_t)id;
+			r = ref_of(d, segid);
+		}
+		seen++;
+		if (check(d, r, &doc, why) < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s", why);
 			continue;
 		}
-		mlw_drift_add(d, mlw_wtab_open(tab, &key));
+		add(d, r, state_of(mlw_wtab_open(tab, &key), r, segid));
 	}
 	mlw_wtab_close_all(tab);
+	if (d->seg)
+		mlw_seg_warn(d->seg, seen);
 	if (d->emit)
 		mlw_state_end("mlw-drift", d->hash);
 	mlw_wtab_free(tab);

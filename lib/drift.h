@@ -30,68 +30,53 @@ struct mlw_drift_field {
 	double at_t;
 };
 
+struct mlw_drift_ref;
+struct mlw_seg;
 struct mlw_drift {
-	/* set by the caller before mlw_drift_setup */
-	struct mlw_psiref prof;  /* loaded with keep_values (and keep_order
-	                           * for autothr) */
+	/* set by the caller before mlw_drift_load */
 	int quantile;             /* --binning quantile: counts, not values */
 	int autothr;              /* --auto-threshold */
 	double share;             /* --drift-share */
 	double js_base;           /* --js-base, 0 for e */
 	int emit;                 /* --emit-state (quantile binning only) */
-	/* the library's */
-	uint64_t hash;            /* of the profile, for states */
-	struct mlw_drift_field *fl;
-	size_t nf;
-	struct mlw_pathset set;
-	long *tok, *slot;
-	double *val;
+	struct mlw_seg *seg;      /* --by (seg.h), or NULL */
+	int fallback;             /* --ref-fallback all */
+	/* the library's: the reference, loaded with keep_values (and
+	 * keep_order for autothr), and how records are read against it */
+	struct mlw_psiref prof;   /* without --by */
+	struct mlw_psirefs refs;  /* with --by */
+	struct mlw_drift_ref *one;    /* without --by: prof's */
+	struct mlw_drift_ref **part;  /* --by: each segment's part's */
+	size_t npart;
+	struct mlw_drift_ref *whole;  /* --by: the whole reference's */
+	uint64_t hash;            /* of the reference, for states */
 	struct mlw_dscratch sc;
-	struct mlw_buf out;
+	struct mlw_buf out, segtext;
 	double *chunk, *stats;
 	size_t chunkcap, statcap;
 	uint64_t *chunkc;
 	size_t chunkccap;
-	struct mlw_msgkind nulls, fallback;
+	struct mlw_msgkind nulls, defthr;
 };
 
-/* Prepare the fields of d->prof: methods[i] (MLW_DM_*) and threshold (NAN:
- * each method's default) for field i. Fatal when a method cannot apply to
- * a field (numbers for a categorical field; not binned with quantile). */
-void mlw_drift_setup(struct mlw_drift *d, const int *methods,
-    double threshold);
-/* Bytes of state per window, for mlw_wtab_new, with these callbacks
- * (arg: the struct mlw_drift). */
-size_t mlw_drift_state_size(const struct mlw_drift *d);
-void mlw_drift_reset(void *state, void *arg);
-void mlw_drift_destroy(void *state, void *arg);
-/* Write the window's records (one per field, then the dataset verdict) to
- * standard output, and flush. */
-void mlw_drift_report(const struct mlw_wkey *key, void *state, void *arg);
-/* Read every field of a data record: 0, or -1 with why (room for 128
- * bytes) when a value has the wrong type (nothing is taken then). */
-int mlw_drift_check(struct mlw_drift *d, const struct mlw_json *doc,
-    char *why);
-/* Add the values just checked to a window's state. */
-void mlw_drift_add(struct mlw_drift *d, void *state);
-/* --merge (quantile binning): add up the states of in, then report every
- * window as a single pass would. */
-void mlw_drift_merge(struct mlw_drift *d, struct mlw_wtab *tab,
-    struct mlw_input *in);
-void mlw_drift_free(struct mlw_drift *d);
-
-/* mlw-drift's setup: load the reference ref (psiref.h; a saved profile
- * only with --binning quantile and without --auto-threshold, else fatal),
- * give every field method, and the fields named in mfor[0..nmfor)
- * ("PATH=METHOD", checked) theirs (a path the reference lacks is fatal),
- * then mlw_drift_setup with threshold. d's options are set before. */
+/* mlw-drift's setup: load the reference ref (psiref.h; with d->seg, one
+ * part per segment, and the whole reference too with d->fallback; a saved
+ * profile only with --binning quantile and without --auto-threshold, else
+ * fatal), give every field method, and the fields named in mfor[0..nmfor)
+ * ("PATH=METHOD", checked) theirs (a path no reference has is fatal), and
+ * every field threshold (NAN: its method's default). Fatal when a method
+ * cannot apply to a field (numbers for a categorical field; not binned
+ * with quantile). d's options are set before. */
 void mlw_drift_load(struct mlw_drift *d, const char *ref,
     const struct mlw_psiref_opts *po, int method, char *const *mfor,
     size_t nmfor, double threshold);
-/* mlw-drift's work over in: every record counted into its window (a
- * record with a value of the wrong type rejected), each window reported
- * when it closes, or with d->emit its states and the trailer; with merge,
- * the states of in added up and reported as one pass would. */
+/* mlw-drift's work over in: every record counted into its window (and
+ * segment, with d->seg: a record whose segment has no reference rejected,
+ * psiref.h), a record with a value of the wrong type rejected; each window
+ * reported when it closes (its segments in the order it saw them), or with
+ * d->emit its states and the trailer; with merge, the states of in added
+ * up and reported as one pass would. */
 void mlw_drift_run(struct mlw_drift *d, int merge, struct mlw_input *in);
+void mlw_drift_free(struct mlw_drift *d);
 
 #endif

@@ -355,3 +355,142 @@ mlw-drift: 2 records rejected" ]
 	# evidently/.../stattests/utils.py permutation_test: np.random.seed(0)
 	[[ "$page" == *"np.random.seed(0)"*"reproducible"* ]]
 }
+
+# --by: 3 models in one stream, one reference per model (mlw-gen --models)
+by_data() {
+	gen -n 3000 --models 3 --drift-at 1500 > cur.jsonl
+	gen -n 3000 --models 3 --reference --seed 7 > ref.jsonl
+	mlw-window --time ts --size 10m cur.jsonl > w.jsonl
+}
+
+# by_split OUT ARGS...: each model's records of OUT (the --by run) equal
+# mlw-drift ARGS over that model's windows against that model's reference
+by_split() {
+	local out=$1 m
+	shift
+	for m in m1 m2 m3; do
+		grep -F "\"model\":\"$m\"," ref.jsonl > ref.$m
+		grep -F "\"model\":\"$m\"," w.jsonl |
+		    mlw-drift --ref ref.$m "$@" > want.$m
+		grep -F "\"segment\":\"model=$m\",\"model\":\"$m\"," "$out" |
+		    sed "s/\"segment\":\"model=$m\",\"model\":\"$m\",//" > got.$m
+		[ -s want.$m ]
+		cmp want.$m got.$m
+	done
+	[ "$(wc -l < "$out")" -eq "$(cat want.m1 want.m2 want.m3 | wc -l)" ]
+}
+
+@test "--by model: each segment's field and dataset records equal mlw-drift over that model's records and reference alone" {
+	by_data
+	f=features.age,features.income,features.country,score
+	mlw-drift --ref ref.jsonl --by model --fields $f w.jsonl > by.jsonl
+	by_split by.jsonl --fields $f
+	# a window reports its segments in the order it saw them, each with
+	# its fields and then its verdict
+	head -n 1 by.jsonl | grep -F '"segment":"model=m1","model":"m1","feature":"features.age","method":"ks"'
+	sed -n 5p by.jsonl | grep -F '"segment":"model=m1","model":"m1","drifted":'
+	sed -n 6p by.jsonl | grep -F '"segment":"model=m2"'
+	# the drift begins at record 1500 (window 3): every model sees it
+	[ "$(grep -c '"dataset_drift":true' by.jsonl)" -ge 3 ]
+}
+
+@test "--by: --method-for, --threshold and --auto-threshold apply to every segment's reference" {
+	by_data
+	f=features.age,features.country,score
+	mlw-drift --ref ref.jsonl --by model --fields $f --method-for score=wasserstein \
+	    --auto-threshold w.jsonl > by.jsonl
+	by_split by.jsonl --fields $f --method-for score=wasserstein --auto-threshold
+	grep -q '"feature":"score","method":"wasserstein"' by.jsonl
+	mlw-drift --ref ref.jsonl --by model --fields $f --method psi --binning quantile \
+	    --threshold 0.3 w.jsonl > q.jsonl
+	by_split q.jsonl --fields $f --method psi --binning quantile --threshold 0.3
+}
+
+@test "--by: a segment the reference lacks is rejected once said, or compared with the whole reference with --ref-fallback all" {
+	by_data
+	grep -v -F '"model":"m3",' ref.jsonl > ref2.jsonl
+	run --separate-stderr mlw-drift --ref ref2.jsonl --by model --fields score --rejects rej.jsonl cur.jsonl
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'has no part in the reference' <<< "$stderr")" -eq 1 ]
+	[[ "$stderr" == *"cur.jsonl:3: segment model=m3 has no part in the reference; its records are rejected (see --ref-fallback)"* ]]
+	[ "$(wc -l < rej.jsonl)" -eq 1000 ]
+	[ "${#lines[@]}" -eq 4 ]
+	run --separate-stderr mlw-drift --ref ref2.jsonl --by model --fields score --ref-fallback all cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 6 ]
+	# against the whole reference (2000 values), auto picks wasserstein
+	[[ "${lines[4]}" == '{"segment":"model=m3","model":"m3","feature":"score","method":"wasserstein",'*'"n":1000,"missing":0,"ref_n":2000}' ]]
+	grep -F '"model":"m3",' cur.jsonl | mlw-drift --ref ref2.jsonl --fields score > want.jsonl
+	[ "$(sed 's/"segment":"model=m3","model":"m3",//' <<< "${lines[4]}")" = "$(head -n 1 want.jsonl)" ]
+}
+
+@test "--by: a reference with no --by values serves every segment" {
+	gen -n 900 --models 3 > cur.jsonl
+	gen -n 500 --reference > ref.jsonl
+	mlw-drift --ref ref.jsonl --by model --fields score cur.jsonl > by.jsonl
+	[ "$(grep -c '"ref_n":500}' by.jsonl)" -eq 3 ]
+	grep -F '"model":"m2",' cur.jsonl | mlw-drift --ref ref.jsonl --fields score > want.jsonl
+	grep -F '"model":"m2",' by.jsonl | sed 's/"segment":"model=m2","model":"m2",//' > got.jsonl
+	cmp want.jsonl got.jsonl
+}
+
+@test "--by: a saved profile with segments (mlw-psi --save-ref --by) gives what the reference records give" {
+	by_data
+	mlw-drift --ref ref.jsonl --by model --binning quantile w.jsonl > direct.jsonl
+	mlw-psi --ref ref.jsonl --by model --save-ref prof.jsonl
+	mlw-drift --ref prof.jsonl --by model --binning quantile w.jsonl > saved.jsonl
+	cmp direct.jsonl saved.jsonl
+	run mlw-drift --ref prof.jsonl --by features.country --binning quantile w.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"the profile's segments are not those of this --by"* ]]
+}
+
+@test "--by: a 4-shard --emit-state/--merge is byte for byte the single pass, with segments" {
+	by_data
+	mlw-drift --ref ref.jsonl --by model --binning quantile w.jsonl > one.jsonl
+	split -n l/4 w.jsonl part.
+	for p in part.*; do
+		mlw-drift --ref ref.jsonl --by model --binning quantile --emit-state "$p" > "$p.st"
+	done
+	grep -q '"segment":"model=m2","values":\["m2"\]' part.aa.st
+	cat part.*.st | mlw-drift --ref ref.jsonl --by model --binning quantile --merge > merged.jsonl
+	cmp one.jsonl merged.jsonl
+	# states of another --by are refused, not merged
+	mlw-drift --ref ref.jsonl --binning quantile --emit-state w.jsonl > plain.st
+	run --separate-stderr mlw-drift --ref ref.jsonl --by model --binning quantile --merge plain.st
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"plain.st:1: state made with another reference or other options"* ]]
+	[ "${#lines[@]}" -eq 0 ]
+}
+
+@test "--by: segments whose values hold commas, equals signs, quotes, non-ASCII, numbers or nothing stay apart" {
+	printf '%s\n' '{"m":"a,b=c","x":1}' '{"m":"a","b":"c","x":2}' \
+	    '{"m":"q\"","x":3}' '{"m":"é","x":4}' '{"x":5}' '{"m":null,"x":6}' \
+	    '{"m":7,"x":7}' '{"m":"7","x":8}' > d.jsonl
+	run --separate-stderr mlw-drift --ref d.jsonl --by m --fields x --method wasserstein d.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 14 ]
+	[ "${lines[0]}" = '{"segment":"m=\"a,b=c\"","m":"a,b=c","feature":"x","method":"wasserstein","statistic":0,"p_value":null,"threshold":0.1,"drift":false,"n":1,"missing":0,"ref_n":1}' ]
+	[ "${lines[1]}" = '{"segment":"m=\"a,b=c\"","m":"a,b=c","drifted":0,"features":1,"share":0,"dataset_drift":false}' ]
+	[ "${lines[6]}" = '{"segment":"m=é","m":"é","feature":"x","method":"wasserstein","statistic":0,"p_value":null,"threshold":0.1,"drift":false,"n":1,"missing":0,"ref_n":1}' ]
+	[ "${lines[8]}" = '{"segment":"m=","m":null,"feature":"x","method":"wasserstein","statistic":0,"p_value":null,"threshold":0.1,"drift":false,"n":2,"missing":0,"ref_n":2}' ]
+	[ "${lines[12]}" = '{"segment":"m=7","m":"7","feature":"x","method":"wasserstein","statistic":0,"p_value":null,"threshold":0.1,"drift":false,"n":1,"missing":0,"ref_n":1}' ]
+}
+
+@test "--by: a null statistic names its segment; usage errors and --max-keys" {
+	printf '%s\n' '{"m":"a","x":1}' '{"m":"a","x":2}' '{"m":"b","x":3}' '{"m":"b","x":3}' > r.jsonl
+	printf '%s\n' '{"m":"a","x":1}' '{"m":"b"}' > c.jsonl
+	run --separate-stderr mlw-drift --ref r.jsonl --by m --fields x c.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"batch (segment m=b): x: z: no values; statistic is null"* ]]
+	[ "${lines[3]}" = '{"segment":"m=b","m":"b","drifted":0,"features":0,"share":null,"dataset_drift":null}' ]
+	run mlw-drift --ref r.jsonl --by m --max-keys 1 c.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"more than 1 segments (the limit of --max-keys): m=b did not fit"* ]]
+	run mlw-drift --ref r.jsonl --by feature c.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--by: feature is the name of a member of the output"* ]]
+	run mlw-drift --ref r.jsonl --fields x --method-for y=ks --by m c.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--method-for: y is not a field of the reference"* ]]
+}

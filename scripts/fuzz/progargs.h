@@ -110,6 +110,10 @@ static const struct progargs {
 	{ "mlw-drift", "--ref @prof.jsonl --binning quantile --method psi @IN" },
 	{ "mlw-drift", "--ref @IN @ref.jsonl" },
 	{ "mlw-drift", "--ref @IN --binning quantile @ref.jsonl" },
+	{ "mlw-drift", "--ref @IN --by g --ref-fallback all --auto-threshold @ref.jsonl" },
+	{ "mlw-drift", "--ref @ref.jsonl --by g,h --max-keys 5 --binning quantile --emit-state @IN" },
+	{ "mlw-drift", "--ref @IN --by g --binning quantile --merge @ref.jsonl" },
+	{ "mlw-drift", "--ref @ref.jsonl --by g --method-for f.x=ks @IN" },
 
 	{ "mlw-runs", "--store @IN" },
 	{ "mlw-runs", "--store @IN --where 'metrics.loss < 0.5 and params.lr = \"0.01\"' --sort -metrics.acc --limit 5 --format table" },
