@@ -202,19 +202,6 @@ pend(struct builder *b, size_t f, uint32_t tok)
 	b->npend++;
 }
 
-/* Whether text is one of the --by paths, which name a segment and are
- * not compared. */
-static int
-by_path(const struct builder *b, const char *text)
-{
-	size_t k;
-
-	for (k = 0; b->seg && k < b->seg->nby; k++)
-		if (strcmp(b->seg->paths[k].text, text) == 0)
-			return 1;
-	return 0;
-}
-
 /* Walk the scalar leaves of object obj, with path prefix of length plen. */
 static void
 walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
@@ -258,7 +245,7 @@ walk(struct builder *b, const struct mlw_json *doc, uint32_t obj, size_t plen)
 		b->pathbuf[n] = '\0';
 		if (v->type == MLW_JOBJ)
 			walk(b, doc, i + 1, n);
-		else if (!by_path(b, b->pathbuf))
+		else if (!mlw_seg_is_by(b->seg, b->pathbuf))
 			pend(b, add_feature(b, b->pathbuf), i + 1);
 	}
 }
@@ -1317,7 +1304,6 @@ mlw_psirefs_free(struct mlw_psirefs *r)
 			free(r->part[i]);
 		}
 	free(r->part);
-	free(r->said);
 	if (r->has_whole)
 		mlw_psiref_free(&r->whole);
 	memset(r, 0, sizeof *r);
@@ -1327,7 +1313,6 @@ long
 mlw_psirefs_route(struct mlw_psirefs *r, struct mlw_seg *seg, int fallback,
     const struct mlw_json *doc, const struct mlw_line *ln)
 {
-	struct mlw_buf b = { 0 };
 	long id;
 
 	if (mlw_seg_key(seg, doc, ln) < 0)
@@ -1335,22 +1320,7 @@ mlw_psirefs_route(struct mlw_psirefs *r, struct mlw_seg *seg, int fallback,
 	id = mlw_seg_id(seg, ln, 1);
 	if (mlw_psirefs_get(r, (size_t)id, fallback) != NULL)
 		return id;
-	if ((size_t)id >= r->nsaid) {
-		size_t old = r->nsaid;
-
-		r->said = mlw_grow(r->said, &r->nsaid, (size_t)id + 1, 1);
-		memset(r->said + old, 0, r->nsaid - old);
-	}
-	if (r->said[id]) {
-		mlw_reject_again(ln->p, ln->rawlen);
-		return -1;
-	}
-	r->said[id] = 1;
-	mlw_key_display(&b, seg->key.p, seg->key.len, seg->by);
-	mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "segment %.*s has "
-	    "no part in the reference; its records are rejected (see "
-	    "--ref-fallback)", (int)b.len, b.p);
-	mlw_buf_free(&b);
+	mlw_seg_no_ref(seg, (size_t)id, ln);
 	return -1;
 }
 

@@ -91,8 +91,6 @@ struct mlw_psirefs {
 	struct mlw_psiref whole;  /* every record, when has_whole */
 	int has_whole;
 	int shared;
-	unsigned char *said;      /* by segment number: no part, said */
-	size_t nsaid;
 };
 /* Load path into r, numbering its segments in seg; whole: build the
  * whole reference too (--ref-fallback all, saving). */

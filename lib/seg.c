@@ -62,6 +62,7 @@ mlw_seg_free(struct mlw_seg *s)
 	mlw_buf_free(&s->key);
 	mlw_buf_free(&s->text);
 	free(s->bad);
+	free(s->said);
 	memset(s, 0, sizeof *s);
 }
 
@@ -157,6 +158,40 @@ mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
 		if (k++ == s->nby || mlw_key_add(&s->key, doc, (long)i, why) < 0)
 			return -1;
 	return k == s->nby ? 0 : -1;
+}
+
+int
+mlw_seg_is_by(const struct mlw_seg *s, const char *text)
+{
+	size_t k;
+
+	for (k = 0; s != NULL && k < s->nby; k++)
+		if (strcmp(s->paths[k].text, text) == 0)
+			return 1;
+	return 0;
+}
+
+void
+mlw_seg_no_ref(struct mlw_seg *s, size_t id, const struct mlw_line *ln)
+{
+	const struct mlw_strent *e = &s->keys.ent[id];
+
+	if (id >= s->nsaid) {
+		size_t old = s->nsaid;
+
+		s->said = mlw_grow(s->said, &s->nsaid, id + 1, 1);
+		memset(s->said + old, 0, s->nsaid - old);
+	}
+	if (s->said[id]) {
+		mlw_reject_again(ln->p, ln->rawlen);
+		return;
+	}
+	s->said[id] = 1;
+	s->text.len = 0;
+	mlw_key_display(&s->text, e->s, e->len, s->by);
+	mlw_reject(ln->file, ln->lineno, ln->p, ln->rawlen, "segment %.*s has "
+	    "no part in the reference; its records are rejected (see "
+	    "--ref-fallback)", (int)s->text.len, s->text.p);
 }
 
 void

@@ -21,6 +21,9 @@ struct mlw_seg {
 	struct mlw_buf key;       /* the last key made */
 	struct mlw_buf text;      /* scratch */
 	uint64_t *bad;            /* per path: records rejected for it */
+	unsigned char *said;      /* by segment number: said to have no
+	                           * reference part */
+	size_t nsaid;
 };
 
 /* Check the --by paths as a usage error (exit 2): each a path, none given
@@ -53,6 +56,14 @@ void mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id);
  * --by paths) into s->key: 0, or -1 with *why set. */
 int mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
     const char **why);
+/* Whether path text is one of the --by paths (which name a segment and
+ * are not fields). */
+int mlw_seg_is_by(const struct mlw_seg *s, const char *text);
+/* Reject the record ln of segment id, which has no part in the
+ * reference: the first time with "segment KEY has no part in the
+ * reference; its records are rejected (see --ref-fallback)", after that
+ * without a word. */
+void mlw_seg_no_ref(struct mlw_seg *s, size_t id, const struct mlw_line *ln);
 /* Say (a warning) each --by path whose values were all rejected, as
  * mlw-metrics does; seen is the number of records keyed. */
 void mlw_seg_warn(const struct mlw_seg *s, uint64_t seen);
