@@ -9,26 +9,47 @@
 #include "opt.h"
 #include "out.h"
 #include "profile.h"
+#include "seg.h"
+#include "xalloc.h"
 
 static const char usage_text[] =
     "mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]\n"
-    "               [--quantiles LIST] [--save FILE] [--emit-state | --merge]\n"
+    "               [--quantiles LIST] [--save FILE] [--by PATHS]\n"
+    "               [--ref-fallback none|all] [--max-keys N]\n"
+    "               [--emit-state | --merge]\n"
     "               [--strict] [--rejects FILE] [FILE ...]";
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "by", required_argument, NULL, 'y' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "quantiles", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
+		{ "ref-fallback", required_argument, NULL, 'F' },
 		{ "save", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' },
+		MLW_MAX_KEYS_OPTION,
 		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
+	/* the members it writes, the quantiles' names aside */
+	static const char *const members[] = {
+		"feature", "count", "missing", "missing_share", "n_number",
+		"n_string", "n_bool", "n_object", "n_array", "min", "max",
+		"mean", "std", "zeros", "quantiles_exact",
+		"quantile_rank_error", "distinct", "distinct_exact", "top",
+		"top_exact", "missing_share_ref", "type_mismatch",
+		"out_of_range", "out_of_range_share", "new_categories",
+		"new_categories_share", "new_category_values", NULL
+	};
+	static const char *const fallbacks[] = { "none", "all", NULL };
+	struct mlw_seg seg;
+	char **by = NULL;
+	size_t nby = 0;
 	static const double defq[] = { 0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99 };
 	char topx[64];
 	double q[MLW_PROFILE_QMAX];
@@ -51,6 +72,13 @@ main(int argc, char *argv[])
 		switch (ch) {
 		case 'E':
 			o.emit = 1;
+			break;
+		case 'F':
+			o.fallback = mlw_opt_choice("--ref-fallback", optarg,
+			    fallbacks, NULL);
+			break;
+		case 'y':
+			by = mlw_list_opt("--by", optarg, by, &nby);
 			break;
 		case 'M':
 			o.merge = 1;
@@ -81,6 +109,27 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 	mlw_profile_opts_check(&o);
+	if (o.fallback && nby == 0)
+		mlw_opt_error("--ref-fallback applies to --by only");
+	if (o.fallback && o.ref == NULL)
+		mlw_opt_error("--ref-fallback needs --ref");
+	if (nby) {
+		size_t nm = sizeof members / sizeof members[0] - 1, i;
+		const char **taken = mlw_xcalloc(nm + o.nq + 1, sizeof *taken);
+		char (*qn)[32] = mlw_xcalloc(o.nq ? o.nq : 1, sizeof *qn);
+
+		for (i = 0; i < nm; i++)
+			taken[i] = members[i];
+		for (i = 0; i < o.nq; i++) {
+			mlw_profile_qname(o.q[i], qn[i]);
+			taken[nm + i] = qn[i];
+		}
+		mlw_seg_opt_check(by, nby, taken);
+		free(taken);
+		free(qn);
+		mlw_seg_init(&seg, by, nby);
+		o.seg = &seg;
+	}
 
 	dp = mlw_profile_new(&o);
 	in = mlw_input_new(argv, argc);
@@ -90,6 +139,9 @@ main(int argc, char *argv[])
 		mlw_profile_run(dp, in);
 	mlw_input_free(in);
 	mlw_profile_free(dp);
+	if (nby)
+		mlw_seg_free(&seg);
+	mlw_free_list(by, nby);
 	mlw_free_list(o.fields, o.nfields);
 	return mlw_finish();
 }

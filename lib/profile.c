@@ -1,5 +1,6 @@
 #include "profile.h"
 #include "profile_priv.h"
+#include "seg.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -93,9 +94,9 @@ field_of(struct mlw_profile *dp, const char *text)
 	memset(f, 0, sizeof *f);
 	if (mlw_path_parse(&f->path, text) < 0)
 		mlw_fatal("--fields: %s, found '%s'", MLW_PATH_EXPECTED, text);
-	if (dp->has_ref) {
-		r = mlw_strmap_find(&dp->refnames, text, len);
-		f->ref = r >= 0 ? &dp->refs[r] : &dp->absent;
+	if (dp->rp) {
+		r = mlw_strmap_find(&dp->rp->names, text, len);
+		f->ref = r >= 0 ? &dp->rp->refs[r] : &dp->absent;
 	}
 	return dp->nf++;
 }
@@ -155,7 +156,7 @@ walk(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj, size_t pl
 		dp->pathbuf[n] = '\0';
 		if (v->type == MLW_JOBJ)
 			walk(dp, doc, i + 1, n);
-		else
+		else if (!mlw_seg_is_by(dp->seg, dp->pathbuf))
 			pend(dp, field_of(dp, dp->pathbuf), i + 1);
 	}
 }
@@ -739,15 +740,17 @@ report(struct mlw_profile *dp, const struct mlw_wkey *key, struct win *w)
 		b->len = 0;
 		mlw_jw_open(b, '{');
 		mlw_wkey_write(b, key);
+		if (dp->is_sub)
+			mlw_seg_members(b, dp->seg, dp->segid);
 		mlw_jw_key(b, "feature");
 		mlw_jw_str(b, dp->f[i].path.text, strlen(dp->f[i].path.text));
 		mlw_prof_write_stats(dp, b, a, w->nrec);
 		if (r) {
-			uint64_t rmiss = r == &dp->absent ? dp->ref_records :
-			    r->missing;
+			uint64_t rn = dp->rp->records;
+			uint64_t rmiss = r == &dp->absent ? rn : r->missing;
 
-			num_or_null(b, "missing_share_ref", dp->ref_records > 0,
-			    share(rmiss, dp->ref_records));
+			num_or_null(b, "missing_share_ref", rn > 0,
+			    share(rmiss, rn));
 			mlw_jw_key(b, "type_mismatch");
 			mlw_jw_uint(b, a->mismatch);
 			/* with no numbers (or none in the reference, whose
@@ -772,23 +775,112 @@ report(struct mlw_profile *dp, const struct mlw_wkey *key, struct win *w)
 		mlw_buf_addc(b, '\n');
 		mlw_out_write(b->p, b->len);
 	}
-	mlw_out_flush();
+}
+
+/* ---------------- segments (--by) ---------------- */
+
+/* The reference of segment id: its part, or the whole reference when it
+ * is shared or with --ref-fallback all; NULL when there is no reference,
+ * or (*none set) when the segment has no part in it. */
+static struct refprof *
+seg_ref(const struct mlw_profile *dp, size_t id, int *none)
+{
+	*none = 0;
+	if (dp->whole == NULL)
+		return NULL;
+	if (dp->shared)
+		return dp->whole;
+	if (id < dp->npart && dp->part[id] != NULL)
+		return dp->part[id];
+	if (dp->o.fallback)
+		return dp->whole;
+	*none = 1;
+	return NULL;
+}
+
+static void setup_fields(struct mlw_profile *dp);
+
+struct mlw_profile *
+mlw_prof_sub(struct mlw_profile *dp, size_t id)
+{
+	struct mlw_profile *s;
+	struct refprof *rp;
+	int none;
+	size_t i;
+
+	if (id < dp->nsub && dp->sub[id] != NULL)
+		return dp->sub[id];
+	rp = seg_ref(dp, id, &none);
+	if (none)
+		return NULL;
+	if (id >= dp->nsub) {
+		size_t old = dp->nsub;
+
+		dp->sub = mlw_grow(dp->sub, &dp->nsub, id + 1, sizeof *dp->sub);
+		for (i = old; i < dp->nsub; i++)
+			dp->sub[i] = NULL;
+	}
+	s = mlw_xcalloc(1, sizeof *s);
+	s->o = dp->o;
+	s->o.ref = s->o.save = NULL;
+	s->rp = rp;
+	s->absent.complete = 1;
+	s->seg = dp->seg;
+	s->is_sub = 1;
+	s->segid = id;
+	s->hash = dp->hash;
+	setup_fields(s);
+	dp->sub[id] = s;
+	return s;
+}
+
+/* The profile of data record doc's segment, in *id (dp itself without
+ * --by); NULL after rejecting the record (a bad segment value, or a
+ * segment with no part in the reference). */
+static struct mlw_profile *
+route(struct mlw_profile *dp, const struct mlw_json *doc,
+    const struct mlw_line *ln, size_t *id)
+{
+	struct mlw_profile *s;
+	long k;
+
+	*id = 0;
+	if (dp->seg == NULL)
+		return dp;
+	if (mlw_seg_key(dp->seg, doc, ln) < 0)
+		return NULL;
+	k = mlw_seg_id(dp->seg, ln, 1);
+	if ((s = mlw_prof_sub(dp, (size_t)k)) == NULL)
+		mlw_seg_no_ref(dp->seg, (size_t)k, ln);
+	*id = (size_t)k;
+	return s;
 }
 
 /* ---------------- windows ---------------- */
 
+/* A window's state: a struct win, or with --by a struct mlw_segwin of
+ * one struct win per segment. */
 static void
-st_reset(void *state, void *arg)
+win_fin(void *state)
 {
-	(void)arg;
-	memset(state, 0, sizeof(struct win));
+	win_clear(state);
 }
 
 static void
-st_close(const struct mlw_wkey *key, void *state, void *arg)
+st_reset(void *state, void *arg)
 {
 	struct mlw_profile *dp = arg;
-	struct win *w = state;
+
+	if (dp->seg)
+		mlw_segwin_clear(state, win_fin);
+	else
+		memset(state, 0, sizeof(struct win));
+}
+
+/* The records (or states) of window w of profile dp. */
+static void
+close_win(struct mlw_profile *dp, const struct mlw_wkey *key, struct win *w)
+{
 	size_t i;
 
 	for (i = 0; dp->o.merge && i < w->nacc; i++)
@@ -797,17 +889,40 @@ st_close(const struct mlw_wkey *key, void *state, void *arg)
 			    "announced", dp->f[i].path.text,
 			    (unsigned long long)w->a[i]->owed);
 	if (dp->o.emit)
-		mlw_prof_emit_state(dp, key, state);
+		mlw_prof_emit_state(dp, key, w);
 	else
-		report(dp, key, state);
-	win_clear(state);
+		report(dp, key, w);
+}
+
+static void
+st_close(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct mlw_profile *dp = arg;
+	size_t i;
+
+	if (dp->seg) {
+		struct mlw_segwin *sw = state;
+
+		/* every segment the window saw, in the order it saw them */
+		for (i = 0; i < sw->n; i++)
+			close_win(dp->sub[sw->ids[i]], key, sw->state[i]);
+		mlw_segwin_clear(sw, win_fin);
+	} else {
+		close_win(dp, key, state);
+		win_clear(state);
+	}
+	mlw_out_flush();
 }
 
 static void
 st_destroy(void *state, void *arg)
 {
-	(void)arg;
-	win_clear(state);
+	struct mlw_profile *dp = arg;
+
+	if (dp->seg)
+		mlw_segwin_free(state, win_fin);
+	else
+		win_clear(state);
 }
 
 struct mlw_wtab *
@@ -815,9 +930,18 @@ mlw_prof_windows(struct mlw_profile *dp)
 {
 	struct mlw_wtab *tab;
 
-	tab = mlw_wtab_new(sizeof(struct win), st_reset, st_close, dp);
+	tab = mlw_wtab_new(dp->seg ? sizeof(struct mlw_segwin) :
+	    sizeof(struct win), st_reset, st_close, dp);
 	mlw_wtab_set_destroy(tab, st_destroy);
 	return tab;
+}
+
+struct win *
+mlw_prof_win_of(struct mlw_profile *dp, void *state, size_t id)
+{
+	if (dp->seg == NULL)
+		return state;
+	return mlw_segwin_get(state, id, sizeof(struct win));
 }
 
 /* Profile every data record of in as one batch into dp->batch. */
@@ -835,14 +959,26 @@ mlw_prof_run_batch(struct mlw_profile *dp, struct mlw_input *in,
 	else
 		have = mlw_input_next(in, &ln);
 	for (; have; have = mlw_input_next(in, &ln)) {
+		struct mlw_profile *s;
+		size_t id;
+
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
 		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
 			continue;       /* a control record, not data */
+		if ((s = route(dp, &doc, &ln, &id)) == NULL)
+			continue;
+		/* with --by, the whole batch and the segment's */
 		if (collect(dp, &doc, &ln) < 0)
 			continue;
 		win_add(dp, &dp->batch, &doc);
+		if (s != dp) {
+			collect(s, &doc, &ln);
+			win_add(s, &s->batch, &doc);
+		}
 	}
+	if (dp->seg)
+		mlw_seg_warn(dp->seg, dp->batch.nrec);
 	mlw_json_free(&doc);
 }
 
@@ -853,11 +989,19 @@ mlw_profile_run(struct mlw_profile *dp, struct mlw_input *in)
 	struct mlw_line ln;
 	struct mlw_wtab *tab;
 	struct mlw_wkey key;
+	uint64_t seen = 0;
 
 	if (dp->o.save) {
+		size_t i;
+
 		mlw_prof_run_batch(dp, in, NULL);
 		memset(&key, 0, sizeof key);
-		report(dp, &key, &dp->batch);
+		if (dp->seg == NULL)
+			report(dp, &key, &dp->batch);
+		for (i = 0; i < dp->nsub; i++)
+			if (dp->sub[i] != NULL)
+				report(dp->sub[i], &key, &dp->sub[i]->batch);
+		mlw_out_flush();
 		/* a profile of part of the input must not replace a whole one */
 		if (mlw_diag_failed())
 			mlw_warnx("%s: left as it was: an input could not be "
@@ -869,18 +1013,24 @@ mlw_profile_run(struct mlw_profile *dp, struct mlw_input *in)
 	memset(&doc, 0, sizeof doc);
 	tab = mlw_prof_windows(dp);
 	while (mlw_input_next(in, &ln)) {
-		struct win *w;
+		struct mlw_profile *s;
+		size_t id;
 
 		if (mlw_record_parse(&doc, &ln) < 0)
 			continue;
 		if (!mlw_wtab_route(tab, &doc, &ln, &key))
 			continue;
-		if (collect(dp, &doc, &ln) < 0)
+		if ((s = route(dp, &doc, &ln, &id)) == NULL)
 			continue;
-		w = mlw_wtab_open(tab, &key);
-		win_add(dp, w, &doc);
+		seen++;
+		if (collect(s, &doc, &ln) < 0)
+			continue;
+		win_add(s, mlw_prof_win_of(dp, mlw_wtab_open(tab, &key), id),
+		    &doc);
 	}
 	mlw_wtab_close_all(tab);
+	if (dp->seg)
+		mlw_seg_warn(dp->seg, seen);
 	if (dp->o.emit)
 		mlw_state_end(PROG, dp->hash);
 	mlw_wtab_free(tab);
@@ -889,24 +1039,20 @@ mlw_profile_run(struct mlw_profile *dp, struct mlw_input *in)
 
 /* ---------------- set up ---------------- */
 
-/* What decides how values are counted, for the states: the fields, and
- * everything the reference says about them. */
+/* Add to h what reference rp says about each of dp's fields. */
 static uint64_t
-dp_hash(const struct mlw_profile *dp)
+ref_hash(uint64_t h, const struct mlw_profile *dp, const struct refprof *rp)
 {
-	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, dp->nf);
 	size_t i, k;
 	int t;
 
-	for (i = 0; i < dp->nf; i++)
-		h = mlw_hash_str(h, dp->f[i].path.text);
-	h = mlw_hash_u64(h, (uint64_t)dp->has_ref);
-	h = mlw_hash_u64(h, dp->ref_records);
-	for (i = 0; i < dp->nf; i++) {
-		const struct ref *r = dp->f[i].ref;
+	h = mlw_hash_u64(h, (uint64_t)(rp != NULL));
+	h = mlw_hash_u64(h, rp ? rp->records : 0);
+	for (i = 0; rp && i < dp->nf; i++) {
+		const char *text = dp->f[i].path.text;
+		long j = mlw_strmap_find(&rp->names, text, strlen(text));
+		const struct ref *r = j >= 0 ? &rp->refs[j] : &dp->absent;
 
-		if (r == NULL)
-			continue;
 		h = mlw_hash_u64(h, r == &dp->absent);
 		h = mlw_hash_u64(h, r->records);
 		h = mlw_hash_u64(h, r->missing);
@@ -927,15 +1073,41 @@ dp_hash(const struct mlw_profile *dp)
 	return h;
 }
 
-struct mlw_profile *
-mlw_profile_new(const struct mlw_profile_opts *o)
+/* What decides how values are counted, for the states: the fields, and
+ * everything the reference says about them (with --by, every segment's
+ * part of it, and the segment's key). */
+static uint64_t
+dp_hash(const struct mlw_profile *dp)
 {
-	struct mlw_profile *dp = mlw_xcalloc(1, sizeof *dp);
+	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, dp->nf);
 	size_t i;
 
-	dp->o = *o;
-	if (o->ref)
-		mlw_prof_load_ref(dp, o->ref);
+	for (i = 0; i < dp->nf; i++)
+		h = mlw_hash_str(h, dp->f[i].path.text);
+	h = ref_hash(h, dp, dp->rp);
+	if (dp->seg == NULL)
+		return h;
+	h = mlw_hash_u64(h, (uint64_t)dp->shared);
+	for (i = 0; i < dp->npart; i++) {
+		const struct mlw_strent *e = &dp->seg->keys.ent[i];
+
+		if (dp->part[i] == NULL)
+			continue;
+		h = mlw_hash_u64(h, e->len);
+		h = mlw_hash_bytes(h, e->s, e->len);
+		h = ref_hash(h, dp, dp->part[i]);
+	}
+	return h;
+}
+
+/* The fields of dp: those of --fields, or else its reference's (more are
+ * added as the records bring them). */
+static void
+setup_fields(struct mlw_profile *dp)
+{
+	const struct mlw_profile_opts *o = &dp->o;
+	size_t i;
+
 	if (o->nfields) {
 		for (i = 0; i < o->nfields; i++) {
 			if (field_of(dp, o->fields[i]) != i)
@@ -943,7 +1115,8 @@ mlw_profile_new(const struct mlw_profile_opts *o)
 				    o->fields[i]);
 			/* most often a misspelled name: its audit would
 			 * pass whatever the data */
-			if (dp->has_ref && (dp->f[i].ref == &dp->absent ||
+			if (dp->rp && !dp->is_sub &&
+			    (dp->f[i].ref == &dp->absent ||
 			    dp->f[i].ref->missing >= dp->f[i].ref->records))
 				mlw_warnx("%s: field %s has no values in the "
 				    "reference", o->ref, o->fields[i]);
@@ -953,17 +1126,47 @@ mlw_profile_new(const struct mlw_profile_opts *o)
 		for (i = 0; i < dp->nf; i++)
 			dp->paths[i] = dp->f[i].path;
 		mlw_pathset_init(&dp->set, dp->paths, dp->nf);
-	} else if (dp->has_ref)
-		for (i = 0; i < dp->refnames.n; i++) {
-			char *t = mlw_xcalloc(1, dp->refnames.ent[i].len + 1);
+	} else if (dp->rp)
+		for (i = 0; i < dp->rp->names.n; i++) {
+			const struct mlw_strent *e = &dp->rp->names.ent[i];
+			char *t = mlw_xcalloc(1, e->len + 1);
 
-			memcpy(t, dp->refnames.ent[i].s, dp->refnames.ent[i].len);
+			memcpy(t, e->s, e->len);
 			field_of(dp, t);
 			free(t);
 		}
+}
+
+struct mlw_profile *
+mlw_profile_new(const struct mlw_profile_opts *o)
+{
+	struct mlw_profile *dp = mlw_xcalloc(1, sizeof *dp);
+
+	dp->o = *o;
+	dp->seg = o->seg;
+	dp->absent.complete = 1;
+	if (o->ref) {
+		mlw_prof_load_ref(dp, o->ref);
+		dp->rp = dp->whole;
+	}
+	setup_fields(dp);
 	if (o->emit || o->merge)
 		dp->hash = dp_hash(dp);
 	return dp;
+}
+
+void
+mlw_prof_refprof_free(struct refprof *rp)
+{
+	size_t i;
+
+	if (rp == NULL)
+		return;
+	for (i = 0; i < rp->names.n; i++)
+		mlw_strmap_free(&rp->refs[i].set);
+	free(rp->refs);
+	mlw_strmap_free(&rp->names);
+	free(rp);
 }
 
 void
@@ -973,14 +1176,17 @@ mlw_profile_free(struct mlw_profile *dp)
 
 	if (dp == NULL)
 		return;
+	for (i = 0; i < dp->nsub; i++)
+		mlw_profile_free(dp->sub[i]);
+	free(dp->sub);
+	mlw_prof_refprof_free(dp->whole);
+	for (i = 0; i < dp->npart; i++)
+		mlw_prof_refprof_free(dp->part[i]);
+	free(dp->part);
 	win_clear(&dp->batch);
 	for (i = 0; i < dp->nf; i++)
 		mlw_path_free(&dp->f[i].path);
 	free(dp->f);
-	for (i = 0; i < dp->refnames.n; i++)
-		mlw_strmap_free(&dp->refs[i].set);
-	free(dp->refs);
-	mlw_strmap_free(&dp->refnames);
 	mlw_strmap_free(&dp->names);
 	if (dp->o.nfields)
 		mlw_pathset_free(&dp->set);

@@ -31,6 +31,7 @@
 #define MLW_PROFILE_QMAX 64
 
 struct mlw_profile;
+struct mlw_seg;
 
 struct mlw_profile_opts {
 	char **fields;              /* NULL: every leaf of every record */
@@ -42,6 +43,8 @@ struct mlw_profile_opts {
 	const char *save;           /* write the batch profile here */
 	int emit;                   /* --emit-state: states, not results */
 	int merge;                  /* --merge: read states */
+	struct mlw_seg *seg;        /* --by (seg.h), or NULL */
+	int fallback;               /* --ref-fallback all */
 };
 
 /* Check the options together: a usage error (exit 2) for a quantile named

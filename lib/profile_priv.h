@@ -61,6 +61,14 @@ struct ref {
 	struct mlw_strmap set;              /* category texts */
 };
 
+/* A reference: what it says about each field it has. */
+struct refprof {
+	uint64_t records;
+	struct ref *refs;                   /* by names */
+	struct mlw_strmap names;
+	size_t cap;
+};
+
 struct field {
 	struct mlw_path path;
 	struct ref *ref;                    /* NULL: not in the reference */
@@ -81,11 +89,22 @@ struct mlw_profile {
 	struct field *f;
 	size_t nf, fcap;
 	struct mlw_strmap names;
-	int has_ref;
-	uint64_t ref_records;
-	struct ref *refs;                   /* reference fields, by refnames */
-	struct mlw_strmap refnames;
+	struct refprof *rp;                 /* the reference, or NULL */
 	struct ref absent;                  /* a field the reference lacks */
+	/* the references it owns: the whole one, and with --by each
+	 * segment's part (by segment number; NULL: none), or shared: the
+	 * whole one serves every segment */
+	struct refprof *whole;
+	struct refprof **part;
+	size_t npart;
+	int shared;
+	/* --by: the segments; a segment's own profile (its fields, checked
+	 * against its reference) is a sub-profile, by segment number */
+	struct mlw_seg *seg;
+	int is_sub;                         /* a segment's: segid is its */
+	size_t segid;
+	struct mlw_profile **sub;
+	size_t nsub;
 	struct mlw_pathset set;             /* --fields */
 	struct mlw_path *paths;
 	long *tok;
@@ -130,8 +149,16 @@ void mlw_prof_write_stats(struct mlw_profile *dp, struct mlw_buf *b,
 void mlw_prof_run_batch(struct mlw_profile *dp, struct mlw_input *in,
     struct mlw_line *first);
 /* The table of windows, closing each into results or (--emit-state)
- * states. */
+ * states: with --by, each segment's, in the order the window saw them. */
 struct mlw_wtab *mlw_prof_windows(struct mlw_profile *dp);
+/* The struct win of segment id (with --by; without, the window's) in the
+ * state of a window of mlw_prof_windows. */
+struct win *mlw_prof_win_of(struct mlw_profile *dp, void *state, size_t id);
+/* --by: the profile of segment id, made when new (its fields, checked
+ * against its part of the reference); NULL when the segment has no part
+ * in the reference (and no fallback). */
+struct mlw_profile *mlw_prof_sub(struct mlw_profile *dp, size_t id);
+void mlw_prof_refprof_free(struct refprof *rp);
 
 /* profile_state.c */
 /* Write the partial states of window w. */
@@ -145,8 +172,9 @@ int mlw_prof_member_num(const struct mlw_json *doc, uint32_t obj,
 /* profile_saved.c */
 /* Write the batch profile to path, atomically. */
 void mlw_prof_write_saved(struct mlw_profile *dp, const char *path);
-/* Load the reference at path (a saved profile or records); fatal when
- * bad. */
+/* Load the reference at path (a saved profile or records) into dp->whole
+ * and, with --by, each segment's part into dp->part (or dp->shared);
+ * fatal when bad. */
 void mlw_prof_load_ref(struct mlw_profile *dp, const char *path);
 
 #endif

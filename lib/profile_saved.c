@@ -1,5 +1,6 @@
 #include "profile_priv.h"
 #include "psiref.h"
+#include "seg.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -167,55 +168,108 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 	free(cnt);
 }
 
+/* The member "fields_without_values" of a profile's first line (or of a
+ * segment's line): dp's fields with no number or category in its batch. */
+static void
+fields_without_values(struct mlw_profile *dp, struct mlw_buf *b)
+{
+	struct win *w = &dp->batch;
+	size_t i;
+
+	mlw_jw_key(b, "fields_without_values");
+	mlw_jw_open(b, '[');
+	for (i = 0; i < dp->nf; i++) {
+		struct acc *a = i < w->nacc ? w->a[i] : NULL;
+
+		if (a && (a->type[T_NUM] || a->ncat))
+			continue;
+		mlw_jw_sep(b);
+		mlw_jw_open(b, '{');
+		mlw_jw_key(b, "feature");
+		mlw_jw_str(b, dp->f[i].path.text, strlen(dp->f[i].path.text));
+		mlw_prof_write_stats(dp, b,
+		    a ? a : (struct acc *)(void *)&mlw_prof_zero_acc, w->nrec);
+		mlw_jw_close(b, '}');
+	}
+	mlw_jw_close(b, ']');
+}
+
+/* The lines of dp's fields that have values. */
+static void
+field_lines(struct mlw_profile *dp, struct mlw_buf *b, struct mlw_buf *line,
+    const char *path)
+{
+	struct win *w = &dp->batch;
+	size_t i;
+
+	for (i = 0; i < dp->nf; i++) {
+		struct acc *a = i < w->nacc ? w->a[i] : NULL;
+
+		if (a == NULL || (a->type[T_NUM] == 0 && a->ncat == 0))
+			continue;
+		line->len = 0;
+		saved_line(dp, line, i, a, w->nrec, 1);
+		if (line->len > MLW_LINE_MAX) {
+			mlw_warnx("%s: %s: the category list is too long for a "
+			    "profile line; saved without it", path,
+			    dp->f[i].path.text);
+			line->len = 0;
+			saved_line(dp, line, i, a, w->nrec, 0);
+		}
+		mlw_buf_add(b, line->p, line->len);
+	}
+}
+
 void
 mlw_prof_write_saved(struct mlw_profile *dp, const char *path)
 {
 	struct mlw_buf b = { 0 }, line = { 0 };
-	struct win *w = &dp->batch;
-	size_t i;
+	size_t i, k;
+	int by = 0;
 
+	/* with --by, the segments, unless the only one has no values (no
+	 * record holds one: one profile serves every segment) */
+	for (i = 0; dp->seg && i < dp->nsub; i++)
+		if (dp->sub[i] && !mlw_seg_all_missing(dp->seg, i))
+			by = 1;
 	mlw_jw_open(&b, '{');
 	mlw_jw_key(&b, "mlw");
 	mlw_jw_str(&b, PSI_TAG, strlen(PSI_TAG));
 	mlw_jw_key(&b, "version");
 	mlw_jw_int(&b, 1);
 	mlw_jw_key(&b, "records");
-	mlw_jw_uint(&b, w->nrec);
+	mlw_jw_uint(&b, dp->batch.nrec);
 	mlw_jw_key(&b, "profile_version");
 	mlw_jw_int(&b, 1);
-	mlw_jw_key(&b, "fields_without_values");
-	mlw_jw_open(&b, '[');
-	for (i = 0; i < dp->nf; i++) {
-		struct acc *a = i < w->nacc ? w->a[i] : NULL;
-
-		if (a && (a->type[T_NUM] || a->ncat))
-			continue;
-		mlw_jw_sep(&b);
-		mlw_jw_open(&b, '{');
-		mlw_jw_key(&b, "feature");
-		mlw_jw_str(&b, dp->f[i].path.text, strlen(dp->f[i].path.text));
-		mlw_prof_write_stats(dp, &b,
-		    a ? a : (struct acc *)(void *)&mlw_prof_zero_acc, w->nrec);
-		mlw_jw_close(&b, '}');
+	if (by) {
+		mlw_jw_key(&b, "by");
+		mlw_jw_open(&b, '[');
+		for (k = 0; k < dp->seg->nby; k++) {
+			mlw_jw_sep(&b);
+			mlw_jw_str(&b, dp->seg->by[k], strlen(dp->seg->by[k]));
+		}
+		mlw_jw_close(&b, ']');
 	}
-	mlw_jw_close(&b, ']');
+	fields_without_values(dp, &b);
 	mlw_jw_close(&b, '}');
 	mlw_buf_addc(&b, '\n');
-	for (i = 0; i < dp->nf; i++) {
-		struct acc *a = i < w->nacc ? w->a[i] : NULL;
+	field_lines(dp, &b, &line, path);
+	for (i = 0; by && i < dp->nsub; i++) {
+		struct mlw_profile *s = dp->sub[i];
 
-		if (a == NULL || (a->type[T_NUM] == 0 && a->ncat == 0))
+		if (s == NULL)
 			continue;
-		line.len = 0;
-		saved_line(dp, &line, i, a, w->nrec, 1);
-		if (line.len > MLW_LINE_MAX) {
-			mlw_warnx("%s: %s: the category list is too long for a "
-			    "profile line; saved without it", path,
-			    dp->f[i].path.text);
-			line.len = 0;
-			saved_line(dp, &line, i, a, w->nrec, 0);
-		}
-		mlw_buf_add(&b, line.p, line.len);
+		mlw_jw_open(&b, '{');
+		mlw_jw_key(&b, "mlw");
+		mlw_jw_str(&b, MLW_PSIREF_SEGMENT_TAG,
+		    strlen(MLW_PSIREF_SEGMENT_TAG));
+		mlw_seg_state_members(&b, dp->seg, i, MLW_SEG_VALUES);
+		mlw_jw_key(&b, "records");
+		mlw_jw_uint(&b, s->batch.nrec);
+		fields_without_values(s, &b);
+		mlw_jw_close(&b, '}');
+		mlw_buf_addc(&b, '\n');
+		field_lines(s, &b, &line, path);
 	}
 	if (mlw_write_atomic(path, b.p, b.len) < 0)
 		mlw_fatal_errno("%s", path);
@@ -226,18 +280,19 @@ mlw_prof_write_saved(struct mlw_profile *dp, const char *path)
 /* ---------------- references ---------------- */
 
 static struct ref *
-new_ref(struct mlw_profile *dp, const char *text, size_t len, size_t *cap)
+new_ref(struct refprof *rp, const char *text, size_t len)
 {
-	size_t i = mlw_strmap_add(&dp->refnames, text, len);
+	size_t i = mlw_strmap_add(&rp->names, text, len);
 
-	if (i >= *cap) {
-		size_t ncap = *cap ? *cap * 2 : 16;
+	if (i >= rp->cap) {
+		size_t ncap = rp->cap ? rp->cap * 2 : 16;
 
-		dp->refs = mlw_xrealloc(dp->refs, ncap * sizeof *dp->refs);
-		memset(dp->refs + *cap, 0, (ncap - *cap) * sizeof *dp->refs);
-		*cap = ncap;
+		rp->refs = mlw_xrealloc(rp->refs, ncap * sizeof *rp->refs);
+		memset(rp->refs + rp->cap, 0, (ncap - rp->cap) *
+		    sizeof *rp->refs);
+		rp->cap = ncap;
 	}
-	return &dp->refs[i];
+	return &rp->refs[i];
 }
 
 static _Noreturn void
@@ -268,8 +323,8 @@ read_set(struct ref *r, const struct mlw_json *doc, long a,
 
 /* One field of a saved profile, the object at token obj. */
 static void
-read_field(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj,
-    const struct mlw_line *ln, size_t *cap)
+read_field(struct refprof *rp, const struct mlw_json *doc, uint32_t obj,
+    const struct mlw_line *ln)
 {
 	long fe = mlw_json_member(doc, obj, "feature", 7), t;
 	struct ref *r;
@@ -282,9 +337,9 @@ read_field(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj,
 		bad_profile(ln, "expected a feature string");
 	name = mlw_xcalloc(1, doc->tok[fe].len);
 	len = mlw_json_str(doc, (uint32_t)fe, name, doc->tok[fe].len);
-	if (mlw_strmap_find(&dp->refnames, name, len) >= 0)
+	if (mlw_strmap_find(&rp->names, name, len) >= 0)
 		bad_profile(ln, "repeated feature");
-	r = new_ref(dp, name, len, cap);
+	r = new_ref(rp, name, len);
 	free(name);
 	if (mlw_prof_member_num(doc, obj, "count", &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected count (not saved by mlw-profile?)");
@@ -320,61 +375,136 @@ read_field(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t obj,
 	}
 }
 
-static void
-load_saved(struct mlw_profile *dp, struct mlw_input *in, struct mlw_json *doc,
-    struct mlw_line *ln)
+/* The records count of a profile's first line or segment line. */
+static uint64_t
+saved_records(const struct mlw_json *doc, const struct mlw_line *ln)
 {
-	size_t cap = 0;
 	double d;
-	long t;
-	uint32_t j;
 
-	if (mlw_prof_member_num(doc, 0, "profile_version", &d) < 0 || d != 1)
-		bad_profile(ln, "expected profile_version 1 (a profile saved "
-		    "by mlw-profile --save)");
 	if (mlw_prof_member_num(doc, 0, "records", &d) < 0 || d < 0 || d > 9e15)
 		bad_profile(ln, "expected records");
-	dp->ref_records = (uint64_t)d;
-	t = mlw_json_member(doc, 0, "fields_without_values", 21);
+	return (uint64_t)d;
+}
+
+/* The fields of a part (the whole profile, or a segment's) into rp: those
+ * of the line in doc (fields_without_values), then each line up to the
+ * next segment line (1, doc holding it) or the end (0). */
+static int
+load_part(struct refprof *rp, struct mlw_input *in, struct mlw_json *doc,
+    struct mlw_line *ln)
+{
+	long t = mlw_json_member(doc, 0, "fields_without_values", 21);
+	uint32_t j;
+
+	rp->records = saved_records(doc, ln);
 	if (t < 0 || doc->tok[t].type != MLW_JARR)
 		bad_profile(ln, "expected fields_without_values");
 	for (j = (uint32_t)t + 1; j < doc->tok[t].next; j = doc->tok[j].next) {
 		if (doc->tok[j].type != MLW_JOBJ)
 			bad_profile(ln, "expected objects in "
 			    "fields_without_values");
-		read_field(dp, doc, j, ln, &cap);
+		read_field(rp, doc, j, ln);
 	}
 	while (mlw_input_next(in, ln)) {
 		if (mlw_json_parse(doc, ln->p, ln->len) < 0)
 			bad_profile(ln, doc->err);
 		if (doc->tok[0].type != MLW_JOBJ)
 			bad_profile(ln, "expected an object");
-		read_field(dp, doc, 0, ln, &cap);
+		t = mlw_json_member(doc, 0, "mlw", 3);
+		if (t >= 0 && mlw_json_streq(doc, (uint32_t)t,
+		    MLW_PSIREF_SEGMENT_TAG, strlen(MLW_PSIREF_SEGMENT_TAG)))
+			return 1;
+		read_field(rp, doc, 0, ln);
 	}
+	return 0;
 }
 
-/* A reference of JSON Lines records: profile it as one batch. */
-static void
-load_records(struct mlw_profile *dp, struct mlw_input *in, struct mlw_line *first)
+static struct refprof *
+part_at(struct mlw_profile *dp, size_t id)
 {
-	struct mlw_profile_opts o = dp->o;
-	struct mlw_profile *sub;
-	size_t i, cap = 0, k;
+	size_t i;
 
-	o.ref = o.save = NULL;
-	o.emit = o.merge = 0;
-	sub = mlw_profile_new(&o);
-	mlw_prof_run_batch(sub, in, first);
-	dp->ref_records = sub->batch.nrec;
+	if (id >= dp->npart) {
+		size_t old = dp->npart;
+
+		dp->part = mlw_grow(dp->part, &dp->npart, id + 1,
+		    sizeof *dp->part);
+		for (i = old; i < dp->npart; i++)
+			dp->part[i] = NULL;
+	}
+	if (dp->part[id] == NULL)
+		dp->part[id] = mlw_xcalloc(1, sizeof *dp->part[id]);
+	return dp->part[id];
+}
+
+static void
+load_saved(struct mlw_profile *dp, const char *path, struct mlw_input *in,
+    struct mlw_json *doc, struct mlw_line *ln)
+{
+	struct mlw_seg *seg = dp->seg;
+	double d;
+	long by;
+	size_t k = 0;
+	uint32_t i;
+
+	if (mlw_prof_member_num(doc, 0, "profile_version", &d) < 0 || d != 1)
+		bad_profile(ln, "expected profile_version 1 (a profile saved "
+		    "by mlw-profile --save)");
+	by = mlw_json_member(doc, 0, "by", 2);
+	if (by >= 0 && doc->tok[by].type != MLW_JARR)
+		bad_profile(ln, "by: expected an array of paths");
+	if (by >= 0 && seg) {
+		/* the profile's --by must be this run's */
+		for (i = (uint32_t)by + 1; i < doc->tok[by].next;
+		    i = doc->tok[i].next, k++)
+			if (k == seg->nby || !mlw_json_streq(doc, i, seg->by[k],
+			    strlen(seg->by[k])))
+				break;
+		if (k != seg->nby || i != doc->tok[by].next)
+			mlw_fatal("%s: the profile's segments are not those of "
+			    "this --by (save it again with this --by)", path);
+	}
+	dp->whole = mlw_xcalloc(1, sizeof *dp->whole);
+	if (!load_part(dp->whole, in, doc, ln))
+		goto done;
+	if (by < 0)
+		bad_profile(ln, "a segment in a profile without by");
+	/* without --by, the whole profile only */
+	while (seg) {
+		const char *why;
+		long id;
+
+		if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0)
+			bad_profile(ln, why);
+		if (mlw_seg_id(seg, ln, 0) >= 0)
+			bad_profile(ln, "a segment repeated");
+		id = mlw_seg_id(seg, ln, 1);
+		if (!load_part(part_at(dp, (size_t)id), in, doc, ln))
+			break;
+	}
+done:
+	dp->shared = seg && by < 0;
+}
+
+/* The reference of a profiled batch: what sub's batch says of each of its
+ * fields. */
+static struct refprof *
+batch_ref(const struct mlw_profile *sub)
+{
+	struct refprof *rp = mlw_xcalloc(1, sizeof *rp);
+	const struct win *w = &sub->batch;
+	size_t i, k;
+
+	rp->records = w->nrec;
 	for (i = 0; i < sub->nf; i++) {
 		const char *text = sub->f[i].path.text;
-		struct acc *a = i < sub->batch.nacc && sub->batch.a[i] ?
-		    sub->batch.a[i] : (struct acc *)(void *)&mlw_prof_zero_acc;
-		struct ref *r = new_ref(dp, text, strlen(text), &cap);
+		struct acc *a = i < w->nacc && w->a[i] ? w->a[i] :
+		    (struct acc *)(void *)&mlw_prof_zero_acc;
+		struct ref *r = new_ref(rp, text, strlen(text));
 		int t;
 
-		r->records = sub->batch.nrec;
-		r->missing = sub->batch.nrec - a->nval;
+		r->records = w->nrec;
+		r->missing = w->nrec - a->nval;
 		for (t = 0; t < NT; t++)
 			r->seen[t] = a->type[t] > 0;
 		if (a->type[T_NUM]) {
@@ -389,6 +519,38 @@ load_records(struct mlw_profile *dp, struct mlw_input *in, struct mlw_line *firs
 				    a->cats.ent[k].len - 1);
 		}
 	}
+	return rp;
+}
+
+/* A reference of JSON Lines records: profile it as one batch (with --by,
+ * each segment's records as a batch of their own too). */
+static void
+load_records(struct mlw_profile *dp, struct mlw_input *in, struct mlw_line *first)
+{
+	struct mlw_profile_opts o = dp->o;
+	struct mlw_profile *sub;
+	size_t i;
+
+	o.ref = o.save = NULL;
+	o.emit = o.merge = o.fallback = 0;
+	sub = mlw_profile_new(&o);
+	mlw_prof_run_batch(sub, in, first);
+	dp->whole = batch_ref(sub);
+	for (i = 0; i < sub->nsub; i++)
+		if (sub->sub[i] != NULL && sub->sub[i]->batch.nrec > 0) {
+			struct refprof *rp = batch_ref(sub->sub[i]);
+
+			part_at(dp, i);
+			free(dp->part[i]);
+			dp->part[i] = rp;
+		}
+	/* no record holds a --by value: one reference for all */
+	if (dp->seg && mlw_seg_count(dp->seg) == 1 &&
+	    mlw_seg_all_missing(dp->seg, 0)) {
+		mlw_prof_refprof_free(dp->part[0]);
+		dp->part[0] = NULL;
+		dp->shared = 1;
+	}
 	mlw_profile_free(sub);
 }
 
@@ -401,11 +563,9 @@ mlw_prof_load_ref(struct mlw_profile *dp, const char *path)
 
 	memset(&doc, 0, sizeof doc);
 	if (mlw_ref_open(path, &in, &ln, &doc))
-		load_saved(dp, in, &doc, &ln);
+		load_saved(dp, path, in, &doc, &ln);
 	else
 		load_records(dp, in, &ln);
 	mlw_json_free(&doc);
 	mlw_input_free(in);
-	dp->has_ref = 1;
-	dp->absent.complete = 1;
 }

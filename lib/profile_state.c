@@ -9,6 +9,7 @@
 #include "jsonw.h"
 #include "out.h"
 #include "profile.h"
+#include "seg.h"
 #include "sketch.h"
 #include "state.h"
 #include "strmap.h"
@@ -21,6 +22,9 @@
 /* A state record is cut after this many bytes and continued in another
  * record of the same window and field (the lines must stay readable). */
 #define CHUNK (MLW_LINE_MAX / 2)
+/* The member of a state's segment values (--by): "values" holds a
+ * field's kept numbers here. */
+#define SEG_VALUES "segment_values"
 
 static void
 u64_array(struct mlw_buf *b, const char *key, const uint64_t *v, size_t n)
@@ -36,6 +40,9 @@ state_begin(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi)
 	struct mlw_buf *b = &dp->out;
 
 	mlw_state_begin(b, PROG, dp->hash, key);
+	if (dp->is_sub)
+		mlw_seg_state_members(b, dp->seg, dp->segid,
+		    SEG_VALUES);
 	mlw_jw_key(b, "feature");
 	mlw_jw_str(b, dp->f[fi].path.text, strlen(dp->f[fi].path.text));
 }
@@ -195,7 +202,6 @@ mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
 		}
 		mlw_state_emit(b);
 	}
-	mlw_out_flush();
 }
 
 /* The key of a category value at token t ('s' and the text, or 'b' and
@@ -465,16 +471,30 @@ mlw_profile_merge(struct mlw_profile *dp, struct mlw_input *in)
 	tab = mlw_prof_windows(dp);
 	mlw_state_in_init(&r, PROG, dp->hash);
 	while (mlw_state_next(&r, in, &ln, &doc, &key)) {
-		long fe = mlw_state_member(&doc, "feature"), fi = -1;
+		long fe = mlw_state_member(&doc, "feature"), fi = -1, id = 0;
+		struct mlw_profile *s = dp;
 		const char *why;
 		struct win *w;
 
+		if (dp->seg) {
+			if (mlw_seg_state_key(dp->seg, &doc, SEG_VALUES,
+			    &why) < 0) {
+				mlw_state_reject(&r, &ln, "%s", why);
+				continue;
+			}
+			id = mlw_seg_id(dp->seg, &ln, 1);
+			if ((s = mlw_prof_sub(dp, (size_t)id)) == NULL) {
+				mlw_state_reject(&r, &ln, "segment: a segment "
+				    "with no part in the reference");
+				continue;
+			}
+		}
 		if (fe >= 0 && doc.tok[fe].type == MLW_JSTR) {
 			if (doc.tok[fe].len > ncap) {
 				ncap = doc.tok[fe].len;
 				name = mlw_xrealloc(name, ncap);
 			}
-			fi = mlw_strmap_find(&dp->names, name,
+			fi = mlw_strmap_find(&s->names, name,
 			    mlw_json_str(&doc, (uint32_t)fe, name,
 			    doc.tok[fe].len));
 		}
@@ -483,10 +503,10 @@ mlw_profile_merge(struct mlw_profile *dp, struct mlw_input *in)
 			    "--fields");
 			continue;
 		}
-		w = mlw_wtab_open(tab, &key);
-		if (merge_record(dp, w, (size_t)fi,
+		w = mlw_prof_win_of(dp, mlw_wtab_open(tab, &key), (size_t)id);
+		if (merge_record(s, w, (size_t)fi,
 		    mlw_prof_win_acc(w, (size_t)fi), &doc, &why) < 0)
-			mlw_state_reject(&r, &ln, "%s: %s", dp->f[fi].path.text,
+			mlw_state_reject(&r, &ln, "%s: %s", s->f[fi].path.text,
 			    why);
 	}
 	mlw_state_in_check(&r);

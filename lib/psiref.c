@@ -24,7 +24,7 @@
 #include "xalloc.h"
 
 #define PROFILE_TAG MLW_PSIREF_TAG
-#define SEGMENT_TAG "psi_segment"
+#define SEGMENT_TAG MLW_PSIREF_SEGMENT_TAG
 
 /* The category text of a scalar, in a buffer reused call after call (so
  * binning allocates nothing per record): mlw_key_category, with numbers
@@ -1002,7 +1002,7 @@ mlw_psiref_state_emit(struct mlw_buf *b, const char *program, uint64_t hash,
 
 	mlw_state_begin(b, program, hash, key);
 	if (seg != NULL)
-		mlw_seg_state_members(b, seg, segid);
+		mlw_seg_state_members(b, seg, segid, MLW_SEG_VALUES);
 	mlw_jw_key(b, "feature");
 	mlw_jw_str(b, f->path.text, strlen(f->path.text));
 	mlw_jw_key(b, "counts");
@@ -1086,20 +1086,6 @@ new_part(struct mlw_psirefs *r, size_t id)
 	return r->part[id];
 }
 
-/* Whether the key of segment id has every value missing. */
-static int
-all_missing(const struct mlw_seg *seg, size_t id)
-{
-	struct mlw_keypart part;
-	size_t pos = 0;
-
-	while (mlw_key_next(seg->keys.ent[id].s, seg->keys.ent[id].len, &pos,
-	    &part))
-		if (part.type != MLW_KEY_MISSING)
-			return 0;
-	return 1;
-}
-
 /* The reference records: each to its segment's builder, and to the whole
  * one with whole. */
 static void
@@ -1181,7 +1167,7 @@ load_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
 		const char *why;
 		long id;
 
-		if (mlw_seg_state_key(seg, doc, &why) < 0)
+		if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0)
 			bad_profile(ln, why);
 		if (mlw_seg_id(seg, ln, 0) >= 0)
 			bad_profile(ln, "a segment repeated");
@@ -1240,7 +1226,7 @@ mlw_psirefs_load(struct mlw_psirefs *r, struct mlw_seg *seg,
 	} else {
 		build_parts(r, seg, path, o, whole, in, &ln);
 		/* no record holds a --by value: one reference for all */
-		if (mlw_seg_count(seg) == 1 && all_missing(seg, 0) &&
+		if (mlw_seg_count(seg) == 1 && mlw_seg_all_missing(seg, 0) &&
 		    r->part[0] != NULL) {
 			if (r->has_whole)
 				mlw_psiref_free(&r->whole);
@@ -1283,7 +1269,7 @@ mlw_psirefs_save(const struct mlw_psirefs *r, struct mlw_seg *seg,
 		mlw_jw_open(&b, '{');
 		mlw_jw_key(&b, "mlw");
 		mlw_jw_str(&b, SEGMENT_TAG, strlen(SEGMENT_TAG));
-		mlw_seg_state_members(&b, seg, i);
+		mlw_seg_state_members(&b, seg, i, MLW_SEG_VALUES);
 		mlw_jw_key(&b, "records");
 		mlw_jw_uint(&b, r->part[i]->records);
 		mlw_jw_close(&b, '}');
@@ -1332,7 +1318,7 @@ mlw_psirefs_state_route(struct mlw_psirefs *r, struct mlw_seg *seg,
 	const char *why;
 	long id;
 
-	if (mlw_seg_state_key(seg, doc, &why) < 0) {
+	if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0) {
 		mlw_state_reject(st, ln, "%s", why);
 		return -1;
 	}

@@ -69,6 +69,8 @@ void mlw_psiref_opts_check(const struct mlw_psiref_opts *po);
  * ({"mlw":"psi_profile",...}, parsed into doc), else 0 (reference records;
  * doc then holds nothing). The caller frees in and doc. */
 #define MLW_PSIREF_TAG "psi_profile"
+/* The line that begins a segment's part in a saved profile. */
+#define MLW_PSIREF_SEGMENT_TAG "psi_segment"
 struct mlw_input;
 struct mlw_line;
 int mlw_ref_open(const char *path, struct mlw_input **in,

@@ -1,6 +1,7 @@
 /* seg: the segments of a run (see seg.h). */
 #include "seg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -131,33 +132,48 @@ mlw_seg_members(struct mlw_buf *b, struct mlw_seg *s, size_t id)
 }
 
 void
-mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id)
+mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id,
+    const char *name)
 {
 	const struct mlw_strent *e = &s->keys.ent[id];
 
 	display(b, s, id);
-	mlw_jw_key(b, "values");
+	mlw_jw_key(b, name);
 	mlw_key_json_array(b, e->s, e->len);
 }
 
 int
 mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
-    const char **why)
+    const char *name, const char **why)
 {
-	long vi = mlw_state_member(doc, "values");
+	long vi = mlw_state_member(doc, name);
 	size_t k = 0;
 	uint32_t i;
 
 	s->key.len = 0;
 	mlw_buf_reserve(&s->key, 1);
-	*why = "values: expected an array of the segment's values, one per "
-	    "--by path";
+	snprintf(s->why, sizeof s->why, "%s: expected an array of the "
+	    "segment's values, one per --by path", name);
+	*why = s->why;
 	if (vi < 0 || doc->tok[vi].type != MLW_JARR)
 		return -1;
 	for (i = (uint32_t)vi + 1; i < doc->tok[vi].next; i = doc->tok[i].next)
 		if (k++ == s->nby || mlw_key_add(&s->key, doc, (long)i, why) < 0)
 			return -1;
 	return k == s->nby ? 0 : -1;
+}
+
+int
+mlw_seg_all_missing(const struct mlw_seg *s, size_t id)
+{
+	struct mlw_keypart part;
+	size_t pos = 0;
+
+	while (mlw_key_next(s->keys.ent[id].s, s->keys.ent[id].len, &pos,
+	    &part))
+		if (part.type != MLW_KEY_MISSING)
+			return 0;
+	return 1;
 }
 
 int

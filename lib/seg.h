@@ -21,6 +21,7 @@ struct mlw_seg {
 	struct mlw_buf key;       /* the last key made */
 	struct mlw_buf text;      /* scratch */
 	uint64_t *bad;            /* per path: records rejected for it */
+	char why[128];            /* scratch: a state's error */
 	unsigned char *said;      /* by segment number: said to have no
 	                           * reference part */
 	size_t nsaid;
@@ -49,13 +50,19 @@ size_t mlw_seg_count(const struct mlw_seg *s);
  * display text (key.h), then each --by path's text as a member holding its
  * value (null when missing): ,"segment":"model=m1","model":"m1". */
 void mlw_seg_members(struct mlw_buf *b, struct mlw_seg *s, size_t id);
-/* Append the members naming segment id to a state record: "segment", the
- * display text, and "values", the values as an array. */
-void mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id);
-/* Read the segment of a state record (its "values", checked against the
+/* Append the members naming segment id to a state record (or to a saved
+ * profile's segment line): "segment", the display text, and member name
+ * (MLW_SEG_VALUES, or another where a record has a "values" of its own),
+ * the values as an array. */
+#define MLW_SEG_VALUES "values"
+void mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id,
+    const char *name);
+/* Read the segment of such a record (its member name, checked against the
  * --by paths) into s->key: 0, or -1 with *why set. */
 int mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
-    const char **why);
+    const char *name, const char **why);
+/* Whether every value of segment id's key is missing. */
+int mlw_seg_all_missing(const struct mlw_seg *s, size_t id);
 /* Whether path text is one of the --by paths (which name a segment and
  * are not fields). */
 int mlw_seg_is_by(const struct mlw_seg *s, const char *text);

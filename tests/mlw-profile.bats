@@ -208,3 +208,149 @@ mlw-profile: 2 records rejected" ] || { echo "$stderr"; false; }
 	run --separate-stderr mlw-profile --fields x --merge q1 q2
 	[[ "$output" == *"\"distinct\":$d,\"distinct_exact\":false,"* ]]
 }
+
+# --by: 3 models in one stream, one reference per model (mlw-gen --models)
+by_data() {
+	gen -n 3000 --models 3 --drift-at 1500 > cur.jsonl
+	gen -n 3000 --models 3 --reference --seed 7 > ref.jsonl
+	mlw-window --time ts --size 10m cur.jsonl > w.jsonl
+}
+
+# by_split OUT REF ARGS...: each model's records of OUT (the --by run)
+# equal mlw-profile ARGS over that model's windows alone (against that
+# model's part of REF when REF is not -), its "model" field left out (with
+# --by it names the segment and is not profiled)
+by_split() {
+	local out=$1 ref=$2 m
+	shift 2
+	for m in m1 m2 m3; do
+		if [ "$ref" != - ]; then
+			grep -F "\"model\":\"$m\"," "$ref" > ref.$m
+			set -- "$@" --ref ref.$m
+		fi
+		grep -F "\"model\":\"$m\"," w.jsonl | mlw-profile "$@" |
+		    grep -v '"feature":"model"' > want.$m
+		[ "$ref" = - ] || set -- "${@:1:$(($# - 2))}"
+		grep -F "\"segment\":\"model=$m\",\"model\":\"$m\"," "$out" |
+		    sed "s/\"segment\":\"model=$m\",\"model\":\"$m\",//" > got.$m
+		[ -s want.$m ]
+		cmp want.$m got.$m
+	done
+	[ "$(wc -l < "$out")" -eq "$(cat want.m1 want.m2 want.m3 | wc -l)" ]
+}
+
+@test "--by model: each segment's records equal mlw-profile over that model's records alone, without and with its reference" {
+	by_data
+	mlw-profile --by model w.jsonl > by.jsonl
+	by_split by.jsonl -
+	! grep -q '"feature":"model"' by.jsonl
+	head -n 1 by.jsonl | grep -F '"window_end":"2026-11-01T00:10:00Z","segment":"model=m1","model":"m1","feature":"ts"'
+	mlw-profile --by model --ref ref.jsonl w.jsonl > byref.jsonl
+	by_split byref.jsonl ref.jsonl
+	mlw-profile --by model --ref ref.jsonl --fields features.age,features.country --top 2 w.jsonl > f.jsonl
+	by_split f.jsonl ref.jsonl --fields features.age,features.country --top 2
+}
+
+@test "--by: --save keeps every segment's part; mlw-profile, mlw-psi and mlw-drift read it as the records" {
+	by_data
+	mlw-profile --by model --save prof.jsonl ref.jsonl > saved-out.jsonl
+	head -n 1 prof.jsonl | grep -F '"records":3000,"profile_version":1,"by":["model"],"fields_without_values":[]}'
+	[ "$(grep -c '^{"mlw":"psi_segment","segment":"model=m[123]","values":\["m[123]"\],"records":1000,' prof.jsonl)" -eq 3 ]
+	# what --save prints: each segment's batch
+	[ "$(grep -c '"segment":"model=m2"' saved-out.jsonl)" -eq "$(grep -c '"segment":"model=m1"' saved-out.jsonl)" ]
+	mlw-profile --by model --ref ref.jsonl w.jsonl > direct.jsonl
+	mlw-profile --by model --ref prof.jsonl w.jsonl > saved.jsonl
+	cmp direct.jsonl saved.jsonl
+	mlw-psi --by model --ref ref.jsonl w.jsonl > a.jsonl
+	mlw-psi --by model --ref prof.jsonl w.jsonl > b.jsonl
+	cmp a.jsonl b.jsonl
+	mlw-drift --by model --binning quantile --ref prof.jsonl w.jsonl > /dev/null
+	# without --by, the saved profile is the whole reference
+	mlw-profile --ref ref.jsonl --fields score w.jsonl > c.jsonl
+	mlw-profile --ref prof.jsonl --fields score w.jsonl > d.jsonl
+	cmp c.jsonl d.jsonl
+	run mlw-profile --by features.country --ref prof.jsonl w.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"the profile's segments are not those of this --by"* ]]
+	# no record holds a --by value: a profile without segments
+	gen -n 50 --reference > plain.jsonl
+	mlw-profile --by model --save plain.prof plain.jsonl > /dev/null
+	! grep -q psi_segment plain.prof
+	! head -n 1 plain.prof | grep -q '"by"'
+}
+
+@test "--by: a segment the reference lacks is rejected once said, or checked against the whole reference with --ref-fallback all" {
+	by_data
+	grep -v -F '"model":"m3",' ref.jsonl > ref2.jsonl
+	run --separate-stderr mlw-profile --ref ref2.jsonl --by model --fields score --rejects rej.jsonl cur.jsonl
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'has no part in the reference' <<< "$stderr")" -eq 1 ]
+	[[ "$stderr" == *"cur.jsonl:3: segment model=m3 has no part in the reference; its records are rejected (see --ref-fallback)"* ]]
+	[ "$(wc -l < rej.jsonl)" -eq 1000 ]
+	[ "${#lines[@]}" -eq 2 ]
+	run --separate-stderr mlw-profile --ref ref2.jsonl --by model --fields score --ref-fallback all cur.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 3 ]
+	grep -F '"model":"m3",' cur.jsonl | mlw-profile --ref ref2.jsonl --fields score > want.jsonl
+	[ "$(sed 's/"segment":"model=m3","model":"m3",//' <<< "${lines[2]}")" = "$(cat want.jsonl)" ]
+}
+
+@test "--by: a 4-shard --emit-state/--merge is byte for byte the single pass, with segments and references" {
+	by_data
+	f=features.age,features.country,score
+	mlw-profile --by model --ref ref.jsonl --fields $f w.jsonl > one.jsonl
+	split -n l/4 w.jsonl part.
+	for p in part.*; do
+		mlw-profile --by model --ref ref.jsonl --fields $f --emit-state "$p" > "$p.st"
+	done
+	# the state's own "values" are its kept numbers: the segment's are
+	# "segment_values"
+	head -n 1 part.aa.st | grep -F '"segment":"model=m1","segment_values":["m1"],"feature":"features.age"'
+	cat part.*.st | mlw-profile --by model --ref ref.jsonl --fields $f --merge > merged.jsonl
+	cmp one.jsonl merged.jsonl
+	mlw-profile --ref ref.jsonl --fields $f --emit-state w.jsonl > plain.st
+	run --separate-stderr mlw-profile --by model --ref ref.jsonl --fields $f --merge plain.st
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"plain.st:1: state made with another reference or other options"* ]]
+	[ "${#lines[@]}" -eq 0 ]
+}
+
+@test "--by: segments whose values hold commas, equals signs, quotes, non-ASCII, numbers or nothing stay apart" {
+	printf '%s\n' '{"m":"a,b=c","x":1}' '{"m":"a","b":"c","x":2}' \
+	    '{"m":"q\"","x":3}' '{"m":"é","x":4}' '{"x":5}' '{"m":null,"x":6}' \
+	    '{"m":7,"x":7}' '{"m":"7","x":8}' > d.jsonl
+	run --separate-stderr mlw-profile --by m --fields x --quantiles 0.5 --top 0 d.jsonl
+	[ "$status" -eq 0 ]
+	[ "${#lines[@]}" -eq 7 ]
+	[[ "${lines[0]}" == '{"segment":"m=\"a,b=c\"","m":"a,b=c","feature":"x","count":1,'*'"mean":1,'* ]]
+	[[ "${lines[3]}" == '{"segment":"m=é","m":"é","feature":"x","count":1,'*'"mean":4,'* ]]
+	[[ "${lines[4]}" == '{"segment":"m=","m":null,"feature":"x","count":2,'*'"mean":5.5,'* ]]
+	[[ "${lines[5]}" == '{"segment":"m=7","m":7,"feature":"x",'*'"mean":7,'* ]]
+	[[ "${lines[6]}" == '{"segment":"m=7","m":"7","feature":"x",'*'"mean":8,'* ]]
+	# without --fields, the --by path is not a field
+	run --separate-stderr mlw-profile --by m d.jsonl
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '"feature":"m"' <<< "$output")" -eq 0 ]
+	[[ "${lines[1]}" == '{"segment":"m=a","m":"a","feature":"b",'* ]]
+}
+
+@test "--by: usage errors and --max-keys" {
+	printf '%s\n' '{"m":"a","x":1}' '{"m":"b","x":2}' > d.jsonl
+	run mlw-profile --by p50 d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--by: p50 is the name of a member of the output"* ]]
+	run mlw-profile --by p30 --quantiles 0.3 d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--by: p30 is the name of a member of the output"* ]]
+	run mlw-profile --by top d.jsonl
+	[ "$status" -eq 2 ]
+	run mlw-profile --ref d.jsonl --ref-fallback all d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--ref-fallback applies to --by only"* ]]
+	run mlw-profile --by m --ref-fallback all d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--ref-fallback needs --ref"* ]]
+	run mlw-profile --by m --max-keys 1 d.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"d.jsonl:2: more than 1 segments (the limit of --max-keys): m=b did not fit"* ]]
+}

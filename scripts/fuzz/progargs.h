@@ -53,6 +53,11 @@ static const struct progargs {
 	{ "mlw-profile", "--save @out-prof --fields f.x,f.c @IN" },
 	{ "mlw-profile", "--fields f.x,f.c --emit-state @IN" },
 	{ "mlw-profile", "--fields f.x,f.c --merge @IN" },
+	{ "mlw-profile", "--by g @IN" },
+	{ "mlw-profile", "--ref @IN --by g --ref-fallback all @ref.jsonl" },
+	{ "mlw-profile", "--ref @ref.jsonl --by g,h --max-keys 5 --fields f.x,f.c --emit-state @IN" },
+	{ "mlw-profile", "--by g --fields f.x,f.c --merge @IN" },
+	{ "mlw-profile", "--by g --save @out-prof @IN" },
 
 	{ "mlw-psi", "--ref @ref.jsonl @IN" },
 	{ "mlw-psi", "--ref @prof.jsonl --detail @IN" },
