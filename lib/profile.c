@@ -505,53 +505,13 @@ win_add(struct mlw_profile *dp, struct win *w, const struct mlw_json *doc)
 
 /* ---------------- statistics ---------------- */
 
-/* Mean and sample standard deviation from exact sums, so that they do not
- * depend on the order of the values (nor on how --merge split them): the
- * mean is the exact sum rounded once, divided by n. Over the kept values
- * the corrected two-pass algorithm: with d_i = x_i - mean (rounded),
- * (sum d_i^2 - (sum d_i)^2 / n) / (n - 1), both sums exact. Beyond them the
- * same from the exact sums of x and x^2: sum (x_i - mean)^2 =
- * sum x_i^2 - 2 mean sum x_i + n mean^2 and sum d_i = sum x_i - n mean,
- * each computed exactly. */
+/* Mean and sample standard deviation (mlw_moments, stats.h): over the
+ * kept values while they are kept, from the exact sums beyond. */
 static void
 moments(const struct acc *a, double *mean, double *sd)
 {
-	uint64_t n = a->type[T_NUM];
-	double nd = (double)n, m, e, v, t[MLW_XSUM_LIMBS];
-	struct mlw_xsum q, d;
-	size_t i;
-	int k, nt;
-
-	*sd = NAN;
-	m = mlw_xsum_value(&a->xs) / nd;
-	*mean = m;
-	if (n < 2 || !isfinite(m))
-		return;
-	if (a->kll == NULL) {
-		mlw_xsum_clear(&q);
-		mlw_xsum_clear(&d);
-		for (i = 0; i < a->nvals; i++) {
-			double di = a->vals[i] - m;
-
-			mlw_xsum_add(&q, di * di);
-			mlw_xsum_add(&d, di);
-		}
-	} else {
-		double p = m * m;
-
-		q = a->xss;
-		d = a->xs;
-		if ((nt = mlw_xsum_terms(&a->xs, t)) < 0)
-			return;
-		for (k = 0; k < nt; k++)
-			mlw_xsum_add_product(&q, -2 * m, t[k]);
-		mlw_xsum_add_product(&q, nd, p);
-		mlw_xsum_add_product(&q, nd, fma(m, m, -p));
-		mlw_xsum_add_product(&d, -nd, m);
-	}
-	e = mlw_xsum_value(&d);
-	v = (mlw_xsum_value(&q) - e * e / nd) / (nd - 1);
-	*sd = v > 0 ? sqrt(v) : v == v ? 0 : NAN;
+	mlw_moments(&a->xs, &a->xss, a->kll ? NULL : a->vals,
+	    a->type[T_NUM], mean, sd);
 }
 
 static void

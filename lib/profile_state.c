@@ -64,58 +64,9 @@ state_room(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi,
 	mlw_jw_open(b, '[');
 }
 
-static void
-state_kll(struct mlw_buf *b, const struct mlw_kll *s)
-{
-	size_t i;
-	int h;
-
-	mlw_jw_key(b, "kll");
-	mlw_jw_open(b, '{');
-	mlw_jw_key(b, "n");
-	mlw_jw_uint(b, s->n);
-	mlw_jw_key(b, "min");
-	mlw_jw_num(b, s->min);
-	mlw_jw_key(b, "max");
-	mlw_jw_num(b, s->max);
-	mlw_jw_key(b, "rng");
-	mlw_jw_uint(b, s->rng);
-	u64_array(b, "compactions", s->compactions, (size_t)s->nlev);
-	mlw_jw_key(b, "levels");
-	mlw_jw_open(b, '[');
-	for (h = 0; h < s->nlev; h++) {
-		mlw_jw_sep(b);
-		mlw_jw_open(b, '[');
-		for (i = 0; i < s->lev[h].n; i++) {
-			mlw_jw_sep(b);
-			mlw_jw_num(b, s->lev[h].v[i]);
-		}
-		mlw_jw_close(b, ']');
-	}
-	mlw_jw_close(b, ']');
-	mlw_jw_close(b, '}');
-}
-
 /* One window's states: per field one record with its counts, extremes,
  * exact sums and sketches, and its kept values and categories, continued
  * in more records when long. */
-/* Member name: the registers of h, in hexadecimal. */
-static void
-state_hll(struct mlw_buf *b, const char *name, const struct mlw_hll *h)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t k;
-
-	mlw_jw_key(b, name);
-	mlw_buf_reserve(b, 2 * MLW_HLL_M + 2);
-	mlw_buf_addc(b, '"');
-	for (k = 0; k < MLW_HLL_M; k++) {
-		mlw_buf_addc(b, hex[h->reg[k] >> 4]);
-		mlw_buf_addc(b, hex[h->reg[k] & 15]);
-	}
-	mlw_buf_addc(b, '"');
-}
-
 void
 mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
     struct win *w)
@@ -150,12 +101,17 @@ mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
 			mlw_jw_key(b, "sumsq");
 			mlw_xsum_write(b, &a->xss);
 		}
-		if (a->kll)
-			state_kll(b, a->kll);
-		if (a->nhll)
-			state_hll(b, "nhll", a->nhll);
+		if (a->kll) {
+			mlw_jw_key(b, "kll");
+			mlw_kll_write(b, a->kll);
+		}
+		if (a->nhll) {
+			mlw_jw_key(b, "nhll");
+			mlw_hll_write(b, a->nhll);
+		}
 		if (a->hll) {
-			state_hll(b, "hll", a->hll);
+			mlw_jw_key(b, "hll");
+			mlw_hll_write(b, a->hll);
 			mlw_jw_key(b, "ss");
 			mlw_jw_open(b, '[');
 			for (k = 0; k < a->ss->n; k++) {
@@ -241,74 +197,16 @@ mlw_prof_member_num(const struct mlw_json *doc, uint32_t obj, const char *name,
 
 /* Merge the KLL sketch written at token o into a's. */
 static int
-merge_kll(struct mlw_profile *dp, struct acc *a, const struct mlw_json *doc,
-    uint32_t o)
+merge_kll(struct acc *a, const struct mlw_json *doc, uint32_t o)
 {
 	struct mlw_kll t;
-	long lv, cp;
-	uint32_t j, x;
-	uint64_t u;
-	double d;
-	int h, ok = 0;
 
-	(void)dp;
-	if (doc->tok[o].type != MLW_JOBJ ||
-	    mlw_state_word(doc, mlw_json_member(doc, o, "rng", 3), &u) < 0)
+	if (mlw_kll_read(&t, doc, o) < 0)
 		return -1;
-	mlw_kll_init(&t, MLW_KLL_K, u);
-	lv = mlw_json_member(doc, o, "levels", 6);
-	cp = mlw_json_member(doc, o, "compactions", 11);
-	if (lv < 0 || doc->tok[lv].type != MLW_JARR || cp < 0 ||
-	    mlw_state_u64(doc, mlw_json_member(doc, o, "n", 1), &t.n) < 0 ||
-	    mlw_prof_member_num(doc, o, "min", &t.min) < 0 ||
-	    mlw_prof_member_num(doc, o, "max", &t.max) < 0)
-		goto out;
-	for (h = 0, j = (uint32_t)lv + 1; j < doc->tok[lv].next;
-	    j = doc->tok[j].next, h++) {
-		if (doc->tok[j].type != MLW_JARR)
-			goto out;
-		for (x = j + 1; x < doc->tok[j].next; x = doc->tok[x].next)
-			if (doc->tok[x].type != MLW_JNUM ||
-			    mlw_json_num(doc, x, &d) < 0 ||
-			    mlw_kll_load(&t, h, d) < 0)
-				goto out;
-	}
-	if (h == 0 || mlw_kll_levels(&t, h) < 0)
-		goto out;
-	if (mlw_state_u64s(doc, cp, t.compactions, (size_t)h) < 0)
-		goto out;
 	if (a->kll == NULL)
 		mlw_prof_to_kll(a, MLW_KLL_SEED);
 	mlw_kll_merge(a->kll, &t);
-	ok = 1;
-out:
 	mlw_kll_free(&t);
-	return ok ? 0 : -1;
-}
-
-static int
-unhex(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ?
-	    c - 'a' + 10 : -1;
-}
-
-/* The registers written by state_hll at token t into h: 0 or -1. */
-static int
-read_hll(const struct mlw_json *doc, long t, struct mlw_hll *h)
-{
-	const char *p = doc->src + doc->tok[t].start;
-	size_t i;
-
-	if (doc->tok[t].type != MLW_JSTR || doc->tok[t].len != 2 * MLW_HLL_M + 2)
-		return -1;
-	for (i = 0; i < MLW_HLL_M; i++) {
-		int hi = unhex(p[1 + 2 * i]), lo = unhex(p[2 + 2 * i]);
-
-		if (hi < 0 || lo < 0)
-			return -1;
-		h->reg[i] = (uint8_t)(hi << 4 | lo);
-	}
 	return 0;
 }
 
@@ -371,7 +269,7 @@ merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
 		a->ncat += c[4];
 		if ((t = mlw_state_member(doc, "kll")) >= 0) {
 			*why = "kll: expected a sketch";
-			if (merge_kll(dp, a, doc, (uint32_t)t) < 0)
+			if (merge_kll(a, doc, (uint32_t)t) < 0)
 				return -1;
 		}
 		if ((t = mlw_state_member(doc, "nhll")) >= 0) {
@@ -379,7 +277,7 @@ merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
 
 			*why = "nhll: expected 16384 registers in hexadecimal, "
 			    "with a kll";
-			if (a->nhll == NULL || read_hll(doc, t, &h) < 0)
+			if (a->nhll == NULL || mlw_hll_read(&h, doc, t) < 0)
 				return -1;
 			mlw_hll_merge(a->nhll, &h);
 		}
@@ -387,7 +285,7 @@ merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
 			static struct mlw_hll h;
 
 			*why = "hll: expected 16384 registers in hexadecimal";
-			if (read_hll(doc, t, &h) < 0)
+			if (mlw_hll_read(&h, doc, t) < 0)
 				return -1;
 			if (a->hll == NULL)
 				mlw_prof_to_sketch(dp, a);

@@ -111,4 +111,18 @@ void mlw_ss_merge(struct mlw_ss *a, const struct mlw_ss *b);
  * (ascending), into idx (room for s->n); returns s->n. */
 size_t mlw_ss_sorted(const struct mlw_ss *s, size_t *idx);
 
+/* ---- in state records (--emit-state, --merge; sketch_state.c) ---- */
+struct mlw_buf;
+struct mlw_json;
+/* Write s as a JSON object: {"n","min","max","rng","compactions",
+ * "levels"}, the held items of each level. */
+void mlw_kll_write(struct mlw_buf *b, const struct mlw_kll *s);
+/* Rebuild into t (initialised here) the sketch written at token o: 0, or
+ * -1 (t freed) when it is not such an object. */
+int mlw_kll_read(struct mlw_kll *t, const struct mlw_json *doc, uint32_t o);
+/* Write the registers of h as a string of 2 * MLW_HLL_M hex digits. */
+void mlw_hll_write(struct mlw_buf *b, const struct mlw_hll *h);
+/* Read such a string at token t (-1: none) into h: 0, or -1. */
+int mlw_hll_read(struct mlw_hll *h, const struct mlw_json *doc, long t);
+
 #endif

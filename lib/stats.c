@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "xalloc.h"
+#include "xsum.h"
 
 double
 mlw_quantile_sorted(const double *x, size_t n, double q)
@@ -215,4 +216,45 @@ mlw_np_var(const double *x, size_t n, double *mean)
 	if (mean)
 		*mean = m;
 	return v;
+}
+
+void
+mlw_moments(const struct mlw_xsum *xs, const struct mlw_xsum *xss,
+    const double *vals, uint64_t n, double *mean, double *sd)
+{
+	double nd = (double)n, m, e, v, t[MLW_XSUM_LIMBS];
+	struct mlw_xsum q, d;
+	size_t i;
+	int k, nt;
+
+	*sd = NAN;
+	m = mlw_xsum_value(xs) / nd;
+	*mean = m;
+	if (n < 2 || !isfinite(m))
+		return;
+	if (vals != NULL) {
+		mlw_xsum_clear(&q);
+		mlw_xsum_clear(&d);
+		for (i = 0; i < n; i++) {
+			double di = vals[i] - m;
+
+			mlw_xsum_add(&q, di * di);
+			mlw_xsum_add(&d, di);
+		}
+	} else {
+		double p = m * m;
+
+		q = *xss;
+		d = *xs;
+		if ((nt = mlw_xsum_terms(xs, t)) < 0)
+			return;
+		for (k = 0; k < nt; k++)
+			mlw_xsum_add_product(&q, -2 * m, t[k]);
+		mlw_xsum_add_product(&q, nd, p);
+		mlw_xsum_add_product(&q, nd, fma(m, m, -p));
+		mlw_xsum_add_product(&d, -nd, m);
+	}
+	e = mlw_xsum_value(&d);
+	v = (mlw_xsum_value(&q) - e * e / nd) / (nd - 1);
+	*sd = v > 0 ? sqrt(v) : v == v ? 0 : NAN;
 }

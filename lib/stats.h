@@ -42,4 +42,17 @@ size_t mlw_bin_of(const double *e, size_t ne, double v);
 double mlw_psi(const uint64_t *ref, uint64_t ref_n, const uint64_t *cur,
     uint64_t cur_n, size_t nbins, double eps);
 
+struct mlw_xsum;
+/* The mean and sample standard deviation (ddof 1) of n numbers from exact
+ * sums, so that they do not depend on the order of the values (nor on how
+ * --merge split them): the mean is the exact sum xs rounded once, divided
+ * by n. With vals (the n numbers themselves) the corrected two-pass
+ * algorithm: with d_i = x_i - mean (rounded), (sum d_i^2 - (sum d_i)^2 / n)
+ * / (n - 1), both sums exact. Without, the same from the exact sums xs of
+ * x and xss of x^2: sum (x_i - mean)^2 = sum x_i^2 - 2 mean sum x_i +
+ * n mean^2 and sum d_i = sum x_i - n mean, each computed exactly. The
+ * deviation is NaN when n < 2 or the mean is not finite. */
+void mlw_moments(const struct mlw_xsum *xs, const struct mlw_xsum *xss,
+    const double *vals, uint64_t n, double *mean, double *sd);
+
 #endif
