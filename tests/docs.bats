@@ -75,7 +75,20 @@ load helpers
 	mlw-window --time ts --size 6h log.jsonl |
 	    mlw-psi --ref ref.profile --by model --fields features.age,score |
 	    head -n 1 > got.jsonl
-	sed -n '/^## Many models in one stream/,/^## Profile/p' "$ROOT/README.md" |
+	sed -n '/^## Many models in one stream/,/^## Business numbers/p' "$ROOT/README.md" |
+	    grep '^{"window_start"' > want.jsonl
+	[ -s want.jsonl ]
+	diff want.jsonl got.jsonl
+}
+
+@test "the README's business-numbers example prints the line the README shows" {
+	gen -n 100000 --models 100 --drift-at 50000 > log.jsonl
+	gen -n 200000 --models 100 --reference --seed 7 > ref.jsonl
+	mlw-window --time ts --size 1d log.jsonl |
+	    mlw-agg --by model --agg 'rate score > 0.5; mean score' \
+	        --ref ref.jsonl --chunk 500 |
+	    head -n 1 > got.jsonl
+	sed -n '/^## Business numbers/,/^## Profile/p' "$ROOT/README.md" |
 	    grep '^{"window_start"' > want.jsonl
 	[ -s want.jsonl ]
 	diff want.jsonl got.jsonl

@@ -62,6 +62,14 @@ setup() {
 	shards mlw-metrics --task regression --label features.age --pred features.tenure --by features.device
 }
 
+@test "mlw-agg (--by, exact sums, quantiles, distinct, rates, ratios): shards merge byte for byte" {
+	printf '%s\n' 'count; sum features.income; mean features.age; std features.age' \
+	    'quantile score 0.9; distinct features.device; rate label == 1' \
+	    'ratio label prediction; min score; max score' > agg.spec
+	shards mlw-agg --by features.country --spec agg.spec
+	grep -q '"agg":"quantile".*"exact":true' merged.out
+}
+
 @test "a state of another reference is rejected and nothing is written" {
 	gen -n 5000 --reference --seed 8 > ref2.jsonl
 	mlw-window --time ts --size 1h log.jsonl | mlw-psi --ref ref2.jsonl --fields score --emit-state > other.state

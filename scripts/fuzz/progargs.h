@@ -26,6 +26,13 @@ static const struct progargs {
 	{ "mlw-alert", "--rules @rules --state @IN --now 2026-11-01T05:00:00Z @psi-out.jsonl" },
 	{ "mlw-alert", "--name d --when 'psi > 0.2 and n >= 10' --by feature,window_start --rejects @out-rej --now 2026-11-01T00:00:00Z --state @out-state @IN" },
 
+	{ "mlw-agg", "--agg 'count; sum f.x; mean f.x; std f.x; min f.x; max f.x' @IN" },
+	{ "mlw-agg", "--agg 'quantile f.x 0.5; distinct f.c; rate f.x > 1; ratio f.x s' --by g,h --max-keys 5 --rejects @out-rej @IN" },
+	{ "mlw-agg", "--agg 'count; sum f.x; rate f.c == \"a\"' --where 'f.x > 0' --ref @ref.jsonl --chunk 3 --strict @IN" },
+	{ "mlw-agg", "--agg 'count; std f.x; quantile f.x 0.9; distinct f.c; ratio f.x s' --by g --emit-state @IN" },
+	{ "mlw-agg", "--agg 'count; std f.x; quantile f.x 0.9; distinct f.c; ratio f.x s' --by g --merge @IN" },
+	{ "mlw-agg", "--agg 'mean f.x; distinct f.c' --by g --ref @IN --chunk 2 @ref.jsonl" },
+
 	{ "mlw-bias", "--group f.g --label y --pred p @IN" },
 	{ "mlw-bias", "--group f.g --label y --pred p --by k,j --max-keys 4 @IN" },
 	{ "mlw-bias", "--group f.g --label y --score s --threshold 0.7 --reference-group B @IN" },
