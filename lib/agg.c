@@ -916,12 +916,7 @@ emit_cell(struct mlw_agg *g, const struct mlw_wkey *key, struct cell *c,
 		if ((k == K_STD || k == K_QUANTILE) && a->kll == NULL &&
 		    a->n <= MLW_AGG_EXACT) {
 			mlw_jw_key(b, "numbers");
-			mlw_jw_open(b, '[');
-			for (j = 0; j < a->nvals; j++) {
-				mlw_jw_sep(b);
-				mlw_jw_num(b, a->vals[j]);
-			}
-			mlw_jw_close(b, ']');
+			mlw_jw_nums(b, a->vals, a->nvals);
 		}
 		if (a->kll) {
 			mlw_jw_key(b, "kll");

@@ -119,6 +119,19 @@ mlw_jw_num(struct mlw_buf *b, double x)
 }
 
 void
+mlw_jw_nums(struct mlw_buf *b, const double *v, size_t n)
+{
+	size_t k;
+
+	mlw_jw_open(b, '[');
+	for (k = 0; k < n; k++) {
+		mlw_jw_sep(b);
+		mlw_jw_num(b, v[k]);
+	}
+	mlw_jw_close(b, ']');
+}
+
+void
 mlw_jw_uints(struct mlw_buf *b, const uint64_t *v, size_t n)
 {
 	size_t k;

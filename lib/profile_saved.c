@@ -124,12 +124,7 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 			c[ne] = nn - (uint64_t)prev;
 		}
 		mlw_jw_key(b, "edges");
-		mlw_jw_open(b, '[');
-		for (k = 0; k < ne; k++) {
-			mlw_jw_sep(b);
-			mlw_jw_num(b, e[k]);
-		}
-		mlw_jw_close(b, ']');
+		mlw_jw_nums(b, e, ne);
 		mlw_jw_key(b, "counts");
 		uint_array(b, c, ne + 1, nn, 0);
 		mlw_jw_key(b, "proportions");
@@ -470,18 +465,10 @@ load_saved(struct mlw_profile *dp, const char *path, struct mlw_input *in,
 	if (by < 0)
 		bad_profile(ln, "a segment in a profile without by");
 	/* without --by, the whole profile only */
-	while (seg) {
-		const char *why;
-		long id;
-
-		if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0)
-			bad_profile(ln, why);
-		if (mlw_seg_id(seg, ln, 0) >= 0)
-			bad_profile(ln, "a segment repeated");
-		id = mlw_seg_id(seg, ln, 1);
-		if (!load_part(part_at(dp, (size_t)id), in, doc, ln))
+	while (seg)
+		if (!load_part(part_at(dp, mlw_psi_segment_id(seg, doc, ln)), in,
+		    doc, ln))
 			break;
-	}
 done:
 	dp->shared = seg && by < 0;
 }

@@ -846,12 +846,7 @@ mlw_feature_bins_write(struct mlw_buf *b, const struct mlw_feature *f)
 		mlw_jw_close(b, ']');
 	} else {
 		mlw_jw_key(b, "edges");
-		mlw_jw_open(b, '[');
-		for (k = 0; k < f->nedges; k++) {
-			mlw_jw_sep(b);
-			mlw_jw_num(b, f->edges[k]);
-		}
-		mlw_jw_close(b, ']');
+		mlw_jw_nums(b, f->edges, f->nedges);
 	}
 }
 
@@ -1154,6 +1149,19 @@ build_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
 	mlw_json_free(&doc);
 }
 
+size_t
+mlw_psi_segment_id(struct mlw_seg *seg, const struct mlw_json *doc,
+    const struct mlw_line *ln)
+{
+	const char *why;
+
+	if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0)
+		bad_profile(ln, why);
+	if (mlw_seg_id(seg, ln, 0) >= 0)
+		bad_profile(ln, "a segment repeated");
+	return (size_t)mlw_seg_id(seg, ln, 1);
+}
+
 /* The segments of a saved profile, after its whole part. */
 static void
 load_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
@@ -1164,14 +1172,8 @@ load_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
 
 	while (more) {
 		struct mlw_psiref *p;
-		const char *why;
-		long id;
+		size_t id = mlw_psi_segment_id(seg, doc, ln);
 
-		if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0)
-			bad_profile(ln, why);
-		if (mlw_seg_id(seg, ln, 0) >= 0)
-			bad_profile(ln, "a segment repeated");
-		id = mlw_seg_id(seg, ln, 1);
 		p = new_part(r, (size_t)id);
 		p->binning = o->binning;
 		p->bins = o->bins;
@@ -1179,7 +1181,7 @@ load_parts(struct mlw_psirefs *r, struct mlw_seg *seg, const char *path,
 		more = load_features(p, o, in, doc, ln);
 		if (p->nf == 0)
 			mlw_fatal("%s: segment %zu has no fields to compare",
-			    path, (size_t)id + 1);
+			    path, id + 1);
 	}
 }
 

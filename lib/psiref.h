@@ -71,6 +71,13 @@ void mlw_psiref_opts_check(const struct mlw_psiref_opts *po);
 #define MLW_PSIREF_TAG "psi_profile"
 /* The line that begins a segment's part in a saved profile. */
 #define MLW_PSIREF_SEGMENT_TAG "psi_segment"
+struct mlw_seg;
+struct mlw_line;
+/* The number of the segment a psi_segment line names (doc, line ln),
+ * numbered in seg; fatal (an invalid profile) when the line does not name
+ * a segment of seg's --by paths, or names one a second time. */
+size_t mlw_psi_segment_id(struct mlw_seg *seg, const struct mlw_json *doc,
+    const struct mlw_line *ln);
 struct mlw_input;
 struct mlw_line;
 int mlw_ref_open(const char *path, struct mlw_input **in,

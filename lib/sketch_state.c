@@ -10,7 +10,6 @@
 void
 mlw_kll_write(struct mlw_buf *b, const struct mlw_kll *s)
 {
-	size_t i;
 	int h;
 
 	mlw_jw_open(b, '{');
@@ -28,12 +27,7 @@ mlw_kll_write(struct mlw_buf *b, const struct mlw_kll *s)
 	mlw_jw_open(b, '[');
 	for (h = 0; h < s->nlev; h++) {
 		mlw_jw_sep(b);
-		mlw_jw_open(b, '[');
-		for (i = 0; i < s->lev[h].n; i++) {
-			mlw_jw_sep(b);
-			mlw_jw_num(b, s->lev[h].v[i]);
-		}
-		mlw_jw_close(b, ']');
+		mlw_jw_nums(b, s->lev[h].v, s->lev[h].n);
 	}
 	mlw_jw_close(b, ']');
 	mlw_jw_close(b, '}');
