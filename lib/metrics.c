@@ -216,22 +216,22 @@ mlw_average_precision(double *s, unsigned char *y, size_t n)
 	return ap;
 }
 
-/* AUCs from counts per score bin (--auc-bins), highest bin first. */
-static void
-binned(const struct mlw_binacc *a, double *auc, double *ap)
+void
+mlw_auc_counts(const uint64_t *pos, const uint64_t *neg, size_t n,
+    double *auc, double *ap)
 {
 	uint64_t P = 0, N = 0, tp = 0, fp = 0;
 	double area = 0, prevr = 0, sum = 0;
-	int k;
+	size_t i;
 
-	for (k = 0; k < a->bins; k++) {
-		P += a->bpos[k];
-		N += a->bneg[k];
+	for (i = 0; i < n; i++) {
+		P += pos[i];
+		N += neg[i];
 	}
-	for (k = a->bins - 1; k >= 0; k--) {
-		uint64_t ntp = tp + a->bpos[k], nfp = fp + a->bneg[k];
+	for (i = n; i-- > 0;) {
+		uint64_t ntp = tp + pos[i], nfp = fp + neg[i];
 
-		if (a->bpos[k] + a->bneg[k] == 0)
+		if (pos[i] + neg[i] == 0)
 			continue;
 		area += (double)(nfp - fp) * (double)(ntp + tp) / 2;
 		if (P) {
@@ -245,6 +245,13 @@ binned(const struct mlw_binacc *a, double *auc, double *ap)
 	}
 	*auc = P && N ? area / ((double)P * (double)N) : NAN;
 	*ap = P ? sum : NAN;
+}
+
+/* AUCs from counts per score bin (--auc-bins). */
+static void
+binned(const struct mlw_binacc *a, double *auc, double *ap)
+{
+	mlw_auc_counts(a->bpos, a->bneg, (size_t)a->bins, auc, ap);
 }
 
 static double

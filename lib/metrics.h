@@ -62,6 +62,11 @@ double mlw_roc_auc(double *s, unsigned char *y, size_t n);
  * the highest, of (R_k - R_k-1) * P_k. NaN without positives. Sorts. */
 double mlw_average_precision(double *s, unsigned char *y, size_t n);
 
+/* Both from counts per distinct score (or score bin) in increasing score
+ * order: pos[i] positives and neg[i] negatives at the i-th. NaN as above. */
+void mlw_auc_counts(const uint64_t *pos, const uint64_t *neg, size_t n,
+    double *auc, double *ap);
+
 /* Multiclass: a confusion matrix over the labels seen. */
 struct mlw_mcacc {
 	struct mlw_strmap names;
