@@ -885,7 +885,7 @@ emit_cell(struct mlw_agg *g, const struct mlw_wkey *key, struct cell *c,
 {
 	struct mlw_buf *b = &g->out;
 	struct acc *a = cell_accs(g, c);
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < g->ns; i++, a++) {
 		enum kind k = g->s[i].kind;
@@ -927,12 +927,7 @@ emit_cell(struct mlw_agg *g, const struct mlw_wkey *key, struct cell *c,
 			mlw_hll_write(b, a->hll);
 		} else if (k == K_DISTINCT) {
 			mlw_jw_key(b, "set");
-			mlw_jw_open(b, '[');
-			for (j = 0; j < a->set.n; j++) {
-				mlw_jw_sep(b);
-				mlw_jw_str(b, a->set.ent[j].s, a->set.ent[j].len);
-			}
-			mlw_jw_close(b, ']');
+			mlw_jw_strs(b, &a->set);
 		}
 		mlw_state_emit(b);
 	}

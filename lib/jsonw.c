@@ -1,5 +1,7 @@
 #include "jsonw.h"
 
+#include "strmap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "buf.h"
 #include "json.h"
 #include "num.h"
+#include "strmap.h"
 #include "times.h"
 #include "utf8.h"
 
@@ -116,6 +119,19 @@ mlw_jw_num(struct mlw_buf *b, double x)
 	}
 	mlw_buf_add(b, t, mlw_num_format(x, t));
 	return 0;
+}
+
+void
+mlw_jw_strs(struct mlw_buf *b, const struct mlw_strmap *m)
+{
+	size_t k;
+
+	mlw_jw_open(b, '[');
+	for (k = 0; k < m->n; k++) {
+		mlw_jw_sep(b);
+		mlw_jw_str(b, m->ent[k].s, m->ent[k].len);
+	}
+	mlw_jw_close(b, ']');
 }
 
 void

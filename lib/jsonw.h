@@ -34,6 +34,9 @@ void mlw_jw_int(struct mlw_buf *b, long long v);
 void mlw_jw_uint(struct mlw_buf *b, uint64_t v);
 /* An array of n counts: [v0,v1,...]. */
 void mlw_jw_uints(struct mlw_buf *b, const uint64_t *v, size_t n);
+/* The strings of a string map, in its order, as an array. */
+struct mlw_strmap;
+void mlw_jw_strs(struct mlw_buf *b, const struct mlw_strmap *m);
 /* An array of n finite numbers, each as mlw_jw_num writes it. */
 void mlw_jw_nums(struct mlw_buf *b, const double *v, size_t n);
 void mlw_jw_null(struct mlw_buf *b);

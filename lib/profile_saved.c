@@ -41,19 +41,6 @@ psi_categories(const struct acc *a, struct mlw_strmap *m, uint64_t **cnt)
 }
 
 static void
-str_array(struct mlw_buf *b, const struct mlw_strmap *m)
-{
-	size_t k;
-
-	mlw_jw_open(b, '[');
-	for (k = 0; k < m->n; k++) {
-		mlw_jw_sep(b);
-		mlw_jw_str(b, m->ent[k].s, m->ent[k].len);
-	}
-	mlw_jw_close(b, ']');
-}
-
-static void
 uint_array(struct mlw_buf *b, const uint64_t *c, size_t n, uint64_t tot,
     int props)
 {
@@ -132,7 +119,7 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 		if (a->ncat && complete) {
 			psi_categories(a, &m, &cnt);
 			mlw_jw_key(b, "category_set");
-			str_array(b, &m);
+			mlw_jw_strs(b, &m);
 		}
 	} else {
 		if (sets || a->ss)
@@ -148,7 +135,7 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 			cnt[m.n] = held < a->ncat ? a->ncat - held : 0;
 		}
 		mlw_jw_key(b, "categories");
-		str_array(b, &m);
+		mlw_jw_strs(b, &m);
 		mlw_jw_key(b, "counts");
 		uint_array(b, cnt, m.n + 1, a->ncat, 0);
 		mlw_jw_key(b, "proportions");

@@ -834,16 +834,9 @@ mlw_psiref_load(struct mlw_psiref *p, const char *path,
 void
 mlw_feature_bins_write(struct mlw_buf *b, const struct mlw_feature *f)
 {
-	size_t k;
-
 	if (f->categorical) {
 		mlw_jw_key(b, "categories");
-		mlw_jw_open(b, '[');
-		for (k = 0; k < f->cats.n; k++) {
-			mlw_jw_sep(b);
-			mlw_jw_str(b, f->cats.ent[k].s, f->cats.ent[k].len);
-		}
-		mlw_jw_close(b, ']');
+		mlw_jw_strs(b, &f->cats);
 	} else {
 		mlw_jw_key(b, "edges");
 		mlw_jw_nums(b, f->edges, f->nedges);
