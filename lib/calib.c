@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "stats.h"
 #include "xalloc.h"
+#include "xsum.h"
 
 static const double *sort_s;
 static const unsigned char *sort_y;
@@ -132,44 +134,148 @@ mlw_iso_free(struct mlw_iso *c)
 	memset(c, 0, sizeof *c);
 }
 
+const char *const mlw_calib_strategy_names[] = {
+	"uniform", "quantile", NULL
+};
+
+double
+mlw_calib_edge(int k, int nbins)
+{
+	/* numpy.linspace: arange(0, num) * step + start, step = 1.0 /
+	 * nbins, then the last element set to stop */
+	return k >= nbins ? 1.0 : (double)k * (1.0 / nbins);
+}
+
 int
 mlw_calib_bin(double p, int nbins)
 {
+	int b;
+
+	/* a guess from p * nbins, then moved until edge b < p <= edge b+1
+	 * (the edges increase with k, so one or two steps at most) */
+	b = p > 0 ? (int)(p * nbins) : 0;
+	if (b > nbins - 1)
+		b = nbins - 1;
+	while (b > 0 && !(mlw_calib_edge(b, nbins) < p))
+		b--;
+	while (b < nbins - 1 && mlw_calib_edge(b + 1, nbins) < p)
+		b++;
+	return b;
+}
+
+void
+mlw_calbins_init(struct mlw_calbins *c, int nbins)
+{
 	int k;
 
-	/* the number of inner edges k / nbins (k = 1 .. nbins-1) <= p,
-	 * each edge computed as numpy.linspace computes it */
-	for (k = 1; k < nbins; k++) {
-		double e = (double)k * (1.0 / nbins);
+	c->nbins = nbins;
+	c->edge = mlw_xcalloc((size_t)nbins + 1, sizeof *c->edge);
+	c->n = mlw_xcalloc((size_t)nbins, sizeof *c->n);
+	c->pos = mlw_xcalloc((size_t)nbins, sizeof *c->pos);
+	c->sum = mlw_xcalloc((size_t)nbins, sizeof *c->sum);
+	for (k = 0; k <= nbins; k++)
+		c->edge[k] = mlw_calib_edge(k, nbins);
+}
 
-		if (!(e <= p))
-			break;
+void
+mlw_calbins_clear(struct mlw_calbins *c)
+{
+	int b;
+
+	for (b = 0; b < c->nbins; b++) {
+		c->n[b] = c->pos[b] = 0;
+		mlw_xsum_clear(&c->sum[b]);
 	}
-	return k - 1;
+}
+
+void
+mlw_calbins_free(struct mlw_calbins *c)
+{
+	free(c->edge);
+	free(c->n);
+	free(c->pos);
+	free(c->sum);
+	memset(c, 0, sizeof *c);
+}
+
+void
+mlw_calbins_quantile(struct mlw_calbins *c, const double *s, size_t n)
+{
+	int k;
+
+	for (k = 0; k <= c->nbins; k++) {
+		/* np.percentile(s, q * 100) divides q * 100 by 100 again */
+		double q = mlw_calib_edge(k, c->nbins) * 100 / 100;
+
+		c->edge[k] = mlw_quantile_sorted(s, n, q);
+	}
+	mlw_calbins_clear(c);
+}
+
+int
+mlw_calbins_find(const struct mlw_calbins *c, double p)
+{
+	int lo = 0, hi = c->nbins - 1;
+
+	/* the number of inner edges edge[1 .. nbins-1] below p: the first
+	 * bin b whose upper edge edge[b+1] >= p, the last bin if none */
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+
+		if (c->edge[mid + 1] < p)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void
+mlw_calbins_add(struct mlw_calbins *c, double p, int y)
+{
+	int b = mlw_calbins_find(c, p);
+
+	c->n[b]++;
+	c->pos[b] += y != 0;
+	mlw_xsum_add(&c->sum[b], p);
+}
+
+double
+mlw_calbins_ece(const struct mlw_calbins *c, double *mce)
+{
+	double e = 0, m = 0, n = 0;
+	int b;
+
+	for (b = 0; b < c->nbins; b++)
+		n += (double)c->n[b];
+	for (b = 0; b < c->nbins; b++) {
+		double nb = (double)c->n[b], d;
+
+		if (c->n[b] == 0)
+			continue;
+		d = fabs((double)c->pos[b] / nb - mlw_xsum_value(&c->sum[b]) /
+		    nb);
+		e += nb / n * d;
+		if (d > m)
+			m = d;
+	}
+	if (mce)
+		*mce = n > 0 ? m : NAN;
+	return n > 0 ? e : NAN;
 }
 
 double
 mlw_ece(const double *p, const unsigned char *y, size_t n, int nbins)
 {
-	double *sp = mlw_xcalloc((size_t)nbins, sizeof *sp), e = 0;
-	double *sy = mlw_xcalloc((size_t)nbins, sizeof *sy);
-	double *cn = mlw_xcalloc((size_t)nbins, sizeof *cn);
+	struct mlw_calbins c;
+	double e;
 	size_t i;
-	int b;
 
-	for (i = 0; i < n; i++) {
-		b = mlw_calib_bin(p[i], nbins);
-		sp[b] += p[i];
-		sy[b] += y[i];
-		cn[b] += 1;
-	}
-	for (b = 0; b < nbins; b++)
-		if (cn[b] > 0)
-			e += cn[b] / (double)n * fabs(sy[b] / cn[b] -
-			    sp[b] / cn[b]);
-	free(sp);
-	free(sy);
-	free(cn);
+	mlw_calbins_init(&c, nbins);
+	for (i = 0; i < n; i++)
+		mlw_calbins_add(&c, p[i], y[i]);
+	e = mlw_calbins_ece(&c, NULL);
+	mlw_calbins_free(&c);
 	return e;
 }
 
