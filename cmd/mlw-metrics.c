@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calib.h"
 #include "io.h"
 #include "json.h"
 #include "metrics_stream.h"
@@ -15,7 +16,9 @@ static const char usage_text[] =
     "mlw-metrics --task binary|multiclass|regression --label PATH\n"
     "                   [--pred PATH] [--score PATH] [--threshold T]\n"
     "                   [--positive VALUE] [--by PATHS] [--max-keys N]\n"
-    "                   [--auc-bins N] [--emit-state | --merge] [--strict]\n"
+    "                   [--auc-bins N] [--calibration-bins N]\n"
+    "                   [--calibration-strategy uniform|quantile]\n"
+    "                   [--emit-state | --merge] [--strict]\n"
     "                   [--rejects FILE] [FILE ...]";
 
 int
@@ -24,6 +27,8 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "auc-bins", required_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "calibration-bins", required_argument, NULL, 'C' },
+		{ "calibration-strategy", required_argument, NULL, 'S' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "label", required_argument, NULL, 'l' },
 		MLW_MAX_KEYS_OPTION,
@@ -39,7 +44,7 @@ main(int argc, char *argv[])
 	struct mlw_metrics_opts o;
 	struct mlw_path p;
 	struct mlw_input *in;
-	int ch;
+	int ch, strategy = 0;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&o, 0, sizeof o);
@@ -54,6 +59,12 @@ main(int argc, char *argv[])
 			o.bins = (int)mlw_opt_int("--auc-bins", optarg, 2,
 			    1000000, NULL);
 			break;
+		case 'C':
+			/* each bin holds an exact sum (about 600 bytes) in
+			 * every segment of every open window */
+			o.cbins = (int)mlw_opt_int("--calibration-bins", optarg,
+			    2, 1000, NULL);
+			break;
 		case 'E':
 			o.emit = 1;
 			break;
@@ -62,6 +73,11 @@ main(int argc, char *argv[])
 			break;
 		case 'P':
 			o.positive = optarg;
+			break;
+		case 'S':
+			o.cstrat = mlw_opt_choice("--calibration-strategy",
+			    optarg, mlw_calib_strategy_names, NULL);
+			strategy = 1;
 			break;
 		case 'T':
 			/* scores are probabilities: a threshold beyond them
@@ -96,14 +112,23 @@ main(int argc, char *argv[])
 	if (o.pred == NULL && (o.score == NULL || o.task != MLW_TASK_BINARY))
 		mlw_opt_error(o.task == MLW_TASK_BINARY ?
 		    "--pred or --score is required" : "--pred is required");
-	if ((o.score || o.bins) && o.task != MLW_TASK_BINARY)
-		mlw_opt_error("--score and --auc-bins are for --task binary");
+	if ((o.score || o.bins || o.cbins) && o.task != MLW_TASK_BINARY)
+		mlw_opt_error("--score, --auc-bins and --calibration-bins are "
+		    "for --task binary");
+	if (o.cbins && o.score == NULL)
+		mlw_opt_error("--calibration-bins needs --score");
+	if (strategy && o.cbins == 0)
+		mlw_opt_error("--calibration-strategy needs --calibration-bins");
 	if (o.emit && o.merge)
 		mlw_opt_error("--emit-state and --merge exclude each other");
 	if ((o.emit || o.merge) && o.score && o.bins == 0)
 		mlw_opt_error("%s with --score needs --auc-bins: the exact ROC "
 		    "and PR AUC need every score and cannot be merged",
 		    o.emit ? "--emit-state" : "--merge");
+	if ((o.emit || o.merge) && o.cbins && o.cstrat == MLW_CALIB_QUANTILE)
+		mlw_opt_error("%s with --calibration-strategy quantile: the "
+		    "quantile bin edges need every score and cannot be merged "
+		    "(uniform bins can)", o.emit ? "--emit-state" : "--merge");
 	mlw_path_opt(&p, "--label", o.label);
 	mlw_path_free(&p);
 	if (o.pred) {

@@ -6,11 +6,13 @@
 #include <string.h>
 
 #include "buf.h"
+#include "calib.h"
 #include "json.h"
 #include "jsonw.h"
 #include "key.h"
 #include "num.h"
 #include "state.h"
+#include "stats.h"
 #include "strmap.h"
 #include "xalloc.h"
 #include "xsum.h"
@@ -58,6 +60,23 @@ mlw_bin_init(struct mlw_binacc *a, int bins)
 }
 
 void
+mlw_bin_calibration(struct mlw_binacc *a, int cbins, int cstrat)
+{
+	a->cbins = cbins;
+	a->cstrat = cstrat;
+	mlw_calbins_init(&a->cal, cbins);
+}
+
+/* Whether the scores themselves are kept: for the exact AUCs, or for the
+ * quantile edges of the calibration bins. */
+static int
+keeps(const struct mlw_binacc *a)
+{
+	return a->bins == 0 || (a->cbins > 0 && a->cstrat ==
+	    MLW_CALIB_QUANTILE);
+}
+
+void
 mlw_bin_clear(struct mlw_binacc *a)
 {
 	a->tp = a->fp = a->tn = a->fn = a->nscore = 0;
@@ -68,6 +87,8 @@ mlw_bin_clear(struct mlw_binacc *a)
 		memset(a->bpos, 0, (size_t)a->bins * sizeof *a->bpos);
 		memset(a->bneg, 0, (size_t)a->bins * sizeof *a->bneg);
 	}
+	if (a->cbins > 0)
+		mlw_calbins_clear(&a->cal);
 }
 
 void
@@ -77,6 +98,8 @@ mlw_bin_free(struct mlw_binacc *a)
 	free(a->y);
 	free(a->bpos);
 	free(a->bneg);
+	if (a->cbins > 0)
+		mlw_calbins_free(&a->cal);
 	memset(a, 0, sizeof *a);
 }
 
@@ -104,6 +127,8 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 		mlw_xsum_add(&a->brier, (score - label) * (score - label));
 		a->nscore++;
 	}
+	if (a->cbins > 0 && a->cstrat == MLW_CALIB_UNIFORM)
+		mlw_calbins_add(&a->cal, score, label);
 	if (a->bins > 0) {
 		/* the nudge keeps a decimal score on a bin edge (0.29 with
 		 * 100 bins: 28.999999999999996) in the bin it names */
@@ -117,8 +142,9 @@ mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 			a->bpos[k]++;
 		else
 			a->bneg[k]++;
-		return;
 	}
+	if (!keeps(a))
+		return;
 	if (a->ns == a->cap) {
 		size_t nc = a->cap ? a->cap * 2 : 1024;
 
@@ -267,6 +293,54 @@ num(struct mlw_buf *b, const char *k, double v)
 	mlw_jw_num(b, v);               /* NaN and infinities: null */
 }
 
+/* The reliability diagram's members (quantile edges made from the kept
+ * scores first). */
+static void
+calibration(struct mlw_buf *b, struct mlw_binacc *a)
+{
+	struct mlw_calbins *c = &a->cal;
+	double ece, mce;
+	size_t i;
+	int k;
+
+	if (a->cstrat == MLW_CALIB_QUANTILE) {
+		mlw_calbins_clear(c);
+		if (a->ns > 0) {
+			double *s = mlw_xmalloc(a->ns * sizeof *s);
+
+			memcpy(s, a->s, a->ns * sizeof *s);
+			mlw_sort_doubles(s, a->ns);
+			mlw_calbins_quantile(c, s, a->ns);
+			free(s);
+			for (i = 0; i < a->ns; i++)
+				mlw_calbins_add(c, a->s[i], a->y[i]);
+		}
+	}
+	ece = mlw_calbins_ece(c, &mce);
+	num(b, "calibration_error", ece);
+	num(b, "max_calibration_error", mce);
+	mlw_jw_key(b, "calibration_bins");
+	mlw_jw_open(b, '[');
+	for (k = 0; k < c->nbins; k++) {
+		double n = (double)c->n[k];
+
+		if (c->n[k] == 0)
+			continue;
+		mlw_jw_sep(b);
+		mlw_jw_open(b, '{');
+		num(b, "lower", c->edge[k]);
+		num(b, "upper", c->edge[k + 1]);
+		mlw_jw_key(b, "n");
+		mlw_jw_uint(b, c->n[k]);
+		mlw_jw_key(b, "positives");
+		mlw_jw_uint(b, c->pos[k]);
+		num(b, "mean_predicted", mlw_xsum_value(&c->sum[k]) / n);
+		num(b, "fraction_positive", (double)c->pos[k] / n);
+		mlw_jw_close(b, '}');
+	}
+	mlw_jw_close(b, ']');
+}
+
 void
 mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 {
@@ -315,6 +389,8 @@ mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 		    (double)a->nscore));
 		num(b, "brier", ratio(mlw_xsum_value(&a->brier),
 		    (double)a->nscore));
+		if (a->cbins > 0)
+			calibration(b, a);
 	}
 }
 
@@ -351,6 +427,46 @@ mlw_bin_state_write(struct mlw_buf *b, const struct mlw_binacc *a)
 		counts(b, "auc_pos", a->bpos, a->bins);
 		counts(b, "auc_neg", a->bneg, a->bins);
 	}
+	if (a->cbins > 0) {
+		int k;
+
+		counts(b, "calibration_n", a->cal.n, a->cbins);
+		counts(b, "calibration_positives", a->cal.pos, a->cbins);
+		mlw_jw_key(b, "calibration_sums");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < a->cbins; k++) {
+			mlw_jw_sep(b);
+			mlw_xsum_write(b, &a->cal.sum[k]);
+		}
+		mlw_jw_close(b, ']');
+	}
+}
+
+/* The uniform calibration bins of a state, read into c (2 * cbins
+ * counts) and s (cbins sums): 0, or -1 when they are not
+ * --calibration-bins counts and sums. */
+static int
+calib_read(const struct mlw_binacc *a, const struct mlw_json *doc,
+    uint64_t *c, struct mlw_xsum *s)
+{
+	size_t nb = (size_t)a->cbins, k = 0;
+	long si = mlw_state_member(doc, "calibration_sums");
+	uint32_t j;
+
+	if (mlw_state_u64s(doc, mlw_state_member(doc, "calibration_n"), c,
+	    nb) < 0 || mlw_state_u64s(doc, mlw_state_member(doc,
+	    "calibration_positives"), c + nb, nb) < 0 || si < 0 ||
+	    doc->tok[si].type != MLW_JARR)
+		return -1;
+	for (j = (uint32_t)si + 1; j < doc->tok[si].next; j = doc->tok[j].next)
+		if (k == nb || mlw_xsum_read(&s[k++], doc, (long)j) < 0)
+			return -1;
+	if (k != nb)
+		return -1;
+	for (k = 0; k < nb; k++)
+		if (c[nb + k] > c[k])
+			return -1;      /* more positives than probabilities */
+	return 0;
 }
 
 static int
@@ -375,6 +491,8 @@ mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
     const char **why)
 {
 	struct mlw_binacc t;
+	uint64_t *cc = NULL;
+	struct mlw_xsum *cs = NULL;
 	int i;
 
 	memset(&t, 0, sizeof t);
@@ -387,6 +505,18 @@ mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
 		    "log_loss_sum, brier_sum";
 		return -1;
 	}
+	if (a->cbins > 0) {
+		cc = mlw_xmalloc(2 * (size_t)a->cbins * sizeof *cc);
+		cs = mlw_xcalloc((size_t)a->cbins, sizeof *cs);
+		if (calib_read(a, doc, cc, cs) < 0) {
+			free(cc);
+			free(cs);
+			*why = "expected calibration_n and calibration_positives, "
+			    "arrays of --calibration-bins counts, and "
+			    "calibration_sums, an array of as many exact sums";
+			return -1;
+		}
+	}
 	if (a->bins > 0) {
 		uint64_t *c = mlw_xmalloc(2 * (size_t)a->bins * sizeof *c);
 
@@ -395,6 +525,8 @@ mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
 		    mlw_state_member(doc, "auc_neg"), c + a->bins,
 		    (size_t)a->bins) < 0) {
 			free(c);
+			free(cc);
+			free(cs);
 			*why = "expected auc_pos and auc_neg, arrays of "
 			    "--auc-bins counts";
 			return -1;
@@ -405,6 +537,13 @@ mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,
 		}
 		free(c);
 	}
+	for (i = 0; i < a->cbins; i++) {
+		a->cal.n[i] += cc[i];
+		a->cal.pos[i] += cc[a->cbins + i];
+		mlw_xsum_merge(&a->cal.sum[i], &cs[i]);
+	}
+	free(cc);
+	free(cs);
 	a->tp += t.tp;
 	a->fp += t.fp;
 	a->tn += t.tn;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "calib.h"
 #include "json.h"
 #include "jsonw.h"
 #include "state.h"
@@ -37,18 +38,30 @@ struct mlw_binacc {
 	size_t ns, cap;
 	int bins;
 	uint64_t *bpos, *bneg;
+	/* the reliability diagram (calib.h) with cbins > 0: counted as the
+	 * records come with uniform bins; made from the kept scores when
+	 * written with quantile bins */
+	int cbins, cstrat;
+	struct mlw_calbins cal;
 };
 
 void mlw_bin_init(struct mlw_binacc *a, int bins);
+/* After mlw_bin_init: the reliability diagram of cbins >= 2 bins of
+ * strategy cstrat (MLW_CALIB_*) too. Quantile bins keep every score. */
+void mlw_bin_calibration(struct mlw_binacc *a, int cbins, int cstrat);
 void mlw_bin_clear(struct mlw_binacc *a);
 void mlw_bin_free(struct mlw_binacc *a);
 /* One record: label and prediction 0/1; a score in [0,1] when has_score. */
 void mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
     double score);
-/* Append the binary metrics as members of an open object. */
+/* Append the binary metrics as members of an open object; with scores
+ * and a reliability diagram, calibration_error, max_calibration_error and
+ * calibration_bins, an array of one object per nonempty bin: lower,
+ * upper, n, positives, mean_predicted, fraction_positive. */
 void mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores);
-/* Append the accumulator's mergeable state (counts, exact sums, AUC bins;
- * never the kept scores) as members of an open object; add such a state,
+/* Append the accumulator's mergeable state (counts, exact sums, AUC bins,
+ * uniform calibration bins; never the kept scores, so never quantile
+ * bins) as members of an open object; add such a state,
  * read from the object at token 0 of doc, to a: 0, or -1 with *why. */
 void mlw_bin_state_write(struct mlw_buf *b, const struct mlw_binacc *a);
 int mlw_bin_state_read(struct mlw_binacc *a, const struct mlw_json *doc,

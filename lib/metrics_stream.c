@@ -45,6 +45,7 @@ struct wstate {
 
 struct ctx {
 	int task, scores, bins;
+	int cbins, cstrat;       /* --calibration-bins, --calibration-strategy */
 	int emit;                /* --emit-state */
 	uint64_t hash;           /* of the options, for states */
 	const char *positive;
@@ -106,6 +107,9 @@ segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
 		for (i = w->cap; i < nc; i++) {
 			memset(&w->seg[i], 0, sizeof w->seg[i]);
 			mlw_bin_init(&w->seg[i].bin, c->bins);
+			if (c->cbins > 0)
+				mlw_bin_calibration(&w->seg[i].bin, c->cbins,
+				    c->cstrat);
 		}
 		w->cap = nc;
 	}
@@ -273,7 +277,8 @@ merge(struct ctx *c, struct mlw_wtab *tab, struct mlw_input *in)
 }
 
 /* What decides how records are counted: task, paths, threshold, positive
- * class, segments and AUC bins. */
+ * class, segments, AUC bins and calibration bins (mixed in only when
+ * there are some, so that the states of runs without keep their hash). */
 static uint64_t
 options_hash(const struct ctx *c, const char *label, const char *pred,
     const char *score, double threshold, char **by, size_t nby)
@@ -289,7 +294,13 @@ options_hash(const struct ctx *c, const char *label, const char *pred,
 	h = mlw_hash_u64(h, nby);
 	for (i = 0; i < nby; i++)
 		h = mlw_hash_str(h, by[i]);
-	return mlw_hash_u64(h, (uint64_t)c->bins);
+	h = mlw_hash_u64(h, (uint64_t)c->bins);
+	if (c->cbins > 0) {
+		h = mlw_hash_str(h, "calibration");
+		h = mlw_hash_u64(h, (uint64_t)c->cbins);
+		h = mlw_hash_u64(h, (uint64_t)c->cstrat);
+	}
+	return h;
 }
 
 /* What one labelled record says, read and checked before anything is
@@ -405,6 +416,8 @@ mlw_metrics_run(const struct mlw_metrics_opts *o, struct mlw_input *in)
 	memset(&doc, 0, sizeof doc);
 	c.task = o->task;
 	c.bins = o->bins;
+	c.cbins = o->cbins;
+	c.cstrat = o->cstrat;
 	c.emit = o->emit;
 	c.positive = o->positive;
 	c.scores = o->score != NULL;

@@ -24,6 +24,8 @@ struct mlw_metrics_opts {
 	char **by;               /* --by paths' texts */
 	size_t nby;
 	int bins;                /* --auc-bins, 0 for the exact AUCs */
+	int cbins;               /* --calibration-bins, 0 for none */
+	int cstrat;              /* --calibration-strategy, MLW_CALIB_* */
 	int emit, merge;         /* --emit-state, --merge */
 };
 
