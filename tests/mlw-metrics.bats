@@ -253,3 +253,128 @@ E
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-metrics: --max-keys: expected a whole number from 1 to 1000000000, found '0'" ]
 }
+
+# --calibration-bins: sklearn.calibration.calibration_curve's bins. The
+# fixtures tests/data/calib-in.jsonl and calib-expect.jsonl were written by
+# tests/data/witness-calib.py (sklearn 1.2.1, NumPy 1.24; see its header).
+
+# The calibration members of mlw-metrics' output, in the fixture's form.
+calib_lines() {
+	sed 's/^.*"segment":\("[^"]*"\).*\("calibration_error".*\)$/{"strategy":"'"$1"'","bins":'"$2"',"segment":\1,\2/'
+}
+
+@test "--calibration-bins equals sklearn's calibration_curve on the fixture: ties, edges, both strategies, --by" {
+	: > got.jsonl
+	for c in uniform:10 uniform:5 uniform:7 quantile:4 quantile:10; do
+		run --separate-stderr mlw-metrics --task binary --label label --score score --by g \
+		    --calibration-bins "${c#*:}" --calibration-strategy "${c%:*}" "$DATA/calib-in.jsonl"
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		[ "${#lines[@]}" -eq 3 ]
+		printf '%s\n' "$output" | calib_lines "${c%:*}" "${c#*:}" >> got.jsonl
+	done
+	cmp got.jsonl "$DATA/calib-expect.jsonl"
+	# uniform is the default
+	mlw-metrics --task binary --label label --score score --by g --calibration-bins 10 "$DATA/calib-in.jsonl" |
+	    calib_lines uniform 10 > default.jsonl
+	[ "$(cat default.jsonl)" = "$(head -3 "$DATA/calib-expect.jsonl")" ]
+	# and without --calibration-bins the records are as they were
+	run --separate-stderr mlw-metrics --task binary --label label --score score "$DATA/calib-in.jsonl"
+	[[ "$output" != *calibration* ]]
+	[[ "$output" == *',"brier":'*[0-9]'}' ]]
+}
+
+@test "--calibration-bins on sklearn's own example: a whole record; a probability on an edge is in the bin below" {
+	# calibration_curve's docstring: y_true [0,0,0,0,1,1,1,1,1], y_prob
+	# [0.1,0.2,0.3,0.4,0.65,0.7,0.8,0.9,1.], n_bins=3 give prob_true
+	# [0, 0.5, 1] and prob_pred [0.2, 0.525, 0.85], bin counts [3, 2, 4].
+	# sklearn 1.2.1 prints prob_pred[0] as 0.20000000000000004 (it sums
+	# 0.1 + 0.2 + 0.3 in input order, 0.6000000000000001); mlw's exact sum
+	# is 0.6, so 0.19999999999999998, and the errors follow from it:
+	# 3/9*0.19999999999999998 + 2/9*0.025 + 4/9*0.15 in bin order
+	# (sklearn's means give 0.13888888888888892 and 0.20000000000000004).
+	# The other metrics: sklearn 1.2.1's log_loss 0.256885173519998,
+	# brier_score_loss 0.0625, accuracy, roc_auc and the rest 1.
+	printf '{"y":%s,"p":%s}\n' 0 0.1 0 0.2 0 0.3 0 0.4 1 0.65 1 0.7 1 0.8 1 0.9 1 1 > doc.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 3 doc.jsonl
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = '{"segment":"all","task":"binary","n":9,"unlabeled":0,"positives":5,"tp":5,"fp":0,"tn":4,"fn":0,"accuracy":1,"precision":1,"recall":1,"f1":1,"fpr":0,"specificity":1,"balanced_accuracy":1,"mcc":1,"roc_auc":1,"pr_auc":1,"log_loss":0.256885173519998,"brier":0.0625,"calibration_error":0.1388888888888889,"max_calibration_error":0.19999999999999998,"calibration_bins":[{"lower":0,"upper":0.3333333333333333,"n":3,"positives":0,"mean_predicted":0.19999999999999998,"fraction_positive":0},{"lower":0.3333333333333333,"upper":0.6666666666666666,"n":2,"positives":1,"mean_predicted":0.525,"fraction_positive":0.5},{"lower":0.6666666666666666,"upper":1,"n":4,"positives":4,"mean_predicted":0.85,"fraction_positive":1}]}' ]
+	# quantile: np.percentile gives the edges [0.1, 0.36666666666666664,
+	# 0.7333333333333332, 1.0], three records each
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 3 --calibration-strategy quantile doc.jsonl
+	[[ "$output" == *'"calibration_bins":[{"lower":0.1,"upper":0.36666666666666664,"n":3,'*'{"lower":0.36666666666666664,"upper":0.7333333333333332,"n":3,"positives":2,"mean_predicted":0.5833333333333334,"fraction_positive":0.6666666666666666},{"lower":0.7333333333333332,"upper":1,"n":3,"positives":3,"mean_predicted":0.9,"fraction_positive":1}]}' ]]
+	# 0.1 and 0.5 are edges of 10 bins: side="left" puts each in the bin
+	# below it (np.searchsorted([0.1, ..., 0.9], [0.1, 0.5]) is [0, 4])
+	printf '{"y":%s,"p":%s}\n' 1 0.1 0 0.5 1 0 0 1 > e.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 10 e.jsonl
+	[[ "$output" == *'"calibration_bins":[{"lower":0,"upper":0.1,"n":2,"positives":2,"mean_predicted":0.05,"fraction_positive":1},{"lower":0.4,"upper":0.5,"n":1,"positives":0,"mean_predicted":0.5,"fraction_positive":0},{"lower":0.9,"upper":1,"n":1,"positives":0,"mean_predicted":1,"fraction_positive":0}]}' ]]
+}
+
+@test "--calibration-bins: rejected and unlabelled records are not counted; a window without scores has null errors and no bins" {
+	printf '%s\n' '{"y":1,"p":0.9}' '{"y":0,"p":1.5}' '{"y":0}' '{"p":0.2}' '{"y":0,"p":-0}' > r.jsonl
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 2 r.jsonl
+	[ "$status" -eq 1 ]
+	[ "$stderr" = 'mlw-metrics: r.jsonl:2: p: expected a probability from 0 to 1, found 1.5
+mlw-metrics: r.jsonl:3: p: missing
+mlw-metrics: 2 records rejected' ]
+	[[ "$output" == *'"n":2,"unlabeled":1,'*'"calibration_error":0.04999999999999999,"max_calibration_error":0.09999999999999998,"calibration_bins":[{"lower":0,"upper":0.5,"n":1,"positives":0,"mean_predicted":0,"fraction_positive":0},{"lower":0.5,"upper":1,"n":1,"positives":1,"mean_predicted":0.9,"fraction_positive":1}]}' ]]
+	printf '%s\n' '{"i":0,"p":0.2}' '{"i":1,"y":1,"p":0.7}' > w.jsonl
+	for s in uniform quantile; do
+		run --separate-stderr sh -c "mlw-window --count 1 w.jsonl | mlw-metrics --task binary --label y --score p --calibration-bins 4 --calibration-strategy $s"
+		[ "$status" -eq 0 ]
+		[[ "${lines[0]}" == '{"window_start":0,"window_end":1,"segment":"all","task":"binary","n":0,"unlabeled":1,'*',"roc_auc":null,"pr_auc":null,"log_loss":null,"brier":null,"calibration_error":null,"max_calibration_error":null,"calibration_bins":[]}' ]]
+		[[ "${lines[1]}" == *'"calibration_error":0.30000000000000004,"max_calibration_error":0.30000000000000004,"calibration_bins":[{"lower":'*',"n":1,"positives":1,"mean_predicted":0.7,"fraction_positive":1}]}' ]]
+	done
+}
+
+@test "--calibration-bins: four shards' states merge to the single pass, byte for byte" {
+	gen -n 6000 --interval 1s --drift-at 3000 > log.jsonl
+	mlw-window --time ts --size 30m log.jsonl > win.jsonl
+	opts="--task binary --label label --score score --auc-bins 100 --calibration-bins 10 --by features.device"
+	mlw-metrics $opts win.jsonl > one.jsonl
+	[ "$(wc -l < one.jsonl)" -eq 16 ]
+	grep -q '"calibration_bins":\[{"lower":' one.jsonl
+	# four shards of 1501 lines (6000 records and mlw-window's 4 window
+	# ends): the 30-minute windows span shards
+	[ "$(wc -l < win.jsonl)" -eq 6004 ]
+	split -l 1501 win.jsonl shard.
+	for f in shard.a?; do mlw-metrics $opts --emit-state "$f" > "$f.state"; done
+	[ "$(ls shard.a?.state | wc -l)" -eq 4 ]
+	grep -q '"calibration_n":\[' shard.aa.state
+	mlw-metrics $opts --merge shard.a?.state > merged.jsonl
+	cmp one.jsonl merged.jsonl
+	# the states of other bins are refused: the options' hash differs
+	run --separate-stderr mlw-metrics --task binary --label label --score score --auc-bins 100 --calibration-bins 5 --by features.device --merge shard.aa.state
+	[ "$status" -eq 2 ]
+	# a damaged state is rejected, and nothing inexact is written
+	sed '1s/"calibration_n":\[[0-9]*,/"calibration_n":["x",/' shard.aa.state > bad.state
+	run --separate-stderr mlw-metrics $opts --merge bad.state
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = 'mlw-metrics: bad.state:1: expected calibration_n and calibration_positives, arrays of --calibration-bins counts, and calibration_sums, an array of as many exact sums
+mlw-metrics: 1 state record rejected: the merged results would not be exact; nothing written' ]
+}
+
+@test "--calibration-bins: option errors" {
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 1
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --calibration-bins: expected a whole number from 2 to 1000, found '1'" ]
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-bins 10 --calibration-strategy median
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --calibration-strategy: expected uniform or quantile, found 'median'" ]
+	run --separate-stderr mlw-metrics --task binary --label y --pred p --calibration-bins 10
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --calibration-bins needs --score" ]
+	run --separate-stderr mlw-metrics --task binary --label y --score p --calibration-strategy quantile
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --calibration-strategy needs --calibration-bins" ]
+	run --separate-stderr mlw-metrics --task regression --label y --pred p --calibration-bins 10
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --score, --auc-bins and --calibration-bins are for --task binary" ]
+	for m in --emit-state --merge; do
+		run --separate-stderr mlw-metrics --task binary --label y --score p --auc-bins 10 --calibration-bins 10 --calibration-strategy quantile $m
+		[ "$status" -eq 2 ]
+		[ "${stderr%%$'\n'*}" = "mlw-metrics: $m with --calibration-strategy quantile: the quantile bin edges need every score and cannot be merged (uniform bins can)" ]
+	done
+}

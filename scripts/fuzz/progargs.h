@@ -51,6 +51,9 @@ static const struct progargs {
 	{ "mlw-metrics", "--task binary --label label --score score --threshold 0.3 --auc-bins 10 --strict @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --emit-state @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --merge @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --by g --calibration-bins 10 @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --calibration-bins 4 --calibration-strategy quantile @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --calibration-bins 5 --merge @IN" },
 
 	{ "mlw-profile", "@IN" },
 	{ "mlw-profile", "--top 3 --quantiles 0.1,0.5,0.9 --rejects @out-rej @IN" },
