@@ -94,6 +94,22 @@ load helpers
 	diff want.jsonl got.jsonl
 }
 
+@test "the README's calibration example prints the lines the README shows" {
+	gen -n 7200 --interval 1s --drift-at 3600 > log.jsonl
+	mlw-window --time ts --size 1h log.jsonl |
+	    mlw-metrics --task binary --label label --score score --calibration-bins 10 > out.jsonl
+	# jq -c '{window_start, calibration_error, max_calibration_error}', by sed
+	sed 's/^{\("window_start":"[^"]*"\).*\("calibration_error":[^,]*,"max_calibration_error":[^,]*\),.*$/{\1,\2}/' out.jsonl > got.jsonl
+	sed -n '/^## Quality once the labels arrive/,/^## Alerts/p' "$ROOT/README.md" |
+	    grep '^{"window_start"' > want.jsonl
+	[ "$(wc -l < want.jsonl)" -eq 2 ]
+	diff want.jsonl got.jsonl
+	bin=$(sed -n '/^## Quality once the labels arrive/,/^## Alerts/p' "$ROOT/README.md" |
+	    grep -o '^Each bin is `{[^`]*}' | cut -d'`' -f2)
+	[ -n "$bin" ]
+	head -1 out.jsonl | grep -qF "\"calibration_bins\":[$bin,"
+}
+
 @test "the README's result line is one that make demo prints" {
 	# a bug: the README showed it under 1h pipelines, unlike its 3h window
 	run env MLW_BIN="${MLW_BIN:-$ROOT/bin}" sh "$ROOT/scripts/demo"
@@ -111,6 +127,11 @@ load helpers
 	    mlw-metrics --task binary --label label --score score"
 	[ "$status" -eq 0 ]
 	[ "$output" = "$(grep '^{"segment":"all","task":"binary","n":4,"unlabeled":1,' "$ROOT/man/mlw-metrics.1")" ]
+	# and its calibration example, on sklearn's calibration_curve example
+	run --separate-stderr sh -c "printf '{\"y\":%s,\"p\":%s}\n' 0 0.1 0 0.2 0 0.3 0 0.4 1 0.65 1 0.7 1 0.8 1 0.9 1 1 |
+	    mlw-metrics --task binary --label y --score p --calibration-bins 3"
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(grep '^{"segment":"all","task":"binary","n":9,' "$ROOT/man/mlw-metrics.1")" ]
 	# mlw-drift(1): the alert example ran mlw-alert with an option it has
 	# not (a bug); now it alerts on the dataset verdicts, quietly
 	gen --reference -n 2000 > train.jsonl
