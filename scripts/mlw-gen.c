@@ -20,7 +20,7 @@
 static const char usage_text[] =
     "mlw-gen [-n COUNT] [--seed N] [--start TIME] [--interval DUR]\n"
     "               [--drift-at INDEX] [--drift STRENGTH] [--reference]\n"
-    "               [--labels FILE] [--models N]";
+    "               [--shift concept|covariate] [--labels FILE] [--models N]";
 
 static uint64_t rng;
 
@@ -79,6 +79,7 @@ main(int argc, char *argv[])
 		{ "models", required_argument, NULL, 'M' },
 		{ "reference", no_argument, NULL, 'r' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "shift", required_argument, NULL, 'C' },
 		{ "start", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -91,7 +92,7 @@ main(int argc, char *argv[])
 	long long n = 1000, drift_at = -1, models = 0, ll;
 	double drift = 1.0;
 	int64_t t, interval = MLW_NS_PER_SEC;
-	int reference = 0, ch;
+	int reference = 0, covariate = 0, ch;
 	FILE *lf = NULL;
 	const char *why;
 	long long i;
@@ -104,6 +105,22 @@ main(int argc, char *argv[])
 		case 'A':
 			if (mlw_int_strict(optarg, 0, INT64_MAX, &drift_at) < 0)
 				mlw_usage();
+			break;
+		case 'C':
+			/* concept (the default): after drift-at the labels no
+			 * longer follow the score, so quality drops unseen by
+			 * the scores; covariate: the inputs crowd towards the
+			 * decision boundary (age, tenure and the model's
+			 * latent input spread 1 / (1 + drift) as widely) while
+			 * the label still follows the score, so quality drops
+			 * and the scores show it */
+			if (strcmp(optarg, "covariate") == 0)
+				covariate = 1;
+			else if (strcmp(optarg, "concept") == 0)
+				covariate = 0;
+			else
+				mlw_fatal("--shift: expected concept or covariate, "
+				    "found '%s'", optarg);
 			break;
 		case 'D':
 			if (mlw_num_strict(optarg, &drift) < 0)
@@ -156,19 +173,25 @@ main(int argc, char *argv[])
 		long long at = drift_at + (models ? m * (n - drift_at) /
 		    (2 * models) : 0);
 		double d = drift_at >= 0 && i >= at ? drift : 0;
-		double age = 38 + 2 * (double)(m % 5) + 9 * normal() + 8 * d;
+		double sp = covariate ? 1 / (1 + (d < 0 ? -d : d)) : 1;
+		double age = 38 + 2 * (double)(m % 5) + 9 * sp * normal() +
+		    (covariate ? 0 : 8 * d);
 		char model[32];
 		double income = 42000 + 9000 * normal() + 3000 * d * normal();
-		double tenure_f = 30 + 18 * normal() - 10 * d;
+		double tenure_f = 30 + 18 * sp * normal() - (covariate ? 0 :
+		    10 * d);
 		long tenure = tenure_f < 0 ? 0 : (long)tenure_f;
 		const char *country = pick(countries, d > 0 ? cw1 : cw0, 5);
 		const char *device = pick(devices, d > 0 ? dw1 : dw0, 3);
 		int premium = uniform() < 0.2;
 		double z = 0.04 * (age - 38) - 0.03 * (tenure - 30) +
-		    (premium ? -0.8 : 0.2) + 0.6 * normal();
+		    (premium ? -0.8 : 0.2) + 0.6 * sp * normal();
 		double score = 0.5 + 0.5 * z / (1 + (z < 0 ? -z : z));
-		/* after drift the true relation changes: quality drops */
-		double truth = d > 0 ? 0.5 + 0.25 * normal() : score;
+		/* after a concept drift the true relation changes: quality
+		 * drops; after a covariate shift the label follows the
+		 * score as before */
+		double truth = d > 0 && !covariate ? 0.5 + 0.25 * normal() :
+		    score;
 		int label = uniform() < truth;
 		char ts[MLW_TIME_MAX];
 

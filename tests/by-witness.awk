@@ -4,7 +4,9 @@
 # separated. Each output record gives its window, its segment, its field
 # (the feature, or for mlw-bias the group's value, "-" for the summary) and
 # every STAT the witness has for that key; each must equal the witness to a
-# relative 1e-12 (prog= names the program). Prints each disagreement, every
+# relative 1e-12 (prog= names the program; field= the member that names
+# the field, for programs other than the four; true, false and null must
+# be equal, and a difference of two checked numbers agree to 1e-12). Prints each disagreement, every
 # witness line the output lacks, and exits 1 if there was one.
 function val(s, key,    m) {
 	if (!match(s, "\"" key "\":(\"[^\"]*\"|[^,}\"]*)"))
@@ -13,12 +15,16 @@ function val(s, key,    m) {
 	gsub(/"/, "", m)
 	return m
 }
-function far(a, b,    d, s) {
+function far(a, b, stat,    d, s) {
+	if (b !~ /^-?[0-9]/)            # true, false, null: as they are
+		return a != b
 	if (a == "" || a == "null")
 		return 1
 	a += 0; b += 0
 	d = a - b; if (d < 0) d = -d
 	s = b < 0 ? -b : b
+	if (stat == "difference" && s < 1)
+		s = 1                   # a difference of two numbers checked
 	return d > 1e-12 * s
 }
 BEGIN { FS = "\t" }
@@ -32,8 +38,10 @@ FNR == NR {
 	next
 }
 {
-	f = val($0, "feature")
-	if (f == "" && index($0, "\"pairwise\":"))
+	f = val($0, field == "" ? "feature" : field)
+	if (field != "")
+		;
+	else if (f == "" && index($0, "\"pairwise\":"))
 		f = "-"                 # mlw-bias's summary of the groups
 	else if (f == "")
 		f = val($0, "value")
@@ -43,7 +51,7 @@ FNR == NR {
 	ns = split(stats[k], s, " ")
 	for (i = 1; i <= ns; i++) {
 		got = val($0, s[i])
-		if (far(got, want[k, s[i]])) {
+		if (far(got, want[k, s[i]], s[i])) {
 			print prog ": " s[i] " " got ", witness " want[k, s[i]] \
 			    " in " $0
 			bad = 1

@@ -100,14 +100,29 @@ load helpers
 	    mlw-metrics --task binary --label label --score score --calibration-bins 10 > out.jsonl
 	# jq -c '{window_start, calibration_error, max_calibration_error}', by sed
 	sed 's/^{\("window_start":"[^"]*"\).*\("calibration_error":[^,]*,"max_calibration_error":[^,]*\),.*$/{\1,\2}/' out.jsonl > got.jsonl
-	sed -n '/^## Quality once the labels arrive/,/^## Alerts/p' "$ROOT/README.md" |
+	sed -n '/^## Quality once the labels arrive/,/^## Before the labels/p' "$ROOT/README.md" |
 	    grep '^{"window_start"' > want.jsonl
 	[ "$(wc -l < want.jsonl)" -eq 2 ]
 	diff want.jsonl got.jsonl
-	bin=$(sed -n '/^## Quality once the labels arrive/,/^## Alerts/p' "$ROOT/README.md" |
+	bin=$(sed -n '/^## Quality once the labels arrive/,/^## Before the labels/p' "$ROOT/README.md" |
 	    grep -o '^Each bin is `{[^`]*}' | cut -d'`' -f2)
 	[ -n "$bin" ]
 	head -1 out.jsonl | grep -qF "\"calibration_bins\":[$bin,"
+}
+
+@test "the README's estimate example prints the lines the README shows" {
+	gen --reference -n 20000 --seed 7 > train.jsonl
+	gen -n 86400 --interval 2s --drift-at 43200 --drift 2 \
+	    --shift covariate --labels labels.jsonl > predictions.jsonl
+	mlw-estimate --ref train.jsonl --score score --label label --save churn.est
+	mlw-join --key id --labels labels.jsonl predictions.jsonl 2>/dev/null |
+	    mlw-window --time ts --size 6h |
+	    mlw-estimate --model churn.est |
+	    grep '"metric":"roc_auc"' | sed -n '1p;5p' > got.jsonl
+	sed -n '/^## Before the labels arrive/,/^## Alerts/p' "$ROOT/README.md" |
+	    grep '^{"window_start"' > want.jsonl
+	[ "$(wc -l < want.jsonl)" -eq 2 ]
+	diff want.jsonl got.jsonl
 }
 
 @test "the README's result line is one that make demo prints" {

@@ -19,7 +19,8 @@ mlw-window: 1 record rejected" ]
 	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report" \
 	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
 	    "mlw-drift --ref $DATA/drift-ref.jsonl --method psi" "mlw-profile" \
-	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv" "mlw-agg --agg count"; do
+	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv" "mlw-agg --agg count" \
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
 		run --separate-stderr $p deep.jsonl
 		[ "$status" -eq 1 ]
 		[[ "$stderr" == *"deep.jsonl:1: invalid JSON at column 257: nesting deeper than 256 levels"* ]]
@@ -87,7 +88,8 @@ mlw-psi: 2 records rejected" ]
 	for p in "mlw-window --count 1" "mlw-psi --ref $DATA/ref.jsonl" "mlw-report --format prom" \
 	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
 	    "mlw-drift --ref $DATA/drift-ref.jsonl" "mlw-profile" "mlw-detect --field x --method adwin" \
-	    "mlw-csv" "mlw-csv --to-csv" "mlw-agg --agg count"; do
+	    "mlw-csv" "mlw-csv --to-csv" "mlw-agg --agg count" \
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
 		run --separate-stderr $p empty.jsonl
 		[ "$status" -eq 0 ]
 		[ "$stderr" = "" ]
@@ -116,7 +118,8 @@ full_and_closed() {
 	    "mlw-alert --pass --name a --when score>0.5" "mlw-metrics --task binary --label label --score score" \
 	    "mlw-report --value score" "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" \
 	    "mlw-profile --fields score" "mlw-detect --all --field score --method adwin" \
-	    "mlw-agg --by model --agg 'count; sum score; quantile score 0.5'"; do
+	    "mlw-agg --by model --agg 'count; sum score; quantile score 0.5'" \
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label --by model"; do
 		full_and_closed "mlw-window --time ts --size 1m log.jsonl | $p"
 	done
 	# the programs that do not read windows (a bug: mlw-track passed its
@@ -197,7 +200,8 @@ full_and_closed() {
 	    "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" "mlw-profile --fields score" \
 	    "mlw-detect --all --field score --method adwin" "mlw-csv --to-csv" \
 	    "mlw-bias --group features.country --label label --pred prediction" \
-	    "mlw-join --key id --labels a.jsonl" "mlw-agg --agg count"; do
+	    "mlw-join --key id --labels a.jsonl" "mlw-agg --agg count" \
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
 		$p a.jsonl b.jsonl > all.out
 		run --separate-stderr $p a.jsonl nosuch.jsonl b.jsonl
 		[ "$status" -eq 2 ]

@@ -32,6 +32,13 @@ static const struct progargs {
 	{ "mlw-agg", "--agg 'count; std f.x; quantile f.x 0.9; distinct f.c; ratio f.x s' --by g --emit-state @IN" },
 	{ "mlw-agg", "--agg 'count; std f.x; quantile f.x 0.9; distinct f.c; ratio f.x s' --by g --merge @IN" },
 	{ "mlw-agg", "--agg 'mean f.x; distinct f.c' --by g --ref @IN --chunk 2 @ref.jsonl" },
+	{ "mlw-estimate", "--ref @est-ref.jsonl --score s --label y @IN" },
+	{ "mlw-estimate", "--ref @est-ref.jsonl --score s --label y --calibrate always --by g --max-keys 5 --rejects @out-rej @IN" },
+	{ "mlw-estimate", "--model @est.model --by g --emit-state @IN" },
+	{ "mlw-estimate", "--model @est.model --by g --merge @IN" },
+	{ "mlw-estimate", "--ref @est-mc-ref.jsonl --scores a=p.a,b=p.b,c=p.c --pred k --label y --strict @IN" },
+	{ "mlw-estimate", "--ref @IN --score s --label y --chunk 3 @est-ref.jsonl" },
+	{ "mlw-estimate", "--model @IN @est-ref.jsonl" },
 
 	{ "mlw-bias", "--group f.g --label y --pred p @IN" },
 	{ "mlw-bias", "--group f.g --label y --pred p --by k,j --max-keys 4 @IN" },
