@@ -825,6 +825,33 @@ mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
 	return 0;
 }
 
+int
+mlw_expr_value_json(const struct mlw_expr *e, const struct mlw_json *doc,
+    struct mlw_buf *b)
+{
+	struct val v;
+
+	if (e->value == NULL)
+		return -1;
+	v = eval(e->value, doc);
+	switch (v.kind) {
+	case V_NUM:
+		mlw_jw_num(b, v.num);
+		return 0;
+	case V_BOOL:
+		mlw_buf_adds(b, v.num != 0 ? "true" : "false");
+		return 0;
+	case V_STR:
+		if (v.doc)
+			mlw_jw_raw(b, v.doc, (uint32_t)v.tok);
+		else
+			mlw_jw_str(b, v.s, v.len);
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 /* ---------- templates ---------- */
 
 /* Split "path:.3f" into the path text and a format: *prec (0..17) and

@@ -53,6 +53,12 @@ const char *mlw_expr_absent(const struct mlw_expr *e,
 int mlw_expr_value(const struct mlw_expr *e, const struct mlw_json *doc,
     double *v);
 
+/* The same left side as JSON (a number in shortest form, a string, true
+ * or false) appended to b: 0, or -1 (nothing appended) when there is no
+ * comparison or it is undefined for this record. */
+int mlw_expr_value_json(const struct mlw_expr *e, const struct mlw_json *doc,
+    struct mlw_buf *b);
+
 /* The first comparison of e (in reading order) between a field whose path
  * text starts with prefix ("params.") and a number: that path as written,
  * or NULL. For warnings where such fields are always strings. */

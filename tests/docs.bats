@@ -125,6 +125,27 @@ load helpers
 	diff want.jsonl got.jsonl
 }
 
+@test "the README's CI gate passes a good batch and fails a shifted one with the lines it shows" {
+	gen --reference -n 5000 --seed 7 > train.jsonl
+	gen -n 2000 --seed 2 > good.jsonl
+	gen -n 2000 --seed 2 --drift-at 1000 > shifted.jsonl
+	sed -n '/^## A gate for CI/,/^## Alerts/p' "$ROOT/README.md" |
+	    sed -n '/^# ci-gate BATCH/,/^```$/p' | sed '$d' |
+	    sed "s|bin/mlw-|${MLW_BIN:-$ROOT/bin}/mlw-|" > ci-gate
+	run sh ci-gate good.jsonl
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -q '<testsuites name="mlw-check" tests="36" failures="0"' mlw-check.xml
+	run sh ci-gate shifted.jsonl
+	[ "$status" -eq 1 ]
+	grep -q 'failures="3"' mlw-check.xml
+	mlw-check --tests data.tests --tests model.tests --format table results.jsonl |
+	    grep -v '^passed\|^status' > got.txt || true
+	sed -n '/^## A gate for CI/,/^## Alerts/p' "$ROOT/README.md" |
+	    grep '^FAILED\|successful)$' > want.txt
+	[ "$(wc -l < want.txt)" -eq 4 ]
+	diff want.txt got.txt
+}
+
 @test "the README's result line is one that make demo prints" {
 	# a bug: the README showed it under 1h pipelines, unlike its 3h window
 	run env MLW_BIN="${MLW_BIN:-$ROOT/bin}" sh "$ROOT/scripts/demo"

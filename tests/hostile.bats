@@ -20,7 +20,8 @@ mlw-window: 1 record rejected" ]
 	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
 	    "mlw-drift --ref $DATA/drift-ref.jsonl --method psi" "mlw-profile" \
 	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv" "mlw-agg --agg count" \
-	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-check --tests $DATA/check-simple.tests"; do
 		run --separate-stderr $p deep.jsonl
 		[ "$status" -eq 1 ]
 		[[ "$stderr" == *"deep.jsonl:1: invalid JSON at column 257: nesting deeper than 256 levels"* ]]
@@ -89,7 +90,8 @@ mlw-psi: 2 records rejected" ]
 	    "mlw-alert --name a --when x>1" "mlw-metrics --task regression --label y --pred p" \
 	    "mlw-drift --ref $DATA/drift-ref.jsonl" "mlw-profile" "mlw-detect --field x --method adwin" \
 	    "mlw-csv" "mlw-csv --to-csv" "mlw-agg --agg count" \
-	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		run --separate-stderr $p empty.jsonl
 		[ "$status" -eq 0 ]
 		[ "$stderr" = "" ]
@@ -119,7 +121,8 @@ full_and_closed() {
 	    "mlw-report --value score" "mlw-drift --ref $DATA/drift-ref.jsonl --fields score" \
 	    "mlw-profile --fields score" "mlw-detect --all --field score --method adwin" \
 	    "mlw-agg --by model --agg 'count; sum score; quantile score 0.5'" \
-	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label --by model"; do
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label --by model" \
+	    "mlw-check --tests $DATA/check-simple.tests --format table"; do
 		full_and_closed "mlw-window --time ts --size 1m log.jsonl | $p"
 	done
 	# the programs that do not read windows (a bug: mlw-track passed its
@@ -201,7 +204,8 @@ full_and_closed() {
 	    "mlw-detect --all --field score --method adwin" "mlw-csv --to-csv" \
 	    "mlw-bias --group features.country --label label --pred prediction" \
 	    "mlw-join --key id --labels a.jsonl" "mlw-agg --agg count" \
-	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label"; do
+	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		$p a.jsonl b.jsonl > all.out
 		run --separate-stderr $p a.jsonl nosuch.jsonl b.jsonl
 		[ "$status" -eq 2 ]
