@@ -10,6 +10,7 @@
 #include "expr.h"
 #include "json.h"
 #include "jsonw.h"
+#include "kvline.h"
 #include "out.h"
 #include "xalloc.h"
 
@@ -33,29 +34,6 @@ struct mlw_ctest {
 };
 
 /* ---------------- the tests file ---------------- */
-
-/* Cut a comment: '#' at the start or after a blank, outside quotes. */
-static void
-cut_comment(char *s)
-{
-	char q = 0;
-	size_t i;
-
-	for (i = 0; s[i]; i++) {
-		if (q) {
-			if (s[i] == '\\' && s[i + 1])
-				i++;
-			else if (s[i] == q)
-				q = 0;
-		} else if (s[i] == '"' || s[i] == '\'')
-			q = s[i];
-		else if (s[i] == '#' && (i == 0 || s[i - 1] == ' ' ||
-		    s[i - 1] == '\t')) {
-			s[i] = '\0';
-			return;
-		}
-	}
-}
 
 static void
 test_free(struct mlw_ctest *t)
@@ -132,35 +110,16 @@ mlw_check_parse(const char *text, const char *file, struct mlw_ctest **tests,
     size_t *n, char *err, size_t errlen)
 {
 	const char *p = text;
-	unsigned line = 0;
+	struct mlw_kvline kv = { 0, NULL, NULL, NULL };
+	unsigned line;
 	size_t first = *n, i;
 	struct mlw_ctest *cur = NULL;
 	char e[300];
 
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *l = mlw_xstrndup(p, len), *k, *v, *end;
+	while (mlw_kvline_next(&p, &kv, 1)) {
+		char *k = kv.key, *v = kv.val;
 
-		line++;
-		p += len + (eol != NULL);
-		cut_comment(l);
-		end = l + strlen(l);
-		while (end > l && (end[-1] == ' ' || end[-1] == '\t' ||
-		    end[-1] == '\r'))
-			*--end = '\0';
-		k = l + strspn(l, " \t");
-		if (*k == '\0') {
-			free(l);
-			continue;
-		}
-		v = k + strcspn(k, " \t");
-		if (*v) {
-			*v++ = '\0';
-			v += strspn(v, " \t");
-		}
-		if (k[strlen(k) - 1] == ':')      /* "expect: x > 1" */
-			k[strlen(k) - 1] = '\0';
+		line = kv.line;
 		if (strcmp(k, "test") == 0) {
 			if (cur && cur->expect == NULL) {
 				snprintf(e, sizeof e, "test %s has no expect",
@@ -186,7 +145,6 @@ mlw_check_parse(const char *text, const char *file, struct mlw_ctest **tests,
 			cur->suite = (char *)file;
 			cur->line = line;
 			cur->mostly = 1;
-			free(l);
 			continue;
 		}
 		if (cur == NULL) {
@@ -199,13 +157,13 @@ mlw_check_parse(const char *text, const char *file, struct mlw_ctest **tests,
 		}
 		if (set_key(cur, k, v, e, sizeof e) < 0)
 			goto bad;
-		free(l);
 		continue;
 bad:
 		snprintf(err, errlen, "%s:%u: %s", file, line, e);
-		free(l);
+		mlw_kvline_free(&kv);
 		return -1;
 	}
+	mlw_kvline_free(&kv);
 	if (cur && cur->expect == NULL) {
 		snprintf(err, errlen, "%s:%u: test %s has no expect", file,
 		    cur->line, cur->name);
