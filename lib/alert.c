@@ -198,6 +198,13 @@ mlw_rule_free(struct mlw_rule *r)
 	memset(r, 0, sizeof *r);
 }
 
+void
+mlw_rule_defaults(struct mlw_rule *r)
+{
+	if (r->severity == NULL)
+		r->severity = mlw_xstrdup("warning");
+}
+
 int
 mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
     size_t *n, char *err, size_t errlen)
@@ -411,6 +418,99 @@ mlw_alerts_free(struct mlw_alerts *a, const struct mlw_rule *rules)
 	free(a->inst);
 	mlw_strmap_free(&a->keys);
 	memset(a, 0, sizeof *a);
+}
+
+/* ---------- judging records ---------- */
+
+int
+mlw_alert_time(const struct mlw_json *doc, const struct mlw_path *tp,
+    int64_t *t, const char **why)
+{
+	long i = mlw_json_member(doc, 0, "window_end", 10);
+
+	if (i >= 0 && doc->tok[i].type == MLW_JSTR &&
+	    mlw_time_token(doc, i, MLW_NS_PER_SEC, t, why) == 0)
+		return 0;
+	if (tp && !mlw_json_missing(doc, i = mlw_json_get(doc, 0, tp)))
+		return mlw_time_token(doc, i, MLW_NS_PER_SEC, t, why);
+	return 1;
+}
+
+/* The first record rule r cannot judge, said with what is wrong. */
+static void
+undefined_first(const struct mlw_rule *r, const char *file, uint64_t line,
+    const struct mlw_json *doc)
+{
+	const char *f = mlw_expr_absent(r->when, doc);
+
+	if (f)
+		mlw_warnx("%s:%llu: rule %s: no %s in the record, so it cannot "
+		    "be judged (records like this are counted)", file,
+		    (unsigned long long)line, r->name, f);
+	else
+		mlw_warnx("%s:%llu: rule %s: a field of another type (or a "
+		    "division by zero), so the record cannot be judged "
+		    "(records like this are counted)", file,
+		    (unsigned long long)line, r->name);
+}
+
+size_t
+mlw_judge_record(struct mlw_judge *j, const struct mlw_json *doc,
+    const char *file, uint64_t line, int64_t t)
+{
+	size_t i, k, n = 0;
+
+	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
+		return 0;       /* a control record */
+	for (i = 0; i < j->nrules; i++) {
+		struct mlw_rule *r = &j->rules[i];
+		struct mlw_ainst *inst;
+		int cond = mlw_expr_test(r->when, doc), clr = -1, act;
+
+		if (cond < 0) {
+			/* said at once (a misspelled field would otherwise
+			 * be silent until the end) */
+			if (r->undefined++ == 0)
+				undefined_first(r, file, line, doc);
+			continue;
+		}
+		if (r->clear)
+			clr = mlw_expr_test(r->clear, doc);
+		if (r->nby > j->valcap) {
+			j->valcap = r->nby;
+			j->vals = mlw_xrealloc(j->vals, j->valcap * sizeof *j->vals);
+			j->off = mlw_xrealloc(j->off, j->valcap * sizeof *j->off);
+		}
+		/* the by values, in a buffer reused record after record */
+		j->lab.len = 0;
+		for (k = 0; k < r->nby; k++) {
+			j->off[k] = j->lab.len;
+			mlw_key_label(&j->lab, doc, mlw_json_get(doc, 0,
+			    &r->by[k]));
+			mlw_buf_addc(&j->lab, '\0');
+		}
+		for (k = 0; k < r->nby; k++)
+			j->vals[k] = j->lab.p + j->off[k];
+		inst = mlw_alerts_get(&j->alerts, i, j->rules, j->vals);
+		act = mlw_alert_step(r, &inst->st, cond, clr, t, j->repeat);
+		if (act != MLW_A_NONE) {
+			j->emit(j->arg, r, inst, act, doc, t);
+			n++;
+		}
+	}
+	return n;
+}
+
+void
+mlw_judge_reset(struct mlw_judge *j)
+{
+	mlw_alerts_free(&j->alerts, j->rules);
+	free(j->vals);
+	free(j->off);
+	mlw_buf_free(&j->lab);
+	j->vals = NULL;
+	j->off = NULL;
+	j->valcap = 0;
 }
 
 /* ---------- the state file ---------- */

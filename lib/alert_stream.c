@@ -28,14 +28,9 @@
 struct ctx {
 	struct mlw_rule *rules;
 	size_t nrules;
-	struct mlw_alerts alerts;
-	int alertmanager;
+	struct mlw_judge j;      /* the alerts, and judging records */
 	const struct mlw_alert_opts *o;
 	struct mlw_buf out, rec;
-	char **vals;             /* scratch: label values */
-	size_t *off;             /* their offsets in lab */
-	size_t valcap;
-	struct mlw_buf lab;
 };
 
 static int64_t
@@ -114,28 +109,13 @@ run_exec(struct ctx *c, const struct mlw_rule *r, const char *status,
 		    argv[0], WTERMSIG(st), r->name, status);
 }
 
-/* The first record rule r cannot judge, said with what is wrong. */
+/* The alert record of a transition, on standard output (mlw_judge's
+ * emit). */
 static void
-undefined_first(const struct mlw_rule *r, const struct mlw_line *ln,
-    const struct mlw_json *doc)
-{
-	const char *f = mlw_expr_absent(r->when, doc);
-
-	if (f)
-		mlw_warnx("%s:%llu: rule %s: no %s in the record, so it cannot "
-		    "be judged (records like this are counted)", ln->file,
-		    (unsigned long long)ln->lineno, r->name, f);
-	else
-		mlw_warnx("%s:%llu: rule %s: a field of another type (or a "
-		    "division by zero), so the record cannot be judged "
-		    "(records like this are counted)", ln->file,
-		    (unsigned long long)ln->lineno, r->name);
-}
-
-static void
-emit(struct ctx *c, const struct mlw_rule *r, const struct mlw_ainst *in,
+emit(void *arg, const struct mlw_rule *r, const struct mlw_ainst *in,
     int act, const struct mlw_json *doc, int64_t t)
 {
+	struct ctx *c = arg;
 	struct mlw_buf *b = &c->out, *s = &c->rec;
 	const char *status = act == MLW_A_RESOLVE ? "resolved" : "firing";
 	long ws = mlw_json_member(doc, 0, "window_start", 12);
@@ -213,23 +193,6 @@ emit(struct ctx *c, const struct mlw_rule *r, const struct mlw_ainst *in,
 		mlw_buf_addc(b, '\n');
 	}
 	mlw_out_write(b->p, b->len);
-}
-
-/* Event time: window_end, else --time's field, else the wall clock.
- * Returns 0, or -1 with why when --time's field is there but not a time. */
-static int
-event_time(const struct ctx *c, const struct mlw_json *doc,
-    const struct mlw_path *tp, int64_t *t, const char **why)
-{
-	long i = mlw_json_member(doc, 0, "window_end", 10);
-
-	if (i >= 0 && doc->tok[i].type == MLW_JSTR &&
-	    mlw_time_token(doc, i, MLW_NS_PER_SEC, t, why) == 0)
-		return 0;
-	if (tp && !mlw_json_missing(doc, i = mlw_json_get(doc, 0, tp)))
-		return mlw_time_token(doc, i, MLW_NS_PER_SEC, t, why);
-	*t = wallclock(c);
-	return 0;
 }
 
 static void
@@ -315,8 +278,7 @@ load_rules(struct ctx *c, const struct mlw_alert_opts *o)
 	if (c->nrules == 0)
 		mlw_opt_error("no rule: give --name and --when, or --rules FILE");
 	for (i = 0; i < c->nrules; i++) {
-		if (c->rules[i].severity == NULL)
-			c->rules[i].severity = mlw_xstrdup("warning");
+		mlw_rule_defaults(&c->rules[i]);
 		if (o->alertmanager)
 			am_names_check(&c->rules[i]);
 	}
@@ -345,54 +307,6 @@ lock_state(const char *statefile)
 	return fd;
 }
 
-/* Evaluate every rule on the record doc at event time t; 1 when an alert
- * record was written. */
-static int
-judge(struct ctx *c, const struct mlw_json *doc, const struct mlw_line *ln,
-    int64_t t)
-{
-	size_t i, k;
-	int emitted = 0;
-
-	for (i = 0; i < c->nrules; i++) {
-		struct mlw_rule *r = &c->rules[i];
-		struct mlw_ainst *inst;
-		int cond = mlw_expr_test(r->when, doc), clr = -1, act;
-
-		if (cond < 0) {
-			/* said at once (a misspelled field would otherwise
-			 * be silent until the end) */
-			if (r->undefined++ == 0)
-				undefined_first(r, ln, doc);
-			continue;
-		}
-		if (r->clear)
-			clr = mlw_expr_test(r->clear, doc);
-		if (r->nby > c->valcap) {
-			c->valcap = r->nby;
-			c->vals = mlw_xrealloc(c->vals, c->valcap * sizeof *c->vals);
-			c->off = mlw_xrealloc(c->off, c->valcap * sizeof *c->off);
-		}
-		/* the by values, in a buffer reused record after record */
-		c->lab.len = 0;
-		for (k = 0; k < r->nby; k++) {
-			c->off[k] = c->lab.len;
-			mlw_key_label(&c->lab, doc, mlw_json_get(doc, 0,
-			    &r->by[k]));
-			mlw_buf_addc(&c->lab, '\0');
-		}
-		for (k = 0; k < r->nby; k++)
-			c->vals[k] = c->lab.p + c->off[k];
-		inst = mlw_alerts_get(&c->alerts, i, c->rules, c->vals);
-		act = mlw_alert_step(r, &inst->st, cond, clr, t, c->o->repeat);
-		if (act != MLW_A_NONE) {
-			emit(c, r, inst, act, doc, t);
-			emitted = 1;
-		}
-	}
-	return emitted;
-}
-
 void
 mlw_alert_run(const struct mlw_alert_opts *o, struct mlw_input *in)
 {
@@ -409,32 +323,39 @@ mlw_alert_run(const struct mlw_alert_opts *o, struct mlw_input *in)
 	memset(&doc, 0, sizeof doc);
 	c.o = o;
 	load_rules(&c, o);
+	c.j.rules = c.rules;
+	c.j.nrules = c.nrules;
+	c.j.repeat = o->repeat;
+	c.j.emit = emit;
+	c.j.arg = &c;
 	if (o->time && mlw_path_parse(&tp, o->time) < 0)
 		mlw_fatal("--time: invalid path");
 	if (o->state) {
 		lockfd = lock_state(o->state);
-		mlw_state_load(&c.alerts, o->state, c.rules, c.nrules);
+		mlw_state_load(&c.j.alerts, o->state, c.rules, c.nrules);
 	}
 	while (mlw_record_next(in, &ln, &doc)) {
-		if (event_time(&c, &doc, o->time ? &tp : NULL, &t, &why) < 0) {
+		int rc = mlw_alert_time(&doc, o->time ? &tp : NULL, &t, &why);
+
+		if (rc < 0) {
 			mlw_reject(ln.file, ln.lineno, ln.p, ln.rawlen, "%s: %s",
 			    o->time, why);
 			continue;
 		}
+		if (rc > 0)
+			t = wallclock(&c);
 		if (o->pass) {
 			mlw_out_write(ln.p, ln.len);
 			mlw_out_write("\n", 1);
 		}
-		if (mlw_json_member(&doc, 0, "mlw", 3) >= 0)
-			continue;       /* a control record */
-		if (judge(&c, &doc, &ln, t)) {
+		if (mlw_judge_record(&c.j, &doc, ln.file, ln.lineno, t)) {
 			mlw_out_flush();
-			if (o->state && mlw_state_save(&c.alerts, o->state,
+			if (o->state && mlw_state_save(&c.j.alerts, o->state,
 			    c.rules) < 0)
 				mlw_diag_set_failed();
 		}
 	}
-	if (o->state && mlw_state_save(&c.alerts, o->state, c.rules) < 0)
+	if (o->state && mlw_state_save(&c.j.alerts, o->state, c.rules) < 0)
 		mlw_diag_set_failed();
 	for (i = 0; i < c.nrules; i++)
 		if (c.rules[i].undefined)
@@ -444,13 +365,10 @@ mlw_alert_run(const struct mlw_alert_opts *o, struct mlw_input *in)
 			    (unsigned long long)c.rules[i].undefined,
 			    c.rules[i].undefined == 1 ? "" : "s");
 	mlw_json_free(&doc);
-	mlw_alerts_free(&c.alerts, c.rules);
+	mlw_judge_reset(&c.j);
 	for (i = 0; i < c.nrules; i++)
 		mlw_rule_free(&c.rules[i]);
 	free(c.rules);
-	free(c.vals);
-	free(c.off);
-	mlw_buf_free(&c.lab);
 	mlw_buf_free(&c.out);
 	mlw_buf_free(&c.rec);
 	if (o->time)
