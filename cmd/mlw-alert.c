@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "alert_stream.h"
+#include "alert_test.h"
 #include "child.h"
+#include "diag.h"
 #include "io.h"
 #include "json.h"
 #include "opt.h"
@@ -21,7 +23,8 @@ static const char usage_text[] =
     "                 [--format records|alertmanager] [--exec CMD]\n"
     "                 [--exec-timeout DUR] [--repeat DUR] [--pass] [--time FIELD]\n"
     "                 [--now TIME] [--max-keys N] [--strict] [--rejects FILE]\n"
-    "                 [FILE ...]";
+    "                 [FILE ...]\n"
+    "       mlw-alert --test [--max-keys N] TESTFILE ...";
 
 int
 main(int argc, char *argv[])
@@ -44,6 +47,7 @@ main(int argc, char *argv[])
 		{ "severity", required_argument, NULL, 's' },
 		{ "state", required_argument, NULL, 'S' },
 		{ "summary", required_argument, NULL, 'm' },
+		{ "test", no_argument, NULL, 'T' },
 		{ "time", required_argument, NULL, 't' },
 		{ "when", required_argument, NULL, 'w' },
 		MLW_COMMON_OPTIONS,
@@ -62,7 +66,7 @@ main(int argc, char *argv[])
 	struct mlw_path p;
 	struct mlw_input *in;
 	const char *why;
-	int ch;
+	int ch, test = 0, st;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&o, 0, sizeof o);
@@ -92,6 +96,9 @@ main(int argc, char *argv[])
 			break;
 		case 'S':
 			o.state = optarg;
+			break;
+		case 'T':
+			test = 1;
 			break;
 		case 'b': case 'c': case 'f': case 'k': case 'l': case 'm':
 		case 's': case 'w':
@@ -124,6 +131,20 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (test) {
+		/* the test file is the whole of what is judged */
+		if (o.rules_file || o.cli_name || o.ncli || o.state || o.time ||
+		    o.pass || o.alertmanager || o.execv || o.repeat ||
+		    o.has_now)
+			mlw_opt_error("--test: the rules, the input and the "
+			    "repeat come from the test file, not from options");
+		if (argc == 0)
+			mlw_opt_error("--test: no test file");
+		st = mlw_alert_test(argv, argc);
+		free(keys);
+		free(vals);
+		return mlw_finish() == MLW_EXIT_OK ? st : MLW_EXIT_FATAL;
+	}
 	o.cli_keys = keys;
 	o.cli_vals = vals;
 	if (o.time) {
