@@ -223,7 +223,8 @@ parse_input(struct mlw_atest *t, struct acase *c, char *v, unsigned line,
 {
 	uint32_t step = c->next_input;
 
-	if (*v != '{') {
+	if (*v >= '0' && *v <= '9') {    /* a step, as counts and durations
+	                                  * start */
 		char *w = v;
 
 		v += strcspn(v, " \t");

@@ -408,3 +408,196 @@ mlw-alert: --exec: false exited with status 1 for alert d (resolved)" ]
 	[ "${lines[0]}" = '{"alert":"r","status":"firing","severity":"warning","labels":{"k":"a"},"value":2,"starts_at":"2026-11-01T00:00:00Z"}' ]
 	[ "$stderr" = "mlw-alert: more than 1 alerts (the limit of --max-keys): rule r, k=b, did not fit" ]
 }
+
+# --test: unit tests of rules, as promtool test rules
+
+@test "--test: the man page's example passes, as the page shows" {
+	sed -n '/^# drift.test$/,/^\.Ed$/p' "$ROOT/man/mlw-alert.1" | sed '$d' > drift.test
+	sed -n '/^\.Pa drift.rules ,$/,/^\.Ed$/p' "$ROOT/man/mlw-alert.1" | sed '1,2d;$d' > drift.rules
+	[ "$(grep -c . drift.rules)" -eq 4 ]
+	run --separate-stderr mlw-alert --test drift.test
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(sed -n '/^\$ mlw-alert --test drift.test$/,/^\.Ed$/p' "$ROOT/man/mlw-alert.1" | sed '1d;$d')" ]
+}
+
+@test "--test: for, clear, keep_firing_for, by labels, several rules and repeat pass" {
+	mkdir sub
+	printf 'rule few\n    when n < 10\n    severity info\n' > sub/few.rules
+	cat > sub/all.test <<'EOF'
+# the rules file is found beside the test file
+rules     few.rules
+interval  1h
+start     2026-11-01T00:00:00Z
+repeat    3h
+
+rule drift
+    when      psi > 0.25
+    clear     psi < 0.1
+    for       2h
+    by        feature
+    label     team=ml
+
+rule dip
+    when              psi > 0.5
+    keep_firing_for   1
+    by                feature
+
+case for-a-duration-and-clear
+    series  {"feature":"age","n":50} psi 0.3x3 0.2 0.05
+    expect  2h  drift firing feature=age team=ml
+    expect  5   drift resolved feature=age team=ml
+
+case by-keys-are-separate-alerts
+    series  {"feature":"age","n":50} psi 0.3 0.3 0.3
+    series  {"feature":"a b","n":50} psi _ 0.3 0.3 0.3
+    expect  2   drift firing feature=age team=ml
+    expect  3   drift firing feature="a b" team=ml
+
+case keep-firing-rides-a-dip
+    series  {"feature":"x","n":50} psi 0.6 0.1 0.6 0.1 0.1
+    expect  0   dip firing feature=x
+    expect  4   dip resolved feature=x
+
+case several-rules-one-step
+    input   {"feature":"y","n":5,"psi":0.6}
+    input   {"feature":"y","n":50,"psi":0.05}
+    expect  0   few firing
+    expect  0   dip firing feature=y
+    expect  1   few resolved
+
+case repeat-writes-firing-again
+    series  {"n":5} psi 0x4
+    expect  0   few firing
+    expect  3h  few firing
+EOF
+	run --separate-stderr mlw-alert --test sub/all.test
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "ok 1 - sub/all.test: for-a-duration-and-clear
+ok 2 - sub/all.test: by-keys-are-separate-alerts
+ok 3 - sub/all.test: keep-firing-rides-a-dip
+ok 4 - sub/all.test: several-rules-one-step
+ok 5 - sub/all.test: repeat-writes-firing-again
+1..5
+# 5 passed, 0 failed" ]
+}
+
+@test "--test: a failing case names the step, its time and the difference; exit 1" {
+	cat > f.test <<'EOF'
+rule drift
+    when  psi > 0.25
+    for   2
+    by    feature
+
+case right
+    series  {"feature":"age"} psi 0.3 0.3 0.05
+    expect  1  drift firing feature=age
+    expect  2  drift resolved feature=age
+
+case wrong-step
+    series  {"feature":"age"} psi 0.3 0.3 0.3 0.05
+    expect  1  drift firing feature=age
+    expect  2  drift resolved feature=age
+
+case wrong-labels
+    input   {"feature":"age","psi":0.3}
+    input   {"feature":"age","psi":0.3}
+    expect  1  drift firing feature=income
+EOF
+	run --separate-stderr mlw-alert --test f.test
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "ok 1 - f.test: right
+not ok 2 - f.test: wrong-step: at step 2 (1970-01-01T00:02:00Z) expected drift resolved {feature=age}, got none
+#   - drift resolved {feature=age}   expected (f.test:14), not written
+not ok 3 - f.test: wrong-labels: at step 1 (1970-01-01T00:01:00Z) expected drift firing {feature=income}, got drift firing {feature=age}
+#   - drift firing {feature=income}   expected (f.test:19), not written
+#   + drift firing {feature=age}   written, not expected
+1..3
+# 1 passed, 2 failed" ]
+	# an alert at a step with no expect line fails too
+	printf 'rule d\n  when x > 1\ncase c\n  input {"x":2}\n' > g.test
+	run --separate-stderr mlw-alert --test g.test
+	[ "$status" -eq 1 ]
+	[ "${lines[0]}" = "not ok 1 - g.test: c: at step 0 (1970-01-01T00:00:00Z) expected none, got d firing {}" ]
+	# prove reads the report as TAP
+	if command -v prove >/dev/null; then
+		run prove -e "mlw-alert --test" f.test
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"Failed 2/3 subtests"* ]]
+	fi
+}
+
+@test "--test: errors in a test file name FILE:LINE, skip the file and exit 2" {
+	t() { printf 'rule d\n    when x > 1\n    by k\n%s\n' "$1" > e.test
+		run --separate-stderr mlw-alert --test e.test
+		[ "$status" -eq 2 ]
+		[ "$output" = "1..0
+# 0 passed, 0 failed" ]
+		[ "$stderr" = "mlw-alert: $2" ] || { echo "got: $stderr"; false; }
+	}
+	t 'case c
+    input {"x":}' 'e.test:5: input: invalid JSON at column 6: expected a value, found '"'}'"
+	t 'case c
+    input [1]' 'e.test:5: input: expected a JSON object, found an array'
+	t 'case c
+    input {"x":1}
+    expect 1 d firing k=a' 'e.test:6: expect: step 1 is after the last input record of case c (step 0)'
+	t 'case c
+    input {"x":1}
+    expect 0 e firing' 'e.test:6: expect: no rule e'
+	t 'case c
+    input {"x":1}
+    expect 0 d fired' "e.test:6: expect: expected firing or resolved, found 'fired'"
+	t 'case c
+    input {"x":1}
+    expect 0 none
+    expect 0 d firing k=' 'e.test:7: expect: step 0 expects none and an alert'
+	t 'case c
+    series {"k":"a"} x 1+x3' "e.test:5: series: expected a number, _, true, false, null or an expansion like 1+1x10, found '1+x3'"
+	t 'case c
+    series {"x":1} x 1' 'e.test:5: series: x is in the record already'
+	t 'case c
+    input 90s {"x":1}' 'e.test:5: input: 90s is not a whole number of intervals'
+	t 'case c' 'e.test:4: case c has no input records'
+	t 'interval 1h' 'e.test: no cases'
+	t 'case c
+    input {"x":1}
+interval 1h' 'e.test:6: interval must come before the first case'
+	t 'case c
+    when x > 2' "e.test:5: expected input, series, expect or case, found 'when'"
+	t '    for two' "e.test:4: for: expected a count of evaluations or a duration like 2h, found 'two'"
+	printf 'rules nope.rules\ncase c\n  input {}\n' > n.test
+	run --separate-stderr mlw-alert --test n.test
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: n.test:1: rules: nope.rules: No such file or directory" ]
+	printf 'case c\n  input {}\n' > n.test
+	run --separate-stderr mlw-alert --test n.test
+	[ "$stderr" = "mlw-alert: n.test: no rules: give 'rules FILE' or rules inline before the first case" ]
+}
+
+@test "--test: exit 2 wins over failures; the good files still run; usage errors" {
+	printf 'rule d\n  when x > 1\ncase c\n  input {"x":2}\n  expect 0 d firing\n' > ok.test
+	run --separate-stderr mlw-alert --test missing.test ok.test
+	[ "$status" -eq 2 ]
+	[ "$stderr" = "mlw-alert: missing.test: No such file or directory" ]
+	[ "$output" = "ok 1 - ok.test: c
+1..1
+# 1 passed, 0 failed" ]
+	run --separate-stderr mlw-alert --test
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: --test: no test file" ]
+	run --separate-stderr mlw-alert --test --rules r ok.test
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-alert: --test: the rules, the input and the repeat come from the test file, not from options" ]
+	run --separate-stderr mlw-alert --test --max-keys 1 ok.test
+	[ "$status" -eq 0 ]
+}
+
+@test "--test: records a rule cannot judge are said with the test file's line" {
+	printf 'rule d\n  when psi > 1\ncase c\n  input {"pis":2}\n  input {"pis":2}\ncase e\n  input {"mlw":"close","psi":2}\n' > u.test
+	run --separate-stderr mlw-alert --test u.test
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "mlw-alert: u.test:4: rule d: no psi in the record, so it cannot be judged (records like this are counted)" ]
+}
