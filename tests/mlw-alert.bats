@@ -567,7 +567,9 @@ not ok 3 - f.test: wrong-labels: at step 1 (1970-01-01T00:01:00Z) expected drift
 interval 1h' 'e.test:6: interval must come before the first case'
 	t 'case c
     when x > 2' "e.test:5: expected input, series, expect or case, found 'when'"
-	t '    for two' "e.test:4: for: expected a count of evaluations or a duration like 2h, found 'two'"
+	t '    for two
+case c
+    input {"x":2}' "e.test:4: for: expected a count of evaluations or a duration like 2h, found 'two'"
 	printf 'rules nope.rules\ncase c\n  input {}\n' > n.test
 	run --separate-stderr mlw-alert --test n.test
 	[ "$status" -eq 2 ]
