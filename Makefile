@@ -49,7 +49,7 @@ units: $(UNITS)
 # any compiler and replay the corpus (scripts/fuzz/corpus/TARGET) in the
 # test suite; make fuzz runs each target (or FUZZ_TARGETS) under libFuzzer
 # (clang) for FUZZ_SECONDS, with leak detection off (see harness.h).
-FUZZ = json scalars expr rules psiref state mlflow
+FUZZ = json scalars expr rules alerttest psiref state mlflow
 FUZZ_PROGS = $(PROGS)
 FUZZ_TARGETS ?= $(FUZZ) $(FUZZ_PROGS)
 FUZZ_SECONDS ?= 60

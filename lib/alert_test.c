@@ -578,7 +578,8 @@ finish_case(struct mlw_atest *t, struct acase *c, char *err, size_t errlen)
 		return bad(err, errlen, t->file, c->line, "case %s has no input "
 		    "records", c->name);
 	qsort(c->rec, c->nrec, sizeof *c->rec, cmp_rec);
-	qsort(c->exp, c->nexp, sizeof *c->exp, cmp_exp);
+	if (c->nexp)
+		qsort(c->exp, c->nexp, sizeof *c->exp, cmp_exp);
 	c->nsteps = c->rec[c->nrec - 1].step + 1;
 	/* start + step * interval must be a time */
 	if ((int64_t)(c->nsteps - 1) > (MLW_TIME_LIMIT - 1) / t->interval ||
@@ -1013,7 +1014,7 @@ put_got(struct mlw_buf *b, const struct mlw_atest *t,
     const struct runctx *x, const struct agot *g)
 {
 	put_alert(b, t->rules[g->rule].name, g->resolved, g->nlab, NULL, NULL,
-	    x->lab + g->lab);
+	    x->lab ? x->lab + g->lab : NULL);
 }
 
 /* The report of a case that fails at step s: the expects e[0..ne) of the
@@ -1110,7 +1111,8 @@ run_case(struct mlw_atest *t, const struct acase *c, struct mlw_judge *j,
 			if (!x->got[k].matched)
 				ok = 0;
 		if (!ok)
-			report_diff(out, t, c, x, s, c->exp + ei, ne, em);
+			report_diff(out, t, c, x, s, ne ? c->exp + ei : NULL,
+			    ne, em);
 		ei += ne;
 	}
 	free(em);

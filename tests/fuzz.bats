@@ -2,7 +2,7 @@
 # The fuzz corpus (scripts/fuzz/corpus: seeds and every input that once
 # crashed) replays through each fuzz target without a crash; under make
 # check-asan the replay runs with ASan and UBSan. The targets are the
-# parsers (json scalars expr rules), the readers of the psi reference
+# parsers (json scalars expr rules, and alerttest: mlw-alert's test files), the readers of the psi reference
 # (psiref), of states and of MLflow stores, and every program's main loop (one replay driver per cmd/*.c,
 # built by make fuzz-replay; a program without a corpus of its own replays
 # corpus/records).
@@ -22,7 +22,7 @@ replay() {
 }
 
 @test "the fuzz corpus replays cleanly through the parser targets" {
-	for t in json scalars expr rules; do
+	for t in json scalars expr rules alerttest; do
 		replay $t
 	done
 }
