@@ -16,22 +16,36 @@ static const char usage_text[] =
     "mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K]\n"
     "               [--quantiles LIST] [--save FILE] [--by PATHS]\n"
     "               [--ref-fallback none|all] [--max-keys N]\n"
+    "               [--match PATH=ERE]... [--allowed PATH=VALUE,...]...\n"
+    "               [--unique PATH]...\n"
     "               [--emit-state | --merge]\n"
     "               [--strict] [--rejects FILE] [FILE ...]";
+
+/* Add arg to the list of a repeatable option. */
+static char **
+append(char **list, size_t *n, const char *arg)
+{
+	list = mlw_xrealloc(list, (*n + 1) * sizeof *list);
+	list[(*n)++] = mlw_xstrdup(arg);
+	return list;
+}
 
 int
 main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
+		{ "allowed", required_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'y' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
+		{ "match", required_argument, NULL, 'X' },
 		{ "merge", no_argument, NULL, 'M' },
 		{ "quantiles", required_argument, NULL, 'q' },
 		{ "ref", required_argument, NULL, 'r' },
 		{ "ref-fallback", required_argument, NULL, 'F' },
 		{ "save", required_argument, NULL, 's' },
 		{ "top", required_argument, NULL, 't' },
+		{ "unique", required_argument, NULL, 'U' },
 		MLW_MAX_KEYS_OPTION,
 		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
@@ -44,7 +58,10 @@ main(int argc, char *argv[])
 		"quantile_rank_error", "distinct", "distinct_exact", "top",
 		"top_exact", "missing_share_ref", "type_mismatch",
 		"out_of_range", "out_of_range_share", "new_categories",
-		"new_categories_share", "new_category_values", NULL
+		"new_categories_share", "new_category_values", "match",
+		"match_count", "match_share", "mismatch_count", "not_allowed",
+		"not_allowed_share", "not_allowed_values", "duplicates",
+		"duplicates_exact", "duplicates_error", "unique_share", NULL
 	};
 	static const char *const fallbacks[] = { "none", "all", NULL };
 	struct mlw_seg seg;
@@ -70,6 +87,9 @@ main(int argc, char *argv[])
 		if (mlw_common_opt(ch, optarg))
 			continue;
 		switch (ch) {
+		case 'A':
+			o.allowed = append(o.allowed, &o.nallowed, optarg);
+			break;
 		case 'E':
 			o.emit = 1;
 			break;
@@ -101,6 +121,12 @@ main(int argc, char *argv[])
 		case 't':
 			o.top = (size_t)mlw_opt_int("--top", optarg, 0,
 			    MLW_PROFILE_TOPMAX, topx);
+			break;
+		case 'U':
+			o.unique = append(o.unique, &o.nunique, optarg);
+			break;
+		case 'X':
+			o.match = append(o.match, &o.nmatch, optarg);
 			break;
 		default:
 			mlw_usage();
@@ -143,5 +169,8 @@ main(int argc, char *argv[])
 		mlw_seg_free(&seg);
 	mlw_free_list(by, nby);
 	mlw_free_list(o.fields, o.nfields);
+	mlw_free_list(o.match, o.nmatch);
+	mlw_free_list(o.allowed, o.nallowed);
+	mlw_free_list(o.unique, o.nunique);
 	return mlw_finish();
 }

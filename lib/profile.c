@@ -94,6 +94,7 @@ field_of(struct mlw_profile *dp, const char *text)
 	memset(f, 0, sizeof *f);
 	if (mlw_path_parse(&f->path, text) < 0)
 		mlw_fatal("--fields: %s, found '%s'", MLW_PATH_EXPECTED, text);
+	f->chk = mlw_prof_check_of(dp, text);
 	if (dp->rp) {
 		r = mlw_strmap_find(&dp->rp->names, text, len);
 		f->ref = r >= 0 ? &dp->rp->refs[r] : &dp->absent;
@@ -212,6 +213,7 @@ acc_free(struct acc *a)
 		mlw_ss_free(a->ss);
 		free(a->ss);
 	}
+	mlw_prof_check_acc_free(a);
 	free(a);
 }
 
@@ -486,6 +488,12 @@ win_add(struct mlw_profile *dp, struct win *w, const struct mlw_json *doc)
 		if (ty == T_NUM) {
 			mlw_json_num(doc, t, &d);
 			add_number(dp, a, r, d);
+			if (dp->f[f].chk) {
+				char nk[1 + sizeof d];
+
+				mlw_prof_check_value(a, dp->f[f].chk, ty, nk,
+				    mlw_prof_num_key(d, nk));
+			}
 		} else if (ty == T_STR || ty == T_BOOL) {
 			struct mlw_buf *k = &dp->key;
 
@@ -499,7 +507,17 @@ win_add(struct mlw_profile *dp, struct win *w, const struct mlw_json *doc)
 				mlw_buf_adds(k, doc->tok[t].type == MLW_JTRUE ?
 				    "btrue" : "bfalse");
 			add_category(dp, a, r, k->p, k->len);
-		}
+			if (dp->f[f].chk) {
+				/* a string's ends in a NUL for regexec: its
+				 * room was reserved, decoded text being
+				 * shorter than the token */
+				if (ty == T_STR)
+					k->p[k->len] = '\0';
+				mlw_prof_check_value(a, dp->f[f].chk, ty, k->p,
+				    k->len);
+			}
+		} else if (dp->f[f].chk)
+			mlw_prof_check_value(a, dp->f[f].chk, ty, NULL, 0);
 	}
 }
 
@@ -731,6 +749,7 @@ report(struct mlw_profile *dp, const struct mlw_wkey *key, struct win *w)
 			else
 				mlw_buf_adds(b, "[]");
 		}
+		mlw_prof_write_checks(dp, b, a, dp->f[i].chk);
 		mlw_jw_close(b, '}');
 		mlw_buf_addc(b, '\n');
 		mlw_out_write(b->p, b->len);
@@ -789,6 +808,8 @@ mlw_prof_sub(struct mlw_profile *dp, size_t id)
 	s->is_sub = 1;
 	s->segid = id;
 	s->hash = dp->hash;
+	s->chk = dp->chk;
+	s->nchk = dp->nchk;
 	setup_fields(s);
 	dp->sub[id] = s;
 	return s;
@@ -1044,6 +1065,7 @@ dp_hash(const struct mlw_profile *dp)
 
 	for (i = 0; i < dp->nf; i++)
 		h = mlw_hash_str(h, dp->f[i].path.text);
+	h = mlw_prof_checks_hash(h, dp);
 	h = ref_hash(h, dp, dp->rp);
 	if (dp->seg == NULL)
 		return h;
@@ -1086,7 +1108,9 @@ setup_fields(struct mlw_profile *dp)
 		for (i = 0; i < dp->nf; i++)
 			dp->paths[i] = dp->f[i].path;
 		mlw_pathset_init(&dp->set, dp->paths, dp->nf);
-	} else if (dp->rp)
+		return;
+	}
+	if (dp->rp)
 		for (i = 0; i < dp->rp->names.n; i++) {
 			const struct mlw_strent *e = &dp->rp->names.ent[i];
 			char *t = mlw_xcalloc(1, e->len + 1);
@@ -1095,6 +1119,10 @@ setup_fields(struct mlw_profile *dp)
 			field_of(dp, t);
 			free(t);
 		}
+	/* a tested field is reported in every window, even one without it:
+	 * a test of a misspelled field must not pass for want of records */
+	for (i = 0; i < dp->nchk; i++)
+		field_of(dp, dp->chk[i].path);
 }
 
 struct mlw_profile *
@@ -1105,6 +1133,7 @@ mlw_profile_new(const struct mlw_profile_opts *o)
 	dp->o = *o;
 	dp->seg = o->seg;
 	dp->absent.complete = 1;
+	mlw_prof_checks_setup(dp);
 	if (o->ref) {
 		mlw_prof_load_ref(dp, o->ref);
 		dp->rp = dp->whole;
@@ -1158,5 +1187,7 @@ mlw_profile_free(struct mlw_profile *dp)
 	mlw_buf_free(&dp->key);
 	mlw_buf_free(&dp->out);
 	free(dp->idx);
+	if (!dp->is_sub)
+		mlw_prof_checks_free(dp);
 	free(dp);
 }

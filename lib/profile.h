@@ -29,6 +29,14 @@
 #define MLW_PROFILE_FIELDS 4096
 /* Most quantiles (--quantiles). */
 #define MLW_PROFILE_QMAX 64
+/* --unique: distinct keys counted exactly per field and window, and their
+ * total bytes, before HyperLogLog takes over. */
+#define MLW_PROFILE_UNIQUE 100000
+#define MLW_PROFILE_UNIQUEBYTES (8u << 20)
+/* --allowed: offending values kept per field and window (those of the
+ * smallest hashes), and their total bytes, for not_allowed_values. */
+#define MLW_PROFILE_NAV 1000
+#define MLW_PROFILE_NAVBYTES (1u << 20)
 
 struct mlw_profile;
 struct mlw_seg;
@@ -45,6 +53,12 @@ struct mlw_profile_opts {
 	int merge;                  /* --merge: read states */
 	struct mlw_seg *seg;        /* --by (seg.h), or NULL */
 	int fallback;               /* --ref-fallback all */
+	char **match;               /* --match: "PATH=ERE" each */
+	size_t nmatch;
+	char **allowed;             /* --allowed: "PATH=a,b,c" each */
+	size_t nallowed;
+	char **unique;              /* --unique: paths */
+	size_t nunique;
 };
 
 /* Check the options together: a usage error (exit 2) for a quantile named

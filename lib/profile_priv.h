@@ -5,6 +5,7 @@
 #ifndef MLW_PROFILE_PRIV_H
 #define MLW_PROFILE_PRIV_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,28 @@ struct mlw_ss;
 #define PROG "mlw-profile"
 
 enum { T_NUM, T_STR, T_BOOL, T_OBJ, T_ARR, NT };
+
+/* The data tests of one path (profile_check.c): --match, --allowed,
+ * --unique. */
+struct chk {
+	char *path;                         /* as given */
+	char *ere;                          /* --match: as given; NULL: none */
+	regex_t re;
+	int has_set;                        /* --allowed */
+	struct mlw_strmap set;              /* its entries' texts */
+	double *nums;                       /* its entries that are numbers */
+	size_t nnums;
+	int unique;                         /* --unique */
+};
+
+/* A value outside the allowed set, kept for not_allowed_values. */
+struct naent {
+	uint64_t hash;
+	char *k;                            /* its key, as the category keys,
+	                                     * 'n' and the double for a number */
+	size_t len;
+	uint64_t count;
+};
 
 /* One field in one window. */
 struct acc {
@@ -46,6 +69,18 @@ struct acc {
 	struct mlw_ss *ss;
 	/* reference checks */
 	uint64_t mismatch, oor, newcat;
+	/* data tests (profile_check.c): strings that match --match's ERE,
+	 * values outside --allowed's set and the offending values kept, in
+	 * the order of their hash (those below navcut, when navcut_set), and
+	 * --unique's distinct keys, exactly or (uhll) in HyperLogLog */
+	uint64_t nmatch, notallowed;
+	struct naent *nav;
+	size_t nnav, navcap, navbytes;
+	int navcut_set;
+	uint64_t navcut;
+	struct mlw_strmap ukeys;
+	size_t ubytes;
+	struct mlw_hll *uhll;
 	/* --merge: values a state announced that its records have not yet
 	 * brought (a long state is cut into several records) */
 	uint64_t owed;
@@ -71,6 +106,7 @@ struct refprof {
 
 struct field {
 	struct mlw_path path;
+	const struct chk *chk;              /* its data tests, or NULL */
 	struct ref *ref;                    /* NULL: not in the reference */
 	uint64_t stamp;
 	size_t pend;
@@ -114,6 +150,9 @@ struct mlw_profile {
 	char *pathbuf, *namebuf;
 	size_t pathcap, namecap;
 	struct mlw_buf key, out;
+	/* the data tests, by path; a segment's profile shares its parent's */
+	struct chk *chk;
+	size_t nchk;
 	size_t *idx;
 	size_t idxcap;
 	struct win batch;
@@ -168,6 +207,44 @@ void mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
  * not a number. */
 int mlw_prof_member_num(const struct mlw_json *doc, uint32_t obj,
     const char *name, double *d);
+
+/* profile_check.c */
+/* Read the options --match, --allowed and --unique into dp->chk: a usage
+ * error (exit 2) for a bad path or ERE (regerror's message), an empty
+ * set, a path given twice to one option, or with --fields a path not
+ * among them. */
+void mlw_prof_checks_setup(struct mlw_profile *dp);
+void mlw_prof_checks_free(struct mlw_profile *dp);
+/* The data tests of the field named text, or NULL. */
+const struct chk *mlw_prof_check_of(const struct mlw_profile *dp,
+    const char *text);
+/* Add h what the data tests are (nothing when there are none). */
+uint64_t mlw_prof_checks_hash(uint64_t h, const struct mlw_profile *dp);
+/* Count a non-missing value of type ty (T_*) for the data tests c: its
+ * key k (len bytes; a string's key has a NUL after it), NULL for an
+ * object or an array. */
+void mlw_prof_check_value(struct acc *a, const struct chk *c, int ty,
+    const char *k, size_t len);
+/* The key of number x for the data tests into k (room for 9 bytes):
+ * 'n' and its bytes, -0 as 0. Returns its length. */
+size_t mlw_prof_num_key(double x, char *k);
+/* Keep offending value k (len bytes) c more times, or drop it (beyond
+ * the kept ones' bounds). */
+void mlw_prof_nav_add(struct acc *a, const char *k, size_t len, uint64_t c);
+/* Forget the offending values at or above hash cut. */
+void mlw_prof_nav_cut(struct acc *a, uint64_t cut);
+/* Count key k (len bytes) for --unique. */
+void mlw_prof_ukey_add(struct acc *a, const char *k, size_t len);
+/* Give up --unique's exact key table for HyperLogLog. */
+void mlw_prof_to_uhll(struct acc *a);
+/* Write the members of the data tests c of field record a (nothing when
+ * c is NULL). */
+void mlw_prof_write_checks(struct mlw_profile *dp, struct mlw_buf *b,
+    const struct acc *a, const struct chk *c);
+/* Write the key of a data test as its JSON value. */
+void mlw_prof_write_ckey(struct mlw_buf *b, const char *k, size_t len);
+/* Free what a's data tests hold. */
+void mlw_prof_check_acc_free(struct acc *a);
 
 /* profile_saved.c */
 /* Write the batch profile to path, atomically. */

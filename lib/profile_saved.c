@@ -144,6 +144,7 @@ saved_line(struct mlw_profile *dp, struct mlw_buf *b, size_t fi, struct acc *a,
 	mlw_jw_key(b, "categories_complete");
 	mlw_buf_adds(b, complete ? "true" : "false");
 	mlw_prof_write_stats(dp, b, a, nrec);
+	mlw_prof_write_checks(dp, b, a, dp->f[fi].chk);
 	mlw_jw_close(b, '}');
 	mlw_buf_addc(b, '\n');
 	mlw_strmap_free(&m);
@@ -169,8 +170,10 @@ fields_without_values(struct mlw_profile *dp, struct mlw_buf *b)
 		mlw_jw_open(b, '{');
 		mlw_jw_key(b, "feature");
 		mlw_jw_str(b, dp->f[i].path.text, strlen(dp->f[i].path.text));
-		mlw_prof_write_stats(dp, b,
-		    a ? a : (struct acc *)(void *)&mlw_prof_zero_acc, w->nrec);
+		if (a == NULL)
+			a = (struct acc *)(void *)&mlw_prof_zero_acc;
+		mlw_prof_write_stats(dp, b, a, w->nrec);
+		mlw_prof_write_checks(dp, b, a, dp->f[i].chk);
 		mlw_jw_close(b, '}');
 	}
 	mlw_jw_close(b, ']');
@@ -507,6 +510,7 @@ load_records(struct mlw_profile *dp, struct mlw_input *in, struct mlw_line *firs
 
 	o.ref = o.save = NULL;
 	o.emit = o.merge = o.fallback = 0;
+	o.nmatch = o.nallowed = o.nunique = 0;  /* the reference is not tested */
 	sub = mlw_profile_new(&o);
 	mlw_prof_run_batch(sub, in, first);
 	dp->whole = batch_ref(sub);

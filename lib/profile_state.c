@@ -64,6 +64,52 @@ state_room(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi,
 	mlw_jw_open(b, '[');
 }
 
+/* The data tests' kept values (profile_check.c): the cut and the
+ * offending values of --allowed, the distinct keys of --unique or their
+ * registers. */
+static void
+emit_checks(struct mlw_profile *dp, const struct mlw_wkey *key, size_t fi,
+    const struct acc *a)
+{
+	struct mlw_buf *b = &dp->out;
+	size_t k;
+
+	if (a->navcut_set) {
+		mlw_jw_key(b, "navcut");
+		mlw_jw_uint(b, a->navcut);
+	}
+	if (a->nnav) {
+		mlw_jw_key(b, "nav");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < a->nnav; k++) {
+			state_room(dp, key, fi, "nav");
+			mlw_jw_sep(b);
+			mlw_jw_open(b, '[');
+			mlw_jw_sep(b);
+			mlw_prof_write_ckey(b, a->nav[k].k, a->nav[k].len);
+			mlw_jw_sep(b);
+			mlw_jw_uint(b, a->nav[k].count);
+			mlw_jw_close(b, ']');
+		}
+		mlw_jw_close(b, ']');
+	}
+	if (a->uhll) {
+		mlw_jw_key(b, "uhll");
+		mlw_hll_write(b, a->uhll);
+	}
+	if (a->ukeys.n) {
+		mlw_jw_key(b, "ukeys");
+		mlw_jw_open(b, '[');
+		for (k = 0; k < a->ukeys.n; k++) {
+			state_room(dp, key, fi, "ukeys");
+			mlw_jw_sep(b);
+			mlw_prof_write_ckey(b, a->ukeys.ent[k].s,
+			    a->ukeys.ent[k].len);
+		}
+		mlw_jw_close(b, ']');
+	}
+}
+
 /* One window's states: per field one record with its counts, extremes,
  * exact sums and sketches, and its kept values and categories, continued
  * in more records when long. */
@@ -91,6 +137,11 @@ mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
 		c[3] = a->newcat;
 		c[4] = a->ncat;
 		u64_array(b, "counts", c, 5);
+		if (dp->f[i].chk) {
+			c[0] = a->nmatch;
+			c[1] = a->notallowed;
+			u64_array(b, "checks", c, 2);
+		}
 		if (a->type[T_NUM]) {
 			mlw_jw_key(b, "min");
 			mlw_jw_num(b, a->min);
@@ -156,6 +207,7 @@ mlw_prof_emit_state(struct mlw_profile *dp, const struct mlw_wkey *key,
 			}
 			mlw_jw_close(b, ']');
 		}
+		emit_checks(dp, key, i, a);
 		mlw_state_emit(b);
 	}
 }
@@ -207,6 +259,86 @@ merge_kll(struct acc *a, const struct mlw_json *doc, uint32_t o)
 		mlw_prof_to_kll(a, MLW_KLL_SEED);
 	mlw_kll_merge(a->kll, &t);
 	mlw_kll_free(&t);
+	return 0;
+}
+
+/* The key of a data test's value at token t: a category's (read_key),
+ * or a number's into nk; its length, or 0 when t is no such value. */
+static size_t
+read_ckey(struct mlw_profile *dp, const struct mlw_json *doc, uint32_t t,
+    char *nk, const char **k)
+{
+	double d;
+
+	if (doc->tok[t].type == MLW_JNUM) {
+		if (mlw_json_num(doc, t, &d) < 0)
+			return 0;
+		*k = nk;
+		return mlw_prof_num_key(d, nk);
+	}
+	if (read_key(dp, doc, t) < 0)
+		return 0;
+	*k = dp->key.p;
+	return dp->key.len;
+}
+
+/* The data tests' members of a state record (emit_checks) into a. */
+static int
+merge_checks(struct mlw_profile *dp, const struct chk *ck, struct acc *a,
+    const struct mlw_json *doc, const char **why)
+{
+	char nk[9];
+	const char *k;
+	size_t len;
+	uint64_t u;
+	uint32_t j;
+	long t;
+
+	if ((t = mlw_state_member(doc, "navcut")) >= 0) {
+		*why = "navcut: expected a whole number, with --allowed";
+		if (ck == NULL || !ck->has_set || mlw_state_word(doc, t, &u) < 0)
+			return -1;
+		mlw_prof_nav_cut(a, u);
+	}
+	if ((t = mlw_state_member(doc, "nav")) >= 0) {
+		*why = "nav: expected [value, count] pairs, with --allowed";
+		if (ck == NULL || !ck->has_set || doc->tok[t].type != MLW_JARR)
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			uint32_t v = j + 1;
+
+			if (doc->tok[j].type != MLW_JARR || v >= doc->tok[j].next ||
+			    (len = read_ckey(dp, doc, v, nk, &k)) == 0 ||
+			    doc->tok[v].next >= doc->tok[j].next ||
+			    mlw_state_u64(doc, doc->tok[v].next, &u) < 0 ||
+			    doc->tok[doc->tok[v].next].next != doc->tok[j].next)
+				return -1;
+			mlw_prof_nav_add(a, k, len, u);
+		}
+	}
+	if ((t = mlw_state_member(doc, "uhll")) >= 0) {
+		static struct mlw_hll h;
+
+		*why = "uhll: expected 16384 registers in hexadecimal, with "
+		    "--unique";
+		if (ck == NULL || !ck->unique || mlw_hll_read(&h, doc, t) < 0)
+			return -1;
+		if (a->uhll == NULL)
+			mlw_prof_to_uhll(a);
+		mlw_hll_merge(a->uhll, &h);
+	}
+	if ((t = mlw_state_member(doc, "ukeys")) >= 0) {
+		*why = "ukeys: expected an array of values, with --unique";
+		if (ck == NULL || !ck->unique || doc->tok[t].type != MLW_JARR)
+			return -1;
+		for (j = (uint32_t)t + 1; j < doc->tok[t].next;
+		    j = doc->tok[j].next) {
+			if ((len = read_ckey(dp, doc, j, nk, &k)) == 0)
+				return -1;
+			mlw_prof_ukey_add(a, k, len);
+		}
+	}
 	return 0;
 }
 
@@ -267,6 +399,14 @@ merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
 		a->oor += c[2];
 		a->newcat += c[3];
 		a->ncat += c[4];
+		if (dp->f[fi].chk) {
+			*why = "checks: expected 2 counts, none above n";
+			if (mlw_state_u64s(doc, mlw_state_member(doc, "checks"),
+			    c, 2) < 0 || c[0] > c[5] || c[1] > c[5])
+				return -1;
+			a->nmatch += c[0];
+			a->notallowed += c[1];
+		}
 		if ((t = mlw_state_member(doc, "kll")) >= 0) {
 			*why = "kll: expected a sketch";
 			if (merge_kll(a, doc, (uint32_t)t) < 0)
@@ -351,7 +491,7 @@ merge_record(struct mlw_profile *dp, struct win *w, size_t fi, struct acc *a,
 				    dp->key.len, c[0]);
 		}
 	}
-	return 0;
+	return merge_checks(dp, dp->f[fi].chk, a, doc, why);
 }
 
 void
