@@ -354,3 +354,221 @@ by_split() {
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"d.jsonl:2: more than 1 segments (the limit of --max-keys): m=b did not fit"* ]]
 }
+
+# ---------------- data tests: --match, --allowed, --unique ----------------
+
+# tests_data: strings made of pieces (dots, digits, capitals, spaces,
+# UTF-8, no quote or backslash, so sed below extracts them exactly), and
+# among them numbers, booleans, nulls and absent values; g in a, b, c
+tests_data() {
+	awk 'BEGIN {
+		n = split("ab,AB,x.y,12,\303\251,-,_, ,zz9", p, ",")
+		for (i = 0; i < 3000; i++) {
+			g = substr("abc", i % 3 + 1, 1)
+			if (i % 29 == 0) { printf "{\"g\":\"%s\"}\n", g; continue }
+			if (i % 23 == 0) v = "null"
+			else if (i % 19 == 0) v = "true"
+			else if (i % 17 == 0) v = i % 5
+			else v = "\"" p[i % n + 1] p[int(i / 7) % n + 1] \
+			    (i % 4 ? p[int(i / 13) % n + 1] : "") "\""
+			printf "{\"g\":\"%s\",\"s\":%s,\"id\":\"k%d\"}\n", g, v,
+			    int(i * i / 3) % 1700
+		}
+	}' > d.jsonl
+}
+
+# strs FILE: the string values of s in FILE, one a line
+strs() {
+	sed -n 's/.*"s":"\([^"]*\)".*/\1/p' "$1"
+}
+
+# got FILE MEMBER: MEMBER of the record of feature s in FILE
+got() {
+	grep -F '"feature":"s"' "$1" | sed -n "s/.*\"$2\":\([^,}]*\).*/\1/p"
+}
+
+@test "--match: match_count is grep -E -c over the same string values, whole and per segment; the rest is mismatch_count" {
+	tests_data
+	# values that are not missing: what grep counts lines of, plus the
+	# numbers and booleans (never a match)
+	v=$(grep -c -E '"s":[^n]' d.jsonl)
+	[ "$(strs d.jsonl | wc -l)" -lt "$v" ]
+	for re in '^ab' '[0-9]+$' 'x\.y' '^(AB|zz9)' $'\303\251' '^.{0,3}$' \
+	    '[[:upper:]]' 'a|b' '^ ' '(ab){2}' '^[^a-z]*$' '-_'; do
+		want=$(strs d.jsonl | grep -E -c -- "$re") || true
+		run --separate-stderr mlw-profile --fields s --quantiles 0.5 --top 0 --match "s=$re" d.jsonl
+		[ "$status" -eq 0 ]
+		[ "$stderr" = "" ]
+		printf '%s\n' "$output" > out.jsonl
+		[ "$(got out.jsonl match_count)" = "$want" ] || { echo "$re: $want, got $output"; false; }
+		[ "$(got out.jsonl mismatch_count)" = $((v - want)) ]
+		mlw-profile --by g --fields s --quantiles 0.5 --top 0 --match "s=$re" d.jsonl > by.jsonl
+		for g in a b c; do
+			grep -F "\"g\":\"$g\"" d.jsonl > d.$g
+			want=$(strs d.$g | grep -E -c -- "$re") || true
+			grep -F "\"segment\":\"g=$g\"" by.jsonl > by.$g
+			[ "$(got by.$g match_count)" = "$want" ]
+		done
+	done
+	# the expression as given, and the share
+	run mlw-profile --fields s --match 's=x\.y$' d.jsonl
+	[[ "$output" == *'"match":"x\\.y$","match_count":'* ]]
+	run mlw-profile --fields s --match 's=^ab' d.jsonl
+	want=$(strs d.jsonl | grep -E -c '^ab')
+	[ "$(member match_share)" = "$(awk -v a="$want" -v b="$v" 'BEGIN { printf "%.17g", a / b }' | sed 's/0*$//')" ] ||
+	    [ "$(member match_share)" = "$(awk -v a="$want" -v b="$v" 'BEGIN { printf "%.16g", a / b }')" ]
+}
+
+@test "--match, --allowed, --unique on the man page's record: strings only match, numbers compare by value, objects are not keys" {
+	printf '%s\n' '{"id":"a1"}' '{"id":"a2"}' '{"id":"a1"}' '{"id":7}' '{"id":null}' > m.jsonl
+	run --separate-stderr mlw-profile --fields id --quantiles 0.5 --match 'id=^a[0-9]$' --allowed id=a1,a2 --unique id m.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = '{"feature":"id","count":5,"missing":1,"missing_share":0.2,"n_number":1,"n_string":3,"n_bool":0,"n_object":0,"n_array":0,"min":7,"max":7,"mean":7,"std":null,"zeros":0,"p50":7,"quantiles_exact":true,"quantile_rank_error":0,"distinct":3,"distinct_exact":true,"top":[{"value":"a1","count":2},{"value":"a2","count":1}],"top_exact":true,"match":"^a[0-9]$","match_count":3,"match_share":0.75,"mismatch_count":1,"not_allowed":1,"not_allowed_share":0.25,"not_allowed_values":[{"value":7,"count":1}],"duplicates":1,"duplicates_exact":true,"duplicates_error":0,"unique_share":0.75}' ]
+	printf '%s\n' '{"v":1}' '{"v":1.0}' '{"v":"1"}' '{"v":-0}' '{"v":0}' '{"v":true}' \
+	    '{"v":false}' '{"v":"a,b"}' '{"v":"a"}' '{"v":{"x":1}}' '{"v":[1]}' '{"v":""}' '{"v":2}' '{"v":2}' > a.jsonl
+	run --separate-stderr mlw-profile --fields v --quantiles 0.5 --top 10 --allowed 'v=1,0,true,a\,b' --unique v a.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"not_allowed":7,"not_allowed_share":0.5,"not_allowed_values":[{"value":2,"count":2},{"value":false,"count":1},{"value":"","count":1},{"value":"a","count":1}],"duplicates":3,"duplicates_exact":true,"duplicates_error":0,"unique_share":0.75}' ]] || { echo "$output"; false; }
+	# an empty entry is the empty string
+	run mlw-profile --fields v --allowed 'v=1,0,true,a\,b,,2,a,false' a.jsonl
+	[[ "$output" == *'"not_allowed":2,"not_allowed_share":0.14285714285714285,"not_allowed_values":[]}' ]]
+	# no values: the shares of success are null, that of failures 0
+	run mlw-profile --fields w --match 'w=x' --allowed w=x --unique w a.jsonl
+	[[ "$output" == *'"match_count":0,"match_share":null,"mismatch_count":0,"not_allowed":0,"not_allowed_share":0,"not_allowed_values":[],"duplicates":0,"duplicates_exact":true,"duplicates_error":0,"unique_share":null}' ]]
+	# without --fields a tested field is reported even when no record has it
+	run mlw-profile --unique nosuch a.jsonl
+	[ "${#lines[@]}" -eq 3 ]                # nosuch, v and v.x
+	# (first, as a reference's fields are: it is known before any record)
+	[[ "${lines[0]}" == '{"feature":"nosuch","count":14,"missing":14,'*'"duplicates":0,'* ]]
+}
+
+@test "--allowed and --unique: not_allowed, the top offending values and duplicates equal awk and sort | uniq" {
+	tests_data
+	al='ab12,AB-,x.y ,3,true'
+	run --separate-stderr mlw-profile --fields s,id --quantiles 0.5 --top 4 --allowed "s=$al" --unique s --unique id d.jsonl
+	[ "$status" -eq 0 ]
+	printf '%s\n' "$output" > out.jsonl
+	# the values, numbers and booleans as their text (none quoted)
+	sed -n 's/.*"s":"\{0,1\}\([^",}]*\)"\{0,1\}[,}].*/\1/p' d.jsonl | grep -vx null > vals
+	bad=$(awk -v al="$al" 'BEGIN { n = split(al, a, ","); for (i = 1; i <= n; i++) ok[a[i]] = 1 } !($0 in ok)' vals | wc -l)
+	[ "$(got out.jsonl not_allowed)" = "$bad" ]
+	top=$(awk -v al="$al" 'BEGIN { n = split(al, a, ","); for (i = 1; i <= n; i++) ok[a[i]] = 1 } !($0 in ok)' vals |
+	    sort | uniq -c | sort -k1,1nr -s | head -n 4 |
+	    awk '{ c = $1; sub(/^ *[0-9]+ /, ""); q = ($0 ~ /^[0-9]+$/ || $0 == "true") ? $0 : "\"" $0 "\""; printf "%s{\"value\":%s,\"count\":%d}", (NR > 1 ? "," : ""), q, c }')
+	grep -F "\"not_allowed_values\":[$top]" out.jsonl
+	# duplicates: the values less the distinct ones
+	n=$(wc -l < vals)
+	u=$(sort -u vals | wc -l)
+	[ "$(got out.jsonl duplicates)" = $((n - u)) ]
+	n=$(grep -c '"id"' d.jsonl)
+	u=$(sed -n 's/.*"id":"\([^"]*\)".*/\1/p' d.jsonl | sort -u | wc -l)
+	[ "$(grep -F '"feature":"id"' out.jsonl | sed -n 's/.*"duplicates":\([0-9]*\),"duplicates_exact":true,.*/\1/p')" = $((n - u)) ]
+}
+
+@test "--unique beyond 100000 distinct keys: HyperLogLog within 3 of its standard errors, exact up to the cap, and merged byte for byte" {
+	awk 'BEGIN { for (i = 0; i < 200000; i++) printf "{\"k\":\"u%d\"}\n", i % 150000 }' > big.jsonl
+	run --separate-stderr mlw-profile --fields k --quantiles 0.5 --top 0 --unique k big.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'"duplicates_exact":false,'* ]]
+	d=$(member duplicates)
+	e=$(member duplicates_error)
+	awk -v d="$d" -v e="$e" 'BEGIN { exit !(e > 0 && (d - 50000) ^ 2 <= 9 * e * e) }'
+	# its standard error is 1.04 / sqrt(16384) of the distinct estimate
+	awk -v d="$d" -v e="$e" 'BEGIN { x = e / (1.04 / 128 * (200000 - d)); exit !(x > 0.999999 && x < 1.000001) }'
+	printf '%s\n' "$output" > one.jsonl
+	head -n 60000 big.jsonl | mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --emit-state > s1
+	tail -n +60001 big.jsonl | mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --emit-state > s2
+	grep -q '"ukeys":\["u0"' s1
+	grep -q '"uhll":"' s2
+	mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --merge s1 s2 | cmp - one.jsonl
+	# exactly 100000 distinct keys are still exact, in one pass and merged
+	awk 'BEGIN { for (i = 0; i < 130000; i++) printf "{\"k\":\"u%d\"}\n", i % 100000 }' > cap.jsonl
+	run mlw-profile --fields k --quantiles 0.5 --top 0 --unique k cap.jsonl
+	[[ "$output" == *'"duplicates":30000,"duplicates_exact":true,"duplicates_error":0,"unique_share":0.7692307692307693}' ]]
+	printf '%s\n' "$output" > cap1.jsonl
+	head -n 60000 cap.jsonl | mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --emit-state > c1
+	tail -n +60001 cap.jsonl | mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --emit-state > c2
+	mlw-profile --fields k --quantiles 0.5 --top 0 --unique k --merge c2 c1 | cmp - cap1.jsonl
+}
+
+@test "data tests: a 4-shard --emit-state/--merge is byte for byte the single pass, with windows, --by, a reference, and more offending values than are kept" {
+	by_data
+	f=id,features.country,features.tenure,score
+	o=(--match 'features.country=^(US|DE)$' --match 'id=7$' --allowed features.country=US,DE,FR
+	    --allowed 'features.tenure=1,2,3,55' --allowed id=p0000001 --unique id --unique features.tenure)
+	mlw-profile --by model --ref ref.jsonl --fields $f "${o[@]}" w.jsonl > one.jsonl
+	grep -q '"match_count":' one.jsonl
+	split -n l/4 w.jsonl part.
+	for p in part.*; do
+		mlw-profile --by model --ref ref.jsonl --fields $f "${o[@]}" --emit-state "$p" > "$p.st"
+	done
+	cat part.*.st | mlw-profile --by model --ref ref.jsonl --fields $f "${o[@]}" --merge > merged.jsonl
+	cmp one.jsonl merged.jsonl
+	# a batch of 12000 offending ids, more than the 1000 kept
+	gen -n 12000 --models 3 > batch.jsonl
+	mlw-profile --fields $f "${o[@]}" batch.jsonl > one.jsonl
+	rm part.*
+	split -n l/4 batch.jsonl part.
+	for p in part.*; do
+		mlw-profile --fields $f "${o[@]}" --emit-state "$p" > "$p.st"
+	done
+	grep -q '"navcut":' part.aa.st
+	cat part.*.st | mlw-profile --fields $f "${o[@]}" --merge > merged.jsonl
+	cmp one.jsonl merged.jsonl
+	# the states of other tests, or of none, are refused
+	run --separate-stderr mlw-profile --fields $f --merge part.aa.st
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"part.aa.st:1: state made with another reference or other options"* ]]
+}
+
+@test "data tests: records without the options are unchanged; --save keeps the members and the profile still loads" {
+	tests_data
+	mlw-profile --fields s,id d.jsonl > plain.jsonl
+	mlw-profile --fields s,id --match 's=^a' --allowed s=ab --unique id d.jsonl > tested.jsonl
+	# the members come last, on the tested fields only
+	sed 's/,"match":.*}$/}/; s/,"not_allowed":.*}$/}/; s/,"duplicates":.*}$/}/' tested.jsonl | cmp - plain.jsonl
+	run --separate-stderr mlw-profile --fields s,id --match 's=^a' --unique id --save p.prof d.jsonl
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(cat tested.jsonl | sed 's/,"not_allowed":[^]]*\]//')" ]
+	grep -q '"feature":"s".*"match_count":' p.prof
+	printf '%s\n' '{"s":"zz","id":"k1"}' > c.jsonl
+	run --separate-stderr mlw-profile --ref p.prof --fields s,id c.jsonl
+	[ "$status" -eq 0 ]
+	a=$output
+	run --separate-stderr mlw-profile --ref d.jsonl --fields s,id c.jsonl
+	[ "$output" = "$a" ]
+}
+
+@test "data tests: usage errors name the option (a bad ERE with regerror's message, PATH=, an empty set, a path twice or not in --fields)" {
+	run --separate-stderr mlw-profile --match 'id=a(' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --match: id: bad extended regular expression 'a(': Unmatched ( or \\(" ]
+	run --separate-stderr mlw-profile --match 'id=[z-a]' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --match: id: bad extended regular expression '[z-a]': Invalid range end" ]
+	run --separate-stderr mlw-profile --match id= /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --match: expected PATH=ERE, found 'id='" ]
+	run --separate-stderr mlw-profile --match '=x' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --match: expected PATH=ERE, found '=x'" ]
+	run --separate-stderr mlw-profile --allowed c= /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --allowed: c: the set is empty (expected PATH=VALUE,VALUE...)" ]
+	run --separate-stderr mlw-profile --allowed c /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --allowed: expected PATH=VALUE,VALUE..., found 'c'" ]
+	run --separate-stderr mlw-profile --allowed 'a..b=x' /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --allowed: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
+	run --separate-stderr mlw-profile --unique id --unique id /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --unique: id is given twice" ]
+	run --separate-stderr mlw-profile --match id=a --match id=b /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --match: id is given twice" ]
+	run --separate-stderr mlw-profile --fields x --unique id /dev/null
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-profile: --unique: id is not one of --fields" ]
+	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "usage: mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K] ... (see mlw-profile --help)" ]
+}
