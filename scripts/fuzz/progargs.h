@@ -81,6 +81,9 @@ static const struct progargs {
 	{ "mlw-profile", "--ref @ref.jsonl --by g,h --max-keys 5 --fields f.x,f.c --emit-state @IN" },
 	{ "mlw-profile", "--by g --fields f.x,f.c --merge @IN" },
 	{ "mlw-profile", "--by g --save @out-prof @IN" },
+	{ "mlw-profile", "--match 'f.c=^[a-c]+$' --allowed f.c=a,b,1,true --allowed 'f.x=1,2\\,3' --unique f.x --top 2 @IN" },
+	{ "mlw-profile", "--fields f.x,f.c --match f.c=a|b --allowed f.c=a --unique f.c --by g --emit-state @IN" },
+	{ "mlw-profile", "--fields f.x,f.c --match f.c=a|b --allowed f.c=a --unique f.c --by g --merge @IN" },
 
 	{ "mlw-psi", "--ref @ref.jsonl @IN" },
 	{ "mlw-psi", "--ref @prof.jsonl --detail @IN" },
