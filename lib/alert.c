@@ -14,6 +14,7 @@
 #include "json.h"
 #include "jsonw.h"
 #include "key.h"
+#include "kvline.h"
 #include "num.h"
 #include "opt.h"
 #include "strmap.h"
@@ -210,34 +211,16 @@ mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
     size_t *n, char *err, size_t errlen)
 {
 	const char *p = text;
+	struct mlw_kvline kv = { 0 };
 	unsigned line = 0;
 	struct mlw_rule *cur = NULL;
 	char e[200];
 
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *l = mlw_xstrndup(p, len), *k, *v, *end;
+	while (mlw_kvline_next(&p, &kv, 0)) {
+		char *k = kv.key, *v = kv.val;
 		size_t i;
 
-		line++;
-		p += len + (eol != NULL);
-		end = l + strlen(l);
-		while (end > l && (end[-1] == ' ' || end[-1] == '\t' ||
-		    end[-1] == '\r'))
-			*--end = '\0';
-		k = l + strspn(l, " \t");
-		if (*k == '\0' || *k == '#') {
-			free(l);
-			continue;
-		}
-		v = k + strcspn(k, " \t");
-		if (*v) {
-			*v++ = '\0';
-			v += strspn(v, " \t");
-		}
-		if (k[strlen(k) - 1] == ':')      /* "when: psi > 0.2" */
-			k[strlen(k) - 1] = '\0';
+		line = kv.line;
 		if (strcmp(k, "rule") == 0) {
 			if (cur && mlw_rule_check(cur, e, sizeof e) < 0)
 				goto bad;
@@ -257,7 +240,6 @@ mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
 			cur = &(*rules)[(*n)++];
 			memset(cur, 0, sizeof *cur);
 			cur->name = mlw_xstrdup(v);
-			free(l);
 			continue;
 		}
 		if (cur == NULL) {
@@ -270,13 +252,14 @@ mlw_rules_parse(const char *text, const char *file, struct mlw_rule **rules,
 		}
 		if (mlw_rule_set(cur, k, v, e, sizeof e) < 0)
 			goto bad;
-		free(l);
 		continue;
 bad:
 		snprintf(err, errlen, "%s:%u: %s", file, line, e);
-		free(l);
+		mlw_kvline_free(&kv);
 		return -1;
 	}
+	line = kv.line;
+	mlw_kvline_free(&kv);
 	if (cur && mlw_rule_check(cur, e, sizeof e) < 0) {
 		snprintf(err, errlen, "%s:%u: %s", file, line, e);
 		return -1;

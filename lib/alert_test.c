@@ -13,6 +13,7 @@
 #include "io.h"
 #include "json.h"
 #include "jsonw.h"
+#include "kvline.h"
 #include "num.h"
 #include "out.h"
 #include "times.h"
@@ -650,6 +651,7 @@ mlw_atest_parse(const char *text, const char *file, char *err, size_t errlen)
 	struct mlw_buf ir = { 0 };       /* the inline rules */
 	struct mlw_json doc;
 	const char *p = text;
+	struct mlw_kvline kv = { 0 };
 	unsigned line = 0, irlines = 0;
 	int inrules = 0, seen_interval = 0, seen_start = 0, seen_repeat = 0;
 	struct acase *c = NULL;
@@ -658,28 +660,10 @@ mlw_atest_parse(const char *text, const char *file, char *err, size_t errlen)
 	memset(&doc, 0, sizeof doc);
 	t->file = mlw_xstrdup(file);
 	t->interval = 60 * MLW_NS_PER_SEC;
-	while (*p) {
-		const char *eol = strchr(p, '\n');
-		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		const char *lstart = p;
-		char *l = mlw_xstrndup(p, len), *k, *v, *end;
+	while (mlw_kvline_next(&p, &kv, 0)) {
+		char *k = kv.key, *v = kv.val;
 
-		line++;
-		p += len + (eol != NULL);
-		end = l + strlen(l);
-		while (end > l && (end[-1] == ' ' || end[-1] == '\t' ||
-		    end[-1] == '\r'))
-			*--end = '\0';
-		k = l + strspn(l, " \t");
-		if (*k == '\0' || *k == '#')
-			goto next;
-		v = k + strcspn(k, " \t");
-		if (*v) {
-			*v++ = '\0';
-			v += strspn(v, " \t");
-		}
-		if (k[strlen(k) - 1] == ':' && k[1])
-			k[strlen(k) - 1] = '\0';
+		line = kv.line;
 		if (strcmp(k, "case") == 0) {
 			size_t i;
 
@@ -766,7 +750,7 @@ mlw_atest_parse(const char *text, const char *file, char *err, size_t errlen)
 			 * lines, so that its messages name the right line */
 			for (; irlines < line - 1; irlines++)
 				mlw_buf_addc(&ir, '\n');
-			mlw_buf_add(&ir, lstart, len);
+			mlw_buf_add(&ir, kv.raw, kv.rawlen);
 			mlw_buf_addc(&ir, '\n');
 			irlines++;
 			goto next;
@@ -805,17 +789,17 @@ mlw_atest_parse(const char *text, const char *file, char *err, size_t errlen)
 			goto bad;
 		}
 next:
-		free(l);
 		continue;
 bad:
 		bad(err, errlen, file, line, "%s", m);
 fail:
-		free(l);
+		mlw_kvline_free(&kv);
 		mlw_buf_free(&ir);
 		mlw_json_free(&doc);
 		mlw_atest_free(t);
 		return NULL;
 	}
+	mlw_kvline_free(&kv);
 	mlw_json_free(&doc);
 	if (c && finish_case(t, c, err, errlen) < 0) {
 		mlw_buf_free(&ir);

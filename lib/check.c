@@ -110,7 +110,7 @@ mlw_check_parse(const char *text, const char *file, struct mlw_ctest **tests,
     size_t *n, char *err, size_t errlen)
 {
 	const char *p = text;
-	struct mlw_kvline kv = { 0, NULL, NULL, NULL };
+	struct mlw_kvline kv = { 0 };
 	unsigned line;
 	size_t first = *n, i;
 	struct mlw_ctest *cur = NULL;

@@ -38,6 +38,8 @@ mlw_kvline_next(const char **p, struct mlw_kvline *kv, int trailing)
 
 		free(kv->buf);
 		kv->buf = mlw_xstrndup(*p, len);
+		kv->raw = *p;
+		kv->rawlen = len;
 		kv->line++;
 		*p += len + (eol != NULL);
 		k = kv->buf + strspn(kv->buf, " \t");
@@ -56,7 +58,7 @@ mlw_kvline_next(const char **p, struct mlw_kvline *kv, int trailing)
 			*v++ = '\0';
 			v += strspn(v, " \t");
 		}
-		if (k[strlen(k) - 1] == ':')      /* "when: psi > 0.2" */
+		if (k[1] && k[strlen(k) - 1] == ':')  /* "when: psi > 0.2" */
 			k[strlen(k) - 1] = '\0';
 		kv->key = k;
 		kv->val = v;

@@ -3,10 +3,14 @@
 #ifndef MLW_KVLINE_H
 #define MLW_KVLINE_H
 
+#include <stddef.h>
+
 struct mlw_kvline {
 	unsigned line;             /* 1-based, counting every line */
 	char *buf;                 /* the line's copy; key and val point in */
 	char *key, *val;           /* val "" when there is none */
+	const char *raw;           /* the line in the text, as it is */
+	size_t rawlen;
 };
 
 /* The next line of text at *p that is neither blank nor a comment (a '#'
