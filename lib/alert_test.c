@@ -99,29 +99,6 @@ bad(char *err, size_t errlen, const char *file, unsigned line,
 	return -1;
 }
 
-static void
-bprintf(struct mlw_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Append the formatted text to b. */
-static void
-bprintf(struct mlw_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n <= 0)
-		return;
-	mlw_buf_reserve(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
 /* The end of the JSON value that starts at s (an object or array, by its
  * brackets, strings skipped), or NULL when the line ends first. */
 static const char *
@@ -1015,7 +992,7 @@ report_diff(struct mlw_buf *out, const struct mlw_atest *t,
 	mlw_buf_adds(out, t->file);
 	mlw_buf_adds(out, ": ");
 	mlw_buf_adds(out, c->name);
-	bprintf(out, ": at step %u (%s) expected ", s, tb);
+	mlw_buf_printf(out, ": at step %u (%s) expected ", s, tb);
 	for (i = n = 0; i < ne; i++)
 		if (!e[i].none) {
 			mlw_buf_adds(out, n++ ? ", " : "");
@@ -1035,7 +1012,7 @@ report_diff(struct mlw_buf *out, const struct mlw_atest *t,
 		if (!e[i].none && !ematched[i]) {
 			mlw_buf_adds(out, "#   - ");
 			put_exp(out, &e[i]);
-			bprintf(out, "   expected (%s:%u), not written\n",
+			mlw_buf_printf(out, "   expected (%s:%u), not written\n",
 			    t->file, e[i].line);
 		}
 	for (i = 0; i < x->ngot; i++)
@@ -1128,11 +1105,11 @@ mlw_atest_run(struct mlw_atest *t, struct mlw_buf *out, unsigned *num,
 		++*num;
 		if (ok) {
 			++*passed;
-			bprintf(out, "ok %u - %s: %s\n", *num, t->file,
+			mlw_buf_printf(out, "ok %u - %s: %s\n", *num, t->file,
 			    t->cases[i].name);
 		} else {
 			++*failed;
-			bprintf(out, "not ok %u - ", *num);
+			mlw_buf_printf(out, "not ok %u - ", *num);
 			mlw_buf_add(out, line.p, line.len);
 		}
 		mlw_buf_free(&line);

@@ -22,5 +22,8 @@ void mlw_buf_addc(struct mlw_buf *b, char c);
 void mlw_buf_adds(struct mlw_buf *b, const char *s);
 /* Free the text; b is an empty buffer again. */
 void mlw_buf_free(struct mlw_buf *b);
+/* Append the printf-formatted text (C locale). */
+void mlw_buf_printf(struct mlw_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,6 +1,5 @@
 /* report_html: the report as one self-contained HTML page with SVG charts (see report_priv.h). */
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,26 +23,6 @@ html_text(struct mlw_buf *b, const char *s)
 		default: mlw_buf_addc(b, *s);
 		}
 	}
-}
-
-static void
-bprintf(struct mlw_buf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void
-bprintf(struct mlw_buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	mlw_buf_reserve(b, (size_t)n + 1);
-	va_start(ap, fmt);
-	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 /* Round step for about n ticks over span. */
@@ -105,7 +84,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 	ML + pw * ((double)(k) + 0.5) / (double)(r->nwin ? r->nwin : 1))
 #define XT(t) (ML + pw * (double)((t) - t0) / (double)(t1 - t0))
 #define YV(x) (MT + ph * (1 - ((x) - lo) / (hi - lo)))
-	bprintf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" "
+	mlw_buf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" "
 	    "role=\"img\" aria-label=\"", CW, CH);
 	html_text(b, r->ser[s].name);
 	mlw_buf_adds(b, " over windows\">\n");
@@ -117,7 +96,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 		    XT(p[i].shade_to);
 
 		if (e > a)
-			bprintf(b, "<rect class=\"firing\" x=\"%.1f\" y=\"%.1f\" "
+			mlw_buf_printf(b, "<rect class=\"firing\" x=\"%.1f\" y=\"%.1f\" "
 			    "width=\"%.1f\" height=\"%.1f\"><title>alert firing"
 			    "</title></rect>\n", a, MT, e - a, ph);
 	}
@@ -126,12 +105,12 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 	for (y = lo; y <= hi + step / 2; y += step) {
 		snprintf(v, sizeof v, "%g", fabs(y) < step / 1e6 ? 0 :
 		    round(y / step) * step);
-		bprintf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
+		mlw_buf_printf(b, "<line class=\"grid\" x1=\"%.1f\" y1=\"%.1f\" "
 		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick\" x=\"%.1f\" "
 		    "y=\"%.1f\" text-anchor=\"end\">%s</text>\n", ML, YV(y),
 		    CW - MR, YV(y), ML - 6, YV(y) + 4, v);
 	}
-	bprintf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	mlw_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\"/>\n", ML, MT + ph, CW - MR, MT + ph);
 	/* x labels: first, middle, last */
 	if (r->nwin) {
@@ -143,23 +122,23 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 			    (k == 2 && r->nwin == 1))
 				continue;
 			mlw_rep_win_label(&r->win[r->order[ks[k]]], lab, sizeof lab);
-			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			mlw_buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 			    "text-anchor=\"%s\">", XW(ks[k]), MT + ph + 18,
 			    k == 0 ? "start" : k == 2 ? "end" : "middle");
 			html_text(b, lab);
 			mlw_buf_adds(b, "</text>\n");
 		}
 	}
-	bprintf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
+	mlw_buf_printf(b, "<text class=\"label\" x=\"%.1f\" y=\"%.1f\" "
 	    "text-anchor=\"middle\">window%s</text>\n", ML + pw / 2, CH - 6,
 	    timex ? " (UTC)" : "");
-	bprintf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
+	mlw_buf_printf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
 	    "rotate(-90)\" text-anchor=\"middle\">", MT + ph / 2);
 	html_text(b, r->ser[s].field);
 	mlw_buf_adds(b, "</text>\n");
 	if (r->o.has_threshold) {
 		mlw_num_format(r->o.threshold, v);
-		bprintf(b, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" "
+		mlw_buf_printf(b, "<line class=\"threshold\" x1=\"%.1f\" y1=\"%.1f\" "
 		    "x2=\"%.1f\" y2=\"%.1f\"/><text class=\"tick threshold-label\" "
 		    "x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">threshold %s"
 		    "</text>\n", ML, YV(r->o.threshold), CW - MR,
@@ -181,7 +160,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 			if (!open)
 				mlw_buf_adds(b, "<polyline class=\"line\" "
 				    "points=\"");
-			bprintf(b, "%s%.1f,%.1f", open ? " " : "", XW(i), YV(x));
+			mlw_buf_printf(b, "%s%.1f,%.1f", open ? " " : "", XW(i), YV(x));
 			open = 1;
 		}
 		if (open)
@@ -194,10 +173,10 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 			continue;
 		mlw_rep_win_label(&r->win[r->order[i]], lab, sizeof lab);
 		mlw_rep_fmt(x, v, sizeof v);
-		bprintf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
+		mlw_buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
 		    "<title>", mlw_rep_over(r, x) ? "point over" : "point", XW(i), YV(x));
 		html_text(b, lab);
-		bprintf(b, ": %s</title></circle>\n", v);
+		mlw_buf_printf(b, ": %s</title></circle>\n", v);
 	}
 	mlw_buf_adds(b, "</svg>\n");
 #undef XW
@@ -277,10 +256,10 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 	mlw_buf_adds(b, " in its worst window, ");
 	html_text(b, lab);
 	mlw_rep_fmt(d->v, v, sizeof v);
-	bprintf(b, " (%s %s): <span class=\"key ref\">reference</span> "
+	mlw_buf_printf(b, " (%s %s): <span class=\"key ref\">reference</span> "
 	    "<span class=\"key cur\">current</span></figcaption>\n", r->ser[s].field,
 	    v);
-	bprintf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	mlw_buf_printf(b, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
 	    "aria-label=\"reference and current proportions per bin\">\n", CW, CH);
 	for (i = 0; i < nr; i++) {
 		double x = ML + slot * (double)i, bw = slot * 0.38;
@@ -298,17 +277,17 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 			snprintf(bl, sizeof bl, "≥ %.3g", bn[nb - 1]);
 		else
 			snprintf(bl, sizeof bl, "%.3g–%.3g", bn[i - 1], bn[i]);
-		bprintf(b, "<rect class=\"ref\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		mlw_buf_printf(b, "<rect class=\"ref\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"><title>", x + slot * 0.1, MT + ph - hr, bw, hr);
 		html_text(b, bl);
-		bprintf(b, ": reference %s</title></rect>\n", rs[i]);
-		bprintf(b, "<rect class=\"cur\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		mlw_buf_printf(b, ": reference %s</title></rect>\n", rs[i]);
+		mlw_buf_printf(b, "<rect class=\"cur\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 		    "height=\"%.1f\"><title>", x + slot * 0.1 + bw, MT + ph - hc,
 		    bw, hc);
 		html_text(b, bl);
-		bprintf(b, ": current %s</title></rect>\n", cs[i]);
+		mlw_buf_printf(b, ": current %s</title></rect>\n", cs[i]);
 		if (nr <= 8 || i % ((nr + 7) / 8) == 0) {
-			bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+			mlw_buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 			    "text-anchor=\"middle\">", x + slot / 2, MT + ph + 16);
 			if (strlen(bl) > 14) {
 				size_t cut = 12;
@@ -323,14 +302,14 @@ bars(struct mlw_report *r, size_t s, struct mlw_buf *b)
 			mlw_buf_adds(b, "</text>\n");
 		}
 	}
-	bprintf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	mlw_buf_printf(b, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
 	    "y2=\"%.1f\"/>\n", ML, MT + ph, CW - MR, MT + ph);
 	mlw_rep_fmt(hi, v, sizeof v);
-	bprintf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
+	mlw_buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" "
 	    "text-anchor=\"end\">%s</text><text class=\"tick\" x=\"%.1f\" "
 	    "y=\"%.1f\" text-anchor=\"end\">0</text>\n", ML - 6, MT + 4, v,
 	    ML - 6, MT + ph + 4);
-	bprintf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
+	mlw_buf_printf(b, "<text class=\"label\" transform=\"translate(14 %.1f) "
 	    "rotate(-90)\" text-anchor=\"middle\">proportion</text>\n",
 	    MT + ph / 2);
 	mlw_buf_adds(b, "</svg>\n</figure>\n");
@@ -391,15 +370,15 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 
 			mlw_time_format(a->t0, t0);
 			mlw_time_format(z->t1, t1);
-			bprintf(b, "%s to %s, ", t0, t1);
+			mlw_buf_printf(b, "%s to %s, ", t0, t1);
 		}
 	}
-	bprintf(b, "%zu window%s, %zu series, %zu alert record%s",
+	mlw_buf_printf(b, "%zu window%s, %zu series, %zu alert record%s",
 	    r->nwin, r->nwin == 1 ? "" : "s", r->nser, r->nal,
 	    r->nal == 1 ? "" : "s");
 	if (r->o.has_threshold) {
 		mlw_num_format(r->o.threshold, v);
-		bprintf(b, ", threshold %s", v);
+		mlw_buf_printf(b, ", threshold %s", v);
 	}
 	mlw_buf_adds(b, ".</p>\n");
 	/* summary table */
@@ -432,15 +411,15 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "<tr><td>");
 		html_text(b, r->ser[j].name);
 		mlw_rep_fmt(last, v, sizeof v);
-		bprintf(b, "</td><td%s>%s</td>", mlw_rep_over(r, last) ?
+		mlw_buf_printf(b, "</td><td%s>%s</td>", mlw_rep_over(r, last) ?
 		    " class=\"over\"" : "", v);
 		mlw_rep_fmt(mx, v, sizeof v);
-		bprintf(b, "<td%s>%s</td>", mlw_rep_over(r, mx) ? " class=\"over\"" : "", v);
+		mlw_buf_printf(b, "<td%s>%s</td>", mlw_rep_over(r, mx) ? " class=\"over\"" : "", v);
 		mlw_rep_fmt(n ? sum / (double)n : NAN, v, sizeof v);
-		bprintf(b, "<td>%s</td>", v);
+		mlw_buf_printf(b, "<td>%s</td>", v);
 		if (r->o.has_threshold)
-			bprintf(b, "<td>%zu of %zu</td>", nover, n);
-		bprintf(b, "<td>%s</td></tr>\n", firing ?
+			mlw_buf_printf(b, "<td>%zu of %zu</td>", nover, n);
+		mlw_buf_printf(b, "<td>%s</td></tr>\n", firing ?
 		    "<span class=\"firing-status\">firing</span>" :
 		    np ? "resolved" : "");
 		free(p);
@@ -476,7 +455,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			int a = r->alerting[w * r->nser + j], o = mlw_rep_over(r, x);
 
 			mlw_rep_fmt(x, v, sizeof v);
-			bprintf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",
+			mlw_buf_printf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",
 			    o ? "over" : "", a && o ? " " : "", a ? "alert\"" :
 			    o ? "\"" : "", v);
 		}
@@ -494,9 +473,9 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			char t[MLW_TIME_MAX];
 
 			mlw_time_format(a->has_ends ? a->ends : a->starts, t);
-			bprintf(b, "<tr><td>%s</td><td>", t);
+			mlw_buf_printf(b, "<tr><td>%s</td><td>", t);
 			html_text(b, a->name);
-			bprintf(b, "</td><td><span class=\"%s-status\">",
+			mlw_buf_printf(b, "</td><td><span class=\"%s-status\">",
 			    strcmp(a->status, "resolved") == 0 ? "resolved" :
 			    "firing");
 			html_text(b, a->status);
@@ -509,7 +488,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				html_text(b, a->lv[j]);
 			}
 			mlw_rep_fmt(a->hasv ? a->value : NAN, v, sizeof v);
-			bprintf(b, "</td><td>%s</td><td>", v);
+			mlw_buf_printf(b, "</td><td>%s</td><td>", v);
 			if (a->summary)
 				html_text(b, a->summary);
 			mlw_buf_adds(b, "</td></tr>\n");
