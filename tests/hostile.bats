@@ -427,3 +427,19 @@ ${p%% *}: 3 values NaN or Infinity read as missing" ]
 	[ "$status" -eq 2 ]
 	[ "${stderr%%$'\n'*}" = "mlw-csv: --header: expected a field path (member names joined by dots, none empty), found 'a..b'" ]
 }
+
+@test "mlw-alert --test: an empty, a directory, a NUL byte and a 100,000-level nesting test file are refused, never a crash" {
+	: > empty.test
+	run --separate-stderr mlw-alert --test empty.test
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"empty.test"* ]]
+	run --separate-stderr mlw-alert --test "$T"
+	[ "$status" -eq 2 ]
+	printf 'rule a\n    when x > 1\ncase c\n    input {"x":"\0"}\n' > nul.test
+	run --separate-stderr mlw-alert --test nul.test
+	[ "$status" -eq 2 ]
+	{ printf 'rule a\n    when x > 1\ncase c\n    input '; head -c 100000 /dev/zero | tr '\0' '['; echo; } > deep.test
+	run --separate-stderr mlw-alert --test deep.test
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"deep.test:4: "* ]]
+}

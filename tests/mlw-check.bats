@@ -248,3 +248,21 @@ EOF
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"--format records|table|tap|junit"* ]]
 }
+
+@test "mlw-profile's data tests (--unique, --match, --allowed) through the gate" {
+	printf 'test ids-unique\n    select    feature == "id" and exists(duplicates)\n    expect    duplicates == 0\ntest emails-valid\n    select    feature == "email" and exists(match_share)\n    expect    match_share >= 0.99\ntest plans-known\n    select    feature == "plan" and exists(not_allowed)\n    expect    not_allowed == 0\n' > p.tests
+	printf '%s\n' '{"id":"a","email":"x@y","plan":"pro"}' '{"id":"b","email":"u@v","plan":"team"}' > good.jsonl
+	printf '%s\n' '{"id":"a","email":"x@y","plan":"pro"}' '{"id":"a","email":"bad","plan":"gold"}' > bad.jsonl
+	prof() { mlw-profile --fields id,email,plan --unique id --match 'email=^[^@]+@[^@]+$' --allowed plan=free,pro,team "$1"; }
+	prof good.jsonl > good.out
+	run mlw-check --tests p.tests --format table good.out
+	[ "$status" -eq 0 ]
+	prof bad.jsonl > bad.out
+	run mlw-check --tests p.tests --format table bad.out
+	[ "$status" -eq 1 ]
+	[ "$output" = "status  test          passed  message
+FAILED  ids-unique    0/1     0 of 1 records passed; first failure bad.out:1: observed 1
+FAILED  emails-valid  0/1     0 of 1 records passed; first failure bad.out:2: observed 0.5
+FAILED  plans-known   0/1     0 of 1 records passed; first failure bad.out:3: observed 1
+0 passed, 3 failed, 0 warned (0% successful)" ]
+}
