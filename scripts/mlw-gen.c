@@ -20,7 +20,8 @@
 static const char usage_text[] =
     "mlw-gen [-n COUNT] [--seed N] [--start TIME] [--interval DUR]\n"
     "               [--drift-at INDEX] [--drift STRENGTH] [--reference]\n"
-    "               [--shift concept|covariate] [--labels FILE] [--models N]";
+    "               [--shift concept|covariate|correlation] [--labels FILE]\n"
+    "               [--models N]";
 
 static uint64_t rng;
 
@@ -92,7 +93,8 @@ main(int argc, char *argv[])
 	long long n = 1000, drift_at = -1, models = 0, ll;
 	double drift = 1.0;
 	int64_t t, interval = MLW_NS_PER_SEC;
-	int reference = 0, covariate = 0, ch;
+	enum { SH_CONCEPT, SH_COVARIATE, SH_CORRELATION } shift = SH_CONCEPT;
+	int reference = 0, ch;
 	FILE *lf = NULL;
 	const char *why;
 	long long i;
@@ -113,14 +115,19 @@ main(int argc, char *argv[])
 			 * decision boundary (age, tenure and the model's
 			 * latent input spread 1 / (1 + drift) as widely) while
 			 * the label still follows the score, so quality drops
-			 * and the scores show it */
+			 * and the scores show it; correlation: age and tenure
+			 * correlate +0.6 before drift-at and -0.6 after (the
+			 * reference +0.6), every marginal the same, the label
+			 * following the score: only a multivariate test sees it */
 			if (strcmp(optarg, "covariate") == 0)
-				covariate = 1;
+				shift = SH_COVARIATE;
 			else if (strcmp(optarg, "concept") == 0)
-				covariate = 0;
+				shift = SH_CONCEPT;
+			else if (strcmp(optarg, "correlation") == 0)
+				shift = SH_CORRELATION;
 			else
-				mlw_fatal("--shift: expected concept or covariate, "
-				    "found '%s'", optarg);
+				mlw_fatal("--shift: expected concept, covariate or "
+				    "correlation, found '%s'", optarg);
 			break;
 		case 'D':
 			if (mlw_num_strict(optarg, &drift) < 0)
@@ -173,16 +180,22 @@ main(int argc, char *argv[])
 		long long at = drift_at + (models ? m * (n - drift_at) /
 		    (2 * models) : 0);
 		double d = drift_at >= 0 && i >= at ? drift : 0;
-		double sp = covariate ? 1 / (1 + (d < 0 ? -d : d)) : 1;
-		double age = 38 + 2 * (double)(m % 5) + 9 * sp * normal() +
-		    (covariate ? 0 : 8 * d);
+		int corr = shift == SH_CORRELATION;
+		double sp = shift == SH_COVARIATE ? 1 / (1 + (d < 0 ? -d : d)) :
+		    1;
+		double za = normal();
+		double age = 38 + 2 * (double)(m % 5) + 9 * sp * za +
+		    (shift == SH_CONCEPT ? 8 * d : 0);
 		char model[32];
-		double income = 42000 + 9000 * normal() + 3000 * d * normal();
-		double tenure_f = 30 + 18 * sp * normal() - (covariate ? 0 :
-		    10 * d);
+		double income = 42000 + 9000 * normal() + (corr ? 0 :
+		    3000 * d * normal());
+		double tenure_f = corr ? 30 + 18 * ((d > 0 ? -0.6 : 0.6) * za +
+		    0.8 * normal()) : 30 + 18 * sp * normal() -
+		    (shift == SH_CONCEPT ? 10 * d : 0);
 		long tenure = tenure_f < 0 ? 0 : (long)tenure_f;
-		const char *country = pick(countries, d > 0 ? cw1 : cw0, 5);
-		const char *device = pick(devices, d > 0 ? dw1 : dw0, 3);
+		const char *country = pick(countries, d > 0 && !corr ? cw1 : cw0,
+		    5);
+		const char *device = pick(devices, d > 0 && !corr ? dw1 : dw0, 3);
 		int premium = uniform() < 0.2;
 		double z = 0.04 * (age - 38) - 0.03 * (tenure - 30) +
 		    (premium ? -0.8 : 0.2) + 0.6 * sp * normal();
@@ -190,8 +203,8 @@ main(int argc, char *argv[])
 		/* after a concept drift the true relation changes: quality
 		 * drops; after a covariate shift the label follows the
 		 * score as before */
-		double truth = d > 0 && !covariate ? 0.5 + 0.25 * normal() :
-		    score;
+		double truth = d > 0 && shift == SH_CONCEPT ?
+		    0.5 + 0.25 * normal() : score;
 		int label = uniform() < truth;
 		char ts[MLW_TIME_MAX];
 
