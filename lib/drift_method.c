@@ -72,6 +72,25 @@ mlw_dmethod_verdict(int m, struct mlw_test t, double thr)
 	return isfinite(t.stat) ? mlw_dmethod_is(m, t.stat, t.p, thr) : -1;
 }
 
+const char *const mlw_dcorrections[] = { "none", "bonferroni", "fdr", NULL };
+
+int
+mlw_dcorrected(int corr, double *p, size_t m, double alpha)
+{
+	size_t k;
+
+	if (m == 0)
+		return -1;
+	mlw_sort_doubles(p, m);
+	if (corr == MLW_CORR_BONFERRONI)
+		return p[0] < alpha / (double)m;
+	/* step-up: any k will do, a larger one rescues the smaller */
+	for (k = 1; k <= m; k++)
+		if (p[k - 1] < alpha * (double)k / (double)m)
+			return 1;
+	return 0;
+}
+
 void
 mlw_dscratch_free(struct mlw_dscratch *s)
 {

@@ -89,6 +89,21 @@ int mlw_dmethod_is(int m, double stat, double p, double t);
  * number it needs is not finite. */
 int mlw_dmethod_verdict(int m, struct mlw_test t, double thr);
 
+/* Multiple-testing corrections of the dataset verdict (--correction);
+ * mlw_dcorrections names them, NULL-terminated, in this order. */
+enum { MLW_CORR_NONE, MLW_CORR_BONFERRONI, MLW_CORR_FDR };
+extern const char *const mlw_dcorrections[];
+
+/* Whether a window drifted by correction corr (not MLW_CORR_NONE) of its
+ * m p-values p[0..m) at level alpha, as Alibi Detect's feature-wise
+ * detectors decide (alibi_detect/cd/base.py, BaseUnivariateDrift.predict;
+ * alibi_detect/utils/statstest.py, fdr): bonferroni, some p < alpha / m;
+ * fdr (Benjamini-Hochberg), with p sorted ascending, some
+ * p_(k) < alpha * k / m, k = 1..m (strict, and alpha * k computed
+ * before the division, as NumPy does). p is sorted in place. 1 drift,
+ * 0 none, -1 when m is 0 (no verdict). */
+int mlw_dcorrected(int corr, double *p, size_t m, double alpha);
+
 /* Sturges edges as numpy.histogram_bin_edges(concat(a, b), "sturges"):
  * writes the edges to *e (reallocated) and returns how many there are. */
 size_t mlw_sturges_edges(const double *a, size_t na, const double *b,
