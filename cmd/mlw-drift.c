@@ -19,6 +19,7 @@ static const char usage_text[] =
     "mlw-drift --ref REF [--fields PATHS] [--categorical PATHS]\n"
     "                 [--method auto|NAME] [--method-for PATH=NAME]...\n"
     "                 [--threshold X] [--auto-threshold] [--drift-share S]\n"
+    "                 [--correction none|bonferroni|fdr]\n"
     "                 [--binning sturges|quantile] [--bins N] [--js-base B]\n"
     "                 [--by PATHS] [--ref-fallback none|all] [--max-keys N]\n"
     "                 [--emit-state | --merge] [--strict] [--rejects FILE]\n"
@@ -44,6 +45,7 @@ main(int argc, char *argv[])
 		{ "by", required_argument, NULL, 'y' },
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
+		{ "correction", required_argument, NULL, 'C' },
 		{ "drift-share", required_argument, NULL, 'D' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
@@ -60,6 +62,7 @@ main(int argc, char *argv[])
 	};
 	static const char *const fallbacks[] = { "none", "all", NULL };
 	static const char *const taken[] = {	/* the members it writes */
+		"correction", "alpha", "tests",	/* with --correction only */
 		"feature", "method", "statistic", "p_value", "threshold",
 		"drift", "n", "missing", "ref_n", "drifted", "features",
 		"share", "dataset_drift", NULL
@@ -95,6 +98,10 @@ main(int argc, char *argv[])
 		case 'B':
 			d.quantile = mlw_opt_choice("--binning", optarg,
 			    binnings, NULL);
+			break;
+		case 'C':
+			d.correction = mlw_opt_choice("--correction", optarg,
+			    mlw_dcorrections, NULL);
 			break;
 		case 'D':
 			d.share = mlw_opt_num("--drift-share", optarg, 0, 1, NULL);
@@ -170,7 +177,7 @@ main(int argc, char *argv[])
 	if (d.fallback && nby == 0)
 		mlw_opt_error("--ref-fallback applies to --by only");
 	if (nby) {
-		mlw_seg_opt_check(by, nby, taken);
+		mlw_seg_opt_check(by, nby, d.correction ? taken : taken + 3);
 		mlw_seg_init(&seg, by, nby);
 		d.seg = &seg;
 	}

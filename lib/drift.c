@@ -9,6 +9,7 @@
 #include "buf.h"
 #include "diag.h"
 #include "drift_method.h"
+#include "hash.h"
 #include "io.h"
 #include "json.h"
 #include "jsonw.h"
@@ -207,6 +208,14 @@ record_open(struct mlw_drift *d, const struct mlw_wkey *key, size_t segid)
 		mlw_seg_members(b, d->seg, segid);
 }
 
+/* Whether method m is a test, judged by a p-value. */
+static int
+has_p(int m)
+{
+	return mlw_dmethods[m].cmp == MLW_CMP_PLE ||
+	    mlw_dmethods[m].cmp == MLW_CMP_PLT;
+}
+
 /* The records of one segment (or of the window, without --by) against its
  * reference r: its states with --emit-state; else one record per field,
  * then the dataset verdict. */
@@ -216,7 +225,7 @@ report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
 {
 	struct mlw_drift_state *st = ss->f;
 	struct mlw_buf *b = &d->out;
-	size_t i, drifted = 0, evaluated = 0;
+	size_t i, drifted = 0, evaluated = 0, np = 0;
 	int wl = key->has ? (int)key->slen : 0;
 	const char *wn = key->has ? "window " : "batch";
 
@@ -279,6 +288,12 @@ report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
 			evaluated++;
 			drifted += (size_t)dr;
 		}
+		/* --correction counts the p-values, whatever decided the
+		 * field's verdict (--auto-threshold: the statistic) */
+		if (d->correction && has_p(m) && isfinite(t.p)) {
+			d->pv = mlw_grow(d->pv, &d->pvcap, np + 1, sizeof *d->pv);
+			d->pv[np++] = t.p;
+		}
 		record_open(d, key, segid);
 		mlw_jw_key(b, "feature");
 		mlw_jw_str(b, fl->f->path.text, strlen(fl->f->path.text));
@@ -322,12 +337,29 @@ report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
 		mlw_jw_num(b, (double)drifted / (double)evaluated);
 	else
 		mlw_jw_null(b);
-	mlw_jw_key(b, "dataset_drift");
-	if (evaluated)
-		mlw_buf_adds(b, (double)drifted / (double)evaluated >= d->share ?
-		    "true" : "false");
-	else
-		mlw_jw_null(b);
+	if (d->correction) {
+		int v = mlw_dcorrected(d->correction, d->pv, np, d->alpha);
+		const char *cn = mlw_dcorrections[d->correction];
+
+		mlw_jw_key(b, "correction");
+		mlw_jw_str(b, cn, strlen(cn));
+		mlw_jw_key(b, "alpha");
+		mlw_jw_num(b, d->alpha);
+		mlw_jw_key(b, "tests");
+		mlw_jw_uint(b, np);
+		mlw_jw_key(b, "dataset_drift");
+		if (v < 0)
+			mlw_jw_null(b);
+		else
+			mlw_buf_adds(b, v ? "true" : "false");
+	} else {
+		mlw_jw_key(b, "dataset_drift");
+		if (evaluated)
+			mlw_buf_adds(b, (double)drifted / (double)evaluated >=
+			    d->share ? "true" : "false");
+		else
+			mlw_jw_null(b);
+	}
 	mlw_jw_close(b, '}');
 	mlw_buf_addc(b, '\n');
 	mlw_out_write(b->p, b->len);
@@ -628,6 +660,7 @@ mlw_drift_free(struct mlw_drift *d)
 	free(d->chunk);
 	free(d->chunkc);
 	free(d->stats);
+	free(d->pv);
 	mlw_buf_free(&d->out);
 	mlw_buf_free(&d->segtext);
 	mlw_dscratch_free(&d->sc);
@@ -647,6 +680,67 @@ has_field(const struct mlw_psiref *p, const char *mfor)
 		if (names_feature(mfor, &p->f[i]))
 			return 1;
 	return 0;
+}
+
+/* --correction's level: every test a field of r can be compared by (with
+ * auto, those it may pick: ks, chisquare, z) must have the same p-value
+ * threshold, d->alpha (NAN until one is seen); *who names the first. */
+static void
+alpha_of(struct mlw_drift *d, const struct mlw_drift_ref *r, const char **who,
+    int *whom)
+{
+	static const int picks[] = { MLW_DM_KS, MLW_DM_CHISQUARE, MLW_DM_Z };
+	size_t i, j;
+
+	for (i = 0; r && i < r->nf; i++) {
+		const struct mlw_drift_field *fl = &r->fl[i];
+
+		for (j = 0; j < 3; j++) {
+			int m = fl->method == MLW_DM_AUTO ? picks[j] : fl->method;
+			double t;
+
+			if (!has_p(m) || (fl->method == MLW_DM_AUTO && d->quantile))
+				continue;
+			t = isnan(fl->threshold) ? mlw_dmethods[m].threshold :
+			    fl->threshold;
+			if (isnan(d->alpha)) {
+				d->alpha = t;
+				*who = fl->f->path.text;
+				*whom = m;
+			} else if (t != d->alpha)
+				mlw_fatal("--correction: the tests have "
+				    "different p-value thresholds (%s: %s %g, "
+				    "%s: %s %g); give one with --threshold",
+				    *who, mlw_dmethods[*whom].name, d->alpha,
+				    fl->f->path.text, mlw_dmethods[m].name, t);
+		}
+	}
+}
+
+/* --correction: its level (alpha_of each reference; with no test at all,
+ * --threshold or Alibi Detect's default 0.05), and the option joins the
+ * hash, so that states merge only with states made with it. */
+static void
+correction_setup(struct mlw_drift *d, double threshold)
+{
+	const char *who = NULL;
+	const char *cn = mlw_dcorrections[d->correction];
+	int whom = 0;
+	size_t i;
+
+	d->alpha = NAN;
+	alpha_of(d, d->one, &who, &whom);
+	alpha_of(d, d->whole, &who, &whom);
+	for (i = 0; i < d->npart; i++)
+		alpha_of(d, d->part[i], &who, &whom);
+	if (isnan(d->alpha)) {
+		d->alpha = isnan(threshold) ? 0.05 : threshold;
+		if (!d->emit)
+			mlw_warnx("--correction %s: every field is compared by "
+			    "a distance, which has no p-value: tests will be 0 "
+			    "and dataset_drift null", cn);
+	}
+	d->hash = mlw_hash_str(mlw_hash_str(d->hash, "correction"), cn);
 }
 
 void
@@ -688,6 +782,8 @@ mlw_drift_load(struct mlw_drift *d, const char *ref,
 	if (d->seg == NULL) {
 		d->one = ref_new(d, &d->prof, method, mfor, nmfor, threshold);
 		d->hash = mlw_psiref_hash(&d->prof);
+		if (d->correction)
+			correction_setup(d, threshold);
 		return;
 	}
 	if (rs->has_whole)
@@ -700,6 +796,8 @@ mlw_drift_load(struct mlw_drift *d, const char *ref,
 			d->part[i] = ref_new(d, rs->part[i], method, mfor,
 			    nmfor, threshold);
 	d->hash = mlw_psirefs_hash(rs, d->seg);
+	if (d->correction)
+		correction_setup(d, threshold);
 }
 
 void

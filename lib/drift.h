@@ -37,6 +37,7 @@ struct mlw_drift {
 	int quantile;             /* --binning quantile: counts, not values */
 	int autothr;              /* --auto-threshold */
 	double share;             /* --drift-share */
+	int correction;           /* --correction: MLW_CORR_* */
 	double js_base;           /* --js-base, 0 for e */
 	int emit;                 /* --emit-state (quantile binning only) */
 	struct mlw_seg *seg;      /* --by (seg.h), or NULL */
@@ -50,6 +51,9 @@ struct mlw_drift {
 	size_t npart;
 	struct mlw_drift_ref *whole;  /* --by: the whole reference's */
 	uint64_t hash;            /* of the reference, for states */
+	double alpha;             /* --correction's level, set by load */
+	double *pv;               /* scratch: a window's p-values */
+	size_t pvcap;
 	struct mlw_dscratch sc;
 	struct mlw_buf out, segtext;
 	double *chunk, *stats;
@@ -66,7 +70,10 @@ struct mlw_drift {
  * ("PATH=METHOD", checked) theirs (a path no reference has is fatal), and
  * every field threshold (NAN: its method's default). Fatal when a method
  * cannot apply to a field (numbers for a categorical field; not binned
- * with quantile). d's options are set before. */
+ * with quantile). With d->correction, sets d->alpha: the one p-value
+ * threshold of the fields' tests (fatal when they have different ones;
+ * --threshold, or 0.05, when no field has a test), and the option joins
+ * d->hash. d's options are set before. */
 void mlw_drift_load(struct mlw_drift *d, const char *ref,
     const struct mlw_psiref_opts *po, int method, char *const *mfor,
     size_t nmfor, double threshold);

@@ -509,4 +509,197 @@ by_split() {
 	        d = sqrt((n[h] * xx[h] - x[h] ^ 2) * (n[h] * yy[h] - y[h] ^ 2))
 	        printf "%.1f ", (n[h] * xy[h] - x[h] * y[h]) / d } }')
 	[ "$r" = "0.6 -0.6 " ]
+
+# corr_data: a reference of 10 records with x1..x5 = 1..10, and currents
+# c1..c4 whose x_i are 1..10 plus a shift ("-": missing), so that ttest
+# p-values land where the corrections disagree. The p-values in the
+# comments are scipy.stats.ttest_ind (SciPy 1.10.1) on the same JSON
+# values, run by hand; mlw-drift prints them to 1e-15. With alpha 0.05:
+# c1: 0.01502 0.01897 0.9015 0.9015 0.9015 (m 5)
+# c2: 0.01987 0.03001 0.03487 0.9015, x5 missing (m 4)
+# c3: 0.01987 0.03001 0.03985 0.9015, x5 missing (m 4)
+# c4: 0.004985 0.9015 0.9015 0.9015 0.9015 (m 5)
+corr_data() {
+	mk() {
+		awk -v d="$*" 'BEGIN { n = split(d, dd, " ")
+			for (j = 1; j <= 10; j++) {
+				s = "{"
+				for (i = 1; i <= n; i++)
+					s = s (i > 1 ? "," : "") "\"x" i "\":" \
+					    (dd[i] == "-" ? "null" : sprintf("%.2f", j + dd[i]))
+				print s "}"
+			} }'
+	}
+	mk 0 0 0 0 0 > ref.jsonl
+	mk 3.64 3.49 0.17 0.17 0.17 > c1.jsonl
+	mk 3.46 3.19 3.09 0.17 - > c2.jsonl
+	mk 3.46 3.19 3.0 0.17 - > c3.jsonl
+	mk 4.33 0.17 0.17 0.17 0.17 > c4.jsonl
+}
+
+# verdicts FILE: the dataset records of the three rules, one a line
+verdicts() {
+	for c in none bonferroni fdr; do
+		mlw-drift --ref ref.jsonl --method ttest --correction $c "$@" 2>/dev/null | tail -n 1
+	done
+}
+
+@test "--correction: Alibi Detect's bonferroni and fdr disagree with each other and with --drift-share" {
+	corr_data
+	# c1: share 2/5 < 0.5; bonferroni 0.01502 >= 0.05/5 = 0.01;
+	# fdr: p_(2) 0.01897 < 0.05*2/5 = 0.02
+	run verdicts c1.jsonl
+	[ "${lines[0]}" = '{"drifted":2,"features":5,"share":0.4,"dataset_drift":false}' ]
+	[ "${lines[1]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"bonferroni","alpha":0.05,"tests":5,"dataset_drift":false}' ]
+	[ "${lines[2]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"fdr","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+	# c4: one field drifts, share 1/5; bonferroni 0.004985 < 0.01, and so
+	# fdr (its k = 1 is bonferroni's test)
+	run verdicts c4.jsonl
+	[ "${lines[0]}" = '{"drifted":1,"features":5,"share":0.2,"dataset_drift":false}' ]
+	[ "${lines[1]}" = '{"drifted":1,"features":5,"share":0.2,"correction":"bonferroni","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+	[ "${lines[2]}" = '{"drifted":1,"features":5,"share":0.2,"correction":"fdr","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+	# the option's default is none: today's record, byte for byte
+	[ "$(mlw-drift --ref ref.jsonl --method ttest c1.jsonl)" = "$(mlw-drift --ref ref.jsonl --method ttest --correction none c1.jsonl)" ]
+}
+
+@test "--correction fdr is Benjamini-Hochberg's step-up: a larger k rescues the smaller; m counts the p-values" {
+	corr_data
+	# c2, m = 4 (x5 has no values: no p-value, left out of m and of
+	# features): thresholds 0.0125 0.025 0.0375 0.05; p_(1) 0.01987 and
+	# p_(2) 0.03001 fail theirs, p_(3) 0.03487 < 0.0375 passes: drift.
+	# bonferroni: 0.01987 >= 0.0125. share 3/4.
+	run verdicts c2.jsonl
+	[ "${lines[0]}" = '{"drifted":3,"features":4,"share":0.75,"dataset_drift":true}' ]
+	[ "${lines[1]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"bonferroni","alpha":0.05,"tests":4,"dataset_drift":false}' ]
+	[ "${lines[2]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"fdr","alpha":0.05,"tests":4,"dataset_drift":true}' ]
+	# c3: p_(3) 0.03985 >= 0.0375 and p_(4) 0.9015 >= 0.05: no k passes,
+	# though 3 of 4 fields drift by themselves
+	run verdicts c3.jsonl
+	[ "${lines[0]}" = '{"drifted":3,"features":4,"share":0.75,"dataset_drift":true}' ]
+	[ "${lines[1]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"bonferroni","alpha":0.05,"tests":4,"dataset_drift":false}' ]
+	[ "${lines[2]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"fdr","alpha":0.05,"tests":4,"dataset_drift":false}' ]
+	# a distance has no p-value: x4 by wasserstein leaves m = 3 (x1..x3),
+	# thresholds 0.01667 0.03333 0.05: fdr passes at k = 2 (0.03001),
+	# bonferroni fails (0.01987 >= 0.01667); x4 still counts in features
+	run verdicts --method-for x4=wasserstein c2.jsonl
+	[ "${lines[1]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"bonferroni","alpha":0.05,"tests":3,"dataset_drift":false}' ]
+	[ "${lines[2]}" = '{"drifted":3,"features":4,"share":0.75,"correction":"fdr","alpha":0.05,"tests":3,"dataset_drift":true}' ]
+	# only distances: no test, no verdict, and a warning
+	run --separate-stderr mlw-drift --ref ref.jsonl --method wasserstein --correction fdr c1.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[5]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"fdr","alpha":0.05,"tests":0,"dataset_drift":null}' ]
+	[ "$stderr" = "mlw-drift: --correction fdr: every field is compared by a distance, which has no p-value: tests will be 0 and dataset_drift null" ]
+}
+
+@test "--correction: alpha is the tests' one p-value threshold; different ones are a usage error" {
+	corr_data
+	# --threshold 0.02 for all: bonferroni on c1 0.01502 < 0.02/5? no;
+	# fdr: k = 2: 0.01897 < 0.02*2/5 = 0.008? no; k = 5: 0.9015 no
+	run --separate-stderr mlw-drift --ref ref.jsonl --method ttest --threshold 0.02 --correction fdr c1.jsonl
+	[ "${lines[5]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"fdr","alpha":0.02,"tests":5,"dataset_drift":false}' ]
+	# --threshold 0.1: bonferroni 0.01502 < 0.1/5 = 0.02
+	run --separate-stderr mlw-drift --ref ref.jsonl --method ttest --threshold 0.1 --correction bonferroni c1.jsonl
+	[ "${lines[5]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"bonferroni","alpha":0.1,"tests":5,"dataset_drift":true}' ]
+	# cramer_von_mises's default is 0.1, ttest's 0.05: which alpha?
+	run --separate-stderr mlw-drift --ref ref.jsonl --method ttest --method-for x3=cramer_von_mises --correction fdr c1.jsonl
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[ "$stderr" = "mlw-drift: --correction: the tests have different p-value thresholds (x1: ttest 0.05, x3: cramer_von_mises 0.1); give one with --threshold" ]
+	run --separate-stderr mlw-drift --ref ref.jsonl --method ttest --method-for x3=cramer_von_mises --threshold 0.05 --correction fdr c1.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[5]}" == *'"alpha":0.05,"tests":5,'* ]]
+	# --method auto picks ks (p <= 0.05) here; a distance among tests
+	# of 0.05 is no conflict
+	run --separate-stderr mlw-drift --ref ref.jsonl --method-for x5=psi --correction bonferroni c1.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[5]}" == *'"correction":"bonferroni","alpha":0.05,"tests":4,'* ]]
+}
+
+@test "--correction: bad values are usage errors; none adds no member" {
+	corr_data
+	for v in bogus BONFERRONI ''; do
+		run --separate-stderr mlw-drift --ref ref.jsonl --correction "$v" c1.jsonl
+		[ "$status" -eq 2 ]
+		[ "$output" = "" ]
+		[ "${stderr%%$'\n'*}" = "mlw-drift: --correction: expected none, bonferroni or fdr, found '$v'" ]
+	done
+	run --separate-stderr mlw-drift --ref ref.jsonl --correction
+	[ "$status" -eq 2 ]
+	run --separate-stderr mlw-drift --ref ref.jsonl --method ttest --correction none c1.jsonl
+	[ "${lines[5]}" = '{"drifted":2,"features":5,"share":0.4,"dataset_drift":false}' ]
+}
+
+@test "--correction with --auto-threshold: the fields' verdicts move, the corrected verdict comes from the p-values" {
+	corr_data
+	cat ref.jsonl ref.jsonl ref.jsonl > ref3.jsonl
+	# against 30 reference values (scipy.stats.ttest_ind, as above): x1
+	# 0.001675, x2 0.002464, x3..x5 0.8753; bonferroni 0.001675 < 0.01.
+	# The 3 chunks of 10 equal the reference: the threshold is 0 and the
+	# t statistics are negative, so no field drifts by it.
+	run --separate-stderr mlw-drift --ref ref3.jsonl --method ttest --correction bonferroni c1.jsonl
+	[ "${lines[5]}" = '{"drifted":2,"features":5,"share":0.4,"correction":"bonferroni","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+	run --separate-stderr mlw-drift --ref ref3.jsonl --method ttest --correction bonferroni --auto-threshold c1.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[0]}" == *'"p_value":0.00167546538735667'*',"threshold":0,"drift":false,'* ]]
+	[ "${lines[5]}" = '{"drifted":0,"features":5,"share":0,"correction":"bonferroni","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+}
+
+@test "--correction with --by: each segment's verdict is that of its records alone; the new members are taken" {
+	corr_data
+	sed 's/^{/{"m":"a",/' ref.jsonl > rb.jsonl
+	sed 's/^{/{"m":"b",/' ref.jsonl >> rb.jsonl
+	sed 's/^{/{"m":"a",/' c1.jsonl > cb.jsonl
+	sed 's/^{/{"m":"b",/' c3.jsonl >> cb.jsonl
+	run --separate-stderr mlw-drift --ref rb.jsonl --by m --method ttest --correction fdr cb.jsonl
+	[ "$status" -eq 0 ]
+	[ "${lines[5]}" = '{"segment":"m=a","m":"a","drifted":2,"features":5,"share":0.4,"correction":"fdr","alpha":0.05,"tests":5,"dataset_drift":true}' ]
+	[ "${lines[11]}" = '{"segment":"m=b","m":"b","drifted":3,"features":4,"share":0.75,"correction":"fdr","alpha":0.05,"tests":4,"dataset_drift":false}' ]
+	for s in a b; do
+		grep -F "\"m\":\"$s\"," cb.jsonl > seg.jsonl
+		grep -F "\"m\":\"$s\"," rb.jsonl > segref.jsonl
+		mlw-drift --ref segref.jsonl --fields x1,x2,x3,x4,x5 --method ttest --correction fdr seg.jsonl 2>/dev/null > want.jsonl
+		mlw-drift --ref rb.jsonl --by m --method ttest --correction fdr cb.jsonl 2>/dev/null |
+		    grep -F "\"m\":\"$s\"," | sed "s/\"segment\":\"m=$s\",\"m\":\"$s\",//" > got.jsonl
+		cmp want.jsonl got.jsonl
+	done
+	# "tests", "alpha", "correction" are members only with the option
+	run --separate-stderr mlw-drift --ref rb.jsonl --by tests --correction fdr cb.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "mlw-drift: --by: tests is the name of a member of the output"* ]]
+	run --separate-stderr mlw-drift --ref rb.jsonl --by m,alpha --method ttest cb.jsonl
+	[ "$status" -eq 0 ]
+}
+
+@test "--correction with --emit-state/--merge: the merge is the single pass; the option is in the state hash only when given" {
+	gen --reference -n 3000 > ref.jsonl
+	gen -n 20000 --interval 1s --drift-at 10000 > log.jsonl
+	split -n l/4 log.jsonl shard.
+	opts="--ref ref.jsonl --binning quantile --by model --fields features.age,features.country"
+	for f in shard.a?; do
+		mlw-window --time ts --size 1h $f | mlw-drift $opts --correction bonferroni --emit-state > $f.cst
+		mlw-window --time ts --size 1h $f | mlw-drift $opts --emit-state > $f.st
+	done
+	# the counts are the same; only the hash differs
+	[ "$(sed 's/"hash":"[0-9a-f]*"//' shard.aa.cst)" = "$(sed 's/"hash":"[0-9a-f]*"//' shard.aa.st)" ]
+	! cmp -s shard.aa.cst shard.aa.st
+	run --separate-stderr mlw-drift $opts --correction bonferroni --merge shard.a?.cst
+	[ "$status" -eq 0 ]
+	printf '%s\n' "${lines[@]}" > merged.jsonl
+	mlw-window --time ts --size 1h log.jsonl | mlw-drift $opts --correction bonferroni > single.jsonl 2>/dev/null
+	cmp merged.jsonl single.jsonl
+	# quantile bins take only distances: no p-values, no verdict, said once
+	[ "$(grep -c '"correction":"bonferroni","alpha":0.05,"tests":0,"dataset_drift":null}' single.jsonl)" -eq 6 ]
+	[ "$stderr" = "mlw-drift: --correction bonferroni: every field is compared by a distance, which has no p-value: tests will be 0 and dataset_drift null" ]
+	# states of the other kind are refused either way
+	run --separate-stderr mlw-drift $opts --merge shard.a?.cst
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	run --separate-stderr mlw-drift $opts --correction fdr --merge shard.a?.cst
+	[ "$status" -eq 2 ]
+	run --separate-stderr mlw-drift $opts --correction bonferroni --merge shard.a?.st
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"state made with another reference or other options"* ]]
+	mlw-drift $opts --merge shard.a?.st > plain.jsonl
+	mlw-window --time ts --size 1h log.jsonl | mlw-drift $opts > plain1.jsonl
+	cmp plain.jsonl plain1.jsonl
 }
