@@ -145,6 +145,8 @@ static const struct progargs {
 	{ "mlw-drift", "--ref @ref.jsonl --by g,h --max-keys 5 --binning quantile --emit-state @IN" },
 	{ "mlw-drift", "--ref @IN --by g --binning quantile --merge @ref.jsonl" },
 	{ "mlw-drift", "--ref @ref.jsonl --by g --method-for f.x=ks @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method-for f.x=ttest --correction fdr --by g @IN" },
+	{ "mlw-drift", "--ref @IN --correction bonferroni --auto-threshold @ref.jsonl" },
 
 	{ "mlw-runs", "--store @IN" },
 	{ "mlw-runs", "--store @IN --where 'metrics.loss < 0.5 and params.lr = \"0.01\"' --sort -metrics.acc --limit 5 --format table" },
