@@ -495,21 +495,6 @@ by_split() {
 	[[ "$output" == *"--method-for: y is not a field of the reference"* ]]
 }
 
-@test "mlw-gen --shift correlation: the univariate tests stay quiet while age and tenure go from +0.6 to -0.6 correlated" {
-	gen --reference --shift correlation -n 5000 --seed 7 > ref.jsonl
-	gen --shift correlation -n 4000 --drift-at 2000 --seed 3 > cur.jsonl
-	mlw-window --count 1000 cur.jsonl |
-	    mlw-drift --ref ref.jsonl --fields features.age,features.tenure,features.income,features.country > out.jsonl
-	[ "$(grep -c '"dataset_drift":false' out.jsonl)" -eq 4 ]
-	! grep -q '"drift":true' out.jsonl
-	# Pearson's r of age and tenure per half (awk, the textbook sums)
-	r=$(sed 's/.*"age":\([^,]*\),.*"tenure":\([^,]*\),.*/\1 \2/' cur.jsonl | awk '
-	    { h = NR <= 2000; n[h]++; x[h] += $1; y[h] += $2; xx[h] += $1 * $1; yy[h] += $2 * $2; xy[h] += $1 * $2 }
-	    END { for (h = 1; h >= 0; h--) {
-	        d = sqrt((n[h] * xx[h] - x[h] ^ 2) * (n[h] * yy[h] - y[h] ^ 2))
-	        printf "%.1f ", (n[h] * xy[h] - x[h] * y[h]) / d } }')
-	[ "$r" = "0.6 -0.6 " ]
-
 # corr_data: a reference of 10 records with x1..x5 = 1..10, and currents
 # c1..c4 whose x_i are 1..10 plus a shift ("-": missing), so that ttest
 # p-values land where the corrections disagree. The p-values in the
@@ -702,4 +687,20 @@ verdicts() {
 	mlw-drift $opts --merge shard.a?.st > plain.jsonl
 	mlw-window --time ts --size 1h log.jsonl | mlw-drift $opts > plain1.jsonl
 	cmp plain.jsonl plain1.jsonl
+}
+
+@test "mlw-gen --shift correlation: the univariate tests stay quiet while age and tenure go from +0.6 to -0.6 correlated" {
+	gen --reference --shift correlation -n 5000 --seed 7 > ref.jsonl
+	gen --shift correlation -n 4000 --drift-at 2000 --seed 3 > cur.jsonl
+	mlw-window --count 1000 cur.jsonl |
+	    mlw-drift --ref ref.jsonl --fields features.age,features.tenure,features.income,features.country > out.jsonl
+	[ "$(grep -c '"dataset_drift":false' out.jsonl)" -eq 4 ]
+	! grep -q '"drift":true' out.jsonl
+	# Pearson's r of age and tenure per half (awk, the textbook sums)
+	r=$(sed 's/.*"age":\([^,]*\),.*"tenure":\([^,]*\),.*/\1 \2/' cur.jsonl | awk '
+	    { h = NR <= 2000; n[h]++; x[h] += $1; y[h] += $2; xx[h] += $1 * $1; yy[h] += $2 * $2; xy[h] += $1 * $2 }
+	    END { for (h = 1; h >= 0; h--) {
+	        d = sqrt((n[h] * xx[h] - x[h] ^ 2) * (n[h] * yy[h] - y[h] ^ 2))
+	        printf "%.1f ", (n[h] * xy[h] - x[h] * y[h]) / d } }')
+	[ "$r" = "0.6 -0.6 " ]
 }
