@@ -1139,18 +1139,8 @@ merge(struct mlw_agg *g, struct mlw_wtab *tab, struct mlw_input *in)
 			    "an aggregate, from 0 to %zu", g->ns - 1);
 			continue;
 		}
-		if (g->seg) {
-			if (mlw_seg_state_key(g->seg, &doc, MLW_SEG_VALUES,
-			    &why) < 0) {
-				mlw_state_reject(&si, &ln, "%s", why);
-				continue;
-			}
-			id = (size_t)mlw_seg_id(g->seg, &ln, 1);
-		} else if (mlw_state_member(&doc, "segment") >= 0) {
-			mlw_state_reject(&si, &ln, "segment: a state of a run "
-			    "with --by");
+		if (mlw_seg_state_id(g->seg, &si, &doc, &ln, &id) < 0)
 			continue;
-		}
 		c = cell_of(g, tab, &key, id);
 		if (merge_one(g, (size_t)i, &cell_accs(g, c)[i], &doc,
 		    &why) < 0)

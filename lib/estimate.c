@@ -1468,14 +1468,8 @@ merge(struct mlw_est *e, struct mlw_wtab *tab, struct mlw_input *in)
 			    "number from 0 to %zu", e->K - 1);
 			continue;
 		}
-		if (e->seg) {
-			if (mlw_seg_state_key(e->seg, &doc, MLW_SEG_VALUES,
-			    &why) < 0) {
-				mlw_state_reject(&si, &ln, "%s", why);
-				continue;
-			}
-			id = (size_t)mlw_seg_id(e->seg, &ln, 1);
-		}
+		if (mlw_seg_state_id(e->seg, &si, &doc, &ln, &id) < 0)
+			continue;
 		if (merge_one(e, cell_of(e, tab, &key, id), k, &doc, &why) < 0)
 			mlw_state_reject(&si, &ln, "%s", why);
 	}

@@ -1310,20 +1310,16 @@ mlw_psirefs_state_route(struct mlw_psirefs *r, struct mlw_seg *seg,
     int fallback, struct mlw_state_in *st, const struct mlw_json *doc,
     const struct mlw_line *ln)
 {
-	const char *why;
-	long id;
+	size_t id;
 
-	if (mlw_seg_state_key(seg, doc, MLW_SEG_VALUES, &why) < 0) {
-		mlw_state_reject(st, ln, "%s", why);
+	if (mlw_seg_state_id(seg, st, doc, ln, &id) < 0)
 		return -1;
-	}
-	id = mlw_seg_id(seg, ln, 1);
-	if (mlw_psirefs_get(r, (size_t)id, fallback) == NULL) {
+	if (mlw_psirefs_get(r, id, fallback) == NULL) {
 		mlw_state_reject(st, ln, "segment: a segment with no part in "
 		    "the reference");
 		return -1;
 	}
-	return id;
+	return (long)id;
 }
 
 uint64_t

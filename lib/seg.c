@@ -272,3 +272,24 @@ mlw_segwin_free(struct mlw_segwin *w, void (*fin)(void *))
 	free(w->slot);
 	memset(w, 0, sizeof *w);
 }
+
+int
+mlw_seg_state_id(struct mlw_seg *s, struct mlw_state_in *st,
+    const struct mlw_json *doc, const struct mlw_line *ln, size_t *id)
+{
+	const char *why;
+
+	*id = 0;
+	if (s == NULL) {
+		if (mlw_state_member(doc, "segment") < 0)
+			return 0;
+		mlw_state_reject(st, ln, "segment: a state of a run with --by");
+		return -1;
+	}
+	if (mlw_seg_state_key(s, doc, MLW_SEG_VALUES, &why) < 0) {
+		mlw_state_reject(st, ln, "%s", why);
+		return -1;
+	}
+	*id = (size_t)mlw_seg_id(s, ln, 1);
+	return 0;
+}

@@ -61,6 +61,13 @@ void mlw_seg_state_members(struct mlw_buf *b, struct mlw_seg *s, size_t id,
  * --by paths) into s->key: 0, or -1 with *why set. */
 int mlw_seg_state_key(struct mlw_seg *s, const struct mlw_json *doc,
     const char *name, const char **why);
+/* The segment of state record doc (its "values" member) for a merge:
+ * with s, the key read and numbered into *id; without (a run without
+ * --by), *id 0, and a state that names a segment is rejected. 0, or -1
+ * after rejecting the state into st. */
+struct mlw_state_in;
+int mlw_seg_state_id(struct mlw_seg *s, struct mlw_state_in *st,
+    const struct mlw_json *doc, const struct mlw_line *ln, size_t *id);
 /* Whether every value of segment id's key is missing. */
 int mlw_seg_all_missing(const struct mlw_seg *s, size_t id);
 /* Whether path text is one of the --by paths (which name a segment and
