@@ -4,7 +4,7 @@
 # separated. Each output record gives its window, its segment, its field
 # (the feature, or for mlw-bias the group's value, "-" for the summary) and
 # every STAT the witness has for that key; each must equal the witness to a
-# relative 1e-12 (prog= names the program; field= the member that names
+# relative 1e-12, or tol= (prog= names the program; field= the member that names
 # the field, for programs other than the four; true, false and null must
 # be equal, and a difference of two checked numbers agree to 1e-12). Prints each disagreement, every
 # witness line the output lacks, and exits 1 if there was one.
@@ -25,7 +25,7 @@ function far(a, b, stat,    d, s) {
 	s = b < 0 ? -b : b
 	if (stat == "difference" && s < 1)
 		s = 1                   # a difference of two numbers checked
-	return d > 1e-12 * s
+	return d > (tol == "" ? 1e-12 : tol) * s
 }
 BEGIN { FS = "\t" }
 FNR == NR {

@@ -1,0 +1,247 @@
+#!/usr/bin/env bats
+# mlw-mvdrift: drift of the records as a whole. The fixtures
+# tests/data/mv-*.jsonl and the numbers in tests/data/mv-expect.tsv were
+# written by tests/data/witness-mvdrift.py (NumPy 1.24, scikit-learn 1.2:
+# StandardScaler + PCA and NannyML's reconstruction error, the unbiased
+# MMD^2 and its permutation p-values, PolynomialFeatures +
+# LogisticRegression per fold and roc_auc_score, the mean vectors'
+# distances; run by hand, never by the tests). tests/by-witness.awk checks
+# that every witness number is in the output, for its window, segment and
+# method: pca to a relative 1e-9 (Jacobi against LAPACK's SVD), the
+# classifier's AUC to 1e-6, everything else to 1e-12.
+
+load helpers
+
+witness() {
+	awk -v prog="$1" -v field=method -v tol="${2:-1e-12}" \
+	    -f "$ROOT/tests/by-witness.awk" "$DATA/mv-expect.tsv" out.jsonl
+}
+
+# member NAME FILE: each record's value of member NAME, space-separated
+member() {
+	sed 's/.*"'"$1"'":\("[^"]*"\|[^,}]*\).*/\1/' "$2" | tr '\n' ' '
+}
+
+setup_file() {
+	mlw-window --time ts --size 1h "$BATS_TEST_DIRNAME/data/mv-cur.jsonl" \
+	    > "$BATS_FILE_TMPDIR/w.jsonl"
+}
+
+REF="--ref $BATS_TEST_DIRNAME/data/mv-ref.jsonl"
+F="--fields x,y,z,cat"
+
+@test "pca: every window's reconstruction error, thresholds, sampling error and components equal scikit-learn's StandardScaler + PCA" {
+	mlw-mvdrift $REF $F "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	[ "$(wc -l < out.jsonl)" -eq 3 ]
+	run witness pca 1e-9
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# the reversed relation of x and y in the third hour, nothing before
+	[ "$(member drift out.jsonl)" = "false false true " ]
+}
+
+@test "the witness check fails on a number off in the 9th digit" {
+	mlw-mvdrift $REF $F "$BATS_FILE_TMPDIR/w.jsonl" |
+	    sed 's/"statistic":\([0-9]\.[0-9]\{7\}\)\([0-9]\)/"statistic":\1X\2/; s/X0/1/; s/X[1-9]/0/' > out.jsonl
+	run witness pca 1e-9
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"statistic"* ]]
+}
+
+@test "pca --by model: one reference per model, fitted on its own records" {
+	mlw-mvdrift $REF $F --by model "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	[ "$(wc -l < out.jsonl)" -eq 6 ]
+	run witness pca-by 1e-9
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -q '"segment":"model=m2","model":"m2","method":"pca"' out.jsonl
+}
+
+@test "pca on fields and an embedding together: 2 + 6 dimensions" {
+	mlw-mvdrift $REF --fields x,cat --vector emb "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	run witness pca-emb 1e-9
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "mmd: the statistic, the bandwidth and the seeded permutation p-values equal numpy's" {
+	mlw-mvdrift $REF $F --method mmd --max-samples 100 --permutations 200 \
+	    "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	run witness mmd
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	# p = (k + 1) / (B + 1): never 0
+	! grep -q '"p_value":0[,}]' out.jsonl
+	grep -q '"p_value":0.004975124378109453,' out.jsonl    # 1/201
+}
+
+@test "mmd on 5 + 5 records: the exact p-value over all 252 splits" {
+	mlw-mvdrift --ref "$DATA/mv-ref5.jsonl" --vector emb --method mmd \
+	    --permutations 1000 "$DATA/mv-cur5.jsonl" > out.jsonl
+	run witness mmd5
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -q '"permutations":252,"exact":true' out.jsonl
+	# with fewer permutations than splits, a seeded sample of them
+	mlw-mvdrift --ref "$DATA/mv-ref5.jsonl" --vector emb --method mmd \
+	    --permutations 99 "$DATA/mv-cur5.jsonl" > out2.jsonl
+	grep -q '"permutations":99,"exact":false' out2.jsonl
+}
+
+@test "classifier: the cross-validated AUC equals scikit-learn's LogisticRegression on the same folds" {
+	mlw-mvdrift $REF $F --method classifier --max-samples 100 \
+	    "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	run witness classifier 1e-6
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	grep -q '"folds":5,"degree":2,"sample":100,"ref_sample":100' out.jsonl
+}
+
+@test "meandist: the Euclidean and cosine distances of the mean embeddings" {
+	mlw-mvdrift $REF --vector emb --method meandist "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	run witness meandist
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	mlw-mvdrift $REF --vector emb --method meandist --distance cosine \
+	    --threshold 0.5 "$BATS_FILE_TMPDIR/w.jsonl" > c.jsonl
+	[ "$(member distance c.jsonl)" = '"cosine" "cosine" "cosine" ' ]
+	[ "$(member statistic c.jsonl)" = "$(member cosine c.jsonl)" ]
+	[ "$(member drift c.jsonl)" = "true true false " ]
+}
+
+@test "a correlation-only drift: univariate mlw-drift stays quiet, pca, classifier and mmd fire" {
+	gen --reference --shift correlation -n 5000 --seed 7 > ref.jsonl
+	gen --shift correlation -n 4000 --drift-at 2000 --seed 3 > cur.jsonl
+	mlw-window --count 1000 cur.jsonl > w.jsonl
+	fields=features.age,features.tenure,features.income,features.country
+	mlw-drift --ref ref.jsonl --fields $fields w.jsonl > uni.jsonl
+	[ "$(grep -c '"dataset_drift":false' uni.jsonl)" -eq 4 ]
+	! grep -q '"drift":true' uni.jsonl
+	for m in pca classifier mmd; do
+		mlw-mvdrift --ref ref.jsonl --fields $fields --method $m w.jsonl > $m.jsonl
+		[ "$(member drift $m.jsonl)" = "false false true true " ] ||
+		    { echo "$m"; cat $m.jsonl; false; }
+	done
+	# the classifier needs the pairwise products to see a correlation
+	mlw-mvdrift --ref ref.jsonl --fields $fields --method classifier --degree 1 w.jsonl > lin.jsonl
+	! grep -q '"drift":true' lin.jsonl
+}
+
+@test "the sample does not depend on the order of the records" {
+	mlw-mvdrift $REF $F --method mmd --max-samples 50 "$DATA/mv-cur.jsonl" > a.jsonl
+	tac "$DATA/mv-cur.jsonl" | mlw-mvdrift $REF $F --method mmd --max-samples 50 > b.jsonl
+	cmp a.jsonl b.jsonl
+	grep -q '"n":450,.*"sample":50,"ref_sample":50' a.jsonl
+}
+
+@test "--emit-state / --merge: three shards are byte for byte the single pass, for every method, with and without --by" {
+	split -n l/3 "$DATA/mv-cur.jsonl" part.
+	for p in part.a?; do mlw-window --time ts --size 1h "$p" > "$p.w"; done
+	for m in pca mmd classifier meandist; do
+		for by in "" "--by model"; do
+			o="$REF $F --vector emb --method $m --max-samples 60 $by"
+			mlw-mvdrift $o "$BATS_FILE_TMPDIR/w.jsonl" > single.jsonl
+			for p in part.a?; do mlw-mvdrift $o --emit-state "$p.w" > "$p.st"; done
+			mlw-mvdrift $o --merge part.a?.st > merged.jsonl
+			cmp single.jsonl merged.jsonl || { echo "$m $by"; false; }
+		done
+	done
+}
+
+@test "--merge: states of other options or a cut shard are refused with nothing written" {
+	mlw-mvdrift $REF $F --emit-state "$BATS_FILE_TMPDIR/w.jsonl" > a.st
+	run --separate-stderr mlw-mvdrift $REF $F --share 0.8 --merge a.st
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+	[[ "$stderr" == *"state made with another reference or other options"* ]]
+	head -n 2 a.st > cut.st
+	run --separate-stderr mlw-mvdrift $REF $F --merge cut.st
+	[ "$status" -eq 2 ]
+	[ "$output" = "" ]
+}
+
+@test "a vector of the wrong length is rejected naming both lengths; the rest is counted" {
+	printf '%s\n' '{"emb":[1,2,3]}' '{"emb":[1,2]}' '{"emb":[1,"x",3]}' \
+	    '{"other":1}' '{"emb":[2,1,3]}' > cur.jsonl
+	run --separate-stderr mlw-mvdrift --ref "$DATA/mv-ref5.jsonl" --vector emb \
+	    --method meandist --rejects bad.jsonl cur.jsonl
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cur.jsonl:2: emb: expected an array of 3 numbers, found 2"* ]]
+	[[ "$stderr" == *"cur.jsonl:3: emb[1]: expected a finite number, found a string"* ]]
+	[[ "$stderr" == *"cur.jsonl:4: emb: missing (expected an array of numbers)"* ]]
+	[ "$(wc -l < bad.jsonl)" -eq 3 ]
+	[[ "$output" == *'"n":2,'* ]]
+}
+
+@test "fields: a string in a number field is rejected; missing values are imputed; a category may be new" {
+	printf '%s\n' '{"x":"high","y":1,"cat":"a"}' '{"y":1,"cat":"zzz"}' '{"x":1,"y":null}' > cur.jsonl
+	run --separate-stderr mlw-mvdrift $REF $F cur.jsonl
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"cur.jsonl:1: x: expected a number, found a string"* ]]
+	[[ "$output" == *'"n":2,'* ]]
+	# --strict: the first reject is fatal
+	run --separate-stderr mlw-mvdrift $REF $F --strict cur.jsonl
+	[ "$status" -eq 2 ]
+}
+
+@test "the reference: a bad record is fatal naming its line; a string where numbers were names --categorical" {
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":"big","c":"b"}' > ref.jsonl
+	run --separate-stderr mlw-mvdrift --ref ref.jsonl --fields x,c /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ref.jsonl:2: x: a string in a field whose first reference value is a number (name it in --categorical"* ]]
+	printf '%s\n' '{"x":1,"c":"a"}' '{"x":2,"c":"b"}' '{"x":' > ref.jsonl
+	run --separate-stderr mlw-mvdrift --ref ref.jsonl --fields x,c /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"ref.jsonl:3:"* ]]
+	# --categorical: numbers as categories
+	printf '%s\n' '{"x":1,"c":1}' '{"x":2,"c":2}' '{"x":3,"c":1}' '{"x":4,"c":2}' > ref.jsonl
+	printf '%s\n' '{"x":1,"c":"1"}' > cur.jsonl
+	mlw-mvdrift --ref ref.jsonl --fields x,c --categorical c --method meandist cur.jsonl > out.jsonl
+	grep -q '"n":1,' out.jsonl
+	run mlw-mvdrift --ref ref.jsonl --fields x --categorical c /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--categorical: c is not one of --fields"* ]]
+}
+
+@test "--by: a model with no part in the reference is rejected once, or compared with the whole under --ref-fallback all" {
+	grep '"model":"m1"' "$DATA/mv-ref.jsonl" > ref1.jsonl
+	run --separate-stderr mlw-mvdrift --ref ref1.jsonl $F --by model "$BATS_FILE_TMPDIR/w.jsonl"
+	[ "$status" -eq 1 ]
+	[ "$(grep -c 'has no part in the reference' <<< "$stderr")" -eq 1 ]
+	[ "$(wc -l <<< "$output")" -eq 3 ]
+	mlw-mvdrift --ref ref1.jsonl $F --by model --ref-fallback all "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	[ "$(grep -c '"segment":"model=m2"' out.jsonl)" -eq 3 ]
+}
+
+@test "usage errors exit 2 and say what to do" {
+	run mlw-mvdrift $F
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--ref is required"* ]]
+	run mlw-mvdrift $REF
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--fields, --vector or both"* ]]
+	run mlw-mvdrift $REF $F --threshold 2
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--threshold applies to classifier and meandist"* ]]
+	run mlw-mvdrift $REF $F --distance cosine
+	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF $F --method nope
+	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF $F --share 1
+	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF $F --emit-state --merge
+	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF --fields x,x
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"x is given twice"* ]]
+	run mlw-mvdrift --help
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--method pca|mmd|classifier|meandist"* ]]
+}
+
+@test "a window closes as soon as mlw-window says so: the first result before the input ends" {
+	mkfifo in.fifo
+	mlw-mvdrift $REF $F < in.fifo > out.jsonl &
+	pid=$!
+	exec 7> in.fifo
+	sed -n '1,/"mlw":"window_close"/p' "$BATS_FILE_TMPDIR/w.jsonl" >&7
+	for i in $(seq 50); do [ -s out.jsonl ] && break; sleep 0.1; done
+	[ "$(wc -l < out.jsonl)" -eq 1 ]
+	awk 'seen; /"mlw":"window_close"/ { seen = 1 }' "$BATS_FILE_TMPDIR/w.jsonl" >&7
+	exec 7>&-
+	wait $pid
+	[ "$(wc -l < out.jsonl)" -eq 3 ]
+}
