@@ -68,6 +68,21 @@ load helpers
 	diff want.jsonl got.jsonl
 }
 
+@test "the README's multivariate example prints the table the README shows" {
+	gen --reference --shift correlation -n 5000 --seed 7 > train.jsonl
+	gen --shift correlation -n 4000 --drift-at 2000 --seed 3 > today.jsonl
+	mlw-window --count 1000 today.jsonl > windows.jsonl
+	f=features.age,features.tenure,features.income,features.country
+	{ mlw-drift --ref train.jsonl --fields $f windows.jsonl | grep -c '"drift":true' || true
+	  for m in pca mmd classifier; do
+		mlw-mvdrift --ref train.jsonl --fields $f --method $m windows.jsonl
+	  done | mlw-report --value statistic --series method; } > got.txt
+	sed -n '/^## When every feature looks fine/,/^## Many models/p' "$ROOT/README.md" |
+	    sed -n '/^0$/,/^```$/p' | sed '$d' > want.txt
+	[ "$(wc -l < want.txt)" -eq 8 ]
+	diff want.txt got.txt
+}
+
 @test "the README's many-models example prints the line the README shows" {
 	gen -n 100000 --models 100 --drift-at 50000 > log.jsonl
 	gen -n 200000 --models 100 --reference --seed 7 > ref.jsonl

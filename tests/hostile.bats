@@ -21,6 +21,7 @@ mlw-window: 1 record rejected" ]
 	    "mlw-drift --ref $DATA/drift-ref.jsonl --method psi" "mlw-profile" \
 	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
 	    "mlw-check --tests $DATA/check-simple.tests"; do
 		run --separate-stderr $p deep.jsonl
 		[ "$status" -eq 1 ]
@@ -91,6 +92,7 @@ mlw-psi: 2 records rejected" ]
 	    "mlw-drift --ref $DATA/drift-ref.jsonl" "mlw-profile" "mlw-detect --field x --method adwin" \
 	    "mlw-csv" "mlw-csv --to-csv" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
 	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		run --separate-stderr $p empty.jsonl
 		[ "$status" -eq 0 ]
@@ -122,6 +124,7 @@ full_and_closed() {
 	    "mlw-profile --fields score" "mlw-detect --all --field score --method adwin" \
 	    "mlw-agg --by model --agg 'count; sum score; quantile score 0.5'" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label --by model" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score,label --by model --ref-fallback all" \
 	    "mlw-check --tests $DATA/check-simple.tests --format table"; do
 		full_and_closed "mlw-window --time ts --size 1m log.jsonl | $p"
 	done
@@ -205,6 +208,7 @@ full_and_closed() {
 	    "mlw-bias --group features.country --label label --pred prediction" \
 	    "mlw-join --key id --labels a.jsonl" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
 	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		$p a.jsonl b.jsonl > all.out
 		run --separate-stderr $p a.jsonl nosuch.jsonl b.jsonl
