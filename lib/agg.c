@@ -80,6 +80,7 @@ struct chunker {
 
 struct mlw_agg {
 	struct mlw_agg_opts o;
+	struct mlw_segcells cells;
 	struct mlw_seg *seg;
 	struct spec *s;
 	size_t ns;
@@ -801,26 +802,10 @@ ref_of(struct mlw_agg *g, size_t id)
 
 /* ---------------- windows ---------------- */
 
-static struct mlw_agg *cur;      /* for fin_cell */
-
 static void
-fin_cell(void *state)
+fin_cell(void *arg, void *state)
 {
-	cell_free(cur, state);
-}
-
-static void
-reset(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_clear(state, fin_cell);
-}
-
-static void
-destroy(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_free(state, fin_cell);
+	cell_free(arg, state);
 }
 
 static void
@@ -934,18 +919,14 @@ emit_cell(struct mlw_agg *g, const struct mlw_wkey *key, struct cell *c,
 }
 
 static void
-close_win(const struct mlw_wkey *key, void *state, void *arg)
+close_cell(void *arg, const struct mlw_wkey *key, void *cell, size_t id)
 {
 	struct mlw_agg *g = arg;
-	struct mlw_segwin *w = state;
-	size_t i;
 
-	for (i = 0; i < w->n; i++)
-		if (g->o.emit)
-			emit_cell(g, key, w->state[i], w->ids[i]);
-		else
-			report_cell(g, key, w->state[i], w->ids[i]);
-	mlw_out_flush();
+	if (g->o.emit)
+		emit_cell(g, key, cell, id);
+	else
+		report_cell(g, key, cell, id);
 }
 
 static struct cell *
@@ -953,7 +934,7 @@ cell_of(struct mlw_agg *g, struct mlw_wtab *tab, const struct mlw_wkey *key,
     size_t id)
 {
 	g->any = 1;
-	return mlw_segwin_get(mlw_wtab_open(tab, key), id, sizeof(struct cell));
+	return mlw_segcells_get(&g->cells, tab, key, id);
 }
 
 /* Input without a data record: without --by, its batch is reported all
@@ -1215,9 +1196,11 @@ mlw_agg_run(struct mlw_agg *g, struct mlw_input *in)
 	if (g->o.ref)
 		load_ref(g);
 	g->hash = run_hash(g);
-	cur = g;
-	tab = mlw_wtab_new(sizeof(struct mlw_segwin), reset, close_win, g);
-	mlw_wtab_set_destroy(tab, destroy);
+	g->cells.size = sizeof(struct cell);
+	g->cells.close = close_cell;
+	g->cells.fin = fin_cell;
+	g->cells.arg = g;
+	tab = mlw_segcells_tab(&g->cells);
 	if (g->o.merge) {
 		merge(g, tab, in);
 		mlw_wtab_close_all(tab);

@@ -319,6 +319,7 @@ struct mlw_est {
 	char **own;                   /* strings read from --model */
 	size_t nown;
 	char **classes, **scores;     /* from --model */
+	struct mlw_segcells cells;
 };
 
 static void
@@ -1204,26 +1205,10 @@ load_model(struct mlw_est *e, struct mlw_est_opts *o)
 
 /* ---------------- output ---------------- */
 
-static struct mlw_est *cur;
-
 static void
-fin_cell(void *state)
+fin_cell(void *arg, void *state)
 {
-	cell_free(cur, state);
-}
-
-static void
-reset(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_clear(state, fin_cell);
-}
-
-static void
-destroy(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_free(state, fin_cell);
+	cell_free(arg, state);
 }
 
 static void
@@ -1339,26 +1324,21 @@ emit_cell(struct mlw_est *e, const struct mlw_wkey *key, struct cell *c,
 }
 
 static void
-close_win(const struct mlw_wkey *key, void *state, void *arg)
+close_cell(void *arg, const struct mlw_wkey *key, void *cell, size_t id)
 {
 	struct mlw_est *e = arg;
-	struct mlw_segwin *w = state;
-	size_t i;
 
-	for (i = 0; i < w->n; i++)
-		if (e->o.emit)
-			emit_cell(e, key, w->state[i], w->ids[i]);
-		else
-			report_cell(e, key, w->state[i], w->ids[i]);
-	mlw_out_flush();
+	if (e->o.emit)
+		emit_cell(e, key, cell, id);
+	else
+		report_cell(e, key, cell, id);
 }
 
 static struct cell *
 cell_of(struct mlw_est *e, struct mlw_wtab *tab, const struct mlw_wkey *key,
     size_t id)
 {
-	struct cell *c = mlw_segwin_get(mlw_wtab_open(tab, key), id,
-	    sizeof *c);
+	struct cell *c = mlw_segcells_get(&e->cells, tab, key, id);
 
 	cell_init(e, c);
 	return c;
@@ -1551,9 +1531,11 @@ mlw_est_run(struct mlw_est *e, struct mlw_input *in)
 	uint64_t seen = 0;
 	char why[256];
 
-	cur = e;
-	tab = mlw_wtab_new(sizeof(struct mlw_segwin), reset, close_win, e);
-	mlw_wtab_set_destroy(tab, destroy);
+	e->cells.size = sizeof(struct cell);
+	e->cells.close = close_cell;
+	e->cells.fin = fin_cell;
+	e->cells.arg = e;
+	tab = mlw_segcells_tab(&e->cells);
 	if (e->o.merge) {
 		merge(e, tab, in);
 		mlw_wtab_close_all(tab);

@@ -9,6 +9,7 @@
 #include "jsonw.h"
 #include "key.h"
 #include "opt.h"
+#include "out.h"
 #include "state.h"
 #include "xalloc.h"
 
@@ -292,4 +293,59 @@ mlw_seg_state_id(struct mlw_seg *s, struct mlw_state_in *st,
 	}
 	*id = (size_t)mlw_seg_id(s, ln, 1);
 	return 0;
+}
+
+/* ---------------- the driver ---------------- */
+
+static void
+segcells_fin(struct mlw_segcells *c, struct mlw_segwin *w)
+{
+	size_t i;
+
+	if (c->fin != NULL)
+		for (i = 0; i < w->n; i++)
+			c->fin(c->arg, w->state[i]);
+}
+
+static void
+segcells_reset(void *state, void *arg)
+{
+	segcells_fin(arg, state);
+	mlw_segwin_clear(state, NULL);
+}
+
+static void
+segcells_destroy(void *state, void *arg)
+{
+	segcells_fin(arg, state);
+	mlw_segwin_free(state, NULL);
+}
+
+static void
+segcells_close(const struct mlw_wkey *key, void *state, void *arg)
+{
+	struct mlw_segcells *c = arg;
+	struct mlw_segwin *w = state;
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		c->close(c->arg, key, w->state[i], w->ids[i]);
+	mlw_out_flush();
+}
+
+struct mlw_wtab *
+mlw_segcells_tab(struct mlw_segcells *c)
+{
+	struct mlw_wtab *t = mlw_wtab_new(sizeof(struct mlw_segwin),
+	    segcells_reset, segcells_close, c);
+
+	mlw_wtab_set_destroy(t, segcells_destroy);
+	return t;
+}
+
+void *
+mlw_segcells_get(struct mlw_segcells *c, struct mlw_wtab *tab,
+    const struct mlw_wkey *key, size_t id)
+{
+	return mlw_segwin_get(mlw_wtab_open(tab, key), id, c->size);
 }

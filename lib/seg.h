@@ -12,6 +12,7 @@
 #include "io.h"
 #include "json.h"
 #include "strmap.h"
+#include "window.h"
 
 struct mlw_seg {
 	char **by;                /* the --by paths' texts, as given */
@@ -99,5 +100,25 @@ void *mlw_segwin_get(struct mlw_segwin *w, size_t id, size_t size);
  * is not NULL): the window is empty. */
 void mlw_segwin_clear(struct mlw_segwin *w, void (*fin)(void *));
 void mlw_segwin_free(struct mlw_segwin *w, void (*fin)(void *));
+
+/* The per-window, per-segment driver of mlw-agg, mlw-estimate and
+ * mlw-mvdrift: a table of windows (window.h) whose state is the segments
+ * each has seen, one cell of the program's per segment. */
+struct mlw_segcells {
+	size_t size;              /* bytes of a cell, zeroed when opened */
+	/* a window closed: called for each of its cells, in the order their
+	 * segments were first seen (then standard output is flushed and the
+	 * cells freed) */
+	void (*close)(void *arg, const struct mlw_wkey *key, void *cell,
+	    size_t id);
+	void (*fin)(void *arg, void *cell);   /* free what a cell holds, or
+	                                       * NULL */
+	void *arg;
+};
+/* The table of c (which must outlive it; free it with mlw_wtab_free). */
+struct mlw_wtab *mlw_segcells_tab(struct mlw_segcells *c);
+/* The cell of segment id in window key (opened, and zeroed, on first use). */
+void *mlw_segcells_get(struct mlw_segcells *c, struct mlw_wtab *tab,
+    const struct mlw_wkey *key, size_t id);
 
 #endif
