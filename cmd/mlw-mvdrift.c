@@ -16,7 +16,8 @@ static const char usage_text[] =
     "mlw-mvdrift --ref REF [--fields PATHS] [--categorical PATHS]\n"
     "                   [--vector PATH]\n"
     "                   [--method pca|mmd|classifier|meandist]\n"
-    "                   [--share S] [--chunk N] [--max-samples N]\n"
+    "                   [--share S] [--chunk N]\n"
+    "                   [--thresholds in-sample|cross-fit] [--max-samples N]\n"
     "                   [--permutations B] [--alpha A] [--seed S]\n"
     "                   [--folds K] [--l2 L] [--degree auto|1|2]\n"
     "                   [--distance euclidean|cosine] [--threshold X]\n"
@@ -47,6 +48,7 @@ main(int argc, char *argv[])
 		{ "seed", required_argument, NULL, 'S' },
 		{ "share", required_argument, NULL, 's' },
 		{ "threshold", required_argument, NULL, 't' },
+		{ "thresholds", required_argument, NULL, 'T' },
 		{ "vector", required_argument, NULL, 'v' },
 		MLW_COMMON_OPTIONS,
 		MLW_MAX_KEYS_OPTION,
@@ -65,13 +67,14 @@ main(int argc, char *argv[])
 	static const char *const degrees[] = { "auto", "1", "2", NULL };
 	static const char *const dists[] = { "euclidean", "cosine", NULL };
 	static const char *const fallbacks[] = { "none", "all", NULL };
+	static const char *const fits[] = { "in-sample", "cross-fit", NULL };
 	struct mlw_mv_opts o;
 	struct mlw_seg seg;
 	struct mlw_mv *v;
 	struct mlw_input *in;
 	char **by = NULL;
 	size_t nby = 0;
-	int ch, set_thr = 0, set_dist = 0;
+	int ch, set_thr = 0, set_dist = 0, set_fit = 0;
 
 	argv[0] = mlw_opt_init(argv[0], usage_text);
 	memset(&o, 0, sizeof o);
@@ -110,6 +113,11 @@ main(int argc, char *argv[])
 		case 'S':
 			o.seed = (uint64_t)mlw_opt_int("--seed", optarg, 0,
 			    9007199254740992LL, NULL);
+			break;
+		case 'T':
+			o.crossfit = mlw_opt_choice("--thresholds", optarg, fits,
+			    NULL);
+			set_fit = 1;
 			break;
 		case 'a':
 			o.alpha = mlw_opt_num("--alpha", optarg, 0, 1, NULL);
@@ -181,6 +189,8 @@ main(int argc, char *argv[])
 		mlw_opt_error("--threshold applies to classifier and "
 		    "meandist (pca's thresholds come from the reference, "
 		    "mmd's verdict from --alpha)");
+	if (set_fit && o.method != MLW_MV_PCA)
+		mlw_opt_error("--thresholds applies to --method pca");
 	if (set_dist && o.method != MLW_MV_MEANDIST)
 		mlw_opt_error("--distance applies to --method meandist");
 	if (nby) {

@@ -185,6 +185,19 @@ mlw_comoment_add(struct mlw_comoment *c, const double *x)
 }
 
 void
+mlw_comoment_sub(struct mlw_comoment *c, const double *x)
+{
+	size_t d = c->d, i, j, m = 0;
+
+	c->n--;
+	for (i = 0; i < d; i++) {
+		mlw_xsum_add(&c->sum[i], -x[i]);
+		for (j = i; j < d; j++)
+			mlw_xsum_add_product(&c->prod[m++], -x[i], x[j]);
+	}
+}
+
+void
 mlw_comoment_merge(struct mlw_comoment *c, const struct mlw_comoment *o)
 {
 	size_t d = c->d, i;

@@ -67,6 +67,9 @@ void mlw_comoment_init(struct mlw_comoment *c, size_t d);
  * enters non-finite, and so the means and covariances NaN: impute first.
  * Allocates nothing. */
 void mlw_comoment_add(struct mlw_comoment *c, const double *x);
+/* Take the record x[0..d), added before, out again: the sums are exact,
+ * so c is then exactly what it would be had x never been added (c->n >= 1). */
+void mlw_comoment_sub(struct mlw_comoment *c, const double *x);
 /* c += o, exactly; o must have the same d. */
 void mlw_comoment_merge(struct mlw_comoment *c, const struct mlw_comoment *o);
 /* Free the sums (c can be initialized again). */

@@ -209,6 +209,7 @@ struct mlw_mv {
 	double threshold;
 	int degree;
 	uint64_t hash;
+	struct mlw_segcells cells;
 	struct mlw_buf out, txt;
 	double *x;                /* [d] scratch */
 	char why[256];
@@ -551,7 +552,6 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 		if (mlw_pca_fit(&p->pca, &cm, v->o.share) < 0)
 			fit_fatal(v, id, "no PCA could be fitted (the "
 			    "reference's values do not vary)");
-		mlw_comoment_free(&cm);
 		p->has_pca = 1;
 		for (r = 0; r < n; r++)
 			err[r] = mlw_pca_error(&p->pca, E + r * d);
@@ -561,14 +561,34 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 		cmean = mlw_xcalloc(nch, sizeof *cmean);
 		for (c = 0; c < nch; c++) {
 			size_t a = c * p->chunk, b = a + p->chunk;
+			struct mlw_comoment rest;
+			struct mlw_pca cp;
+			int cross = v->o.crossfit && nch > 1;
 
 			if (b > n)
 				b = n;
+			if (cross) {
+				/* the PCA of the other chunks: the reference
+				 * less this chunk's records, exactly */
+				mlw_comoment_init(&rest, d);
+				mlw_comoment_merge(&rest, &cm);
+				for (r = a; r < b; r++)
+					mlw_comoment_sub(&rest, E + r * d);
+				if (mlw_pca_fit(&cp, &rest, v->o.share) < 0)
+					fit_fatal(v, id, "no PCA could be fitted "
+					    "without a chunk (--thresholds "
+					    "cross-fit)");
+				mlw_comoment_free(&rest);
+			}
 			mlw_xsum_clear(&s);
 			for (r = a; r < b; r++)
-				mlw_xsum_add(&s, err[r]);
+				mlw_xsum_add(&s, cross ?
+				    mlw_pca_error(&cp, E + r * d) : err[r]);
 			cmean[c] = mlw_xsum_value(&s) / (double)(b - a);
+			if (cross)
+				mlw_pca_free(&cp);
 		}
+		mlw_comoment_free(&cm);
 		p->nchunks = nch;
 		mean_sd(cmean, nch, &m, &csd);
 		p->lo = fmax(0, m - RANGE * csd);
@@ -733,27 +753,14 @@ cell_setup(struct mlw_mv *v, struct cell *c, struct part *p)
 }
 
 static void
-fin_cell(void *state)
+fin_cell(void *arg, void *state)
 {
 	struct cell *c = state;
 
+	(void)arg;
 	free(c->sum);
 	if (c->s.rows)
 		sample_free(&c->s);
-}
-
-static void
-reset(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_clear(state, fin_cell);
-}
-
-static void
-destroy(void *state, void *arg)
-{
-	(void)arg;
-	mlw_segwin_free(state, fin_cell);
 }
 
 static void
@@ -1007,26 +1014,21 @@ emit_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 }
 
 static void
-close_win(const struct mlw_wkey *key, void *state, void *arg)
+close_cell(void *arg, const struct mlw_wkey *key, void *cell, size_t id)
 {
 	struct mlw_mv *v = arg;
-	struct mlw_segwin *w = state;
-	size_t i;
 
-	for (i = 0; i < w->n; i++)
-		if (v->o.emit)
-			emit_cell(v, key, w->state[i], w->ids[i]);
-		else
-			report_cell(v, key, w->state[i], w->ids[i]);
-	mlw_out_flush();
+	if (v->o.emit)
+		emit_cell(v, key, cell, id);
+	else
+		report_cell(v, key, cell, id);
 }
 
 static struct cell *
 cell_of(struct mlw_mv *v, struct mlw_wtab *tab, const struct mlw_wkey *key,
     size_t id, struct part *p)
 {
-	struct cell *c = mlw_segwin_get(mlw_wtab_open(tab, key), id,
-	    sizeof *c);
+	struct cell *c = mlw_segcells_get(&v->cells, tab, key, id);
 
 	cell_setup(v, c, p);
 	return c;
@@ -1173,11 +1175,11 @@ mlw_mv_new(const struct mlw_mv_opts *o, struct mlw_seg *seg)
 	v->d = v->nf;
 	/* the states' hash: the options that shape a state, the reference */
 	mlw_buf_printf(h, "%s %.17g %llu %llu %llu %llu %.17g %.17g %u %.17g "
-	    "%d %d %d", method_name[o->method], o->share,
+	    "%d %d %d %d", method_name[o->method], o->share,
 	    (unsigned long long)o->chunk, (unsigned long long)o->max_samples,
 	    (unsigned long long)o->permutations, (unsigned long long)o->seed,
 	    o->alpha, o->threshold, o->folds, o->l2, o->degree, o->distance,
-	    o->fallback);
+	    o->fallback, o->crossfit);
 	v->hash = mlw_hash_bytes(MLW_HASH_INIT, h->p, h->len);
 	for (i = 0; i < v->nf; i++)
 		v->hash = mlw_hash_str(mlw_hash_u64(v->hash, v->forced[i]),
@@ -1204,8 +1206,11 @@ mlw_mv_run(struct mlw_mv *v, struct mlw_input *in)
 	struct mlw_wkey key;
 	uint64_t seen = 0;
 
-	tab = mlw_wtab_new(sizeof(struct mlw_segwin), reset, close_win, v);
-	mlw_wtab_set_destroy(tab, destroy);
+	v->cells.size = sizeof(struct cell);
+	v->cells.close = close_cell;
+	v->cells.fin = fin_cell;
+	v->cells.arg = v;
+	tab = mlw_segcells_tab(&v->cells);
 	if (v->o.merge) {
 		merge(v, tab, in);
 		mlw_wtab_close_all(tab);

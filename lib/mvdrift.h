@@ -32,6 +32,7 @@ struct mlw_mv_opts {
 	int method;               /* MLW_MV_* */
 	double share;             /* --share: PCA variance kept, 0.65 */
 	uint64_t chunk;           /* --chunk: reference chunk size, 0 n/10 */
+	int crossfit;             /* --thresholds cross-fit */
 	uint64_t max_samples;     /* --max-samples per side, 1000 */
 	uint64_t permutations;    /* --permutations, 100 */
 	uint64_t seed;            /* --seed, 0 */

@@ -61,6 +61,33 @@ F="--fields x,y,z,cat"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 }
 
+@test "pca --thresholds cross-fit: each reference chunk judged by the PCA of the others, as scikit-learn fits it" {
+	mlw-mvdrift $REF $F --vector emb --by model --thresholds cross-fit \
+	    "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
+	run witness pca-cross 1e-9
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+}
+
+@test "pca on 32 independent dimensions: in-sample thresholds fire on unchanged data, cross-fit ones do not" {
+	# standard normal numbers by Box-Muller from awk's generator
+	gen_e() {
+		awk -v n=$1 -v seed=$2 'BEGIN { srand(seed); for (i = 0; i < n; i++) {
+		    printf "{\"e\":["; for (k = 0; k < 32; k++) { u = rand(); v = rand()
+		    if (u < 1e-12) u = 1e-12
+		    printf "%s%.4f", k ? "," : "", sqrt(-2 * log(u)) * cos(6.283185307179586 * v) }
+		    print "]}" } }'
+	}
+	gen_e 10000 1 > ref.jsonl
+	gen_e 8000 2 | mlw-window --count 2000 > w.jsonl
+	mlw-mvdrift --ref ref.jsonl --vector e --chunk 2000 w.jsonl > in.jsonl
+	mlw-mvdrift --ref ref.jsonl --vector e --chunk 2000 --thresholds cross-fit w.jsonl > cross.jsonl
+	# the PCA fitted on the reference reconstructs the reference better
+	# than new records of the same distribution
+	[ "$(grep -c '"drift":true' in.jsonl)" -ge 3 ]
+	[ "$(grep -c '"drift":false' cross.jsonl)" -eq 4 ]
+	[ "$(member statistic in.jsonl)" = "$(member statistic cross.jsonl)" ]
+}
+
 @test "mmd: the statistic, the bandwidth and the seeded permutation p-values equal numpy's" {
 	mlw-mvdrift $REF $F --method mmd --max-samples 100 --permutations 200 \
 	    "$BATS_FILE_TMPDIR/w.jsonl" > out.jsonl
@@ -218,6 +245,9 @@ F="--fields x,y,z,cat"
 	[[ "$output" == *"--threshold applies to classifier and meandist"* ]]
 	run mlw-mvdrift $REF $F --distance cosine
 	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF $F --method mmd --thresholds cross-fit
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--thresholds applies to --method pca"* ]]
 	run mlw-mvdrift $REF $F --method nope
 	[ "$status" -eq 2 ]
 	run mlw-mvdrift $REF $F --share 1

@@ -74,7 +74,7 @@ static const struct progargs {
 	{ "mlw-mvdrift", "--ref @mv-ref.jsonl --fields f.x,f.y --method classifier --folds 2 --max-samples 10 @IN" },
 	{ "mlw-mvdrift", "--ref @mv-ref.jsonl --vector v --method meandist --distance cosine --by g --emit-state @IN" },
 	{ "mlw-mvdrift", "--ref @mv-ref.jsonl --fields f.x,f.c --method mmd --max-samples 6 --by g --merge @IN" },
-	{ "mlw-mvdrift", "--ref @IN --fields f.x,f.y,f.c --vector v --chunk 3 @mv-ref.jsonl" },
+	{ "mlw-mvdrift", "--ref @IN --fields f.x,f.y,f.c --vector v --chunk 3 --thresholds cross-fit @mv-ref.jsonl" },
 	{ "mlw-profile", "@IN" },
 	{ "mlw-profile", "--top 3 --quantiles 0.1,0.5,0.9 --rejects @out-rej @IN" },
 	{ "mlw-profile", "--ref @ref.jsonl @IN" },

@@ -20,7 +20,8 @@
 #   transform(z))); window mean; thresholds from the reference in chunks
 #   of n // 10 (last partial kept): mean +- 3 pandas std (ddof 1), lower
 #   clipped at 0; sampling error std(ddof 1) of the reference errors /
-#   sqrt(n);
+#   sqrt(n); with --thresholds cross-fit, each chunk's errors under the
+#   StandardScaler and PCA fitted on the other chunks;
 # - samples (mmd, classifier): the records with the smallest priority,
 #   FNV-1a 64 over the seed's and the encoded values' little-endian bytes
 #   then MurmurHash3's fmix64, sorted by (priority, values); standardized
@@ -171,7 +172,7 @@ class Fit:
 
 
 # ---------------- pca ----------------
-def pca_run(run, fields, vector, by):
+def pca_run(run, fields, vector, by, cross=False):
     segs = ["m1", "m2"] if by else [""]
     for seg in segs:
         rrows = [r for r in ref if not by or r["model"] == seg]
@@ -188,6 +189,18 @@ def pca_run(run, fields, vector, by):
         n = len(e)
         ch = n // 10
         means = [e[a:a + ch].mean() for a in range(0, n, ch)]
+        if cross:
+            # --thresholds cross-fit: each chunk's errors under the scaler
+            # and PCA fitted on the other chunks
+            means = []
+            for a in range(0, n, ch):
+                rest = np.vstack([fit.E[:a], fit.E[a + ch:]])
+                sc2 = StandardScaler().fit(rest)
+                p2 = PCA(n_components=0.65, svd_solver="full").fit(
+                    sc2.transform(rest))
+                z = sc2.transform(fit.E[a:a + ch])
+                means.append(np.linalg.norm(
+                    z - p2.inverse_transform(p2.transform(z)), axis=1).mean())
         mu, sd = np.mean(means), np.std(means, ddof=1)
         hi, lo = mu + 3 * sd, max(0.0, mu - 3 * sd)
         esd = np.std(e, ddof=1)
@@ -360,6 +373,7 @@ def meandist_run(run):
 pca_run("pca", FIELDS, None, False)
 pca_run("pca-by", FIELDS, None, True)
 pca_run("pca-emb", ["x", "cat"], "emb", False)
+pca_run("pca-cross", FIELDS, "emb", True, cross=True)
 mmd_run("mmd", ref, cur, FIELDS, None, 100, 200)
 ref5 = [json.loads(json.dumps(r)) for r in ref5]
 cur5 = [json.loads(json.dumps(r)) for r in cur5]

@@ -257,6 +257,27 @@ test_comoment(double (*X)[6])
 			same = 0;
 	}
 	ok(same, "cov symmetric");
+	/* the 200 less rows 70..139 (taken out of a copy) is shard 0 + 2 */
+	{
+		struct mlw_comoment rest, a;
+		double c3[36];
+
+		mlw_comoment_init(&rest, 6);
+		mlw_comoment_merge(&rest, &one);
+		for (i = 70; i < 140; i++)
+			mlw_comoment_sub(&rest, X[i]);
+		mlw_comoment_init(&a, 6);
+		for (i = 0; i < 200; i++)
+			if (i < 70 || i >= 140)
+				mlw_comoment_add(&a, X[i]);
+		mlw_comoment_cov(&rest, 1, c2);
+		mlw_comoment_cov(&a, 1, c3);
+		ok(rest.n == 130 && memcmp(c2, c3, sizeof c2) == 0,
+		    "sub: the rest of a copy is bit for bit the rows never "
+		    "added");
+		mlw_comoment_free(&rest);
+		mlw_comoment_free(&a);
+	}
 	for (i = 0; i < 3; i++)
 		mlw_comoment_free(&s[i]);
 	mlw_comoment_free(&one);
