@@ -148,7 +148,7 @@ main(int argc, char *argv[])
 			break;
 		case 'n':
 			o.max_samples = (uint64_t)mlw_opt_int("--max-samples",
-			    optarg, 2, 100000, NULL);
+			    optarg, 2, MLW_MV_MAX_SAMPLES, NULL);
 			break;
 		case 'p':
 			o.permutations = (uint64_t)mlw_opt_int("--permutations",
@@ -191,6 +191,10 @@ main(int argc, char *argv[])
 		    "mmd's verdict from --alpha)");
 	if (set_fit && o.method != MLW_MV_PCA)
 		mlw_opt_error("--thresholds applies to --method pca");
+	if (o.method == MLW_MV_CLASSIFIER && o.max_samples < o.folds)
+		mlw_opt_error("--max-samples %llu is fewer than --folds %u: no "
+		    "fold would hold a record of each side",
+		    (unsigned long long)o.max_samples, o.folds);
 	if (set_dist && o.method != MLW_MV_MEANDIST)
 		mlw_opt_error("--distance applies to --method meandist");
 	if (nby) {

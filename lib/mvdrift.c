@@ -33,8 +33,10 @@ static const char *const method_name[] = {
 /* ---------------- a bottom-k sample ---------------- */
 
 /* The records of smallest priority, priority a seeded hash of the
- * record's values: the same sample whatever the order of the records or
- * the shards they were split into. A max-heap on (priority, values). */
+ * record's line (each record its own, so that records of equal values are
+ * sampled apart, not all or none): the same sample whatever the order of
+ * the records or the shards they were split into. A max-heap on
+ * (priority, values). */
 struct sample {
 	size_t n, cap, d;
 	double *rows;
@@ -43,14 +45,10 @@ struct sample {
 };
 
 static uint64_t
-priority(uint64_t seed, const double *x, size_t d)
+priority(uint64_t seed, const char *line, size_t len)
 {
-	uint64_t h = mlw_hash_u64(MLW_HASH_INIT, seed);
-	size_t k;
-
-	for (k = 0; k < d; k++)
-		h = mlw_hash_double(h, x[k] == 0 ? 0.0 : x[k]);
-	return mlw_hash_mix(h);
+	return mlw_hash_mix(mlw_hash_bytes(mlw_hash_u64(MLW_HASH_INIT, seed),
+	    line, len));
 }
 
 static void
@@ -125,9 +123,8 @@ sift_down(struct sample *s, size_t i, size_t n)
 }
 
 static void
-sample_add(struct sample *s, uint64_t seed, const double *x)
+sample_add(struct sample *s, uint64_t p, const double *x)
 {
-	uint64_t p = priority(seed, x, s->d);
 	size_t i;
 
 	if (s->cap == 0)
@@ -210,6 +207,7 @@ struct mlw_mv {
 	int degree;
 	uint64_t hash;
 	struct mlw_segcells cells;
+	unsigned char *present;   /* [nf]: seen in an input record */
 	struct mlw_buf out, txt;
 	double *x;                /* [d] scratch */
 	char why[256];
@@ -433,24 +431,23 @@ fit_fatal(struct mlw_mv *v, long id, const char *what)
 	mlw_fatal("%s: %s", v->o.ref, what);
 }
 
-/* Fit part p on the raw reference rows whose owner is id (all with id -1). */
+/* Fit part p (segment id, or the whole reference with id -1) on the n
+ * raw reference rows idx[0..n), in the reference's order; prio[] the
+ * priorities of all the rows. */
 static void
 fit_part(struct mlw_mv *v, struct part *p, const double *raw,
-    const long *owner, size_t nraw, long id)
+    const size_t *idx, size_t n, const uint64_t *prio, long id)
 {
-	size_t d = v->d, nf = v->nf, n = 0, i, k, r;
+	size_t d = v->d, nf = v->nf, i, k, r;
 	double *E, eps = 0x1p-52;
 	struct mlw_xsum s;
 
-	for (r = 0; r < nraw; r++)
-		n += id < 0 || owner[r] == id;
 	if (n < 2)
 		fit_fatal(v, id, "fewer than 2 reference records to fit on");
 	p->n = n;
 	E = mlw_xcalloc(n * d, sizeof *E);
-	for (k = 0, r = 0; r < nraw; r++)
-		if (id < 0 || owner[r] == id)
-			memcpy(E + k++ * d, raw + r * d, d * sizeof *E);
+	for (k = 0; k < n; k++)
+		memcpy(E + k * d, raw + idx[k] * d, d * sizeof *E);
 	p->impute = mlw_xcalloc(nf + 1, sizeof *p->impute);
 	p->share = mlw_xcalloc(nf + 1, sizeof *p->share);
 	p->nshare = mlw_xcalloc(nf + 1, sizeof *p->nshare);
@@ -478,8 +475,10 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 			uint64_t *cnt = mlw_xcalloc(nc + 1, sizeof *cnt), miss = 0;
 			long mode = -1;
 
+			/* missing: -1, or NaN when it came before the field's
+			 * first value showed it to be categorical */
 			for (k = 0; k < n; k++)
-				if (E[k * d + i] < 0)
+				if (!(E[k * d + i] >= 0))
 					miss++;
 				else
 					cnt[(size_t)E[k * d + i]]++;
@@ -518,7 +517,8 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 			for (k = 0; k < n; k++) {
 				double *e = &E[k * d + i];
 
-				*e = *e < 0 ? p->impute[i] : p->share[i][(size_t)*e];
+				*e = !(*e >= 0) ? p->impute[i] :
+				    p->share[i][(size_t)*e];
 			}
 			free(cnt);
 		}
@@ -550,9 +550,28 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 		for (r = 0; r < n; r++)
 			mlw_comoment_add(&cm, E + r * d);
 		if (mlw_pca_fit(&p->pca, &cm, v->o.share) < 0)
-			fit_fatal(v, id, "no PCA could be fitted (the "
-			    "reference's values do not vary)");
+			fit_fatal(v, id, "no PCA could be fitted (values that "
+			    "do not vary, too large, or no convergence)");
 		p->has_pca = 1;
+		if (p->pca.k == d) {
+			if (id >= 0 && v->seg) {
+				const struct mlw_strent *e =
+				    &v->seg->keys.ent[id];
+
+				v->seg->text.len = 0;
+				mlw_key_display(&v->seg->text, e->s, e->len,
+				    v->seg->by);
+				mlw_warnx("%s: segment %.*s: all %zu components "
+				    "kept (--share %g): the reconstruction "
+				    "error is rounding noise, drift is null",
+				    v->o.ref, (int)v->seg->text.len,
+				    v->seg->text.p, d, v->o.share);
+			} else
+				mlw_warnx("%s: all %zu components kept (--share "
+				    "%g): the reconstruction error is rounding "
+				    "noise, drift is null (lower --share)",
+				    v->o.ref, d, v->o.share);
+		}
 		for (r = 0; r < n; r++)
 			err[r] = mlw_pca_error(&p->pca, E + r * d);
 		mean_sd(err, n, &m, &p->err_sd);
@@ -567,6 +586,8 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 
 			if (b > n)
 				b = n;
+			if (n - (b - a) < 2)
+				cross = 0;      /* too few left: in-sample */
 			if (cross) {
 				/* the PCA of the other chunks: the reference
 				 * less this chunk's records, exactly */
@@ -575,9 +596,7 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 				for (r = a; r < b; r++)
 					mlw_comoment_sub(&rest, E + r * d);
 				if (mlw_pca_fit(&cp, &rest, v->o.share) < 0)
-					fit_fatal(v, id, "no PCA could be fitted "
-					    "without a chunk (--thresholds "
-					    "cross-fit)");
+					cross = 0;      /* in-sample, then */
 				mlw_comoment_free(&rest);
 			}
 			mlw_xsum_clear(&s);
@@ -593,7 +612,7 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 		mean_sd(cmean, nch, &m, &csd);
 		p->lo = fmax(0, m - RANGE * csd);
 		p->hi = m + RANGE * csd;
-		if (isnan(csd))
+		if (isnan(csd) || p->pca.k == d)
 			p->lo = p->hi = NAN;
 		free(cmean);
 		free(err);
@@ -606,7 +625,7 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 
 		sample_init(&smp, (size_t)v->o.max_samples, d);
 		for (r = 0; r < n; r++)
-			sample_add(&smp, v->o.seed, E + r * d);
+			sample_add(&smp, prio[idx[r]], E + r * d);
 		sample_sort(&smp);
 		p->ns = smp.n;
 		p->sample = mlw_xcalloc(smp.n * d + 1, sizeof *p->sample);
@@ -616,7 +635,9 @@ fit_part(struct mlw_mv *v, struct part *p, const double *raw,
 				    p->mean[k]) / p->scale[k];
 		sample_free(&smp);
 		if (v->o.method == MLW_MV_MMD)
-			p->sigma = mlw_mmd_bandwidth(p->sample, p->ns, d);
+			p->sigma = mlw_mmd_bandwidth(p->sample, p->ns <
+			    MLW_MV_BANDWIDTH_RECORDS ? p->ns :
+			    MLW_MV_BANDWIDTH_RECORDS, d);
 	}
 	free(E);
 }
@@ -649,7 +670,8 @@ read_reference(struct mlw_mv *v)
 	char *files[1];
 	double *raw = NULL, *row;
 	long *owner = NULL;
-	size_t n = 0, cap = 0, ocap = 0, i;
+	uint64_t *prio = NULL, rejected = mlw_rejected();
+	size_t n = 0, cap = 0, ocap = 0, pcap = 0, i, *idx, *start;
 	FILE *f;
 
 	if ((f = fopen(v->o.ref, "r")) == NULL)
@@ -687,16 +709,17 @@ read_reference(struct mlw_mv *v)
 			id = mlw_seg_id(v->seg, &ln, 1);
 		}
 		raw = mlw_grow(raw, &cap, (n + 1) * v->d, sizeof *raw);
-		if (n == ocap)
-			owner = mlw_grow(owner, &ocap, n + 1, sizeof *owner);
+		owner = mlw_grow(owner, &ocap, n + 1, sizeof *owner);
+		prio = mlw_grow(prio, &pcap, n + 1, sizeof *prio);
 		memcpy(raw + n * v->d, row, v->d * sizeof *raw);
+		prio[n] = priority(v->o.seed, ln.p, ln.len);
 		owner[n++] = id;
 	}
 	mlw_input_free(in);
 	mlw_json_free(&doc);
 	free(row);
-	if (mlw_diag_failed())
-		mlw_fatal("%s: could not be read", v->o.ref);
+	if (mlw_diag_failed() || mlw_rejected() != rejected)
+		mlw_fatal("%s: could not be read whole", v->o.ref);
 	if (n == 0)
 		mlw_fatal("%s: no records to fit on", v->o.ref);
 	for (i = 0; i < v->nf; i++)
@@ -705,20 +728,39 @@ read_reference(struct mlw_mv *v)
 		else if (v->kind[i] == K_UNKNOWN)
 			mlw_fatal("%s: %s has no value in the reference",
 			    v->o.ref, v->paths[i].text);
+	/* the rows of each segment, in the reference's order: a counting
+	 * sort by owner */
+	v->npart = v->seg ? mlw_seg_count(v->seg) : 0;
+	idx = mlw_xcalloc(n, sizeof *idx);
+	start = mlw_xcalloc(v->npart + 2, sizeof *start);
 	if (v->seg) {
-		v->npart = mlw_seg_count(v->seg);
+		for (i = 0; i < n; i++)
+			start[owner[i] + 1]++;
+		for (i = 0; i < v->npart; i++)
+			start[i + 1] += start[i];
+		for (i = 0; i < n; i++)
+			idx[start[owner[i]]++] = i;
+		/* start[i] is now the end of segment i */
 		v->part = mlw_xcalloc(v->npart + 1, sizeof *v->part);
 		for (i = 0; i < v->npart; i++) {
+			size_t a = i ? start[i - 1] : 0;
+
 			v->part[i] = mlw_xcalloc(1, sizeof **v->part);
-			fit_part(v, v->part[i], raw, owner, n, (long)i);
+			fit_part(v, v->part[i], raw, idx + a, start[i] - a, prio,
+			    (long)i);
 		}
 	}
 	if (!v->seg || v->o.fallback) {
-		fit_part(v, &v->whole, raw, owner, n, -1);
+		for (i = 0; i < n; i++)
+			idx[i] = i;
+		fit_part(v, &v->whole, raw, idx, n, prio, -1);
 		v->has_whole = 1;
 	}
+	free(idx);
+	free(start);
 	free(raw);
 	free(owner);
+	free(prio);
 }
 
 /* The part of segment id, or NULL when it has none. */
@@ -764,7 +806,7 @@ fin_cell(void *arg, void *state)
 }
 
 static void
-count(struct mlw_mv *v, struct cell *c, const double *x)
+count(struct mlw_mv *v, struct cell *c, const double *x, uint64_t prio)
 {
 	size_t k;
 
@@ -778,7 +820,7 @@ count(struct mlw_mv *v, struct cell *c, const double *x)
 			mlw_xsum_add(&c->sum[k], x[k]);
 		break;
 	default:
-		sample_add(&c->s, v->o.seed, x);
+		sample_add(&c->s, prio, x);
 	}
 }
 
@@ -864,7 +906,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 
 		if (c->n)
 			stat = mlw_xsum_value(&c->err) / (double)c->n;
-		if (!isnan(stat) && !isnan(p->hi))
+		if (isfinite(stat) && !isnan(p->hi))
 			drift = stat > p->hi || stat < p->lo;
 		num(b, "statistic", stat);
 		num(b, "threshold", p->hi);
@@ -898,7 +940,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 			    NAN;
 		}
 		stat = v->o.distance == MLW_MV_COSINE ? co : eu;
-		if (!isnan(stat))
+		if (isfinite(stat))
 			drift = stat > v->threshold;
 		num(b, "statistic", stat);
 		num(b, "threshold", v->threshold);
@@ -924,10 +966,11 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 		ok = mlw_mmd_test(p->sample, p->ns, Y, c->s.n, d, p->sigma,
 		    v->o.permutations, v->o.seed, &r) == 0;
 		free(Y);
-		if (ok) {
+		if (ok && isfinite(r.mmd2)) {
 			stat = r.mmd2;
 			drift = r.p_value < v->o.alpha;
-		}
+		} else
+			ok = 0;
 		num(b, "statistic", stat);
 		num(b, "p_value", ok ? r.p_value : NAN);
 		num(b, "threshold", v->o.alpha);
@@ -957,7 +1000,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 		stat = mlw_domain_auc(F, y, N, D, v->o.folds, v->o.l2);
 		free(F);
 		free(y);
-		if (!isnan(stat))
+		if (isfinite(stat))
 			drift = stat > v->threshold;
 		num(b, "statistic", stat);
 		num(b, "threshold", v->threshold);
@@ -1009,6 +1052,8 @@ emit_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 			mlw_seg_state_members(b, v->seg, id, MLW_SEG_VALUES);
 		mlw_jw_key(b, "row");
 		mlw_jw_nums(b, c->s.rows + r * v->d, v->d);
+		mlw_jw_key(b, "p");
+		mlw_jw_uint(b, c->s.prio[r]);
 		mlw_state_emit(b);
 	}
 }
@@ -1063,7 +1108,10 @@ merge_one(struct mlw_mv *v, struct cell *c, const struct mlw_json *doc,
 		}
 		if (k != v->d)
 			return -1;
-		sample_add(&c->s, v->o.seed, v->x);
+		*why = "p: expected the record's priority, a whole number";
+		if (mlw_state_word(doc, mlw_state_member(doc, "p"), &u) < 0)
+			return -1;
+		sample_add(&c->s, u, v->x);
 		return 0;
 	}
 	*why = "n: expected a count";
@@ -1189,11 +1237,17 @@ mlw_mv_new(const struct mlw_mv_opts *o, struct mlw_seg *seg)
 		v->hash = mlw_hash_str(mlw_hash_u64(v->hash, 2), seg->by[i]);
 	read_reference(v);
 	v->x = mlw_xcalloc(v->d + 1, sizeof *v->x);
+	v->present = mlw_xcalloc(v->nf + 1, 1);
 	v->threshold = o->threshold;
 	if (isnan(v->threshold))
 		v->threshold = o->method == MLW_MV_CLASSIFIER ? 0.55 : 0.2;
 	v->degree = o->degree ? o->degree :
 	    v->d <= MLW_MV_QUADRATIC_MAX ? 2 : 1;
+	if (o->method == MLW_MV_CLASSIFIER && v->degree == 2 &&
+	    v->d > MLW_MV_DEGREE2_MAX)
+		mlw_opt_error("--degree 2: %zu dimensions would make %zu "
+		    "features; at most %d dimensions", v->d,
+		    v->d + v->d * (v->d + 1) / 2, MLW_MV_DEGREE2_MAX);
 	return v;
 }
 
@@ -1204,7 +1258,8 @@ mlw_mv_run(struct mlw_mv *v, struct mlw_input *in)
 	struct mlw_line ln;
 	struct mlw_json doc;
 	struct mlw_wkey key;
-	uint64_t seen = 0;
+	uint64_t seen = 0, counted = 0;
+	size_t k;
 
 	v->cells.size = sizeof(struct cell);
 	v->cells.close = close_cell;
@@ -1240,11 +1295,21 @@ mlw_mv_run(struct mlw_mv *v, struct mlw_input *in)
 			    v->why);
 			continue;
 		}
-		count(v, cell_of(v, tab, &key, (size_t)id, p), v->x);
+		for (k = 0; k < v->nf; k++)
+			if (!mlw_json_missing(&doc, v->tok[k]))
+				v->present[k] = 1;
+		count(v, cell_of(v, tab, &key, (size_t)id, p), v->x,
+		    priority(v->o.seed, ln.p, ln.len));
+		counted++;
 	}
 	mlw_wtab_close_all(tab);
 	if (v->seg)
 		mlw_seg_warn(v->seg, seen);
+	for (k = 0; counted && k < v->nf; k++)
+		if (!v->present[k])
+			mlw_warnx("%s: in no input record (every value was "
+			    "imputed: is it the reference's name?)",
+			    v->paths[k].text);
 	if (v->o.emit)
 		mlw_state_end(PROG, v->hash);
 	mlw_wtab_free(tab);
@@ -1276,6 +1341,7 @@ mlw_mv_free(struct mlw_mv *v)
 	free(v->kind);
 	free(v->forced);
 	free(v->x);
+	free(v->present);
 	mlw_buf_free(&v->out);
 	mlw_buf_free(&v->txt);
 	free(v);

@@ -21,6 +21,14 @@ enum { MLW_MV_EUCLIDEAN, MLW_MV_COSINE };
 /* Dimensions up to which --degree auto gives the classifier the pairwise
  * products too. */
 #define MLW_MV_QUADRATIC_MAX 16
+/* Dimensions up to which --degree 2 is accepted (2144 features). */
+#define MLW_MV_DEGREE2_MAX 64
+/* The largest --max-samples: the kernel matrix of mmd is (2 x 5000)^2
+ * doubles, 800 MB. */
+#define MLW_MV_MAX_SAMPLES 5000
+/* mmd's bandwidth: the median over the pairs of at most this many of the
+ * reference sample's records (the first, in their hash order). */
+#define MLW_MV_BANDWIDTH_RECORDS 1000
 
 struct mlw_mv_opts {
 	const char *ref;

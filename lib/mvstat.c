@@ -348,6 +348,13 @@ mlw_logreg_fit(const double *X, const unsigned char *y, size_t n,
 		if (dec / 2 <= 1e-9 * (1 + fabs(f))) {
 			for (j = 0; j < p; j++)
 				w[j] -= g[j];
+			/* nothing left to gain, as on well separated data,
+			 * where the objective tends to 0 and the step stays
+			 * rounding noise: converged */
+			if (dec / 2 <= 1e-15 * (1 + fabs(f))) {
+				ret = it;
+				break;
+			}
 			f = objective(X, y, n, d, lambda, w);
 			continue;
 		}
@@ -384,9 +391,11 @@ mlw_domain_auc(const double *X, const unsigned char *y, size_t n, size_t d,
 	size_t i, nt;
 
 	w = mlw_xcalloc(d + 1, sizeof *w);
+	if (folds < 2)
+		goto out;
 	for (i = 0; i < n; i++)
 		fold[i] = (unsigned)(cnt[y[i] != 0]++ % folds);
-	if (folds < 2 || cnt[0] < folds || cnt[1] < folds)
+	if (cnt[0] < folds || cnt[1] < folds)
 		goto out;
 	for (f = 0; f < folds; f++) {
 		nt = 0;

@@ -67,7 +67,7 @@ int mlw_mmd_test(const double *X, size_t m, const double *Y, size_t n,
     size_t d, double sigma, uint64_t B, uint64_t seed, struct mlw_mmd *r);
 
 /* Newton iterations cap of mlw_logreg_fit. */
-#define MLW_LOGREG_MAX_ITER 100
+#define MLW_LOGREG_MAX_ITER 200
 
 /* Fit L2-regularized logistic regression to the n records X (d
  * dimensions) with labels y (0 or 1): w[0..d) the weights and w[d] the
@@ -78,11 +78,13 @@ int mlw_mmd_test(const double *X, size_t m, const double *Y, size_t n,
  * "l2", C = 1 / lambda), whose objective is this one times C. Newton's
  * method from w = 0, each step solved by Cholesky factorization of the
  * Hessian (lambda I + X^T S X, S = diag(p (1 - p))), halved until the
- * objective does not increase; converged when no component of the step
- * exceeds 1e-10 (1 + |w|). Cost O(n d^2 + d^3) per iteration, memory
- * (d + 1)^2 doubles. Returns the iterations, or -1 when the cap was
- * reached or the Hessian is not positive definite (lambda <= 0 with
- * separable or degenerate data). */
+ * objective does not increase, taken whole once the Newton decrement
+ * (g^T H^-1 g) / 2 is at most 1e-9 (1 + |f|); converged when no component
+ * of the step exceeds 1e-10 (1 + |w|) or the decrement is at most
+ * 1e-15 (1 + |f|) (well separated data, where f tends to 0). Cost
+ * O(n d^2 + d^3) per iteration, memory (d + 1)^2 doubles. Returns the
+ * iterations, or -1 when the cap was reached or the Hessian is not
+ * positive definite (lambda <= 0 with separable or degenerate data). */
 int mlw_logreg_fit(const double *X, const unsigned char *y, size_t n,
     size_t d, double lambda, double *w);
 

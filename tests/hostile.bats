@@ -21,7 +21,7 @@ mlw-window: 1 record rejected" ]
 	    "mlw-drift --ref $DATA/drift-ref.jsonl --method psi" "mlw-profile" \
 	    "mlw-detect --field x --method adwin" "mlw-csv --to-csv" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
-	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score,label" \
 	    "mlw-check --tests $DATA/check-simple.tests"; do
 		run --separate-stderr $p deep.jsonl
 		[ "$status" -eq 1 ]
@@ -92,7 +92,7 @@ mlw-psi: 2 records rejected" ]
 	    "mlw-drift --ref $DATA/drift-ref.jsonl" "mlw-profile" "mlw-detect --field x --method adwin" \
 	    "mlw-csv" "mlw-csv --to-csv" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
-	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score,label" \
 	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		run --separate-stderr $p empty.jsonl
 		[ "$status" -eq 0 ]
@@ -208,7 +208,7 @@ full_and_closed() {
 	    "mlw-bias --group features.country --label label --pred prediction" \
 	    "mlw-join --key id --labels a.jsonl" "mlw-agg --agg count" \
 	    "mlw-estimate --ref $DATA/est-ref.jsonl --score score --label label" \
-	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score" \
+	    "mlw-mvdrift --ref $DATA/est-ref.jsonl --fields score,label" \
 	    "mlw-check --tests $DATA/check-simple.tests --empty warn"; do
 		$p a.jsonl b.jsonl > all.out
 		run --separate-stderr $p a.jsonl nosuch.jsonl b.jsonl

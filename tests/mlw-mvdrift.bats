@@ -154,6 +154,74 @@ F="--fields x,y,z,cat"
 	grep -q '"n":450,.*"sample":50,"ref_sample":50' a.jsonl
 }
 
+@test "repeated values are sampled record by record: unchanged integer and categorical fields do not drift" {
+	# a bug: the sample's priority was a hash of the values, so equal
+	# records were taken all or none, and every window drifted
+	gen --reference -n 3000 --seed 1 > ref.jsonl
+	gen --reference -n 20000 --seed 5 | mlw-window --count 1000 > w.jsonl
+	for m in classifier mmd; do
+		mlw-mvdrift --ref ref.jsonl --fields features.tenure,features.country \
+		    --method $m w.jsonl > $m.jsonl
+		[ "$(grep -c '"drift":false' $m.jsonl)" -ge 19 ] || { cat $m.jsonl; false; }
+	done
+}
+
+@test "classifier: a unit mistake (income x 1000) is an AUC of 1, not null" {
+	# a bug: Newton's method never met its step test on separated data
+	gen --reference -n 4000 --seed 5 > cur.jsonl
+	gen --reference -n 3000 --seed 1 > ref.jsonl
+	awk 'NR > 2000 { match($0, /"income":[0-9.]*/)
+	    v = substr($0, RSTART + 9, RLENGTH - 9) * 1000
+	    $0 = substr($0, 1, RSTART + 8) v substr($0, RSTART + RLENGTH) } 1' cur.jsonl |
+	    mlw-window --count 2000 |
+	    mlw-mvdrift --ref ref.jsonl --fields features.age,features.income --method classifier > out.jsonl
+	[ "$(member drift out.jsonl)" = "false true " ]
+	grep -q '"statistic":1,' out.jsonl
+}
+
+@test "edge cases: a missing category before the first, every component kept, an infinite error" {
+	# a bug: a null before the field's first value was a NaN category id
+	printf '%s\n' '{"c":null}' '{"c":"a"}' '{"c":"b"}' '{"c":"b"}' > r1.jsonl
+	printf '%s\n' '{"c":"a"}' '{"c":"b"}' '{"c":"b"}' '{"c":null}' > r2.jsonl
+	echo '{"c":"b"}' > cur.jsonl
+	a=$(mlw-mvdrift --ref r1.jsonl --fields c --method meandist cur.jsonl)
+	b=$(mlw-mvdrift --ref r2.jsonl --fields c --method meandist cur.jsonl)
+	[ "${a%%,\"ref_n*}" = "${b%%,\"ref_n*}" ]
+	[[ "$a" == *'"statistic":0.125,'* ]]
+	# two weakly related fields: both components kept, no verdict
+	awk 'BEGIN { srand(3); for (i = 0; i < 200; i++) printf "{\"x\":%.4f,\"y\":%.4f}\n", rand(), rand() }' > r.jsonl
+	run --separate-stderr mlw-mvdrift --ref r.jsonl --fields x,y r.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"all 2 components kept (--share 0.65)"* ]]
+	[[ "$output" == *'"threshold":null,"lower_threshold":null,"drift":null'* ]]
+	# a record so large that its error is infinite: null, not a verdict
+	echo '{"x":1e300,"y":1e300}' > big.jsonl
+	mlw-mvdrift --ref r.jsonl --fields x,y --share 0.3 big.jsonl > out.jsonl
+	grep -q '"statistic":null,.*"drift":null' out.jsonl
+}
+
+@test "limits: --max-samples, --degree 2 on wide vectors, a reference line over 1 MiB, a field no record has" {
+	run mlw-mvdrift $REF $F --method mmd --max-samples 5001
+	[ "$status" -eq 2 ]
+	run mlw-mvdrift $REF $F --method classifier --max-samples 4
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"fewer than --folds 5"* ]]
+	awk 'BEGIN { for (i = 0; i < 20; i++) { printf "{\"e\":["; for (k = 0; k < 70; k++) printf "%s%d", k ? "," : "", (i * k) % 7; print "]}" } }' > wide.jsonl
+	run --separate-stderr mlw-mvdrift --ref wide.jsonl --vector e --method classifier --degree 2 wide.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"--degree 2: 70 dimensions would make 2555 features; at most 64"* ]]
+	{ cat "$DATA/mv-ref.jsonl"; printf '{"x":"%s"}\n' "$(head -c 1100000 /dev/zero | tr '\0' a)"; } > long.jsonl
+	run --separate-stderr mlw-mvdrift --ref long.jsonl $F /dev/null
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"long.jsonl: could not be read whole"* ]]
+	run --separate-stderr mlw-mvdrift $REF --fields x,y,z,cat,zz "$BATS_FILE_TMPDIR/w.jsonl"
+	[ "$status" -eq 2 ]
+	sed 's/"z":/"Z":/' "$BATS_FILE_TMPDIR/w.jsonl" > nz.jsonl
+	run --separate-stderr mlw-mvdrift $REF $F nz.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$stderr" == *"z: in no input record (every value was imputed"* ]]
+}
+
 @test "--emit-state / --merge: three shards are byte for byte the single pass, for every method, with and without --by" {
 	split -n l/3 "$DATA/mv-cur.jsonl" part.
 	for p in part.a?; do mlw-window --time ts --size 1h "$p" > "$p.w"; done

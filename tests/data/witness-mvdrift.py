@@ -23,9 +23,10 @@
 #   sqrt(n); with --thresholds cross-fit, each chunk's errors under the
 #   StandardScaler and PCA fitted on the other chunks;
 # - samples (mmd, classifier): the records with the smallest priority,
-#   FNV-1a 64 over the seed's and the encoded values' little-endian bytes
-#   then MurmurHash3's fmix64, sorted by (priority, values); standardized
-#   with the reference's mean and ddof-0 sd (math.fsum);
+#   FNV-1a 64 over the seed's little-endian bytes and the record's line
+#   (as mlw-window wrote it, for the windowed input) then MurmurHash3's
+#   fmix64, sorted by (priority, values); standardized with the
+#   reference's mean and ddof-0 sd (math.fsum);
 # - mmd: the unbiased MMD^2 of Gretton et al. 2012 (eq. 3) with the
 #   kernel exp(-d^2 / (2 sigma^2)), sigma = sqrt(median(d^2 of the
 #   reference sample's pairs) / 2); p-value: every split
@@ -242,15 +243,25 @@ def fmix(h):
     return h
 
 
-def priority(seed, x):
+def priority(seed, line):
     h = fnv(0xcbf29ce484222325, struct.pack("<Q", seed))
-    for v in x:
-        h = fnv(h, struct.pack("<d", 0.0 if v == 0 else v))
-    return fmix(h)
+    return fmix(fnv(h, line.encode()))
 
 
-def sample(E, cap, seed=0):
-    keyed = sorted((priority(seed, list(x)), tuple(x)) for x in E)
+def line_of(r, windowed):
+    # the record's line as mlw-mvdrift reads it: as written, and with the
+    # members mlw-window appends
+    t = json.dumps(r, separators=(",", ":"))
+    if windowed:
+        w = window_of(r)
+        t = t[:-1] + ',"window_start":"%s","window_end":"%s"}' % (
+            w, w[:11] + "%02d" % (int(w[11:13]) + 1) + w[13:])
+    return t
+
+
+def sample(rows, E, cap, windowed, seed=0):
+    keyed = sorted((priority(seed, line_of(r, windowed)), tuple(x))
+                   for r, x in zip(rows, E))
     return np.array([k[1] for k in keyed[:cap]])
 
 
@@ -315,12 +326,12 @@ def bandwidth(S):
 
 def mmd_run(run, rrows, crows, fields, vector, cap, B, windows=True):
     fit = Fit(rrows, fields, vector)
-    RS = standardize(sample(fit.E, cap), fit)
+    RS = standardize(sample(rrows, fit.E, cap, False), fit)
     sigma = bandwidth(RS)
     for w in (WINDOWS if windows else [""]):
         crow = [r for r in crows if not windows or window_of(r) == w]
-        CS = standardize(sample(np.array([fit.encode(r) for r in crow]), cap),
-                         fit)
+        CS = standardize(sample(crow, np.array([fit.encode(r) for r in crow]),
+                                cap, windows), fit)
         stat, p, perms, exact = mmd_test(RS, CS, sigma, B, 0)
         emit(run, w, "", "mmd", "statistic", stat)
         emit(run, w, "", "mmd", "p_value", p)
@@ -334,11 +345,11 @@ def mmd_run(run, rrows, crows, fields, vector, cap, B, windows=True):
 
 def classifier_run(run, fields, cap):
     fit = Fit(ref, fields, None)
-    RS = standardize(sample(fit.E, cap), fit)
+    RS = standardize(sample(ref, fit.E, cap, False), fit)
     for w in WINDOWS:
         crow = [r for r in cur if window_of(r) == w]
-        CS = standardize(sample(np.array([fit.encode(r) for r in crow]), cap),
-                         fit)
+        CS = standardize(sample(crow, np.array([fit.encode(r) for r in crow]),
+                                cap, True), fit)
         F = PolynomialFeatures(2, include_bias=False).fit_transform(
             np.vstack([RS, CS]))
         y = np.array([0] * len(RS) + [1] * len(CS))
