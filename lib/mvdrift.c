@@ -287,6 +287,18 @@ read_vector(struct mlw_mv *v, const struct mlw_json *doc, double *x,
 	return 0;
 }
 
+/* Number token t of field i into *x: 0, or -1 with v->why. */
+static int
+field_num(struct mlw_mv *v, const struct mlw_json *doc, long t, size_t i,
+    double *x)
+{
+	if (mlw_json_num(doc, (uint32_t)t, x) == 0)
+		return 0;
+	snprintf(v->why, sizeof v->why, "%s: the number overflows",
+	    v->paths[i].text);
+	return -1;
+}
+
 /* A reference record's values into row: numbers (NaN when missing),
  * category numbers (-1 when missing), the vector. 0, -1 with v->why, or
  * -2 when the vector's length has just been learnt (call again). */
@@ -322,11 +334,8 @@ read_ref(struct mlw_mv *v, const struct mlw_json *doc, double *row)
 				    type == MLW_JSTR ? "a string" : "a boolean");
 				return -1;
 			}
-			if (mlw_json_num(doc, (uint32_t)t, &row[i]) < 0) {
-				snprintf(v->why, sizeof v->why, "%s: the number "
-				    "overflows", v->paths[i].text);
+			if (field_num(v, doc, t, i, &row[i]) < 0)
 				return -1;
-			}
 		} else {
 			size_t len;
 			const char *s = cat_text(v, doc, t, &len);
@@ -370,11 +379,8 @@ read_cur(struct mlw_mv *v, const struct mlw_json *doc,
 				    mlw_json_typename(type));
 				return -1;
 			}
-			if (mlw_json_num(doc, (uint32_t)t, &x[i]) < 0) {
-				snprintf(v->why, sizeof v->why, "%s: the number "
-				    "overflows", v->paths[i].text);
+			if (field_num(v, doc, t, i, &x[i]) < 0)
 				return -1;
-			}
 		} else {
 			size_t len;
 			const char *s;
