@@ -12,7 +12,8 @@
 #include "report.h"
 
 static const char usage_text[] =
-    "mlw-report [--format table|markdown|html|prom] [--value FIELD]\n"
+    "mlw-report [--format table|markdown|html|prom]\n"
+    "                  [--value FIELDS | --all-values]\n"
     "                  [--series FIELDS] [--title TEXT] [--threshold X]\n"
     "                  [-o FILE] [--strict] [--rejects FILE] [FILE ...]";
 
@@ -26,6 +27,7 @@ main(int argc, char *argv[])
 		{ "threshold", required_argument, NULL, 'T' },
 		{ "title", required_argument, NULL, 't' },
 		{ "value", required_argument, NULL, 'v' },
+		{ "all-values", no_argument, NULL, 'A' },
 		MLW_COMMON_OPTIONS,
 		{ NULL, 0, NULL, 0 }
 	};
@@ -64,7 +66,12 @@ main(int argc, char *argv[])
 			o.title = optarg;
 			break;
 		case 'v':
-			o.value = optarg;
+			o.values = mlw_list_opt("--value", optarg, o.values,
+			    &o.nvalues);
+			o.value = o.values[0];
+			break;
+		case 'A':
+			o.all_values = 1;
 			break;
 		default:
 			mlw_usage();
@@ -72,11 +79,14 @@ main(int argc, char *argv[])
 	}
 	argc -= optind;
 	argv += optind;
+	if (o.nvalues && o.all_values)
+		mlw_opt_error("--value and --all-values exclude each other");
 	o.width = 80;
 
 	in = mlw_input_new(argv, argc);
 	mlw_report_run(&o, format, outpath, in);
 	mlw_input_free(in);
 	mlw_free_list(o.series, o.nseries);
+	mlw_free_list(o.values, o.nvalues);
 	return mlw_finish();
 }

@@ -30,7 +30,7 @@ static const char *const skip_names[] = {
 	"threshold", "p_value", "bins"
 };
 static const char *const series_names[] = {
-	"feature", "segment", "column", "metric"
+	"feature", "segment", "column", "metric", "method"
 };
 
 struct mlw_report *
@@ -42,8 +42,13 @@ mlw_report_new(const struct mlw_report_opts *o)
 	r->o = *o;
 	if (r->o.width <= 0)
 		r->o.width = 80;
-	if (o->value && mlw_path_parse(&r->vpath, o->value) < 0)
-		mlw_fatal("--value: %s, found '%s'", MLW_PATH_EXPECTED, o->value);
+	if (o->nvalues) {
+		r->vpath = mlw_xcalloc(o->nvalues, sizeof *r->vpath);
+		for (i = 0; i < o->nvalues; i++)
+			if (mlw_path_parse(&r->vpath[i], o->values[i]) < 0)
+				mlw_fatal("--value: %s, found '%s'",
+				    MLW_PATH_EXPECTED, o->values[i]);
+	}
 	if (o->nseries) {
 		r->spath = mlw_xcalloc(o->nseries, sizeof *r->spath);
 		r->sfound = mlw_xcalloc(o->nseries, 1);
@@ -133,153 +138,183 @@ add_alert(struct mlw_report *r, const struct mlw_json *doc, long name)
 		}
 }
 
-int
-mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
-    const char **why)
+/* The number a value token stands for: a number, NaN for null, 1 and 0
+ * for true and false (a verdict as a gauge); -1 for any other token. */
+static int
+value_of(const struct mlw_json *doc, long v, double *d)
 {
-	long v = -1, ws, we, al, t;
-	uint32_t i;
-	struct mlw_buf key = { 0 };
-	size_t wi, si, k;
-	char *vname = NULL;
-	double d;
-
-	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
-		return 1;
-	al = mlw_json_member(doc, 0, "alert", 5);
-	if (al >= 0 && mlw_json_member(doc, 0, "status", 6) >= 0) {
-		add_alert(r, doc, al);
+	if (v < 0)
+		return -1;
+	switch (doc->tok[v].type) {
+	case MLW_JNUM:
+		if (mlw_json_num(doc, (uint32_t)v, d) < 0)
+			*d = NAN;
+		return 0;
+	case MLW_JNULL:
+		*d = NAN;
+		return 0;
+	case MLW_JTRUE:
+	case MLW_JFALSE:
+		*d = doc->tok[v].type == MLW_JTRUE;
 		return 0;
 	}
-	/* the value */
-	if (r->o.value) {
-		v = mlw_json_get(doc, 0, &r->vpath);
-		vname = mlw_xstrndup(r->o.value, strlen(r->o.value));
-	} else {
-		for (k = 0; k < sizeof value_names / sizeof *value_names && v < 0;
-		    k++)
-			v = mlw_json_member(doc, 0, value_names[k],
-			    strlen(value_names[k]));
-		if (v >= 0)
-			vname = mlw_xstrndup(value_names[k - 1],
-			    strlen(value_names[k - 1]));
-		for (i = 1; v < 0 && i < doc->tok[0].next;
-		    i = doc->tok[i + 1].next) {
-			const struct mlw_jtok *kt = &doc->tok[i];
+	return -1;
+}
 
-			if (doc->tok[i + 1].type == MLW_JNUM && !kt->esc &&
-			    !in_list(skip_names, sizeof skip_names /
-			    sizeof *skip_names, doc->src + kt->start + 1,
-			    kt->len - 2)) {
-				v = (long)i + 1;
-				vname = mlw_xstrndup(doc->src + kt->start + 1,
-				    kt->len - 2);
-			}
-		}
-	}
-	if (v < 0 || (doc->tok[v].type != MLW_JNUM &&
-	    doc->tok[v].type != MLW_JNULL)) {
-		free(vname);
-		*why = r->o.value ? "no numeric value in the --value field" :
-		    "no value to report (name one with --value)";
-		return -1;
-	}
-	if (doc->tok[v].type == MLW_JNULL || mlw_json_num(doc, (uint32_t)v, &d) < 0)
-		d = NAN;
-	/* the window */
-	ws = mlw_json_member(doc, 0, "window_start", 12);
-	we = mlw_json_member(doc, 0, "window_end", 10);
-	if (ws >= 0 && we >= 0) {
-		mlw_jw_raw(&key, doc, (uint32_t)ws);
-		mlw_buf_addc(&key, '\x1f');
-		mlw_jw_raw(&key, doc, (uint32_t)we);
-	}
-	wi = mlw_strmap_add(&r->wmap, key.p ? key.p : "", key.len);
-	if (wi == r->nwin) {                    /* a new window */
-		struct win *w;
-		double a, b;
+/* Whether member name k (len bytes) names a series (a label), a --by
+ * path of the record's segment, or the window: not a value. */
+static int
+is_label_member(const struct mlw_report *r, const struct mlw_json *doc,
+    const char *k, size_t len)
+{
+	long sg = mlw_json_member(doc, 0, "segment", 7);
+	size_t i;
 
-		r->win = mlw_grow(r->win, &r->wcap, wi + 1, sizeof *r->win);
-		r->nwin++;
-		w = &r->win[wi];
-		memset(w, 0, sizeof *w);
-		if (ws < 0 || we < 0)
-			goto windone;
-		w->start = mlw_xstrndup(doc->src + doc->tok[ws].start,
-		    doc->tok[ws].len);
-		w->end = mlw_xstrndup(doc->src + doc->tok[we].start,
-		    doc->tok[we].len);
-		if (parse_time_tok(doc, ws, &w->t0) && parse_time_tok(doc, we,
-		    &w->t1))
-			w->istime = 1;
-		else if (mlw_json_num(doc, (uint32_t)ws, &a) == 0 &&
-		    mlw_json_num(doc, (uint32_t)we, &b) == 0) {
-			w->t0 = (int64_t)a;
-			w->t1 = (int64_t)b;
-		}
+	if ((len == 12 && memcmp(k, "window_start", 12) == 0) ||
+	    (len == 10 && memcmp(k, "window_end", 10) == 0))
+		return 1;
+	if (r->spath) {
+		for (i = 0; i < r->o.nseries; i++)
+			if (strlen(r->o.series[i]) == len &&
+			    memcmp(r->o.series[i], k, len) == 0)
+				return 1;
+	} else if (in_list(series_names, sizeof series_names /
+	    sizeof *series_names, k, len))
+		return 1;
+	if (sg >= 0 && doc->tok[sg].type == MLW_JSTR) {
+		char *text = mlw_rep_scalar_text(doc, sg);
+		struct mlw_segname n;
+		size_t pos = 0;
+		int hit = 0;
+
+		while (!hit && mlw_rep_segname_next(text, &pos, &n))
+			hit = n.nlen == len && memcmp(n.name, k, len) == 0;
+		free(text);
+		return hit;
 	}
-windone:
+	return 0;
+}
+
+int
+mlw_rep_segname_next(const char *text, size_t *pos, struct mlw_segname *n)
+{
+	const char *p = text + *pos, *eq;
+
+	if (*p == '\0')
+		return 0;
+	if (*p == ',' && *pos > 0)
+		p++;
+	if ((eq = strchr(p, '=')) == NULL)
+		return 0;
+	n->name = p;
+	n->nlen = (size_t)(eq - p);
+	p = eq + 1;
+	if (*p == '"') {                /* a JSON string: to its end quote */
+		for (p++; *p && *p != '"'; p++)
+			if (*p == '\\' && p[1])
+				p++;
+		if (*p == '"')
+			p++;
+	} else
+		while (*p && *p != ',')
+			p++;
+	*pos = (size_t)(p - text);
+	return n->nlen > 0;
+}
+
+/* Series s's --by labels, from the segment of its first record: each
+ * path of the display text, with the value of the record's member of
+ * that name (mlw_seg_members writes both). */
+static void
+by_labels(const struct mlw_json *doc, struct ser *s)
+{
+	long sg = mlw_json_member(doc, 0, "segment", 7);
+	struct mlw_segname n;
+	size_t pos = 0;
+	char *text;
+
+	if (sg < 0 || doc->tok[sg].type != MLW_JSTR)
+		return;
+	text = mlw_rep_scalar_text(doc, sg);
+	while (mlw_rep_segname_next(text, &pos, &n)) {
+		long m = mlw_json_member(doc, 0, n.name, n.nlen);
+
+		if (m < 0 || doc->tok[m].type == MLW_JARR ||
+		    doc->tok[m].type == MLW_JOBJ)
+			continue;
+		s->bk = mlw_xrealloc(s->bk, (s->nb + 1) * sizeof *s->bk);
+		s->bv = mlw_xrealloc(s->bv, (s->nb + 1) * sizeof *s->bv);
+		s->bk[s->nb] = mlw_xstrndup(n.name, n.nlen);
+		s->bv[s->nb] = doc->tok[m].type == MLW_JNULL ?
+		    mlw_xstrndup("", 0) : mlw_rep_scalar_text(doc, m);
+		s->nb++;
+	}
+	free(text);
+}
+
+/* Add value d of field vname in window wi to its series (made when new):
+ * the series' index. */
+static size_t
+add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
+    const char *vname, double d)
+{
+	struct mlw_buf key = { 0 };
+	size_t si, k;
+	char **lk = NULL, **lv = NULL;
+	size_t nl = 0, ns = r->spath ? r->o.nseries :
+	    sizeof series_names / sizeof *series_names;
+
 	/* the series: labels from --series or the usual names */
-	key.len = 0;
 	mlw_buf_adds(&key, vname);
-	{
-		char **lk = NULL, **lv = NULL;
-		size_t nl = 0, ns = r->spath ? r->o.nseries :
-		    sizeof series_names / sizeof *series_names;
+	for (k = 0; k < ns; k++) {
+		long s;
+		const char *fname;
 
-		for (k = 0; k < ns; k++) {
-			long s;
-			const char *fname;
-
-			if (r->spath) {
-				s = mlw_json_get(doc, 0, &r->spath[k]);
-				fname = r->o.series[k];
-			} else {
-				fname = series_names[k];
-				s = mlw_json_member(doc, 0, fname, strlen(fname));
-			}
-			if (mlw_json_missing(doc, s))
-				continue;
-			if (r->spath)
-				r->sfound[k] = 1;
-			lk = mlw_xrealloc(lk, (nl + 1) * sizeof *lk);
-			lv = mlw_xrealloc(lv, (nl + 1) * sizeof *lv);
-			lk[nl] = mlw_xstrndup(fname, strlen(fname));
-			lv[nl] = mlw_rep_scalar_text(doc, s);
-			/* quoted: no name or value can hold a separator */
-			mlw_jw_str(&key, fname, strlen(fname));
-			mlw_jw_str(&key, lv[nl], strlen(lv[nl]));
-			nl++;
+		if (r->spath) {
+			s = mlw_json_get(doc, 0, &r->spath[k]);
+			fname = r->o.series[k];
+		} else {
+			fname = series_names[k];
+			s = mlw_json_member(doc, 0, fname, strlen(fname));
 		}
-		si = mlw_strmap_add(&r->smap, key.p, key.len);
-		if (si == r->nser) {            /* a new series */
-			struct ser *s;
-
-			r->ser = mlw_grow(r->ser, &r->scap, si + 1,
-			    sizeof *r->ser);
-			r->det = mlw_grow(r->det, &r->dcap, si + 1,
-			    sizeof *r->det);
-			r->nser++;
-			s = &r->ser[si];
-			memset(s, 0, sizeof *s);
-			memset(&r->det[si], 0, sizeof r->det[si]);
-			s->field = vname;
-			vname = NULL;
-			s->nl = nl;
-			s->lk = lk;
-			s->lv = lv;
-			mlw_strmap_add(&r->fields, s->field, strlen(s->field));
-			lk = lv = NULL;
-			nl = 0;
-		}
-		for (k = 0; k < nl; k++) {
-			free(lk[k]);
-			free(lv[k]);
-		}
-		free(lk);
-		free(lv);
+		if (mlw_json_missing(doc, s))
+			continue;
+		if (r->spath)
+			r->sfound[k] = 1;
+		lk = mlw_xrealloc(lk, (nl + 1) * sizeof *lk);
+		lv = mlw_xrealloc(lv, (nl + 1) * sizeof *lv);
+		lk[nl] = mlw_xstrndup(fname, strlen(fname));
+		lv[nl] = mlw_rep_scalar_text(doc, s);
+		/* quoted: no name or value can hold a separator */
+		mlw_jw_str(&key, fname, strlen(fname));
+		mlw_jw_str(&key, lv[nl], strlen(lv[nl]));
+		nl++;
 	}
-	free(vname);
+	si = mlw_strmap_add(&r->smap, key.p, key.len);
+	if (si == r->nser) {            /* a new series */
+		struct ser *s;
+
+		r->ser = mlw_grow(r->ser, &r->scap, si + 1, sizeof *r->ser);
+		r->det = mlw_grow(r->det, &r->dcap, si + 1, sizeof *r->det);
+		r->nser++;
+		s = &r->ser[si];
+		memset(s, 0, sizeof *s);
+		memset(&r->det[si], 0, sizeof r->det[si]);
+		s->field = mlw_xstrndup(vname, strlen(vname));
+		s->nl = nl;
+		s->lk = lk;
+		s->lv = lv;
+		by_labels(doc, s);
+		mlw_strmap_add(&r->fields, s->field, strlen(s->field));
+		lk = lv = NULL;
+		nl = 0;
+	}
+	for (k = 0; k < nl; k++) {
+		free(lk[k]);
+		free(lv[k]);
+	}
+	free(lk);
+	free(lv);
 	mlw_buf_free(&key);
 	if (r->ncell >= 2 * r->nwin * r->nser + 1024) {
 		/* keep the last value of each (window, series) only */
@@ -308,6 +343,148 @@ windone:
 	r->cell[r->ncell].s = si;
 	r->cell[r->ncell].v = d;
 	r->ncell++;
+	return si;
+}
+
+int
+mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
+    const char **why)
+{
+	long v = -1, ws, we, al, t;
+	uint32_t i;
+	struct mlw_buf key = { 0 };
+	size_t wi, si = 0, k, nadded = 0;
+	char *vname = NULL;
+	double d = NAN, first = NAN;
+
+	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
+		return 1;
+	al = mlw_json_member(doc, 0, "alert", 5);
+	if (al >= 0 && mlw_json_member(doc, 0, "status", 6) >= 0) {
+		add_alert(r, doc, al);
+		return 0;
+	}
+	/* the value, when one is inferred */
+	if (r->o.nvalues == 0 && !r->o.all_values) {
+		for (k = 0; k < sizeof value_names / sizeof *value_names && v < 0;
+		    k++)
+			v = mlw_json_member(doc, 0, value_names[k],
+			    strlen(value_names[k]));
+		if (v >= 0)
+			vname = mlw_xstrndup(value_names[k - 1],
+			    strlen(value_names[k - 1]));
+		for (i = 1; v < 0 && i < doc->tok[0].next;
+		    i = doc->tok[i + 1].next) {
+			const struct mlw_jtok *kt = &doc->tok[i];
+
+			if (doc->tok[i + 1].type == MLW_JNUM && !kt->esc &&
+			    !in_list(skip_names, sizeof skip_names /
+			    sizeof *skip_names, doc->src + kt->start + 1,
+			    kt->len - 2)) {
+				v = (long)i + 1;
+				vname = mlw_xstrndup(doc->src + kt->start + 1,
+				    kt->len - 2);
+			}
+		}
+		if (v < 0 || (doc->tok[v].type != MLW_JNUM &&
+		    doc->tok[v].type != MLW_JNULL)) {
+			free(vname);
+			*why = "no value to report (name one with --value)";
+			return -1;
+		}
+		value_of(doc, v, &d);
+	} else if (r->o.nvalues) {
+		for (k = 0; k < r->o.nvalues && !nadded; k++)
+			nadded += value_of(doc, mlw_json_get(doc, 0,
+			    &r->vpath[k]), &d) == 0;
+	} else {
+		for (i = 1; !nadded && i < doc->tok[0].next;
+		    i = doc->tok[i + 1].next) {
+			const struct mlw_jtok *kt = &doc->tok[i];
+
+			nadded += !kt->esc && value_of(doc, (long)i + 1,
+			    &d) == 0 && !is_label_member(r, doc, doc->src +
+			    kt->start + 1, kt->len - 2);
+		}
+	}
+	if (vname == NULL && !nadded) {
+		*why = r->o.nvalues == 1 ? "no numeric value in the --value field" :
+		    r->o.nvalues ? "no numeric value in the --value fields" :
+		    "no numeric member to report";
+		return -1;
+	}
+	/* the window */
+	ws = mlw_json_member(doc, 0, "window_start", 12);
+	we = mlw_json_member(doc, 0, "window_end", 10);
+	if (ws >= 0 && we >= 0) {
+		mlw_jw_raw(&key, doc, (uint32_t)ws);
+		mlw_buf_addc(&key, '\x1f');
+		mlw_jw_raw(&key, doc, (uint32_t)we);
+	}
+	wi = mlw_strmap_add(&r->wmap, key.p ? key.p : "", key.len);
+	mlw_buf_free(&key);
+	if (wi == r->nwin) {                    /* a new window */
+		struct win *w;
+		double a, b;
+
+		r->win = mlw_grow(r->win, &r->wcap, wi + 1, sizeof *r->win);
+		r->nwin++;
+		w = &r->win[wi];
+		memset(w, 0, sizeof *w);
+		if (ws < 0 || we < 0)
+			goto windone;
+		w->start = mlw_xstrndup(doc->src + doc->tok[ws].start,
+		    doc->tok[ws].len);
+		w->end = mlw_xstrndup(doc->src + doc->tok[we].start,
+		    doc->tok[we].len);
+		if (parse_time_tok(doc, ws, &w->t0) && parse_time_tok(doc, we,
+		    &w->t1))
+			w->istime = 1;
+		else if (mlw_json_num(doc, (uint32_t)ws, &a) == 0 &&
+		    mlw_json_num(doc, (uint32_t)we, &b) == 0) {
+			w->t0 = (int64_t)a;
+			w->t1 = (int64_t)b;
+		}
+	}
+windone:
+	if (vname) {
+		si = add_value(r, doc, wi, vname, d);
+		first = d;
+		free(vname);
+	} else if (r->o.nvalues) {
+		for (k = 0, nadded = 0; k < r->o.nvalues; k++)
+			if (value_of(doc, mlw_json_get(doc, 0, &r->vpath[k]),
+			    &d) == 0) {
+				size_t s1 = add_value(r, doc, wi,
+				    r->o.values[k], d);
+
+				if (nadded++ == 0) {
+					si = s1;
+					first = d;
+				}
+			}
+	} else {
+		nadded = 0;
+		for (i = 1; i < doc->tok[0].next; i = doc->tok[i + 1].next) {
+			const struct mlw_jtok *kt = &doc->tok[i];
+			char *name;
+			size_t s1;
+
+			if (kt->esc || value_of(doc, (long)i + 1, &d) < 0 ||
+			    is_label_member(r, doc, doc->src + kt->start + 1,
+			    kt->len - 2))
+				continue;
+			name = mlw_xstrndup(doc->src + kt->start + 1,
+			    kt->len - 2);
+			s1 = add_value(r, doc, wi, name, d);
+			free(name);
+			if (nadded++ == 0) {
+				si = s1;
+				first = d;
+			}
+		}
+	}
+	d = first;
 	/* mlw-psi --detail: keep the worst window's bins */
 	t = mlw_json_member(doc, 0, "ref", 3);
 	if (t >= 0 && doc->tok[t].type == MLW_JARR && !isnan(d)) {
@@ -613,6 +790,12 @@ mlw_report_free(struct mlw_report *r)
 			free(s->lk[k]);
 			free(s->lv[k]);
 		}
+		for (k = 0; k < s->nb; k++) {
+			free(s->bk[k]);
+			free(s->bv[k]);
+		}
+		free(s->bk);
+		free(s->bv);
 		free(s->lk);
 		free(s->lv);
 		free(r->det[i].bins);
@@ -638,8 +821,9 @@ mlw_report_free(struct mlw_report *r)
 			mlw_path_free(&r->spath[i]);
 	free(r->spath);
 	free(r->sfound);
-	if (r->o.value)
-		mlw_path_free(&r->vpath);
+	for (i = 0; i < r->o.nvalues; i++)
+		mlw_path_free(&r->vpath[i]);
+	free(r->vpath);
 	free(r->win);
 	free(r->ser);
 	free(r->det);

@@ -17,7 +17,10 @@ enum { MLW_REP_TABLE, MLW_REP_MARKDOWN, MLW_REP_HTML, MLW_REP_PROM };
 struct mlw_report;
 
 struct mlw_report_opts {
-	const char *value;       /* --value, or NULL to infer */
+	const char *value;       /* the first --value, or NULL to infer */
+	char **values;           /* --value fields */
+	size_t nvalues;
+	int all_values;          /* --all-values: every numeric member */
 	char **series;           /* --series fields, or NULL to infer */
 	size_t nseries;
 	const char *title;

@@ -23,6 +23,9 @@ struct ser {
 	char *field;             /* the value field */
 	size_t nl;
 	char **lk, **lv;         /* series labels: field -> value */
+	size_t nb;
+	char **bk, **bv;         /* its segment's --by paths -> values (the
+	                          * Prometheus labels for "segment") */
 };
 
 struct cell {
@@ -51,7 +54,7 @@ struct mlw_report {
 	struct mlw_report_opts o;
 	struct mlw_path *spath;  /* --series */
 	unsigned char *sfound;   /* spath[i] was in a record */
-	struct mlw_path vpath;
+	struct mlw_path *vpath;  /* --value */
 	struct mlw_strmap wmap, smap, fields;
 	struct win *win;
 	size_t nwin, wcap;
@@ -73,6 +76,15 @@ struct period {
 	int open;
 };
 
+/* The next path of a segment's display text ("model=m1,region=\"e,u\""):
+ * 1 with n->name (nlen bytes, not terminated) from *pos on, *pos moved
+ * past its value; 0 at the end. */
+struct mlw_segname {
+	const char *name;
+	size_t nlen;
+};
+int mlw_rep_segname_next(const char *text, size_t *pos,
+    struct mlw_segname *n);
 /* A scalar as text, freshly allocated: strings decoded, numbers shortest,
  * others raw. */
 char * mlw_rep_scalar_text(const struct mlw_json *doc, long i);

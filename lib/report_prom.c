@@ -77,6 +77,59 @@ prom_labels(struct mlw_buf *b, char **lk, char **lv, size_t n,
 	mlw_buf_addc(b, '}');
 }
 
+/* The metric name of value field f: mlw_ and f as a label name, as
+ * Prometheus' naming conventions ask: a share (a name ending in "share")
+ * ends in _ratio, and a name ending in a suffix Prometheus keeps for
+ * counters, histograms and summaries (_total, _count, _sum, _bucket) gets
+ * _value after it, being a gauge. */
+static void
+prom_name(struct mlw_buf *b, const char *f)
+{
+	static const char *const kept[] = { "_total", "_count", "_sum",
+	    "_bucket" };
+	size_t n = strlen(f), start = b->len, k, m;
+
+	mlw_buf_adds(b, "mlw_");
+	mlw_label_name(b, f);
+	if (n >= 5 && strcmp(f + n - 5, "share") == 0) {
+		b->len -= 5;
+		mlw_buf_adds(b, "ratio");
+	}
+	for (k = 0; k < sizeof kept / sizeof *kept; k++) {
+		m = strlen(kept[k]);
+		if (b->len - start >= m &&
+		    memcmp(b->p + b->len - m, kept[k], m) == 0) {
+			mlw_buf_adds(b, "_value");
+			break;
+		}
+	}
+}
+
+/* Series s's labels for Prometheus: its labels, the segment's --by paths
+ * each a label of its own in place of "segment" (so that PromQL can sum
+ * by one of them). */
+static void
+prom_series_labels(struct mlw_buf *b, const struct ser *s)
+{
+	char **lk = mlw_xcalloc(s->nl + s->nb + 1, sizeof *lk);
+	char **lv = mlw_xcalloc(s->nl + s->nb + 1, sizeof *lv);
+	size_t n = 0, k;
+
+	for (k = 0; k < s->nl; k++) {
+		if (s->nb && strcmp(s->lk[k], "segment") == 0)
+			continue;
+		lk[n] = s->lk[k];
+		lv[n++] = s->lv[k];
+	}
+	for (k = 0; k < s->nb; k++) {
+		lk[n] = s->bk[k];
+		lv[n++] = s->bv[k];
+	}
+	prom_labels(b, lk, lv, n, NULL, NULL);
+	free(lk);
+	free(lv);
+}
+
 void
 mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
@@ -89,8 +142,8 @@ mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	for (f = 0; f < r->fields.n; f++) {
 		const char *field = r->fields.ent[f].s;
 
-		mlw_buf_adds(b, "# HELP mlw_");
-		mlw_label_name(b, field);
+		mlw_buf_adds(b, "# HELP ");
+		prom_name(b, field);
 		mlw_buf_adds(b, " Latest ");
 		{
 			const char *q;
@@ -101,8 +154,8 @@ mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				mlw_buf_addc(b, *q);
 			}
 		}
-		mlw_buf_adds(b, " per series, from mlw.\n# TYPE mlw_");
-		mlw_label_name(b, field);
+		mlw_buf_adds(b, " per series, from mlw.\n# TYPE ");
+		prom_name(b, field);
 		mlw_buf_adds(b, " gauge\n");
 		for (j = 0; j < r->nser; j++) {
 			double last = NAN;
@@ -116,10 +169,8 @@ mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 					last = g[r->order[i] * r->nser + j];
 			if (isnan(last))
 				continue;
-			mlw_buf_adds(b, "mlw_");
-			mlw_label_name(b, field);
-			prom_labels(b, r->ser[j].lk, r->ser[j].lv, r->ser[j].nl,
-			    NULL, NULL);
+			prom_name(b, field);
+			prom_series_labels(b, &r->ser[j]);
 			mlw_buf_addc(b, ' ');
 			mlw_jw_num(b, last);
 			mlw_buf_addc(b, '\n');

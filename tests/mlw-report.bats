@@ -233,3 +233,57 @@ mlw_psi{segment="eu"} 0.2' ]
 	[ "$status" -eq 0 ]
 	[ "${#lines[@]}" -eq 4 ]
 }
+
+@test "prom: each --by path a label of its own, the method a label, several values, a verdict as 0/1" {
+	gen --reference --models 3 -n 6000 --seed 7 > ref.jsonl
+	gen --models 3 -n 6000 --drift-at 3000 |
+	    mlw-window --time ts --size 6h |
+	    mlw-drift --ref ref.jsonl --by model,features.device --ref-fallback all \
+	        --fields features.age,features.country > drift.jsonl 2> /dev/null
+	run --separate-stderr mlw-report --format prom --value statistic,p_value,drift drift.jsonl
+	[ "$status" -eq 0 ]
+	# PromQL can sum by (model): no label packs the segment any more
+	[[ "$output" != *'segment='* ]]
+	[[ "$output" == *'# TYPE mlw_statistic gauge'* ]]
+	[[ "$output" == *'# TYPE mlw_drift gauge'* ]]
+	grep -qE '^mlw_statistic\{feature="features.age",method="(ks|wasserstein)",model="m1",features_device="tablet"\} [0-9.e-]+$' <<< "$output"
+	grep -qE '^mlw_p_value\{feature="features.age",method="ks",model="m[123]",features_device="[a-z]+"\} [0-9.e-]+$' <<< "$output"
+	grep -qE '^mlw_drift\{feature="features.country",method="[a-z]+",model="m3",features_device="mobile"\} [01]$' <<< "$output"
+	# one sample per series and value: 3 models x 3 devices x 2 fields
+	[ "$(grep -c '^mlw_statistic{' <<< "$output")" -eq 18 ]
+	[ "$(grep -c '^mlw_drift{' <<< "$output")" -eq 18 ]
+	command -v promtool >/dev/null || skip "promtool is not installed (apt-get install prometheus)"
+	mlw-report --format prom --value statistic,p_value,drift drift.jsonl 2> /dev/null |
+	    promtool check metrics
+}
+
+@test "prom: --all-values exports every numeric member; a share is a _ratio; quoted segment values" {
+	printf '%s\n' \
+	    '{"segment":"region=\"eu,west\",model=m1","region":"eu,west","model":"m1","feature":"age","count":10,"missing_share":0.25,"mean":3.5,"ok":true}' > in.jsonl
+	run --separate-stderr mlw-report --format prom --all-values in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "$output" == *'mlw_count_value{feature="age",region="eu,west",model="m1"} 10'* ]]
+	[[ "$output" == *'# TYPE mlw_missing_ratio gauge'* ]]
+	[[ "$output" == *'mlw_missing_ratio{feature="age",region="eu,west",model="m1"} 0.25'* ]]
+	[[ "$output" == *'mlw_ok{feature="age",region="eu,west",model="m1"} 1'* ]]
+	[[ "$output" != *'mlw_region'* ]]
+	[[ "$output" != *'mlw_model'* ]]
+	# the other formats keep the segment as the series' name
+	run --separate-stderr mlw-report --value mean in.jsonl
+	[[ "$output" == *'age region="eu,west",model=m1'* ]]
+	run mlw-report --value mean --all-values in.jsonl
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--value and --all-values exclude each other"* ]]
+	command -v promtool >/dev/null || skip "promtool is not installed"
+	mlw-report --format prom --all-values in.jsonl | promtool check metrics
+}
+
+@test "table: --value a,b is one series per value" {
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"f","statistic":0.5,"p_value":0.01}' \
+	    '{"window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z","feature":"f","statistic":0.1,"p_value":0.6}' > in.jsonl
+	run --separate-stderr mlw-report --value statistic,p_value in.jsonl
+	[ "$status" -eq 0 ]
+	[[ "${lines[1]}" == *"statistic f"*"p_value f"* ]]
+	[[ "${lines[2]}" == "2026-11-01 00:00"*"0.5000"*"0.0100"* ]]
+}
