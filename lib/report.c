@@ -256,7 +256,7 @@ by_labels(const struct mlw_json *doc, struct ser *s)
  * the series' index. */
 static size_t
 add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
-    const char *vname, double d)
+    const char *vname, double d, int verdict)
 {
 	struct mlw_buf key = { 0 };
 	size_t si, k;
@@ -342,6 +342,7 @@ add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
 	r->cell[r->ncell].w = wi;
 	r->cell[r->ncell].s = si;
 	r->cell[r->ncell].v = d;
+	r->cell[r->ncell].verdict = (signed char)verdict;
 	r->ncell++;
 	return si;
 }
@@ -356,6 +357,7 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	size_t wi, si = 0, k, nadded = 0;
 	char *vname = NULL;
 	double d = NAN, first = NAN;
+	int verdict = -1;
 
 	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
 		return 1;
@@ -447,8 +449,20 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 		}
 	}
 windone:
+	/* the record's own verdict: mlw-drift's drift, mlw-estimate's and
+	 * mlw-agg's alert */
+	{
+		long dv = mlw_json_member(doc, 0, "drift", 5);
+
+		if (dv < 0 || (doc->tok[dv].type != MLW_JTRUE &&
+		    doc->tok[dv].type != MLW_JFALSE))
+			dv = mlw_json_member(doc, 0, "alert", 5);
+		if (dv >= 0 && (doc->tok[dv].type == MLW_JTRUE ||
+		    doc->tok[dv].type == MLW_JFALSE))
+			verdict = doc->tok[dv].type == MLW_JTRUE;
+	}
 	if (vname) {
-		si = add_value(r, doc, wi, vname, d);
+		si = add_value(r, doc, wi, vname, d, verdict);
 		first = d;
 		free(vname);
 	} else if (r->o.nvalues) {
@@ -456,7 +470,7 @@ windone:
 			if (value_of(doc, mlw_json_get(doc, 0, &r->vpath[k]),
 			    &d) == 0) {
 				size_t s1 = add_value(r, doc, wi,
-				    r->o.values[k], d);
+				    r->o.values[k], d, verdict);
 
 				if (nadded++ == 0) {
 					si = s1;
@@ -476,7 +490,7 @@ windone:
 				continue;
 			name = mlw_xstrndup(doc->src + kt->start + 1,
 			    kt->len - 2);
-			s1 = add_value(r, doc, wi, name, d);
+			s1 = add_value(r, doc, wi, name, d, verdict);
 			free(name);
 			if (nadded++ == 0) {
 				si = s1;
@@ -542,8 +556,14 @@ build_grid(struct mlw_report *r)
 
 	for (i = 0; i < n; i++)
 		g[i] = NAN;
-	for (i = 0; i < r->ncell; i++)
+	free(r->verdict);
+	r->verdict = mlw_xmalloc((n ? n : 1) * sizeof *r->verdict);
+	memset(r->verdict, -1, (n ? n : 1) * sizeof *r->verdict);
+	for (i = 0; i < r->ncell; i++) {
 		g[r->cell[i].w * r->nser + r->cell[i].s] = r->cell[i].v;
+		r->verdict[r->cell[i].w * r->nser + r->cell[i].s] =
+		    r->cell[i].verdict;
+	}
 	free(r->order);
 	r->order = mlw_xmalloc((r->nwin ? r->nwin : 1) * sizeof *r->order);
 	for (i = 0; i < r->nwin; i++)
@@ -701,10 +721,54 @@ build_alerting(struct mlw_report *r)
 	}
 }
 
-int
-mlw_rep_over(const struct mlw_report *r, double v)
+void
+mlw_rep_bad_legend(const struct mlw_report *r, int mask, const char *sep,
+    struct mlw_buf *b)
 {
-	return r->o.has_threshold && !isnan(v) && v > r->o.threshold;
+	char t[48];
+	int any = 0;
+
+	mlw_num_format(r->o.threshold, t);
+	if (mask & MLW_BAD_OVER) {
+		mlw_buf_printf(b, "over the threshold %s", t);
+		any = 1;
+	}
+	if (mask & MLW_BAD_UNDER) {
+		mlw_buf_printf(b, "%sunder the threshold %s (lower is worse)",
+		    any ? sep : "", t);
+		any = 1;
+	}
+	if (mask & MLW_BAD_VERDICT)
+		mlw_buf_printf(b, "%sdrift or alert by the record's own "
+		    "threshold", any ? sep : "");
+}
+
+int
+mlw_rep_low_bad(const char *f)
+{
+	static const char *const low[] = {
+		"accuracy", "balanced_accuracy", "precision", "recall", "f1",
+		"specificity", "roc_auc", "pr_auc", "average_precision", "mcc",
+		"r2", "p_value", "estimate", "realized", "selection_rate",
+		"disparate_impact", "demographic_parity_ratio"
+	};
+
+	return in_list(low, sizeof low / sizeof *low, f, strlen(f));
+}
+
+int
+mlw_rep_bad(const struct mlw_report *r, size_t w, size_t s, double v)
+{
+	signed char vd = r->verdict && r->nser ? r->verdict[w * r->nser + s] :
+	    -1;
+
+	if (vd >= 0)
+		return vd ? MLW_BAD_VERDICT : 0;
+	if (!r->o.has_threshold || isnan(v))
+		return 0;
+	if (mlw_rep_low_bad(r->ser[s].field))
+		return v < r->o.threshold ? MLW_BAD_UNDER : 0;
+	return v > r->o.threshold ? MLW_BAD_OVER : 0;
 }
 
 const char *
@@ -831,6 +895,7 @@ mlw_report_free(struct mlw_report *r)
 	free(r->al);
 	free(r->order);
 	free(r->alerting);
+	free(r->verdict);
 	mlw_strmap_free(&r->wmap);
 	mlw_strmap_free(&r->smap);
 	mlw_strmap_free(&r->fields);

@@ -174,7 +174,8 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 		mlw_rep_win_label(&r->win[r->order[i]], lab, sizeof lab);
 		mlw_rep_fmt(x, v, sizeof v);
 		mlw_buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
-		    "<title>", mlw_rep_over(r, x) ? "point over" : "point", XW(i), YV(x));
+		    "<title>", mlw_rep_bad(r, r->order[i], s, x) ? "point over" : "point",
+		    XW(i), YV(x));
 		html_text(b, lab);
 		mlw_buf_printf(b, ": %s</title></circle>\n", v);
 	}
@@ -389,7 +390,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	mlw_buf_adds(b, "<th>alert</th></tr></thead>\n<tbody>\n");
 	for (j = 0; j < r->nser; j++) {
 		double last = NAN, mx = NAN, sum = 0;
-		size_t n = 0, nover = 0, np, k;
+		size_t n = 0, nover = 0, np, k, lastw = 0, mxw = 0;
 		struct period *p;
 		int firing = 0;
 
@@ -399,11 +400,14 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			if (isnan(x))
 				continue;
 			last = x;
-			if (isnan(mx) || x > mx)
+			lastw = r->order[i];
+			if (isnan(mx) || x > mx) {
 				mx = x;
+				mxw = r->order[i];
+			}
 			sum += x;
 			n++;
-			nover += mlw_rep_over(r, x);
+			nover += mlw_rep_bad(r, r->order[i], j, x);
 		}
 		np = mlw_rep_periods(r, &r->ser[j], &p);
 		for (k = 0; k < np; k++)
@@ -411,10 +415,11 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "<tr><td>");
 		html_text(b, r->ser[j].name);
 		mlw_rep_fmt(last, v, sizeof v);
-		mlw_buf_printf(b, "</td><td%s>%s</td>", mlw_rep_over(r, last) ?
+		mlw_buf_printf(b, "</td><td%s>%s</td>", mlw_rep_bad(r, lastw, j, last) ?
 		    " class=\"over\"" : "", v);
 		mlw_rep_fmt(mx, v, sizeof v);
-		mlw_buf_printf(b, "<td%s>%s</td>", mlw_rep_over(r, mx) ? " class=\"over\"" : "", v);
+		mlw_buf_printf(b, "<td%s>%s</td>", mlw_rep_bad(r, mxw, j, mx) ?
+		    " class=\"over\"" : "", v);
 		mlw_rep_fmt(n ? sum / (double)n : NAN, v, sizeof v);
 		mlw_buf_printf(b, "<td>%s</td>", v);
 		if (r->o.has_threshold)
@@ -452,7 +457,8 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "</td>");
 		for (j = 0; j < r->nser; j++) {
 			double x = g[w * r->nser + j];
-			int a = r->alerting[w * r->nser + j], o = mlw_rep_over(r, x);
+			int a = r->alerting[w * r->nser + j];
+			int o = mlw_rep_bad(r, w, j, x);
 
 			mlw_rep_fmt(x, v, sizeof v);
 			mlw_buf_printf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",

@@ -31,6 +31,8 @@ struct ser {
 struct cell {
 	size_t w, s;
 	double v;
+	signed char verdict;     /* the record's own drift or alert: 0 or 1,
+	                          * -1 when it has none */
 };
 
 struct detail {
@@ -67,6 +69,7 @@ struct mlw_report {
 	size_t nal, acap;
 	size_t *order;           /* windows sorted */
 	char *alerting;          /* [w * nser + s]: under a firing alert */
+	signed char *verdict;    /* [w * nser + s]: the cell's verdict */
 };
 
 struct period {
@@ -92,8 +95,20 @@ char * mlw_rep_scalar_text(const struct mlw_json *doc, long i);
 void mlw_rep_fmt(double v, char *buf, size_t cap);
 /* The title of the report: --title, else one made from the value. */
 const char * mlw_rep_title(const struct mlw_report *r);
-/* Whether v is over --threshold. */
-int mlw_rep_over(const struct mlw_report *r, double v);
+/* Whether the value v of series s in window w is bad: the record's own
+ * verdict (its drift or alert member) when it has one, else past
+ * --threshold: below it for a field where lower is worse (accuracy, AUC,
+ * p-values ... mlw_rep_low_bad), above it for the others. 0, or the
+ * reason: */
+enum { MLW_BAD_OVER = 1, MLW_BAD_UNDER = 2, MLW_BAD_VERDICT = 4 };
+int mlw_rep_bad(const struct mlw_report *r, size_t w, size_t s, double v);
+/* The legend of the reasons in mask (MLW_BAD_* ored), as "over the
+ * threshold 0.25", "under the threshold 0.7", "drift or alert by the
+ * record's own verdict", joined by sep. */
+void mlw_rep_bad_legend(const struct mlw_report *r, int mask,
+    const char *sep, struct mlw_buf *b);
+/* Whether lower values of field f are worse (quality metrics, p-values). */
+int mlw_rep_low_bad(const char *f);
 /* Firing periods of the alerts that match series s. */
 size_t mlw_rep_periods(const struct mlw_report *r, const struct ser *s,
     struct period **out);

@@ -74,7 +74,7 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			pad(b, wcol - strlen(lab));
 			for (j = first; j < last; j++) {
 				double x = g[w * r->nser + j];
-				int o = mlw_rep_over(r, x);
+				int o = mlw_rep_bad(r, w, j, x);
 				int a = r->alerting[w * r->nser + j];
 				char m = a ? '!' : o ? '*' : ' ';
 
@@ -86,7 +86,8 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				if (r->o.color && (o || a))
 					mlw_buf_adds(b, "\033[0m");
 				mlw_buf_addc(b, m);
-				marks_over |= o && !a;
+				if (!a)
+					marks_over |= o;
 				marks_alert |= a;
 			}
 			mlw_buf_addc(b, '\n');
@@ -98,11 +99,8 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	if (marks_over || marks_alert) {
 		mlw_buf_addc(b, '\n');
 		if (marks_over) {
-			char t[48];
-
-			mlw_num_format(r->o.threshold, t);
-			mlw_buf_adds(b, "* over the threshold ");
-			mlw_buf_adds(b, t);
+			mlw_buf_adds(b, "* ");
+			mlw_rep_bad_legend(r, marks_over, "; ", b);
 			mlw_buf_addc(b, '\n');
 		}
 		if (marks_alert)
@@ -157,7 +155,7 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
 	size_t i, j;
 	char lab[64], v[48];
-	int marks = 0;
+	int marks = 0, why = 0;
 
 	mlw_buf_adds(b, "## ");
 	md_text(b, mlw_rep_title(r));
@@ -180,7 +178,8 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, " |");
 		for (j = 0; j < r->nser; j++) {
 			double x = g[w * r->nser + j];
-			int a = r->alerting[w * r->nser + j], o = mlw_rep_over(r, x);
+			int a = r->alerting[w * r->nser + j];
+			int o = mlw_rep_bad(r, w, j, x);
 
 			mlw_rep_fmt(x, v, sizeof v);
 			mlw_buf_addc(b, ' ');
@@ -193,15 +192,16 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				mlw_buf_adds(b, " (alert)");
 			mlw_buf_adds(b, " |");
 			marks |= a || o;
+			why |= o;
 		}
 		mlw_buf_addc(b, '\n');
 	}
 	if (marks) {
 		mlw_buf_adds(b, "\nBold: ");
-		if (r->o.has_threshold) {
-			mlw_num_format(r->o.threshold, v);
-			mlw_buf_adds(b, "over the threshold ");
-			mlw_buf_adds(b, v);
+		if (r->o.has_threshold && !(why & (MLW_BAD_OVER | MLW_BAD_UNDER)))
+			why |= MLW_BAD_OVER;
+		if (why) {
+			mlw_rep_bad_legend(r, why, ", ", b);
 			mlw_buf_adds(b, " or ");
 		}
 		mlw_buf_adds(b, "under a firing alert.\n");

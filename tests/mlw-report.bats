@@ -287,3 +287,26 @@ mlw_psi{segment="eu"} 0.2' ]
 	[[ "${lines[1]}" == *"statistic f"*"p_value f"* ]]
 	[[ "${lines[2]}" == "2026-11-01 00:00"*"0.5000"*"0.0100"* ]]
 }
+
+@test "thresholds know their direction, and a record's own verdict marks it without --threshold" {
+	# a bug: a good ROC AUC above --threshold was painted red
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","roc_auc":0.9}' \
+	    '{"window_start":"2026-11-01T01:00:00Z","window_end":"2026-11-01T02:00:00Z","roc_auc":0.6}' > auc.jsonl
+	run --separate-stderr mlw-report --threshold 0.7 auc.jsonl
+	[ "${lines[2]}" = "2026-11-01 00:00   0.9000 " ]
+	[ "${lines[3]}" = "2026-11-01 01:00   0.6000*" ]
+	[ "${lines[4]}" = "* under the threshold 0.7 (lower is worse)" ]
+	mlw-report --threshold 0.7 --format html auc.jsonl > auc.html
+	[ "$(grep -c 'class="point over"' auc.html)" -eq 1 ]
+	# mlw-drift's records carry their verdict: the method's own threshold
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","method":"ks","statistic":0.3,"p_value":0.01,"threshold":0.05,"drift":true}' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"b","method":"psi","statistic":0.05,"p_value":null,"threshold":0.1,"drift":false}' > d.jsonl
+	run --separate-stderr mlw-report d.jsonl
+	[[ "${lines[1]}" == *"a ks"*"b psi"* ]]
+	[ "${lines[2]}" = "2026-11-01 00:00   0.3000*   0.0500 " ]
+	[ "${lines[3]}" = "* drift or alert by the record's own threshold" ]
+	run --separate-stderr mlw-report --format markdown d.jsonl
+	[[ "$output" == *"| **0.3000** | 0.0500 |"* ]]
+}
