@@ -339,6 +339,7 @@ static const char css[] =
     "figure{margin:1em 0}figcaption{color:#59636e;margin-bottom:.3em}\n"
     "table{border-collapse:collapse;margin:1em 0;font-variant-numeric:"
     "tabular-nums}\n"
+    ".scroll{overflow-x:auto;max-width:100%}\n"
     "th,td{border:1px solid #d0d7de;padding:.25em .6em;text-align:right}\n"
     "th:first-child,td:first-child{text-align:left}\n"
     "td.over{color:#cf222e;font-weight:600}td.alert{background:#ffebe9}\n"
@@ -383,7 +384,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	}
 	mlw_buf_adds(b, ".</p>\n");
 	/* summary table */
-	mlw_buf_adds(b, "<h2>Summary</h2>\n<table>\n<thead><tr><th>series</th>"
+	mlw_buf_adds(b, "<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>series</th>"
 	    "<th>latest</th><th>max</th><th>mean</th>");
 	if (r->o.has_threshold)
 		mlw_buf_adds(b, "<th>windows over</th>");
@@ -429,7 +430,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		    np ? "resolved" : "");
 		free(p);
 	}
-	mlw_buf_adds(b, "</tbody>\n</table>\n");
+	mlw_buf_adds(b, "</tbody>\n</table></div>\n");
 	/* one section per series */
 	for (j = 0; j < r->nser; j++) {
 		mlw_buf_adds(b, "<section class=\"panel\">\n<h2>");
@@ -441,7 +442,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "</section>\n");
 	}
 	/* all values */
-	mlw_buf_adds(b, "<h2>Values</h2>\n<table>\n<thead><tr><th>window</th>");
+	mlw_buf_adds(b, "<h2>Values</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>window</th>");
 	for (j = 0; j < r->nser; j++) {
 		mlw_buf_adds(b, "<th>");
 		html_text(b, r->ser[j].name);
@@ -467,12 +468,12 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		}
 		mlw_buf_adds(b, "</tr>\n");
 	}
-	mlw_buf_adds(b, "</tbody>\n</table>\n<h2>Alerts</h2>\n");
+	mlw_buf_adds(b, "</tbody>\n</table></div>\n<h2>Alerts</h2>\n");
 	if (r->nal == 0)
 		mlw_buf_adds(b, "<p>None.</p>\n");
 	else {
-		mlw_buf_adds(b, "<table>\n<thead><tr><th>time</th><th>alert</th>"
-		    "<th>status</th><th>labels</th><th>value</th><th>summary</th>"
+		mlw_buf_adds(b, "<div class=\"scroll\"><table>\n<thead><tr>"
+		    "<th>time</th><th>alert</th><th>status</th><th>labels</th><th>value</th><th>summary</th>"
 		    "</tr></thead>\n<tbody>\n");
 		for (i = 0; i < r->nal; i++) {
 			const struct arec *a = &r->al[i];
@@ -499,7 +500,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				html_text(b, a->summary);
 			mlw_buf_adds(b, "</td></tr>\n");
 		}
-		mlw_buf_adds(b, "</tbody>\n</table>\n");
+		mlw_buf_adds(b, "</tbody>\n</table></div>\n");
 	}
 	mlw_buf_adds(b, "<p class=\"range\">Made by mlw-report.</p>\n"
 	    "</body>\n</html>\n");

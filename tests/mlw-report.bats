@@ -310,3 +310,29 @@ mlw_psi{segment="eu"} 0.2' ]
 	run --separate-stderr mlw-report --format markdown d.jsonl
 	[[ "$output" == *"| **0.3000** | 0.0500 |"* ]]
 }
+
+@test "a report of six segments fits 1280 and 390 px: wide tables scroll in their box (Chromium)" {
+	chrome=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$chrome" ] || skip "chromium is not installed (apt-get install chromium)"
+	# a bug: the Values table of six segments was 2495 px wide
+	gen --reference --models 6 -n 12000 --seed 7 > ref.jsonl
+	gen --models 6 -n 12000 --drift-at 6000 | mlw-window --time ts --size 1h |
+	    mlw-psi --ref ref.jsonl --by model --fields features.age,features.income,score \
+	    > psi.jsonl 2> /dev/null
+	mlw-report --format html -o report.html psi.jsonl
+	grep -q '<div class="scroll"><table>' report.html
+	# the page with a measuring script (the report itself has none)
+	awk -v js="$DATA/measure-width.js" '$0 == "</body>" { while ((getline l < js) > 0) print l } 1' \
+	    report.html > measured.html
+	for w in 1280 390; do
+		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
+		    --disable-background-networking --disable-component-update \
+		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
+		    --window-size=$w,2000 --virtual-time-budget=3000 \
+		    --dump-dom "file://$T/measured.html" > dom.html 2> chrome.log ||
+		    { cat chrome.log; false; }
+		m=$(grep -o 'viewport=[0-9]* widest=[0-9]*' dom.html)
+		vw=${m#viewport=}; vw=${vw%% *}; wd=${m##*widest=}
+		[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$w px: $m"; false; }
+	done
+}
