@@ -161,95 +161,112 @@ value_of(const struct mlw_json *doc, long v, double *d)
 	return -1;
 }
 
-/* Whether member name k (len bytes) names a series (a label), a --by
- * path of the record's segment, or the window: not a value. */
+#define MAX_BY 64
+
+/* The --by members of a record's segment: the members right after
+ * "segment" whose names, each followed by '=', begin the parts of its
+ * display text in turn (mlw_seg_members writes them so; a path may hold
+ * '=' or ','). Their key tokens into out[0..MAX_BY); the count. */
+static size_t
+seg_members(const struct mlw_json *doc, uint32_t *out)
+{
+	uint32_t i, end = doc->tok[0].next;
+	size_t n = 0, pos = 0, tl;
+	char *text = NULL;
+
+	for (i = 1; i < end; i = doc->tok[i + 1].next)
+		if (mlw_json_streq(doc, i, "segment", 7)) {
+			if (doc->tok[i + 1].type == MLW_JSTR)
+				text = mlw_rep_scalar_text(doc, (long)i + 1);
+			i = doc->tok[i + 1].next;
+			break;
+		}
+	if (text == NULL)
+		return 0;
+	tl = strlen(text);
+	for (; i < end && n < MAX_BY && pos < tl; i = doc->tok[i + 1].next) {
+		size_t len, p;
+		char *name = mlw_json_cstr(doc, i, &len);
+		int t = doc->tok[i + 1].type;
+
+		if (t == MLW_JARR || t == MLW_JOBJ || pos + len >= tl ||
+		    memcmp(text + pos, name, len) != 0 ||
+		    text[pos + len] != '=') {
+			free(name);
+			break;
+		}
+		free(name);
+		p = pos + len + 1;
+		if (text[p] == '"') {   /* a quoted value: to its end quote */
+			for (p++; p < tl && text[p] != '"'; p++)
+				if (text[p] == '\\' && p + 1 < tl)
+					p++;
+			if (p < tl)
+				p++;
+		} else
+			while (p < tl && text[p] != ',')
+				p++;
+		if (p < tl && text[p] == ',')
+			p++;
+		pos = p;
+		out[n++] = i;
+	}
+	free(text);
+	return n;
+}
+
+/* Series s's --by labels (when it has a "segment" label): its record's
+ * --by members and their values, a JSON null as "null". */
+static void
+by_labels(const struct mlw_json *doc, struct ser *s)
+{
+	uint32_t m[MAX_BY];
+	size_t n, k;
+
+	for (k = 0; k < s->nl && strcmp(s->lk[k], "segment") != 0; k++)
+		;
+	if (k == s->nl)
+		return;
+	n = seg_members(doc, m);
+	if (n == 0)
+		return;
+	s->bk = mlw_xcalloc(n, sizeof *s->bk);
+	s->bv = mlw_xcalloc(n, sizeof *s->bv);
+	for (k = 0; k < n; k++) {
+		size_t len;
+
+		s->bk[k] = mlw_json_cstr(doc, m[k], &len);
+		s->bv[k] = doc->tok[m[k] + 1].type == MLW_JNULL ?
+		    mlw_xstrndup("null", 4) : mlw_rep_scalar_text(doc,
+		    (long)m[k] + 1);
+	}
+	s->nb = n;
+}
+
+/* Whether member key token i names a series (a label), a --by path of
+ * the record's segment (bym[0..nbym)), or the window: not a value. */
 static int
 is_label_member(const struct mlw_report *r, const struct mlw_json *doc,
-    const char *k, size_t len)
+    uint32_t i, const uint32_t *bym, size_t nbym)
 {
-	long sg = mlw_json_member(doc, 0, "segment", 7);
-	size_t i;
+	const char *k = doc->src + doc->tok[i].start + 1;
+	size_t len = doc->tok[i].len - 2, j;
 
+	for (j = 0; j < nbym; j++)
+		if (bym[j] == i)
+			return 1;
 	if ((len == 12 && memcmp(k, "window_start", 12) == 0) ||
 	    (len == 10 && memcmp(k, "window_end", 10) == 0))
 		return 1;
 	if (r->spath) {
-		for (i = 0; i < r->o.nseries; i++)
-			if (strlen(r->o.series[i]) == len &&
-			    memcmp(r->o.series[i], k, len) == 0)
+		for (j = 0; j < r->o.nseries; j++)
+			if (strlen(r->o.series[j]) == len &&
+			    memcmp(r->o.series[j], k, len) == 0)
 				return 1;
-	} else if (in_list(series_names, sizeof series_names /
-	    sizeof *series_names, k, len))
-		return 1;
-	if (sg >= 0 && doc->tok[sg].type == MLW_JSTR) {
-		char *text = mlw_rep_scalar_text(doc, sg);
-		struct mlw_segname n;
-		size_t pos = 0;
-		int hit = 0;
-
-		while (!hit && mlw_rep_segname_next(text, &pos, &n))
-			hit = n.nlen == len && memcmp(n.name, k, len) == 0;
-		free(text);
-		return hit;
-	}
-	return 0;
-}
-
-int
-mlw_rep_segname_next(const char *text, size_t *pos, struct mlw_segname *n)
-{
-	const char *p = text + *pos, *eq;
-
-	if (*p == '\0')
 		return 0;
-	if (*p == ',' && *pos > 0)
-		p++;
-	if ((eq = strchr(p, '=')) == NULL)
-		return 0;
-	n->name = p;
-	n->nlen = (size_t)(eq - p);
-	p = eq + 1;
-	if (*p == '"') {                /* a JSON string: to its end quote */
-		for (p++; *p && *p != '"'; p++)
-			if (*p == '\\' && p[1])
-				p++;
-		if (*p == '"')
-			p++;
-	} else
-		while (*p && *p != ',')
-			p++;
-	*pos = (size_t)(p - text);
-	return n->nlen > 0;
-}
-
-/* Series s's --by labels, from the segment of its first record: each
- * path of the display text, with the value of the record's member of
- * that name (mlw_seg_members writes both). */
-static void
-by_labels(const struct mlw_json *doc, struct ser *s)
-{
-	long sg = mlw_json_member(doc, 0, "segment", 7);
-	struct mlw_segname n;
-	size_t pos = 0;
-	char *text;
-
-	if (sg < 0 || doc->tok[sg].type != MLW_JSTR)
-		return;
-	text = mlw_rep_scalar_text(doc, sg);
-	while (mlw_rep_segname_next(text, &pos, &n)) {
-		long m = mlw_json_member(doc, 0, n.name, n.nlen);
-
-		if (m < 0 || doc->tok[m].type == MLW_JARR ||
-		    doc->tok[m].type == MLW_JOBJ)
-			continue;
-		s->bk = mlw_xrealloc(s->bk, (s->nb + 1) * sizeof *s->bk);
-		s->bv = mlw_xrealloc(s->bv, (s->nb + 1) * sizeof *s->bv);
-		s->bk[s->nb] = mlw_xstrndup(n.name, n.nlen);
-		s->bv[s->nb] = doc->tok[m].type == MLW_JNULL ?
-		    mlw_xstrndup("", 0) : mlw_rep_scalar_text(doc, m);
-		s->nb++;
 	}
-	free(text);
+	return in_list(series_names, sizeof series_names /
+	    sizeof *series_names, k, len);
 }
 
 /* Add value d of field vname in window wi to its series (made when new):
@@ -342,7 +359,10 @@ add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
 	r->cell[r->ncell].w = wi;
 	r->cell[r->ncell].s = si;
 	r->cell[r->ncell].v = d;
-	r->cell[r->ncell].verdict = (signed char)verdict;
+	/* a record's verdict is about its statistic, not its counts */
+	r->cell[r->ncell].verdict = (signed char)(strcmp(vname, "p_value") != 0 &&
+	    in_list(skip_names, sizeof skip_names / sizeof *skip_names, vname,
+	    strlen(vname)) ? -1 : verdict);
 	r->ncell++;
 	return si;
 }
@@ -358,6 +378,8 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	char *vname = NULL;
 	double d = NAN, first = NAN;
 	int verdict = -1;
+	uint32_t bym[MAX_BY];
+	size_t nbym = 0;
 
 	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
 		return 1;
@@ -400,13 +422,13 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 			nadded += value_of(doc, mlw_json_get(doc, 0,
 			    &r->vpath[k]), &d) == 0;
 	} else {
+		nbym = seg_members(doc, bym);
 		for (i = 1; !nadded && i < doc->tok[0].next;
 		    i = doc->tok[i + 1].next) {
 			const struct mlw_jtok *kt = &doc->tok[i];
 
 			nadded += !kt->esc && value_of(doc, (long)i + 1,
-			    &d) == 0 && !is_label_member(r, doc, doc->src +
-			    kt->start + 1, kt->len - 2);
+			    &d) == 0 && !is_label_member(r, doc, i, bym, nbym);
 		}
 	}
 	if (vname == NULL && !nadded) {
@@ -472,7 +494,9 @@ windone:
 				size_t s1 = add_value(r, doc, wi,
 				    r->o.values[k], d, verdict);
 
-				if (nadded++ == 0) {
+				/* psi's --detail bins go with psi */
+				if (nadded++ == 0 ||
+				    strcmp(r->o.values[k], "psi") == 0) {
 					si = s1;
 					first = d;
 				}
@@ -485,17 +509,16 @@ windone:
 			size_t s1;
 
 			if (kt->esc || value_of(doc, (long)i + 1, &d) < 0 ||
-			    is_label_member(r, doc, doc->src + kt->start + 1,
-			    kt->len - 2))
+			    is_label_member(r, doc, i, bym, nbym))
 				continue;
 			name = mlw_xstrndup(doc->src + kt->start + 1,
 			    kt->len - 2);
 			s1 = add_value(r, doc, wi, name, d, verdict);
-			free(name);
-			if (nadded++ == 0) {
+			if (nadded++ == 0 || strcmp(name, "psi") == 0) {
 				si = s1;
 				first = d;
 			}
+			free(name);
 		}
 	}
 	d = first;
@@ -645,6 +668,10 @@ alert_matches(const struct mlw_report *r, const struct ser *s,
 		for (j = 0; j < a->nl; j++)
 			if (strcmp(s->lk[i], a->lk[j]) == 0)
 				break;
+		/* the method says how a series was measured, not what: an
+		 * alert without it is about every method's series */
+		if (j == a->nl && strcmp(s->lk[i], "method") == 0)
+			continue;
 		if (j == a->nl || strcmp(s->lv[i], a->lv[j]) != 0)
 			return 0;
 	}
@@ -750,10 +777,29 @@ mlw_rep_low_bad(const char *f)
 		"accuracy", "balanced_accuracy", "precision", "recall", "f1",
 		"specificity", "roc_auc", "pr_auc", "average_precision", "mcc",
 		"r2", "p_value", "estimate", "realized", "selection_rate",
-		"disparate_impact", "demographic_parity_ratio"
+		"disparate_impact", "demographic_parity_ratio", "tpr", "tnr",
+		"explained_variance", "pass_share", "match_share",
+		"success_percent", "auc"
 	};
 
-	return in_list(low, sizeof low / sizeof *low, f, strlen(f));
+	static const char *const affix[] = { "weighted_", "macro_", "micro_" };
+	static const char *const suffix[] = { "_weighted", "_macro", "_micro" };
+	const char *dot = strrchr(f, '.');
+	size_t n, k;
+
+	if (dot)
+		f = dot + 1;            /* the last segment of a path */
+	for (k = 0; k < sizeof affix / sizeof *affix; k++)
+		if (strncmp(f, affix[k], strlen(affix[k])) == 0)
+			f += strlen(affix[k]);
+	n = strlen(f);
+	for (k = 0; k < sizeof suffix / sizeof *suffix; k++) {
+		size_t m = strlen(suffix[k]);
+
+		if (n > m && strcmp(f + n - m, suffix[k]) == 0)
+			n -= m;
+	}
+	return in_list(low, sizeof low / sizeof *low, f, n);
 }
 
 int
@@ -762,6 +808,8 @@ mlw_rep_bad(const struct mlw_report *r, size_t w, size_t s, double v)
 	signed char vd = r->verdict && r->nser ? r->verdict[w * r->nser + s] :
 	    -1;
 
+	if (isnan(v))
+		return 0;
 	if (vd >= 0)
 		return vd ? MLW_BAD_VERDICT : 0;
 	if (!r->o.has_threshold || isnan(v))

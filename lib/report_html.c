@@ -387,7 +387,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	mlw_buf_adds(b, "<h2>Summary</h2>\n<div class=\"scroll\"><table>\n<thead><tr><th>series</th>"
 	    "<th>latest</th><th>max</th><th>mean</th>");
 	if (r->o.has_threshold)
-		mlw_buf_adds(b, "<th>windows over</th>");
+		mlw_buf_adds(b, "<th>windows marked</th>");
 	mlw_buf_adds(b, "<th>alert</th></tr></thead>\n<tbody>\n");
 	for (j = 0; j < r->nser; j++) {
 		double last = NAN, mx = NAN, sum = 0;
@@ -408,7 +408,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			}
 			sum += x;
 			n++;
-			nover += mlw_rep_bad(r, r->order[i], j, x);
+			nover += mlw_rep_bad(r, r->order[i], j, x) != 0;
 		}
 		np = mlw_rep_periods(r, &r->ser[j], &p);
 		for (k = 0; k < np; k++)

@@ -79,15 +79,6 @@ struct period {
 	int open;
 };
 
-/* The next path of a segment's display text ("model=m1,region=\"e,u\""):
- * 1 with n->name (nlen bytes, not terminated) from *pos on, *pos moved
- * past its value; 0 at the end. */
-struct mlw_segname {
-	const char *name;
-	size_t nlen;
-};
-int mlw_rep_segname_next(const char *text, size_t *pos,
-    struct mlw_segname *n);
 /* A scalar as text, freshly allocated: strings decoded, numbers shortest,
  * others raw. */
 char * mlw_rep_scalar_text(const struct mlw_json *doc, long i);

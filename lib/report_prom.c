@@ -7,8 +7,10 @@
 
 #include "buf.h"
 #include "jsonw.h"
+#include "diag.h"
 #include "key.h"
 #include "report_priv.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 static void
@@ -91,7 +93,7 @@ prom_name(struct mlw_buf *b, const char *f)
 
 	mlw_buf_adds(b, "mlw_");
 	mlw_label_name(b, f);
-	if (n >= 5 && strcmp(f + n - 5, "share") == 0) {
+	if (n > 6 && strcmp(f + n - 6, "_share") == 0) {
 		b->len -= 5;
 		mlw_buf_adds(b, "ratio");
 	}
@@ -107,21 +109,21 @@ prom_name(struct mlw_buf *b, const char *f)
 
 /* Series s's labels for Prometheus: its labels, the segment's --by paths
  * each a label of its own in place of "segment" (so that PromQL can sum
- * by one of them). */
+ * by one of them), unless plain: then "segment" as it is. */
 static void
-prom_series_labels(struct mlw_buf *b, const struct ser *s)
+prom_series_labels(struct mlw_buf *b, const struct ser *s, int plain)
 {
 	char **lk = mlw_xcalloc(s->nl + s->nb + 1, sizeof *lk);
 	char **lv = mlw_xcalloc(s->nl + s->nb + 1, sizeof *lv);
 	size_t n = 0, k;
 
 	for (k = 0; k < s->nl; k++) {
-		if (s->nb && strcmp(s->lk[k], "segment") == 0)
+		if (s->nb && !plain && strcmp(s->lk[k], "segment") == 0)
 			continue;
 		lk[n] = s->lk[k];
 		lv[n++] = s->lv[k];
 	}
-	for (k = 0; k < s->nb; k++) {
+	for (k = 0; !plain && k < s->nb; k++) {
 		lk[n] = s->bk[k];
 		lv[n++] = s->bv[k];
 	}
@@ -133,30 +135,50 @@ prom_series_labels(struct mlw_buf *b, const struct ser *s)
 void
 mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 {
-	size_t f, j, i;
+	size_t f, j, i, k;
 	char *has = mlw_xcalloc(r->nwin * r->nser + 1, 1);
+	struct mlw_strmap names = { 0 }, sets = { 0 };
+	struct mlw_buf nm = { 0 }, ls = { 0 };
 
 	for (i = 0; i < r->ncell; i++)
 		has[r->cell[i].w * r->nser + r->cell[i].s] = 1;
-
+	if (r->nal)
+		mlw_strmap_add(&names, "mlw_alert_firing", 16);
 	for (f = 0; f < r->fields.n; f++) {
 		const char *field = r->fields.ent[f].s;
 
-		mlw_buf_adds(b, "# HELP ");
-		prom_name(b, field);
-		mlw_buf_adds(b, " Latest ");
+		/* the metric's name, told apart from every other one (two
+		 * fields may clean up to the same name: the later gets _2) */
+		nm.len = 0;
+		prom_name(&nm, field);
+		for (k = 2; mlw_strmap_find(&names, nm.p, nm.len) >= 0; k++) {
+			nm.len = 0;
+			prom_name(&nm, field);
+			mlw_buf_printf(&nm, "_%zu", k);
+		}
+		if (k > 2)
+			mlw_warnx("%s: its metric name is taken; written as %.*s",
+			    field, (int)nm.len, nm.p);
+		mlw_strmap_add(&names, nm.p, nm.len);
+		mlw_buf_addc(&nm, '\0');
+		nm.len--;
+		mlw_buf_printf(b, "# HELP %s Latest ", nm.p);
 		{
 			const char *q;
 
 			for (q = field; *q; q++) {
 				if (*q == '\\')
 					mlw_buf_addc(b, '\\');
-				mlw_buf_addc(b, *q);
+				if (*q == '\n')
+					mlw_buf_adds(b, "\\n");
+				else
+					mlw_buf_addc(b, *q);
 			}
 		}
-		mlw_buf_adds(b, " per series, from mlw.\n# TYPE ");
-		prom_name(b, field);
-		mlw_buf_adds(b, " gauge\n");
+		mlw_buf_printf(b, " per series, from mlw.\n# TYPE %s gauge\n",
+		    nm.p);
+		mlw_strmap_free(&sets);
+		memset(&sets, 0, sizeof sets);
 		for (j = 0; j < r->nser; j++) {
 			double last = NAN;
 
@@ -169,8 +191,18 @@ mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 					last = g[r->order[i] * r->nser + j];
 			if (isnan(last))
 				continue;
-			prom_name(b, field);
-			prom_series_labels(b, &r->ser[j]);
+			/* two series with the same labels would be one
+			 * sample twice: such a one keeps its segment label */
+			ls.len = 0;
+			prom_series_labels(&ls, &r->ser[j], 0);
+			if (mlw_strmap_find(&sets, ls.p ? ls.p : "", ls.len) >= 0) {
+				ls.len = 0;
+				prom_series_labels(&ls, &r->ser[j], 1);
+			}
+			mlw_strmap_add(&sets, ls.p ? ls.p : "", ls.len);
+			mlw_buf_adds(b, nm.p);
+			if (ls.len)
+				mlw_buf_add(b, ls.p, ls.len);
 			mlw_buf_addc(b, ' ');
 			mlw_jw_num(b, last);
 			mlw_buf_addc(b, '\n');
@@ -207,4 +239,8 @@ mlw_rep_prom(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		}
 	}
 	free(has);
+	mlw_strmap_free(&names);
+	mlw_strmap_free(&sets);
+	mlw_buf_free(&nm);
+	mlw_buf_free(&ls);
 }

@@ -198,8 +198,6 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	}
 	if (marks) {
 		mlw_buf_adds(b, "\nBold: ");
-		if (r->o.has_threshold && !(why & (MLW_BAD_OVER | MLW_BAD_UNDER)))
-			why |= MLW_BAD_OVER;
 		if (why) {
 			mlw_rep_bad_legend(r, why, ", ", b);
 			mlw_buf_adds(b, " or ");

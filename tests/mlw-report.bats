@@ -336,3 +336,41 @@ mlw_psi{segment="eu"} 0.2' ]
 		[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$w px: $m"; false; }
 	done
 }
+
+@test "regressions from review: name clashes, odd --by paths, alerts without a method, marks on counts and nulls" {
+	# two fields cleaning up to one metric name: the later gets _2
+	printf '%s\n' '{"feature":"age","missing_share":0.25,"missing_ratio":0.5}' > c.jsonl
+	run --separate-stderr mlw-report --format prom --all-values c.jsonl
+	[[ "$output" == *'mlw_missing_ratio{feature="age"} 0.25'* ]]
+	[[ "$output" == *'mlw_missing_ratio_2{feature="age"} 0.5'* ]]
+	[[ "$stderr" == *"missing_ratio: its metric name is taken; written as mlw_missing_ratio_2"* ]]
+	# a --by path holding '=', and "" against null: one sample each
+	printf '%s\n' '{"segment":"k=v=z,model=m1","k=v":"z","model":"m1","feature":"x","psi":1}' \
+	    '{"segment":"k=v=z,model=m2","k=v":"z","model":"m2","feature":"x","psi":2}' \
+	    '{"segment":"g=\"\"","g":"","feature":"x","psi":3}' '{"segment":"g=null","g":null,"feature":"x","psi":4}' > s.jsonl
+	run --separate-stderr mlw-report --format prom --all-values s.jsonl
+	[ "$(grep -c '^mlw_' <<< "$output")" -eq 4 ]
+	[[ "$output" == *'mlw_psi{feature="x",k_v="z",model="m2"} 2'* ]]
+	[[ "$output" == *'mlw_psi{feature="x",g="null"} 4'* ]]
+	# --series without segment: no segment's labels on a series of several
+	run --separate-stderr mlw-report --format prom --series feature s.jsonl
+	[ "$output" = '# HELP mlw_psi Latest psi per series, from mlw.
+# TYPE mlw_psi gauge
+mlw_psi{feature="x"} 4' ]
+	# an alert by feature is about every method's series of it
+	printf '%s\n' \
+	    '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","feature":"a","method":"ks","statistic":0.3,"p_value":null,"n":5,"drift":true}' \
+	    '{"alert":"drift","status":"firing","labels":{"feature":"a"},"starts_at":"2026-11-01T00:00:00Z","window_start":"2026-11-01T00:00:00Z"}' > a.jsonl
+	run --separate-stderr mlw-report --value statistic a.jsonl
+	[[ "$output" == *"0.3000!"* ]]
+	# the verdict marks the statistic, not the counts nor a null
+	head -n 1 a.jsonl > a1.jsonl
+	run --separate-stderr mlw-report --all-values a1.jsonl
+	[[ "${lines[2]}" == *"0.3000*"*"-  "*"5.0000 "*"1.0000*" ]]
+	# macro and weighted quality measures: lower is worse
+	printf '%s\n' '{"window_start":"2026-11-01T00:00:00Z","window_end":"2026-11-01T01:00:00Z","precision_macro":0.83,"weighted_f1":0.78}' > q.jsonl
+	run --separate-stderr mlw-report --value precision_macro,weighted_f1 --threshold 0.8 q.jsonl
+	[[ "${lines[2]}" == *"0.8300 "*"0.7800*" ]]
+	mlw-report --format html --threshold 0.8 --value precision_macro,weighted_f1 q.jsonl > q.html
+	grep -q '<td>1 of 1</td>' q.html
+}

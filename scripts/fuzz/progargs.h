@@ -110,6 +110,8 @@ static const struct progargs {
 	{ "mlw-report", "--format prom --threshold 0.2 @IN" },
 	{ "mlw-report", "--value psi --series feature --strict @IN" },
 	{ "mlw-report", "-o @out-report --rejects @out-rej @IN" },
+	{ "mlw-report", "--format prom --all-values @IN" },
+	{ "mlw-report", "--format html --value statistic,p_value,drift --threshold 0.5 @IN" },
 
 	{ "mlw-window", "--time ts --size 1h @IN" },
 	{ "mlw-window", "--time ts --size 10m --slide 5m --lateness 1m --late @out-late @IN" },
