@@ -853,6 +853,24 @@ flag(struct mlw_buf *b, const char *k, int f)
 	mlw_buf_adds(b, f < 0 ? "null" : f ? "true" : "false");
 }
 
+/* The members every method writes, in order: statistic, p_value (mmd
+ * only), threshold, lower_threshold (pca only), drift (-1: null), n and
+ * ref_n. */
+static void
+verdict(struct mlw_buf *b, int method, const struct cell *c, double stat,
+    double pv, double thr, double lo, int drift)
+{
+	num(b, "statistic", stat);
+	if (method == MLW_MV_MMD)
+		num(b, "p_value", pv);
+	num(b, "threshold", thr);
+	if (method == MLW_MV_PCA)
+		num(b, "lower_threshold", lo);
+	flag(b, "drift", drift);
+	uint_(b, "n", c->n);
+	uint_(b, "ref_n", c->part->n);
+}
+
 /* The pooled, standardized samples (reference first, label 0) with the
  * classifier's features: each dimension, and with degree 2 every product
  * z_i z_j, i <= j (scikit-learn's PolynomialFeatures(2,
@@ -914,12 +932,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 			stat = mlw_xsum_value(&c->err) / (double)c->n;
 		if (isfinite(stat) && !isnan(p->hi))
 			drift = stat > p->hi || stat < p->lo;
-		num(b, "statistic", stat);
-		num(b, "threshold", p->hi);
-		num(b, "lower_threshold", p->lo);
-		flag(b, "drift", drift);
-		uint_(b, "n", c->n);
-		uint_(b, "ref_n", p->n);
+		verdict(b, v->o.method, c, stat, NAN, p->hi, p->lo, drift);
 		num(b, "sampling_error", c->n ? p->err_sd / sqrt((double)c->n) :
 		    NAN);
 		uint_(b, "components", p->pca.k);
@@ -948,11 +961,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 		stat = v->o.distance == MLW_MV_COSINE ? co : eu;
 		if (isfinite(stat))
 			drift = stat > v->threshold;
-		num(b, "statistic", stat);
-		num(b, "threshold", v->threshold);
-		flag(b, "drift", drift);
-		uint_(b, "n", c->n);
-		uint_(b, "ref_n", p->n);
+		verdict(b, v->o.method, c, stat, NAN, v->threshold, NAN, drift);
 		mlw_jw_key(b, "distance");
 		mlw_buf_adds(b, v->o.distance == MLW_MV_COSINE ? "\"cosine\"" :
 		    "\"euclidean\"");
@@ -977,12 +986,8 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 			drift = r.p_value < v->o.alpha;
 		} else
 			ok = 0;
-		num(b, "statistic", stat);
-		num(b, "p_value", ok ? r.p_value : NAN);
-		num(b, "threshold", v->o.alpha);
-		flag(b, "drift", drift);
-		uint_(b, "n", c->n);
-		uint_(b, "ref_n", p->n);
+		verdict(b, v->o.method, c, stat, ok ? r.p_value : NAN,
+		    v->o.alpha, NAN, drift);
 		num(b, "bandwidth", p->sigma);
 		if (ok) {
 			uint_(b, "permutations", r.permutations);
@@ -1008,11 +1013,7 @@ report_cell(struct mlw_mv *v, const struct mlw_wkey *key, struct cell *c,
 		free(y);
 		if (isfinite(stat))
 			drift = stat > v->threshold;
-		num(b, "statistic", stat);
-		num(b, "threshold", v->threshold);
-		flag(b, "drift", drift);
-		uint_(b, "n", c->n);
-		uint_(b, "ref_n", p->n);
+		verdict(b, v->o.method, c, stat, NAN, v->threshold, NAN, drift);
 		uint_(b, "folds", v->o.folds);
 		uint_(b, "degree", (uint64_t)v->degree);
 		uint_(b, "sample", c->s.n);
