@@ -632,6 +632,68 @@ mlw_rep_fmt(double v, char *buf, size_t cap)
 		snprintf(buf, cap, "%.4f", v);
 }
 
+enum { FMT_INT = 'i', FMT_FIX4 = '4', FMT_FIX1 = '1', FMT_EXP = 'e' };
+
+/* Each series' column format, from all its values. */
+static void
+build_colfmt(struct mlw_report *r, const double *g)
+{
+	size_t i, j;
+
+	free(r->colfmt);
+	r->colfmt = mlw_xcalloc(r->nser + 1, 1);
+	for (j = 0; j < r->nser; j++) {
+		double mx = 0, mn = INFINITY;
+		int whole = 1, any = 0;
+
+		for (i = 0; i < r->nwin; i++) {
+			double x = g[i * r->nser + j], a = fabs(x);
+
+			if (isnan(x))
+				continue;
+			any = 1;
+			if (!(a < 1e15) || x != floor(x))
+				whole = 0;
+			if (a > mx)
+				mx = a;
+			if (a > 0 && a < mn)
+				mn = a;
+		}
+		r->colfmt[j] = !any ? FMT_FIX4 : whole ? FMT_INT :
+		    mx >= 999999.95 || mn < 1e-4 ? FMT_EXP :
+		    mx >= 99.99995 ? FMT_FIX1 : FMT_FIX4;
+	}
+}
+
+void
+mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v, char *buf,
+    size_t cap)
+{
+	int f = r->colfmt && s < r->nser ? r->colfmt[s] : 0;
+
+	if (isnan(v) || v == 0 || f == 0) {
+		mlw_rep_fmt(v, buf, cap);
+		return;
+	}
+	switch (f) {
+	case FMT_INT:
+		if (v == floor(v)) {
+			snprintf(buf, cap, "%.0f", v);
+			return;
+		}
+		mlw_rep_fmt(v, buf, cap);      /* a mean of whole numbers */
+		return;
+	case FMT_EXP:
+		snprintf(buf, cap, "%.3e", v);
+		return;
+	case FMT_FIX1:
+		snprintf(buf, cap, "%.1f", v);
+		return;
+	default:
+		snprintf(buf, cap, "%.4f", v);
+	}
+}
+
 static int
 is_series_field(const struct mlw_report *r, const char *k)
 {
@@ -865,6 +927,7 @@ mlw_report_render(struct mlw_report *r, int format, struct mlw_buf *b)
 			    r->o.series[i]);
 	name_series(r);
 	g = build_grid(r);
+	build_colfmt(r, g);
 	build_alerting(r);
 	switch (format) {
 	case MLW_REP_MARKDOWN:
@@ -944,6 +1007,7 @@ mlw_report_free(struct mlw_report *r)
 	free(r->order);
 	free(r->alerting);
 	free(r->verdict);
+	free(r->colfmt);
 	mlw_strmap_free(&r->wmap);
 	mlw_strmap_free(&r->smap);
 	mlw_strmap_free(&r->fields);

@@ -172,7 +172,7 @@ chart(struct mlw_report *r, const double *g, size_t s, struct mlw_buf *b)
 		if (isnan(x))
 			continue;
 		mlw_rep_win_label(&r->win[r->order[i]], lab, sizeof lab);
-		mlw_rep_fmt(x, v, sizeof v);
+		mlw_rep_fmt_ser(r, s, x, v, sizeof v);
 		mlw_buf_printf(b, "<circle class=\"%s\" cx=\"%.1f\" cy=\"%.1f\" r=\"3\">"
 		    "<title>", mlw_rep_bad(r, r->order[i], s, x) ? "point over" : "point",
 		    XW(i), YV(x));
@@ -415,13 +415,13 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			firing |= p[k].open;
 		mlw_buf_adds(b, "<tr><td>");
 		html_text(b, r->ser[j].name);
-		mlw_rep_fmt(last, v, sizeof v);
+		mlw_rep_fmt_ser(r, j, last, v, sizeof v);
 		mlw_buf_printf(b, "</td><td%s>%s</td>", mlw_rep_bad(r, lastw, j, last) ?
 		    " class=\"over\"" : "", v);
-		mlw_rep_fmt(mx, v, sizeof v);
+		mlw_rep_fmt_ser(r, j, mx, v, sizeof v);
 		mlw_buf_printf(b, "<td%s>%s</td>", mlw_rep_bad(r, mxw, j, mx) ?
 		    " class=\"over\"" : "", v);
-		mlw_rep_fmt(n ? sum / (double)n : NAN, v, sizeof v);
+		mlw_rep_fmt_ser(r, j, n ? sum / (double)n : NAN, v, sizeof v);
 		mlw_buf_printf(b, "<td>%s</td>", v);
 		if (r->o.has_threshold)
 			mlw_buf_printf(b, "<td>%zu of %zu</td>", nover, n);
@@ -461,7 +461,7 @@ mlw_rep_html(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			int a = r->alerting[w * r->nser + j];
 			int o = mlw_rep_bad(r, w, j, x);
 
-			mlw_rep_fmt(x, v, sizeof v);
+			mlw_rep_fmt_ser(r, j, x, v, sizeof v);
 			mlw_buf_printf(b, "<td%s%s%s%s>%s</td>", a || o ? " class=\"" : "",
 			    o ? "over" : "", a && o ? " " : "", a ? "alert\"" :
 			    o ? "\"" : "", v);

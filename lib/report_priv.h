@@ -70,6 +70,7 @@ struct mlw_report {
 	size_t *order;           /* windows sorted */
 	char *alerting;          /* [w * nser + s]: under a firing alert */
 	signed char *verdict;    /* [w * nser + s]: the cell's verdict */
+	char *colfmt;            /* [s]: its column's format (report.c) */
 };
 
 struct period {
@@ -84,6 +85,12 @@ struct period {
 char * mlw_rep_scalar_text(const struct mlw_json *doc, long i);
 /* A value rounded for reading. */
 void mlw_rep_fmt(double v, char *buf, size_t cap);
+/* A value of series s, in the one format of its column (mlw-report(1),
+ * FORMATS): whole numbers as such; else 4 decimals, 1 when the series
+ * reaches 100, or 4 significant digits with an exponent when it spans
+ * below 1e-4 or reaches 1e6. */
+void mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v,
+    char *buf, size_t cap);
 /* The title of the report: --title, else one made from the value. */
 const char * mlw_rep_title(const struct mlw_report *r);
 /* Whether the value v of series s in window w is bad: the record's own

@@ -36,7 +36,7 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		nw[j] = mlw_utf8_width(nm[j].p, nm[j].len);
 		cw[j] = nw[j];
 		for (i = 0; i < r->nwin; i++) {
-			mlw_rep_fmt(g[i * r->nser + j], v, sizeof v);
+			mlw_rep_fmt_ser(r, j, g[i * r->nser + j], v, sizeof v);
 			if (strlen(v) + 1 > cw[j])
 				cw[j] = strlen(v) + 1;
 		}
@@ -78,7 +78,7 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 				int a = r->alerting[w * r->nser + j];
 				char m = a ? '!' : o ? '*' : ' ';
 
-				mlw_rep_fmt(x, v, sizeof v);
+				mlw_rep_fmt_ser(r, j, x, v, sizeof v);
 				pad(b, 2 + cw[j] - strlen(v));
 				if (r->o.color && (o || a))
 					mlw_buf_adds(b, "\033[1;31m");
@@ -181,7 +181,7 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 			int a = r->alerting[w * r->nser + j];
 			int o = mlw_rep_bad(r, w, j, x);
 
-			mlw_rep_fmt(x, v, sizeof v);
+			mlw_rep_fmt_ser(r, j, x, v, sizeof v);
 			mlw_buf_addc(b, ' ');
 			if (a || o)
 				mlw_buf_adds(b, "**");

@@ -171,7 +171,7 @@ full_and_closed() {
 	run --separate-stderr mlw-report in.jsonl
 	[ "$status" -eq 0 ]
 	[ "$stderr" = "" ]
-	[ "$output" = "$(printf '\n\nwindow          \nall      1.0000 ')" ]
+	[ "$output" = "$(printf '\n\nwindow     \nall      1 ')" ]
 }
 
 @test "regression: a NUL byte in a state or rules file is an error, not a silent reset" {
