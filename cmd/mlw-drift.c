@@ -21,6 +21,7 @@ static const char usage_text[] =
     "                 [--threshold X] [--auto-threshold] [--drift-share S]\n"
     "                 [--correction none|bonferroni|fdr]\n"
     "                 [--binning sturges|quantile] [--bins N] [--js-base B]\n"
+    "                 [--detail]\n"
     "                 [--by PATHS] [--ref-fallback none|all] [--max-keys N]\n"
     "                 [--emit-state | --merge] [--strict] [--rejects FILE]\n"
     "                 [FILE ...]";
@@ -46,6 +47,7 @@ main(int argc, char *argv[])
 		{ "binning", required_argument, NULL, 'B' },
 		{ "categorical", required_argument, NULL, 'c' },
 		{ "correction", required_argument, NULL, 'C' },
+		{ "detail", no_argument, NULL, 'L' },
 		{ "drift-share", required_argument, NULL, 'D' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "fields", required_argument, NULL, 'f' },
@@ -65,6 +67,7 @@ main(int argc, char *argv[])
 		"correction", "alpha", "tests",	/* with --correction only */
 		"feature", "method", "statistic", "p_value", "threshold",
 		"drift", "n", "missing", "ref_n", "drifted", "features",
+		"edges", "categories", "ref", "cur",
 		"share", "dataset_drift", NULL
 	};
 	struct mlw_seg seg;
@@ -108,6 +111,9 @@ main(int argc, char *argv[])
 			break;
 		case 'E':
 			d.emit = 1;
+			break;
+		case 'L':
+			d.detail = 1;
 			break;
 		case 'F':
 			d.fallback = mlw_opt_choice("--ref-fallback", optarg,

@@ -219,6 +219,44 @@ has_p(int m)
 /* The records of one segment (or of the window, without --by) against its
  * reference r: its states with --emit-state; else one record per field,
  * then the dataset verdict. */
+/* --detail: the field's bins and the reference's and the window's shares
+ * of them, as mlw-psi --detail writes them (for mlw-report's bar charts):
+ * the reference's bins for numbers (each current value binned), every
+ * category seen (the reference's, then new ones) and "other". */
+static void
+detail(struct mlw_buf *b, const struct mlw_drift *d,
+    const struct mlw_drift_field *fl, const struct mlw_drift_state *st)
+{
+	const struct mlw_feature *f = fl->f;
+	size_t nb, k, nref = f->nbins;
+	uint64_t *rc, *cc, cn = 0;
+
+	if (f->categorical && !d->quantile) {
+		nb = f->cats.n + 1;     /* the categories, then "other" */
+		mlw_jw_key(b, "categories");
+		mlw_jw_strs(b, &f->cats);
+	} else {
+		nb = nref;
+		mlw_feature_bins_write(b, f);
+	}
+	rc = mlw_xcalloc(nb, sizeof *rc);
+	cc = mlw_xcalloc(nb, sizeof *cc);
+	for (k = 0; k < nref && k < nb; k++)
+		rc[k < nref - 1 || nb == nref ? k : nb - 1] += f->ref[k];
+	if (counted(d, fl)) {
+		for (k = 0; k < st->ccap; k++)
+			cc[k < nb ? k : nb - 1] += st->c[k];
+	} else
+		for (k = 0; k < st->n; k++)
+			cc[mlw_bin_of(f->edges, f->nedges, st->v[k])]++;
+	for (k = 0; k < nb; k++)
+		cn += cc[k];
+	mlw_feature_props_write(b, "ref", rc, nb, f->ref_n);
+	mlw_feature_props_write(b, "cur", cc, nb, cn);
+	free(rc);
+	free(cc);
+}
+
 static void
 report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
     struct mlw_drift_ref *r, struct segstate *ss, size_t segid)
@@ -323,6 +361,8 @@ report_seg(struct mlw_drift *d, const struct mlw_wkey *key,
 		mlw_jw_uint(b, st[i].missing);
 		mlw_jw_key(b, "ref_n");
 		mlw_jw_uint(b, fl->ref.total);
+		if (d->detail)
+			detail(b, d, fl, &st[i]);
 		mlw_jw_close(b, '}');
 		mlw_buf_addc(b, '\n');
 		mlw_out_write(b->p, b->len);

@@ -40,6 +40,7 @@ struct mlw_drift {
 	int correction;           /* --correction: MLW_CORR_* */
 	double js_base;           /* --js-base, 0 for e */
 	int emit;                 /* --emit-state (quantile binning only) */
+	int detail;               /* --detail: bins and shares per field */
 	struct mlw_seg *seg;      /* --by (seg.h), or NULL */
 	int fallback;             /* --ref-fallback all */
 	/* the library's: the reference, loaded with keep_values (and

@@ -137,23 +137,6 @@ destroy(void *state, void *arg)
 		mlw_segwin_free(state, NULL);
 }
 
-static void
-props(struct mlw_buf *b, const char *key, const uint64_t *c, size_t nb,
-    uint64_t n)
-{
-	size_t k;
-
-	mlw_jw_key(b, key);
-	mlw_jw_open(b, '[');
-	for (k = 0; k < nb; k++) {
-		mlw_jw_sep(b);
-		if (n)
-			mlw_jw_num(b, (double)c[k] / (double)n);
-		else
-			mlw_jw_null(b);
-	}
-	mlw_jw_close(b, ']');
-}
 
 /* The records of one window (and segment segid, when ps->seg): with
  * --emit-state, one state per feature (its counts per bin and its missing
@@ -203,8 +186,8 @@ report_counts(struct psi *ps, const struct mlw_wkey *key,
 		mlw_jw_uint(b, f->ref_n);
 		if (ps->detail) {
 			mlw_feature_bins_write(b, f);
-			props(b, "ref", f->ref, f->nbins, f->ref_n);
-			props(b, "cur", cur, f->nbins, n);
+			mlw_feature_props_write(b, "ref", f->ref, f->nbins, f->ref_n);
+			mlw_feature_props_write(b, "cur", cur, f->nbins, n);
 		}
 		mlw_jw_close(b, '}');
 		mlw_buf_addc(b, '\n');

@@ -1339,3 +1339,21 @@ mlw_psirefs_hash(const struct mlw_psirefs *r, const struct mlw_seg *seg)
 	}
 	return h;
 }
+
+void
+mlw_feature_props_write(struct mlw_buf *b, const char *key, const uint64_t *c,
+    size_t nb, uint64_t n)
+{
+	size_t k;
+
+	mlw_jw_key(b, key);
+	mlw_jw_open(b, '[');
+	for (k = 0; k < nb; k++) {
+		mlw_jw_sep(b);
+		if (n)
+			mlw_jw_num(b, (double)c[k] / (double)n);
+		else
+			mlw_jw_null(b);
+	}
+	mlw_jw_close(b, ']');
+}

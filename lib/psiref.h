@@ -153,6 +153,9 @@ long mlw_feature_bin(const struct mlw_feature *f, const struct mlw_json *doc,
  * "edges", its inner edges. */
 struct mlw_buf;
 void mlw_feature_bins_write(struct mlw_buf *b, const struct mlw_feature *f);
+/* Append member key: the shares c[k] / n of nb bins (null when n is 0). */
+void mlw_feature_props_write(struct mlw_buf *b, const char *key,
+    const uint64_t *c, size_t nb, uint64_t n);
 
 /* Partial states of per-bin counts (--emit-state and --merge; see
  * state.h). The hash of everything that decides how values are counted:

@@ -704,3 +704,27 @@ verdicts() {
 	        printf "%.1f ", (n[h] * xy[h] - x[h] * y[h]) / d } }')
 	[ "$r" = "0.6 -0.6 " ]
 }
+
+@test "--detail: each field's bins with the reference's and the window's shares, as mlw-psi --detail writes them, for mlw-report's bars" {
+	gen --reference --models 3 -n 6000 --seed 7 > ref.jsonl
+	gen --models 3 -n 6000 --drift-at 3000 | mlw-window --time ts --size 6h > w.jsonl
+	# the same bins and shares as mlw-psi, which counts them on its own path
+	for p in "mlw-psi --ref ref.jsonl" "mlw-drift --ref ref.jsonl" "mlw-drift --ref ref.jsonl --binning quantile"; do
+		$p --fields features.age,features.country --detail w.jsonl |
+		    grep '"feature"' |
+		    grep -o '"\(edges\|categories\)":[^]]*\]\|"ref":[^]]*\]\|"cur":[^]]*\]' > "$(echo $p | tr -c 'a-z\n' _).bins"
+	done
+	[ "$(wc -l < mlw_psi___ref_ref_jsonl.bins)" -eq 6 ]
+	cmp mlw_psi___ref_ref_jsonl.bins mlw_drift___ref_ref_jsonl.bins
+	cmp mlw_psi___ref_ref_jsonl.bins mlw_drift___ref_ref_jsonl___binning_quantile.bins
+	# a category the reference never had: its own bar, the reference's share 0
+	printf '%s\n' '{"c":"a"}' '{"c":"a"}' '{"c":"b"}' '{"c":"b"}' > r.jsonl
+	printf '%s\n' '{"c":"a"}' '{"c":"z"}' > c.jsonl
+	run --separate-stderr mlw-drift --ref r.jsonl --fields c --detail c.jsonl
+	[[ "$output" == *'"categories":["a","b","z"],"ref":[0.5,0.5,0,0],"cur":[0.5,0,0.5,0]}'* ]]
+	# mlw-report draws the worst window's bars from them
+	mlw-drift --ref ref.jsonl --fields features.age --detail w.jsonl |
+	    mlw-report --format html --value statistic > r.html
+	grep -q '<rect class="cur"' r.html
+	grep -q '<rect class="ref"' r.html
+}

@@ -138,7 +138,7 @@ static const struct progargs {
 	{ "mlw-detect", "--field x --method kswin --window-size 30 --stat-size 10 --seed 1 --alpha 0.01 @IN" },
 
 	{ "mlw-drift", "--ref @ref.jsonl @IN" },
-	{ "mlw-drift", "--ref @ref.jsonl --method auto --categorical f.c --drift-share 0.3 --strict @IN" },
+	{ "mlw-drift", "--ref @ref.jsonl --method auto --categorical f.c --drift-share 0.3 --detail --strict @IN" },
 	{ "mlw-drift", "--ref @ref.jsonl --method ks --method-for f.x=anderson --method-for f.c=jensenshannon --js-base 2 @IN" },
 	{ "mlw-drift", "--ref @ref.jsonl --method cramer_von_mises --method-for f.x=energy --method-for f.c=chisquare @IN" },
 	{ "mlw-drift", "--ref @ref.jsonl --method mannwhitney --method-for f.c=fisher_exact --categorical f.c @IN" },
