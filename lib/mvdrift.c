@@ -1305,8 +1305,10 @@ mlw_mv_run(struct mlw_mv *v, struct mlw_input *in)
 		for (k = 0; k < v->nf; k++)
 			if (!mlw_json_missing(&doc, v->tok[k]))
 				v->present[k] = 1;
+		/* the line's hash only where a sample is drawn */
 		count(v, cell_of(v, tab, &key, (size_t)id, p), v->x,
-		    priority(v->o.seed, ln.p, ln.len));
+		    v->o.method == MLW_MV_MMD || v->o.method == MLW_MV_CLASSIFIER ?
+		    priority(v->o.seed, ln.p, ln.len) : 0);
 		counted++;
 	}
 	mlw_wtab_close_all(tab);
