@@ -374,12 +374,14 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	long v = -1, ws, we, al, t;
 	uint32_t i;
 	struct mlw_buf key = { 0 };
-	size_t wi, si = 0, k, nadded = 0;
+	size_t wi, si = 0, k, np = 0, pcap = 0;
 	char *vname = NULL;
 	double d = NAN, first = NAN;
 	int verdict = -1;
 	uint32_t bym[MAX_BY];
 	size_t nbym = 0;
+	/* the record's values: field name (owned) and number */
+	struct pick { char *name; double d; } *pk = NULL;
 
 	if (mlw_json_member(doc, 0, "mlw", 3) >= 0)
 		return 1;
@@ -417,24 +419,36 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 			return -1;
 		}
 		value_of(doc, v, &d);
+		pk = mlw_grow(pk, &pcap, 1, sizeof *pk);
+		pk[np].name = vname;
+		pk[np++].d = d;
 	} else if (r->o.nvalues) {
-		for (k = 0; k < r->o.nvalues && !nadded; k++)
-			nadded += value_of(doc, mlw_json_get(doc, 0,
-			    &r->vpath[k]), &d) == 0;
+		for (k = 0; k < r->o.nvalues; k++)
+			if (value_of(doc, mlw_json_get(doc, 0, &r->vpath[k]),
+			    &d) == 0) {
+				pk = mlw_grow(pk, &pcap, np + 1, sizeof *pk);
+				pk[np].name = mlw_xstrdup(r->o.values[k]);
+				pk[np++].d = d;
+			}
 	} else {
 		nbym = seg_members(doc, bym);
-		for (i = 1; !nadded && i < doc->tok[0].next;
-		    i = doc->tok[i + 1].next) {
+		for (i = 1; i < doc->tok[0].next; i = doc->tok[i + 1].next) {
 			const struct mlw_jtok *kt = &doc->tok[i];
 
-			nadded += !kt->esc && value_of(doc, (long)i + 1,
-			    &d) == 0 && !is_label_member(r, doc, i, bym, nbym);
+			if (kt->esc || value_of(doc, (long)i + 1, &d) < 0 ||
+			    is_label_member(r, doc, i, bym, nbym))
+				continue;
+			pk = mlw_grow(pk, &pcap, np + 1, sizeof *pk);
+			pk[np].name = mlw_xstrndup(doc->src + kt->start + 1,
+			    kt->len - 2);
+			pk[np++].d = d;
 		}
 	}
-	if (vname == NULL && !nadded) {
+	if (np == 0) {
 		*why = r->o.nvalues == 1 ? "no numeric value in the --value field" :
 		    r->o.nvalues ? "no numeric value in the --value fields" :
 		    "no numeric member to report";
+		free(pk);
 		return -1;
 	}
 	/* the window */
@@ -483,44 +497,17 @@ windone:
 		    doc->tok[dv].type == MLW_JFALSE))
 			verdict = doc->tok[dv].type == MLW_JTRUE;
 	}
-	if (vname) {
-		si = add_value(r, doc, wi, vname, d, verdict);
-		first = d;
-		free(vname);
-	} else if (r->o.nvalues) {
-		for (k = 0, nadded = 0; k < r->o.nvalues; k++)
-			if (value_of(doc, mlw_json_get(doc, 0, &r->vpath[k]),
-			    &d) == 0) {
-				size_t s1 = add_value(r, doc, wi,
-				    r->o.values[k], d, verdict);
+	for (k = 0; k < np; k++) {
+		size_t s1 = add_value(r, doc, wi, pk[k].name, pk[k].d, verdict);
 
-				/* psi's --detail bins go with psi */
-				if (nadded++ == 0 ||
-				    strcmp(r->o.values[k], "psi") == 0) {
-					si = s1;
-					first = d;
-				}
-			}
-	} else {
-		nadded = 0;
-		for (i = 1; i < doc->tok[0].next; i = doc->tok[i + 1].next) {
-			const struct mlw_jtok *kt = &doc->tok[i];
-			char *name;
-			size_t s1;
-
-			if (kt->esc || value_of(doc, (long)i + 1, &d) < 0 ||
-			    is_label_member(r, doc, i, bym, nbym))
-				continue;
-			name = mlw_xstrndup(doc->src + kt->start + 1,
-			    kt->len - 2);
-			s1 = add_value(r, doc, wi, name, d, verdict);
-			if (nadded++ == 0 || strcmp(name, "psi") == 0) {
-				si = s1;
-				first = d;
-			}
-			free(name);
+		/* psi's --detail bins go with psi (or the first value) */
+		if (k == 0 || strcmp(pk[k].name, "psi") == 0) {
+			si = s1;
+			first = pk[k].d;
 		}
+		free(pk[k].name);
 	}
+	free(pk);
 	d = first;
 	/* mlw-psi --detail: keep the worst window's bins */
 	t = mlw_json_member(doc, 0, "ref", 3);
