@@ -17,7 +17,7 @@ static const char usage_text[] =
     "                   [--pred PATH] [--score PATH] [--threshold T]\n"
     "                   [--positive VALUE] [--by PATHS] [--max-keys N]\n"
     "                   [--auc-bins N] [--calibration-bins N]\n"
-    "                   [--calibration-strategy uniform|quantile]\n"
+    "                   [--calibration-strategy uniform|quantile] [--detail]\n"
     "                   [--emit-state | --merge] [--strict]\n"
     "                   [--rejects FILE] [FILE ...]";
 
@@ -29,6 +29,7 @@ main(int argc, char *argv[])
 		{ "by", required_argument, NULL, 'b' },
 		{ "calibration-bins", required_argument, NULL, 'C' },
 		{ "calibration-strategy", required_argument, NULL, 'S' },
+		{ "detail", no_argument, NULL, 'D' },
 		{ "emit-state", no_argument, NULL, 'E' },
 		{ "label", required_argument, NULL, 'l' },
 		MLW_MAX_KEYS_OPTION,
@@ -64,6 +65,9 @@ main(int argc, char *argv[])
 			 * every segment of every open window */
 			o.cbins = (int)mlw_opt_int("--calibration-bins", optarg,
 			    2, 1000, NULL);
+			break;
+		case 'D':
+			o.detail = 1;
 			break;
 		case 'E':
 			o.emit = 1;
@@ -115,6 +119,8 @@ main(int argc, char *argv[])
 	if ((o.score || o.bins || o.cbins) && o.task != MLW_TASK_BINARY)
 		mlw_opt_error("--score, --auc-bins and --calibration-bins are "
 		    "for --task binary");
+	if (o.detail && o.score == NULL)
+		mlw_opt_error("--detail needs --score (and --task binary)");
 	if (o.cbins && o.score == NULL)
 		mlw_opt_error("--calibration-bins needs --score");
 	if (strategy && o.cbins == 0)

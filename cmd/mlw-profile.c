@@ -17,7 +17,7 @@ static const char usage_text[] =
     "               [--quantiles LIST] [--save FILE] [--by PATHS]\n"
     "               [--ref-fallback none|all] [--max-keys N]\n"
     "               [--match PATH=ERE]... [--allowed PATH=VALUE,...]...\n"
-    "               [--unique PATH]...\n"
+    "               [--unique PATH]... [--detail]\n"
     "               [--emit-state | --merge]\n"
     "               [--strict] [--rejects FILE] [FILE ...]";
 
@@ -37,6 +37,7 @@ main(int argc, char *argv[])
 		{ "allowed", required_argument, NULL, 'A' },
 		{ "by", required_argument, NULL, 'y' },
 		{ "emit-state", no_argument, NULL, 'E' },
+		{ "detail", no_argument, NULL, 'D' },
 		{ "fields", required_argument, NULL, 'f' },
 		{ "match", required_argument, NULL, 'X' },
 		{ "merge", no_argument, NULL, 'M' },
@@ -56,7 +57,7 @@ main(int argc, char *argv[])
 		"n_string", "n_bool", "n_object", "n_array", "min", "max",
 		"mean", "std", "zeros", "quantiles_exact",
 		"quantile_rank_error", "distinct", "distinct_exact", "top",
-		"top_exact", "missing_share_ref", "type_mismatch",
+		"top_exact", "histogram", "histogram_exact", "missing_share_ref", "type_mismatch",
 		"out_of_range", "out_of_range_share", "new_categories",
 		"new_categories_share", "new_category_values", "match",
 		"match_count", "match_share", "mismatch_count", "not_allowed",
@@ -106,6 +107,9 @@ main(int argc, char *argv[])
 		case 'f':
 			o.fields = mlw_list_opt("--fields", optarg, o.fields,
 			    &o.nfields);
+			break;
+		case 'D':
+			o.detail = 1;
 			break;
 		case 'q':
 			o.nq = mlw_opt_nums("--quantiles", optarg, 0, 1, q,

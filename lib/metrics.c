@@ -341,6 +341,100 @@ calibration(struct mlw_buf *b, struct mlw_binacc *a)
 	mlw_jw_close(b, ']');
 }
 
+/* The curves' points: one per distinct score (or nonempty bin), from the
+ * highest, with the positives and negatives at or above it. */
+struct cpt {
+	double t;
+	uint64_t tp, fp;
+};
+
+static size_t
+curve_points(const struct mlw_binacc *a, struct cpt **out)
+{
+	size_t n = 0, i;
+	uint64_t tp = 0, fp = 0;
+	struct cpt *c;
+
+	if (a->bins > 0) {
+		c = mlw_xmalloc((size_t)a->bins * sizeof *c);
+		for (i = (size_t)a->bins; i-- > 0;) {
+			if (a->bpos[i] + a->bneg[i] == 0)
+				continue;
+			tp += a->bpos[i];
+			fp += a->bneg[i];
+			c[n].t = (double)i / a->bins;
+			c[n].tp = tp;
+			c[n++].fp = fp;
+		}
+	} else {
+		struct pair *p = sorted(a->s, a->y, a->ns);
+
+		c = mlw_xmalloc((a->ns ? a->ns : 1) * sizeof *c);
+		for (i = 0; i < a->ns; i++) {
+			tp += p[i].y;
+			fp += !p[i].y;
+			if (i + 1 < a->ns && p[i + 1].s == p[i].s)
+				continue;
+			c[n].t = p[i].s;
+			c[n].tp = tp;
+			c[n++].fp = fp;
+		}
+		free(p);
+	}
+	*out = c;
+	return n;
+}
+
+static void
+curves(struct mlw_buf *b, const struct mlw_binacc *a)
+{
+	struct cpt *c;
+	size_t n = curve_points(a, &c), i, k = 0;
+	double P = n ? (double)c[n - 1].tp : 0, N = n ? (double)c[n - 1].fp : 0;
+	double *t = mlw_xmalloc((n ? n : 1) * sizeof *t);
+	double *x = mlw_xmalloc((n ? n : 1) * sizeof *x);
+	double *y = mlw_xmalloc((n ? n : 1) * sizeof *y);
+
+	/* ROC: a point stays unless both its neighbours are on one line with
+	 * it in both counts (scikit-learn's drop_intermediate) */
+	for (i = 0; i < n; i++) {
+		if (i > 0 && i + 1 < n &&
+		    c[i + 1].fp - c[i].fp == c[i].fp - c[i - 1].fp &&
+		    c[i + 1].tp - c[i].tp == c[i].tp - c[i - 1].tp)
+			continue;
+		t[k] = c[i].t;
+		x[k] = N > 0 ? (double)c[i].fp / N : NAN;
+		y[k++] = P > 0 ? (double)c[i].tp / P : NAN;
+	}
+	mlw_jw_key(b, "roc_curve");
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "threshold");
+	mlw_jw_nums(b, t, k);
+	mlw_jw_key(b, "fpr");
+	mlw_jw_nums(b, x, k);
+	mlw_jw_key(b, "tpr");
+	mlw_jw_nums(b, y, k);
+	mlw_jw_close(b, '}');
+	for (i = 0; i < n; i++) {
+		t[i] = c[i].t;
+		x[i] = (double)c[i].tp / (double)(c[i].tp + c[i].fp);
+		y[i] = P > 0 ? (double)c[i].tp / P : NAN;
+	}
+	mlw_jw_key(b, "pr_curve");
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "threshold");
+	mlw_jw_nums(b, t, n);
+	mlw_jw_key(b, "precision");
+	mlw_jw_nums(b, x, n);
+	mlw_jw_key(b, "recall");
+	mlw_jw_nums(b, y, n);
+	mlw_jw_close(b, '}');
+	free(c);
+	free(t);
+	free(x);
+	free(y);
+}
+
 void
 mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 {
@@ -391,6 +485,8 @@ mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores)
 		    (double)a->nscore));
 		if (a->cbins > 0)
 			calibration(b, a);
+		if (a->curves)
+			curves(b, a);
 	}
 }
 

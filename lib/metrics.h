@@ -43,6 +43,7 @@ struct mlw_binacc {
 	 * written with quantile bins */
 	int cbins, cstrat;
 	struct mlw_calbins cal;
+	int curves;              /* write the ROC and PR curves' points */
 };
 
 void mlw_bin_init(struct mlw_binacc *a, int bins);
@@ -57,7 +58,12 @@ void mlw_bin_add(struct mlw_binacc *a, int label, int pred, int has_score,
 /* Append the binary metrics as members of an open object; with scores
  * and a reliability diagram, calibration_error, max_calibration_error and
  * calibration_bins, an array of one object per nonempty bin: lower,
- * upper, n, positives, mean_predicted, fraction_positive. */
+ * upper, n, positives, mean_predicted, fraction_positive; with scores and
+ * a->curves (mlw-metrics --detail), roc_curve {threshold, fpr, tpr} (as
+ * scikit-learn's roc_curve with drop_intermediate, without its first
+ * point (0, 0)) and pr_curve {threshold, precision, recall} (every
+ * distinct score, from the highest), the lower edge of each nonempty bin
+ * as its threshold with --auc-bins. */
 void mlw_bin_write(struct mlw_buf *b, struct mlw_binacc *a, int scores);
 /* Append the accumulator's mergeable state (counts, exact sums, AUC bins,
  * uniform calibration bins; never the kept scores, so never quantile

@@ -46,6 +46,7 @@ struct wstate {
 struct ctx {
 	int task, scores, bins;
 	int cbins, cstrat;       /* --calibration-bins, --calibration-strategy */
+	int curves;              /* --detail */
 	int emit;                /* --emit-state */
 	uint64_t hash;           /* of the options, for states */
 	const char *positive;
@@ -110,6 +111,7 @@ segment(struct ctx *c, struct wstate *w, const char *name, size_t len)
 			if (c->cbins > 0)
 				mlw_bin_calibration(&w->seg[i].bin, c->cbins,
 				    c->cstrat);
+			w->seg[i].bin.curves = c->curves;
 		}
 		w->cap = nc;
 	}
@@ -418,6 +420,7 @@ mlw_metrics_run(const struct mlw_metrics_opts *o, struct mlw_input *in)
 	c.bins = o->bins;
 	c.cbins = o->cbins;
 	c.cstrat = o->cstrat;
+	c.curves = o->detail;
 	c.emit = o->emit;
 	c.positive = o->positive;
 	c.scores = o->score != NULL;

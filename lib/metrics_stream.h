@@ -26,6 +26,7 @@ struct mlw_metrics_opts {
 	int bins;                /* --auc-bins, 0 for the exact AUCs */
 	int cbins;               /* --calibration-bins, 0 for none */
 	int cstrat;              /* --calibration-strategy, MLW_CALIB_* */
+	int detail;              /* --detail: the ROC and PR curves */
 	int emit, merge;         /* --emit-state, --merge */
 };
 

@@ -657,6 +657,66 @@ distinct(const struct acc *a)
 	return e;
 }
 
+#define HIST_BINS 10
+
+/* --detail: the numbers' histogram as numpy.histogram(x, bins=10) makes
+ * it: equal bins from min to max (min - 0.5 to max + 0.5 when they are
+ * one), each [e_k, e_k+1) but the last closed; counted exactly from the
+ * kept values, else (histogram_exact false) from the KLL sketch's ranks. */
+static void
+histogram(struct mlw_buf *b, const struct acc *a)
+{
+	double lo = a->min, hi = a->max, e[HIST_BINS + 1], step;
+	uint64_t c[HIST_BINS] = { 0 };
+	size_t i;
+	int k;
+
+	if (lo == hi) {
+		lo -= 0.5;
+		hi += 0.5;
+	}
+	step = (hi - lo) / HIST_BINS;
+	for (k = 0; k < HIST_BINS; k++)  /* as numpy.linspace */
+		e[k] = lo + k * step;
+	e[HIST_BINS] = hi;
+	if (a->kll) {
+		double prev = 0, r;
+
+		for (k = 1; k < HIST_BINS; k++) {
+			r = mlw_kll_rank(a->kll, nextafter(e[k], -INFINITY));
+			c[k - 1] = r > prev ? (uint64_t)(r - prev) : 0;
+			if (r > prev)
+				prev = r;
+		}
+		c[HIST_BINS - 1] = (double)a->type[T_NUM] > prev ?
+		    a->type[T_NUM] - (uint64_t)prev : 0;
+	} else
+		for (i = 0; i < a->nvals; i++) {
+			double x = a->vals[i];
+			long j = (long)((x - lo) * (HIST_BINS / (hi - lo)));
+
+			if (j >= HIST_BINS)
+				j = HIST_BINS - 1;
+			if (j < 0)
+				j = 0;
+			/* numpy's correction of the rounded index */
+			if (x < e[j] && j > 0)
+				j--;
+			else if (j + 1 < HIST_BINS && x >= e[j + 1])
+				j++;
+			c[j]++;
+		}
+	mlw_jw_key(b, "histogram");
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "edges");
+	mlw_jw_nums(b, e, HIST_BINS + 1);
+	mlw_jw_key(b, "counts");
+	mlw_jw_uints(b, c, HIST_BINS);
+	mlw_jw_close(b, '}');
+	mlw_jw_key(b, "histogram_exact");
+	mlw_buf_adds(b, a->kll ? "false" : "true");
+}
+
 /* The statistics members of field f (everything after "feature"). */
 void
 mlw_prof_write_stats(struct mlw_profile *dp, struct mlw_buf *b, struct acc *a,
@@ -701,6 +761,8 @@ mlw_prof_write_stats(struct mlw_profile *dp, struct mlw_buf *b, struct acc *a,
 	write_top(dp, b, a, NULL);
 	mlw_jw_key(b, "top_exact");
 	mlw_buf_adds(b, a->ss ? "false" : "true");
+	if (dp->o.detail && nn > 0)
+		histogram(b, a);
 }
 
 static void

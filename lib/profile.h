@@ -59,6 +59,8 @@ struct mlw_profile_opts {
 	size_t nallowed;
 	char **unique;              /* --unique: paths */
 	size_t nunique;
+	int detail;                 /* --detail: each number field's
+	                             * histogram */
 };
 
 /* Check the options together: a usage error (exit 2) for a quantile named

@@ -378,3 +378,19 @@ mlw-metrics: 1 state record rejected: the merged results would not be exact; not
 		[ "${stderr%%$'\n'*}" = "mlw-metrics: $m with --calibration-strategy quantile: the quantile bin edges need every score and cannot be merged (uniform bins can)" ]
 	done
 }
+
+# expected: scikit-learn 1.2 on metrics-bin.jsonl, roc_curve(y, s) without
+# its first point (0, 0, inf) and precision_recall_curve(y, s) reversed
+# without its last point (1, 0): tests/data/witness-metrics.py
+@test "--detail writes the ROC and PR curves as scikit-learn's roc_curve and precision_recall_curve" {
+	run --separate-stderr mlw-metrics --task binary --label label --score score --detail "$DATA/metrics-bin.jsonl"
+	[ "$status" -eq 0 ]
+	[ "${output#*\"brier\":0.25958333333333333,}" = '"roc_curve":{"threshold":[0.9,0.8,0.7,0.55,0.3,0.1,0.05],"fpr":[0,0.16666666666666666,0.16666666666666666,0.3333333333333333,0.6666666666666666,1,1],"tpr":[0.16666666666666666,0.3333333333333333,0.5,0.5,0.8333333333333334,0.8333333333333334,1]},"pr_curve":{"threshold":[0.9,0.8,0.7,0.55,0.5,0.3,0.2,0.1,0.05],"precision":[1,0.6666666666666666,0.75,0.6,0.5714285714285714,0.5555555555555556,0.5,0.45454545454545453,0.5],"recall":[0.16666666666666666,0.3333333333333333,0.5,0.5,0.6666666666666666,0.8333333333333334,0.8333333333333334,0.8333333333333334,1]}}' ]
+	# with --auc-bins the points are the nonempty bins, thresholds their lower
+	# edges (0.2 on the line from 0.3 to 0.1 is dropped)
+	run --separate-stderr mlw-metrics --task binary --label label --score score --detail --auc-bins 10 "$DATA/metrics-bin.jsonl"
+	[[ "$output" == *'"roc_curve":{"threshold":[0.9,0.8,0.7,0.5,0.3,0.1,0],"fpr":[0,0.16666666666666666,0.16666666666666666,0.5,'* ]]
+	run --separate-stderr mlw-metrics --task binary --label label --pred pred --detail "$DATA/metrics-bin.jsonl"
+	[ "$status" -eq 2 ]
+	[ "${stderr%%$'\n'*}" = "mlw-metrics: --detail needs --score (and --task binary)" ]
+}

@@ -572,3 +572,20 @@ got() {
 	[ "${stderr%%$'\n'*}" = "mlw-profile: --unique: id is not one of --fields" ]
 	[ "$(printf '%s\n' "$stderr" | sed -n 2p)" = "usage: mlw-profile [--ref PROFILE_OR_REF] [--fields PATHS] [--top K] ... (see mlw-profile --help)" ]
 }
+
+# expected: numpy.histogram(x, bins=10) (NumPy 1.24) of [1, 2, 2.5, 10,
+# 3.7], of 0.1 * (1..30) with 5 three times, and of [4, 4]
+@test "--detail: the histogram of each number field as numpy.histogram(bins=10)" {
+	printf '%s\n' '{"x":1}' '{"x":2}' '{"x":2.5}' '{"x":10}' '{"x":"a"}' '{"x":3.7}' > h.jsonl
+	run --separate-stderr mlw-profile --detail h.jsonl
+	[ "$status" -eq 0 ]
+	[ "${output#*\"top_exact\":true,}" = '"histogram":{"edges":[1,1.9,2.8,3.7,4.6,5.5,6.4,7.3,8.2,9.1,10],"counts":[1,2,0,1,0,0,0,0,0,1]},"histogram_exact":true}' ]
+	awk 'BEGIN { for (i = 1; i <= 30; i++) printf "{\"x\":%.17g}\n", 0.1 * i; for (i = 0; i < 3; i++) print "{\"x\":5}" }' > h2.jsonl
+	run --separate-stderr mlw-profile --detail h2.jsonl
+	[[ "$output" == *'"counts":[5,5,5,5,5,5,0,0,0,3]},"histogram_exact":true}' ]]
+	printf '{"x":4}\n{"x":4}\n{"x":"s"}\n' > h3.jsonl
+	run --separate-stderr mlw-profile --detail h3.jsonl
+	[[ "$output" == *'"histogram":{"edges":[3.5,3.6,3.7,3.8,3.9,4,4.1,4.2,4.3,4.4,4.5],"counts":[0,0,0,0,0,2,0,0,0,0]}'* ]]
+	# a field with no number has none
+	printf '{"x":"a"}\n' | mlw-profile --detail | grep -vq histogram
+}
