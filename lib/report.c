@@ -30,7 +30,7 @@ static const char *const skip_names[] = {
 	"threshold", "p_value", "bins"
 };
 static const char *const series_names[] = {
-	"feature", "segment", "column", "metric", "method"
+	"feature", "segment", "column", "metric", "method", "agg", "field"
 };
 
 struct mlw_report *
@@ -273,7 +273,7 @@ is_label_member(const struct mlw_report *r, const struct mlw_json *doc,
  * the series' index. */
 static size_t
 add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
-    const char *vname, double d, int verdict)
+    const char *vname, double d, int verdict, int kind)
 {
 	struct mlw_buf key = { 0 };
 	size_t si, k;
@@ -318,6 +318,10 @@ add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
 		memset(s, 0, sizeof *s);
 		memset(&r->det[si], 0, sizeof r->det[si]);
 		s->field = mlw_xstrndup(vname, strlen(vname));
+		s->kind = kind;
+		s->primary = (kind == K_DRIFT || kind == K_MV) &&
+		    (strcmp(vname, "statistic") == 0 || strcmp(vname, "psi") == 0);
+		s->thr = NAN;
 		s->nl = nl;
 		s->lk = lk;
 		s->lv = lv;
@@ -333,6 +337,18 @@ add_value(struct mlw_report *r, const struct mlw_json *doc, size_t wi,
 	free(lk);
 	free(lv);
 	mlw_buf_free(&key);
+	if (r->ser[si].primary) {       /* its records' own threshold */
+		long t = mlw_json_member(doc, 0, "threshold", 9);
+		long m = mlw_json_member(doc, 0, "method", 6);
+		double x;
+		char *mt = m >= 0 ? mlw_rep_scalar_text(doc, m) : NULL;
+		int onp = mt && mlw_rep_thr_on_p(mt);
+
+		free(mt);
+		if (!onp && t >= 0 && doc->tok[t].type == MLW_JNUM &&
+		    mlw_json_num(doc, (uint32_t)t, &x) == 0)
+			r->ser[si].thr = x;
+	}
 	if (r->ncell >= 2 * r->nwin * r->nser + 1024) {
 		/* keep the last value of each (window, series) only */
 		size_t n = 0, c;
@@ -377,7 +393,7 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	size_t wi, si = 0, k, np = 0, pcap = 0;
 	char *vname = NULL;
 	double d = NAN, first = NAN;
-	int verdict = -1;
+	int verdict = -1, kind;
 	uint32_t bym[MAX_BY];
 	size_t nbym = 0;
 	/* the record's values: field name (owned) and number */
@@ -388,6 +404,11 @@ mlw_report_add(struct mlw_report *r, const struct mlw_json *doc,
 	al = mlw_json_member(doc, 0, "alert", 5);
 	if (al >= 0 && mlw_json_member(doc, 0, "status", 6) >= 0) {
 		add_alert(r, doc, al);
+		return 0;
+	}
+	/* mlw-check's results: for the Checks section only */
+	if (mlw_rep_kind_of(doc) == K_CHECK) {
+		mlw_rep_kind_add(r, doc, K_CHECK, (size_t)-1, (size_t)-1);
 		return 0;
 	}
 	/* the value, when one is inferred */
@@ -497,8 +518,10 @@ windone:
 		    doc->tok[dv].type == MLW_JFALSE))
 			verdict = doc->tok[dv].type == MLW_JTRUE;
 	}
+	kind = mlw_rep_kind_of(doc);
 	for (k = 0; k < np; k++) {
-		size_t s1 = add_value(r, doc, wi, pk[k].name, pk[k].d, verdict);
+		size_t s1 = add_value(r, doc, wi, pk[k].name, pk[k].d, verdict,
+		    kind);
 
 		/* psi's --detail bins go with psi (or the first value) */
 		if (k == 0 || strcmp(pk[k].name, "psi") == 0) {
@@ -508,6 +531,7 @@ windone:
 		free(pk[k].name);
 	}
 	free(pk);
+	mlw_rep_kind_add(r, doc, kind, wi, si);
 	d = first;
 	/* mlw-psi --detail: keep the worst window's bins */
 	t = mlw_json_member(doc, 0, "ref", 3);
@@ -621,43 +645,46 @@ mlw_rep_fmt(double v, char *buf, size_t cap)
 
 enum { FMT_INT = 'i', FMT_FIX4 = '4', FMT_FIX1 = '1', FMT_EXP = 'e' };
 
+char
+mlw_rep_colfmt(const double *v, size_t n, size_t stride)
+{
+	double mx = 0, mn = INFINITY;
+	int whole = 1, any = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		double x = v[i * stride], a = fabs(x);
+
+		if (isnan(x))
+			continue;
+		any = 1;
+		if (!(a < 1e15) || x != floor(x))
+			whole = 0;
+		if (a > mx)
+			mx = a;
+		if (a > 0 && a < mn)
+			mn = a;
+	}
+	return !any ? FMT_FIX4 : whole ? FMT_INT :
+	    mx >= 999999.95 || mn < 1e-4 ? FMT_EXP :
+	    mx >= 99.99995 ? FMT_FIX1 : FMT_FIX4;
+}
+
 /* Each series' column format, from all its values. */
 static void
 build_colfmt(struct mlw_report *r, const double *g)
 {
-	size_t i, j;
+	size_t j;
 
 	free(r->colfmt);
 	r->colfmt = mlw_xcalloc(r->nser + 1, 1);
-	for (j = 0; j < r->nser; j++) {
-		double mx = 0, mn = INFINITY;
-		int whole = 1, any = 0;
-
-		for (i = 0; i < r->nwin; i++) {
-			double x = g[i * r->nser + j], a = fabs(x);
-
-			if (isnan(x))
-				continue;
-			any = 1;
-			if (!(a < 1e15) || x != floor(x))
-				whole = 0;
-			if (a > mx)
-				mx = a;
-			if (a > 0 && a < mn)
-				mn = a;
-		}
-		r->colfmt[j] = !any ? FMT_FIX4 : whole ? FMT_INT :
-		    mx >= 999999.95 || mn < 1e-4 ? FMT_EXP :
-		    mx >= 99.99995 ? FMT_FIX1 : FMT_FIX4;
-	}
+	for (j = 0; j < r->nser; j++)
+		r->colfmt[j] = mlw_rep_colfmt(g + j, r->nwin, r->nser);
 }
 
 void
-mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v, char *buf,
-    size_t cap)
+mlw_rep_fmt_as(int f, double v, char *buf, size_t cap)
 {
-	int f = r->colfmt && s < r->nser ? r->colfmt[s] : 0;
-
 	if (isnan(v) || v == 0 || f == 0) {
 		mlw_rep_fmt(v, buf, cap);
 		return;
@@ -679,6 +706,13 @@ mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v, char *buf,
 	default:
 		snprintf(buf, cap, "%.4f", v);
 	}
+}
+
+void
+mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v, char *buf,
+    size_t cap)
+{
+	mlw_rep_fmt_as(r->colfmt && s < r->nser ? r->colfmt[s] : 0, v, buf, cap);
 }
 
 static int
@@ -998,6 +1032,7 @@ mlw_report_free(struct mlw_report *r)
 	mlw_strmap_free(&r->wmap);
 	mlw_strmap_free(&r->smap);
 	mlw_strmap_free(&r->fields);
+	mlw_rep_kinds_free(r);
 	free(r);
 }
 

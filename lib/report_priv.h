@@ -26,6 +26,21 @@ struct ser {
 	size_t nb;
 	char **bk, **bv;         /* its segment's --by paths -> values (the
 	                          * Prometheus labels for "segment") */
+	int kind;                /* K_* of its records */
+	int primary;             /* the value its kind charts (statistic) */
+	double thr;              /* its records' own threshold, NaN: none */
+};
+
+/* The kinds of mlw results a report has a section for
+ * (report_health.c). */
+enum { K_NONE, K_DRIFT, K_DATASET, K_MV, K_METRICS, K_EST, K_AGG,
+	K_PROFILE, K_CHECK, K_N };
+
+/* The last record of one kind, key (segment and names) and window. */
+struct krow {
+	int kind;
+	size_t w, key, ser;
+	char *raw;               /* the record's text */
 };
 
 struct cell {
@@ -71,6 +86,10 @@ struct mlw_report {
 	char *alerting;          /* [w * nser + s]: under a firing alert */
 	signed char *verdict;    /* [w * nser + s]: the cell's verdict */
 	char *colfmt;            /* [s]: its column's format (report.c) */
+	struct krow *kr;         /* the records of known kinds */
+	size_t nkr, krcap;
+	struct mlw_strmap krmap, kkeys, segs;
+	unsigned kinds;          /* 1 << K_* of the kinds seen */
 };
 
 struct period {
@@ -91,6 +110,10 @@ void mlw_rep_fmt(double v, char *buf, size_t cap);
  * below 1e-4 or reaches 1e6. */
 void mlw_rep_fmt_ser(const struct mlw_report *r, size_t s, double v,
     char *buf, size_t cap);
+/* The one format of a column of n values v[0], v[stride], ... (as
+ * mlw_rep_fmt_ser's), and a value in such a format. */
+char mlw_rep_colfmt(const double *v, size_t n, size_t stride);
+void mlw_rep_fmt_as(int f, double v, char *buf, size_t cap);
 /* The title of the report: --title, else one made from the value. */
 const char * mlw_rep_title(const struct mlw_report *r);
 /* Whether the value v of series s in window w is bad: the record's own
@@ -112,6 +135,56 @@ size_t mlw_rep_periods(const struct mlw_report *r, const struct ser *s,
     struct period **out);
 /* A window as readers like it: "2026-11-01 00:00", "[0, 100)", "all". */
 void mlw_rep_win_label(const struct win *w, char *buf, size_t cap);
+/* The kind of a record (K_*), from its members. */
+int mlw_rep_kind_of(const struct mlw_json *doc);
+/* Keep a record of a kind (the last one per key and window wins); si is
+ * the series of its first value; wi and si are (size_t)-1 for a check,
+ * which has neither. */
+void mlw_rep_kind_add(struct mlw_report *r, const struct mlw_json *doc,
+    int kind, size_t wi, size_t si);
+void mlw_rep_kinds_free(struct mlw_report *r);
+/* The sections of the kinds seen (headline, data drift, distributions,
+ * quality, estimated performance, data summary, business aggregates,
+ * checks) in format fmt into b: 1, or 0 when the report has none. */
+int mlw_rep_sections(struct mlw_report *r, const double *g, int fmt,
+    struct mlw_buf *b);
+/* Whether method's threshold is on the p-value (ks, chisquare ..., and
+ * mlw-mvdrift's mmd), not on the statistic. */
+int mlw_rep_thr_on_p(const char *method);
+/* Text escaped for HTML (report_html.c) and for Markdown (report_text.c). */
+void mlw_rep_html_text(struct mlw_buf *b, const char *s);
+void mlw_rep_md_text(struct mlw_buf *b, const char *s);
+/* A line chart over the windows (report_html.c): y per window in the
+ * report's order, NaN where there is none; optional y2 (dashed), a band
+ * lo..hi (shaded), threshold lines tlo and thi (NaN: none); ser, when not
+ * (size_t)-1, the series whose alerts shade it and whose verdicts mark
+ * its points. */
+struct mlw_rep_line {
+	const char *title, *ylabel, *y2label;
+	const double *y, *y2, *lo, *hi;
+	double tlo, thi;
+	size_t ser;
+};
+void mlw_rep_line_chart(struct mlw_report *r, const struct mlw_rep_line *L,
+    struct mlw_buf *b);
+/* Series s over the windows, its threshold marked. */
+void mlw_rep_chart(struct mlw_report *r, const double *g, size_t s,
+    struct mlw_buf *b);
+/* Series s's reference and current bin proportions, in its worst window. */
+void mlw_rep_bars(struct mlw_report *r, size_t s, struct mlw_buf *b);
+/* An n x n confusion matrix as a heat map, rows the true class. */
+void mlw_rep_heatmap(struct mlw_buf *b, const char *const *labels, size_t n,
+    const double *cm);
+/* A curve of n points in the unit square: the diagonal under it when
+ * base < 0, else a baseline at base. */
+void mlw_rep_curve(struct mlw_buf *b, const char *title, const char *xl,
+    const char *yl, const double *x, const double *y, size_t n, double base);
+/* A histogram of n bins (edges[n + 1], counts[n]). */
+void mlw_rep_histogram(struct mlw_buf *b, const char *title,
+    const double *edges, const double *counts, size_t n);
+/* The top values of a field as bars, their share of total. */
+void mlw_rep_topbars(struct mlw_buf *b, const char *title,
+    const char *const *labels, const double *counts, size_t n, double total);
 /* The renderers (report_text.c, report_html.c, report_prom.c): the
  * report into b, from the grid g of values ([w * nser + s], NaN where
  * there is none). */

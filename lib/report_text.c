@@ -106,6 +106,7 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		if (marks_alert)
 			mlw_buf_adds(b, "! under a firing alert\n");
 	}
+	mlw_rep_sections(r, g, MLW_REP_TABLE, b);
 	if (r->nal) {
 		mlw_buf_adds(b, "\nalerts\n");
 		for (i = 0; i < r->nal; i++) {
@@ -140,8 +141,8 @@ mlw_rep_table(struct mlw_report *r, const double *g, struct mlw_buf *b)
 }
 
 /* Markdown text: escape the characters that would break a table cell. */
-static void
-md_text(struct mlw_buf *b, const char *s)
+void
+mlw_rep_md_text(struct mlw_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		if (strchr("|\\*_`<>[]", *s))
@@ -158,11 +159,11 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 	int marks = 0, why = 0;
 
 	mlw_buf_adds(b, "## ");
-	md_text(b, mlw_rep_title(r));
+	mlw_rep_md_text(b, mlw_rep_title(r));
 	mlw_buf_adds(b, "\n\n| window |");
 	for (j = 0; j < r->nser; j++) {
 		mlw_buf_addc(b, ' ');
-		md_text(b, r->ser[j].name);
+		mlw_rep_md_text(b, r->ser[j].name);
 		mlw_buf_adds(b, " |");
 	}
 	mlw_buf_adds(b, "\n|---|");
@@ -174,7 +175,7 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 
 		mlw_rep_win_label(&r->win[w], lab, sizeof lab);
 		mlw_buf_adds(b, "| ");
-		md_text(b, lab);
+		mlw_rep_md_text(b, lab);
 		mlw_buf_adds(b, " |");
 		for (j = 0; j < r->nser; j++) {
 			double x = g[w * r->nser + j];
@@ -204,6 +205,7 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		}
 		mlw_buf_adds(b, "under a firing alert.\n");
 	}
+	mlw_rep_sections(r, g, MLW_REP_MARKDOWN, b);
 	mlw_buf_adds(b, "\n### Alerts\n\n");
 	if (r->nal == 0)
 		mlw_buf_adds(b, "None.\n");
@@ -215,20 +217,20 @@ mlw_rep_markdown(struct mlw_report *r, const double *g, struct mlw_buf *b)
 		mlw_buf_adds(b, "- ");
 		mlw_buf_adds(b, t);
 		mlw_buf_adds(b, " **");
-		md_text(b, a->name);
+		mlw_rep_md_text(b, a->name);
 		mlw_buf_adds(b, "** ");
 		mlw_buf_adds(b, a->status);
 		for (j = 0; j < a->nl; j++) {
 			mlw_buf_adds(b, j ? ", " : " (");
-			md_text(b, a->lk[j]);
+			mlw_rep_md_text(b, a->lk[j]);
 			mlw_buf_addc(b, '=');
-			md_text(b, a->lv[j]);
+			mlw_rep_md_text(b, a->lv[j]);
 		}
 		if (a->nl)
 			mlw_buf_addc(b, ')');
 		if (a->summary) {
 			mlw_buf_adds(b, ": ");
-			md_text(b, a->summary);
+			mlw_rep_md_text(b, a->summary);
 		}
 		mlw_buf_addc(b, '\n');
 	}

@@ -79,7 +79,7 @@ load helpers
 	  done | mlw-report --value statistic --series method; } > got.txt
 	sed -n '/^## When every feature looks fine/,/^## Many models/p' "$ROOT/README.md" |
 	    sed -n '/^0$/,/^```$/p' | sed '$d' > want.txt
-	[ "$(wc -l < want.txt)" -eq 10 ]
+	[ "$(wc -l < want.txt)" -eq 23 ]
 	diff want.txt got.txt
 }
 

@@ -113,7 +113,10 @@ mlw_acc{seg="us"} 0.8' ]
 	    mlw-alert --pass --name drift --when 'psi > 0.25' --by feature --for 2 |
 	    mlw-report --format html --threshold 0.25 -o report.html
 	check_html report.html
-	[ "$(grep -c '<section class="panel">' report.html)" -eq 2 ]
+	# psi records are charted in Data drift, their bins in Distributions
+	grep -q '<section class="kind" id="drift">' report.html
+	[ "$(grep -c '<section class="panel">' report.html)" -eq 0 ]
+	[ "$(grep -c '<figure class="linechart">' report.html)" -eq 2 ]
 	[ "$(grep -c '<figure>' report.html)" -eq 2 ]
 }
 
@@ -382,4 +385,97 @@ mlw_psi{feature="x"} 4' ]
 	run --separate-stderr mlw-report --value n,p_value,psi,rows f.jsonl
 	[ "${lines[2]}" = "2026-11-01 00:00   1200    5.000e-01    0.0500    150.2 " ]
 	[ "${lines[3]}" = "2026-11-01 01:00    980    1.000e-05    0.3000      2.5 " ]
+}
+
+# tests/data/health-in.jsonl holds one or two records of each kind, their
+# numbers chosen by hand; the sections repeat them (the latest window per
+# key, drifting and failed first), so each expected line is checkable by eye
+@test "model health: the terminal table and Markdown have a section per kind (golden)" {
+	run --separate-stderr mlw-report --title Health "$DATA/health-in.jsonl"
+	[ "$status" -eq 0 ]
+	[ "$stderr" = "" ]
+	[ "$output" = "$(cat "$DATA/health.table")" ]
+	# the sections, in order
+	[ "$(grep -E '^(Headline|Data drift|Quality|Estimated performance|Data summary|Business aggregates|Checks)$' <<<"$output" | tr '\n' ,)" = "Headline,Data drift,Quality,Estimated performance,Data summary,Business aggregates,Checks," ]
+	[[ "$output" == *'  age     numerical   ks          0.2100*  0.0010  p ≤ 0.05 yes*'* ]]
+	[[ "$output" == *'  auc         failed* error             0 0 of 1 records passed'* ]]
+	run --separate-stderr mlw-report --format markdown --title Health "$DATA/health-in.jsonl"
+	[ "$output" = "$(cat "$DATA/health.markdown")" ]
+	[[ "$output" == *'| age | numerical | ks | **0.2100** | 0.0010 | p ≤ 0.05 | **yes** |'* ]]
+	[[ "$output" == *'| roc\_auc | **0.7000** | 0.6400 | 0.7600 | 0.8000 | 0.9000 | 0.6500 | **yes** |'* ]]
+	# a check is in Checks only, not a series of its own
+	[[ "$output" != *"pass\_share"* ]]
+}
+
+@test "model health page: every section in order, one SVG per figure, the confusion matrix and curves" {
+	mlw-report --format html --title Health -o h.html "$DATA/health-in.jsonl"
+	check_html h.html
+	[ "$(grep -o '<h2>[^<]*</h2>' h.html | tr '\n' ,)" = "<h2>Headline</h2>,<h2>Data drift</h2>,<h2>Quality</h2>,<h2>Estimated performance</h2>,<h2>Data summary</h2>,<h2>Business aggregates</h2>,<h2>Checks</h2>,<h2>All series</h2>,<h2>Values</h2>,<h2>Alerts</h2>," ]
+	! grep -qi '<script' h.html
+	! grep -Eq '(src|href)="[a-z]+:' h.html
+	[ "$(grep -c '<svg' h.html)" -eq "$(grep -c '<figure' h.html)" ]
+	[ "$(grep -c '<svg' h.html)" -eq 14 ]
+	# every SVG has a title, every table a header row
+	[ "$(grep -c '<svg' h.html)" -eq "$(grep -c '<svg[^>]*>$' h.html)" ]
+	[ "$(grep -c '<svg' h.html)" -le "$(grep -c '<title>' h.html)" ]
+	[ "$(grep -c '<table>' h.html)" -eq "$(grep -c '<thead><tr>' h.html)" ]
+	# headline cards, red and green with words (colour is never the only signal)
+	grep -q '<div class="card bad"><dt>dataset drift</dt><dd>yes: 1 of 2 fields (share 0.5000)</dd></div>' h.html
+	grep -q '<th class="text">field</th><th class="text">type</th><th class="text">method</th><th>statistic</th><th>p-value</th><th>threshold</th><th class="text">drift</th>' h.html
+	# the confusion matrix [[tn, fp], [fn, tp]] with its counts written in
+	grep -q '<title>true 0, predicted 1: 20</title>' h.html
+	grep -q '<title>true 1, predicted 1: 30</title>' h.html
+	grep -q '<figcaption>ROC curve</figcaption>' h.html
+	grep -q '<figcaption>Precision-recall curve</figcaption>' h.html
+	# the ROC curve from (0, 0) through its points (fpr 0.1, tpr 0.3 ...)
+	grep -q '<polyline class="curve" points="44.0,256.0 68.4,182.8 141.6,109.6 288.0,12.0"/>' h.html
+	# the estimate with its band, thresholds and the realized line
+	grep -q '<polygon class="band"' h.html
+	grep -q 'upper threshold 0.9</text>' h.html
+	grep -q '<polyline class="line second"' h.html
+	# histogram and top values
+	grep -q '<figcaption>age: share of the numbers per bin</figcaption>' h.html
+	grep -q '<title>DE: 0.5000</title>' h.html
+	# the checks, failed first
+	[ "$(grep -o '<td class="text">[a-z-]*</td><td class="text [a-z]*">[a-z]*</td>' h.html | head -1)" = '<td class="text">auc</td><td class="text over">failed</td>' ]
+}
+
+@test "model health page from a whole pipeline renders at 1280 and 390 px with nothing wider than the viewport (Chromium)" {
+	chrome=$(command -v chromium || command -v chromium-browser || true)
+	[ -n "$chrome" ] || skip "chromium is not installed (apt-get install chromium)"
+	gen --reference --seed 7 -n 3000 > ref.jsonl
+	gen -n 4320 --interval 20s --drift-at 2160 > log.jsonl
+	mlw-window --time ts --size 6h log.jsonl > w.jsonl
+	f=features.age,features.income,features.country,score
+	{ mlw-drift --ref ref.jsonl --detail --fields $f w.jsonl
+	  mlw-mvdrift --ref ref.jsonl --fields $f w.jsonl
+	  mlw-metrics --task binary --label label --score score --detail w.jsonl
+	  mlw-estimate --ref ref.jsonl --score score --label label w.jsonl
+	  mlw-agg --agg 'rate score > 0.5' --ref ref.jsonl --chunk 500 w.jsonl
+	  mlw-profile --detail --fields $f w.jsonl
+	} > all.jsonl 2> /dev/null
+	mlw-report --format html --title "Model health" -o h.html all.jsonl
+	check_html h.html
+	for id in headline drift distributions quality estimate summary business; do
+		grep -q "<section class=\"kind\" id=\"$id\">" h.html || { echo "no $id"; false; }
+	done
+	awk -v js="$DATA/measure-width.js" '$0 == "</body>" { while ((getline l < js) > 0) print l } 1' \
+	    h.html > measured.html
+	for w in 1280 390; do
+		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
+		    --disable-background-networking --disable-component-update \
+		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
+		    --window-size=$w,3000 --virtual-time-budget=3000 \
+		    --dump-dom "file://$T/measured.html" > dom.html 2> chrome.log ||
+		    { cat chrome.log; false; }
+		m=$(grep -o 'viewport=[0-9]* widest=[0-9]*' dom.html)
+		vw=${m#viewport=}; vw=${vw%% *}; wd=${m##*widest=}
+		[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$w px: $m"; false; }
+		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
+		    --disable-background-networking --disable-component-update \
+		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
+		    --hide-scrollbars --window-size=$w,3000 --screenshot="$T/shot$w.png" \
+		    "file://$T/h.html" > chrome.log 2>&1 || { cat chrome.log; false; }
+		[ "$(head -c 4 shot$w.png | od -An -c | tr -d ' ')" = '211PNG' ]
+	done
 }
