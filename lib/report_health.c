@@ -696,6 +696,8 @@ thr_text(const struct rec *e, double thr, char *buf, size_t cap)
 		return;
 	}
 	mlw_num_format(thr, v);
+	if (strlen(v) > 7)
+		mlw_rep_fmt(thr, v, sizeof v);
 	snprintf(buf, cap, "%s%s", op[cmp], v);
 }
 

@@ -67,6 +67,8 @@ static const struct progargs {
 	{ "mlw-metrics", "--task binary --label label --score score --by g --calibration-bins 10 @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --calibration-bins 4 --calibration-strategy quantile @IN" },
 	{ "mlw-metrics", "--task binary --label label --score score --auc-bins 10 --calibration-bins 5 --merge @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --detail --by g @IN" },
+	{ "mlw-metrics", "--task binary --label label --score score --detail --auc-bins 10 --merge @IN" },
 
 	{ "mlw-mvdrift", "--ref @mv-ref.jsonl --fields f.x,f.y,f.c @IN" },
 	{ "mlw-mvdrift", "--ref @mv-ref.jsonl --fields f.x,f.c --vector v --by g --ref-fallback all --rejects @out-rej @IN" },
@@ -84,6 +86,7 @@ static const struct progargs {
 	{ "mlw-profile", "--fields f.x,f.c --emit-state @IN" },
 	{ "mlw-profile", "--fields f.x,f.c --merge @IN" },
 	{ "mlw-profile", "--by g @IN" },
+	{ "mlw-profile", "--detail --top 2 @IN" },
 	{ "mlw-profile", "--ref @IN --by g --ref-fallback all @ref.jsonl" },
 	{ "mlw-profile", "--ref @ref.jsonl --by g,h --max-keys 5 --fields f.x,f.c --emit-state @IN" },
 	{ "mlw-profile", "--by g --fields f.x,f.c --merge @IN" },
