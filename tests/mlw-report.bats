@@ -7,6 +7,20 @@ load helpers
 IN=$BATS_TEST_DIRNAME/data/report-in.jsonl
 opts=(--threshold 0.25 --title "Drift of the churn model")
 
+# fits CHROME WIDTH FILE: FILE (a report with measure-width.js) has no
+# element wider than a WIDTH px viewport in headless Chromium
+fits() {
+	timeout 120 "$1" --headless --no-sandbox --disable-gpu \
+	    --disable-background-networking --disable-component-update \
+	    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
+	    --window-size=$2,3000 --virtual-time-budget=3000 \
+	    --dump-dom "file://$T/$3" > dom.html 2> chrome.log ||
+	    { cat chrome.log; false; }
+	m=$(grep -o 'viewport=[0-9]* widest=[0-9]*' dom.html)
+	vw=${m#viewport=}; vw=${vw%% *}; wd=${m##*widest=}
+	[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$2 px: $m"; false; }
+}
+
 # check_html FILE: every tag closed in order, no external reference
 check_html() {
 	grep -o '<[^>]*>' "$1" | awk '
@@ -328,15 +342,7 @@ mlw_psi{segment="eu"} 0.2' ]
 	awk -v js="$DATA/measure-width.js" '$0 == "</body>" { while ((getline l < js) > 0) print l } 1' \
 	    report.html > measured.html
 	for w in 1280 390; do
-		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
-		    --disable-background-networking --disable-component-update \
-		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
-		    --window-size=$w,2000 --virtual-time-budget=3000 \
-		    --dump-dom "file://$T/measured.html" > dom.html 2> chrome.log ||
-		    { cat chrome.log; false; }
-		m=$(grep -o 'viewport=[0-9]* widest=[0-9]*' dom.html)
-		vw=${m#viewport=}; vw=${vw%% *}; wd=${m##*widest=}
-		[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$w px: $m"; false; }
+		fits "$chrome" $w measured.html
 	done
 }
 
@@ -462,15 +468,7 @@ mlw_psi{feature="x"} 4' ]
 	awk -v js="$DATA/measure-width.js" '$0 == "</body>" { while ((getline l < js) > 0) print l } 1' \
 	    h.html > measured.html
 	for w in 1280 390; do
-		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
-		    --disable-background-networking --disable-component-update \
-		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
-		    --window-size=$w,3000 --virtual-time-budget=3000 \
-		    --dump-dom "file://$T/measured.html" > dom.html 2> chrome.log ||
-		    { cat chrome.log; false; }
-		m=$(grep -o 'viewport=[0-9]* widest=[0-9]*' dom.html)
-		vw=${m#viewport=}; vw=${vw%% *}; wd=${m##*widest=}
-		[ -n "$vw" ] && [ "$wd" -le "$vw" ] || { echo "$w px: $m"; false; }
+		fits "$chrome" $w measured.html
 		timeout 120 "$chrome" --headless --no-sandbox --disable-gpu \
 		    --disable-background-networking --disable-component-update \
 		    --disable-sync --no-first-run --user-data-dir="$T/chrome" \
