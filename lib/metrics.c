@@ -385,6 +385,22 @@ curve_points(const struct mlw_binacc *a, struct cpt **out)
 	return n;
 }
 
+/* Member name: {"threshold": t, xn: x, yn: y}, n points each. */
+static void
+curve(struct mlw_buf *b, const char *name, const char *xn, const char *yn,
+    const double *t, const double *x, const double *y, size_t n)
+{
+	mlw_jw_key(b, name);
+	mlw_jw_open(b, '{');
+	mlw_jw_key(b, "threshold");
+	mlw_jw_nums(b, t, n);
+	mlw_jw_key(b, xn);
+	mlw_jw_nums(b, x, n);
+	mlw_jw_key(b, yn);
+	mlw_jw_nums(b, y, n);
+	mlw_jw_close(b, '}');
+}
+
 static void
 curves(struct mlw_buf *b, const struct mlw_binacc *a)
 {
@@ -406,29 +422,13 @@ curves(struct mlw_buf *b, const struct mlw_binacc *a)
 		x[k] = N > 0 ? (double)c[i].fp / N : NAN;
 		y[k++] = P > 0 ? (double)c[i].tp / P : NAN;
 	}
-	mlw_jw_key(b, "roc_curve");
-	mlw_jw_open(b, '{');
-	mlw_jw_key(b, "threshold");
-	mlw_jw_nums(b, t, k);
-	mlw_jw_key(b, "fpr");
-	mlw_jw_nums(b, x, k);
-	mlw_jw_key(b, "tpr");
-	mlw_jw_nums(b, y, k);
-	mlw_jw_close(b, '}');
+	curve(b, "roc_curve", "fpr", "tpr", t, x, y, k);
 	for (i = 0; i < n; i++) {
 		t[i] = c[i].t;
 		x[i] = (double)c[i].tp / (double)(c[i].tp + c[i].fp);
 		y[i] = P > 0 ? (double)c[i].tp / P : NAN;
 	}
-	mlw_jw_key(b, "pr_curve");
-	mlw_jw_open(b, '{');
-	mlw_jw_key(b, "threshold");
-	mlw_jw_nums(b, t, n);
-	mlw_jw_key(b, "precision");
-	mlw_jw_nums(b, x, n);
-	mlw_jw_key(b, "recall");
-	mlw_jw_nums(b, y, n);
-	mlw_jw_close(b, '}');
+	curve(b, "pr_curve", "precision", "recall", t, x, y, n);
 	free(c);
 	free(t);
 	free(x);
